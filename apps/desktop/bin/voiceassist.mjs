@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `voiceassist`: the engine without UI. Runs from TypeScript source through tsx so `npx voiceassist`
+// works straight after `npm install`, with no build step in between.
+process.env.ORT_DISABLE_TELEMETRY ??= '1'; // ONNX Runtime must not phone home from a clinical machine
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../src/sidecar/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

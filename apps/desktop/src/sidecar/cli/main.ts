@@ -1,0 +1,65 @@
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  UsageError,
+  writeLine,
+  type CliIO,
+  type Command,
+} from './io.js';
+
+/**
+ * Subcommands, loaded lazily so `voiceassist phi` never opens the store and `voiceassist kb` never
+ * loads the VAD model. Each feature adds one line here and a file under ./commands.
+ */
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {};
+
+function helpText(): string {
+  const lines = ['usage: voiceassist <command> [options]', '', 'commands:'];
+  for (const [name, { summary }] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(8)} ${summary}`);
+  lines.push('', "Run `voiceassist <command> --help` for a command's options.");
+  return lines.join('\n');
+}
+
+function defaultIO(): CliIO {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    interactive: process.stderr.isTTY,
+  };
+}
+
+export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    writeLine(name === undefined ? io.stderr : io.stdout, helpText());
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    writeLine(io.stderr, `voiceassist: unknown command '${name}'\n\n${helpText()}`);
+    return EXIT_USAGE;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    writeLine(io.stdout, command.usage);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      writeLine(io.stderr, `voiceassist ${name}: ${err.message}\n\n${command.usage}`);
+      return EXIT_USAGE;
+    }
+    writeLine(
+      io.stderr,
+      `voiceassist ${name}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return EXIT_FAILURE;
+  }
+}

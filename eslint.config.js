@@ -1,0 +1,244 @@
+// @ts-check
+/**
+ * One ESLint config for the whole workspace. The blocks under "Layers" are the architecture
+ * (DESIGN.md, STYLE.md): each process folder may import only what its process really has, and the
+ * messages say what to use instead.
+ */
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'eslint/config';
+
+const NODE_BUILTINS = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:*'];
+
+const nodeBuiltins = (why) => ({
+  group: NODE_BUILTINS,
+  message: why,
+});
+
+const NATIVE_ENGINE_MODULES = [
+  'better-sqlite3-multiple-ciphers',
+  'better-sqlite3',
+  'sqlite-vec',
+  'onnxruntime-node',
+  '@energetic-ai/*',
+  '@tensorflow/*',
+];
+
+/** `no-restricted-imports` with `patterns` only, so later blocks replace earlier ones cleanly. */
+const restrict = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+export default defineConfig(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/out/**',
+      '.tsbuild/**',
+      'coverage/**',
+      'bench/results/**',
+      'resources/**',
+      '**/*.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  // Plain JS/MJS scripts: Node globals, no type-aware rules that need a tsconfig.
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  // Tests: no focused tests; a skip must be a runtime `skipIf(reason)`.
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/e2e/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='only']",
+          message: 'Focused tests (.only) never land: they silently skip the rest of the suite.',
+        },
+        {
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(skip|todo)$/]",
+          message:
+            'Do not skip tests. Use it.skipIf(condition) with the reason in the test name, or fix the test.',
+        },
+      ],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+
+  // ───────────────────────────── Layers ─────────────────────────────
+  {
+    files: ['packages/*/src/**/*.ts', 'apps/desktop/src/shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(
+      nodeBuiltins(
+        'Isomorphic code runs in the browser, the sidecar and the server: no Node built-ins. Take what you need as a parameter from the process that has it.',
+      ),
+      {
+        group: ['electron', 'electron/*'],
+        message: 'Isomorphic code must not import Electron: only src/main and src/preload may.',
+      },
+      {
+        group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
+        message: 'Isomorphic code has no UI: React belongs in src/renderer.',
+      },
+      {
+        group: [
+          '**/main/**',
+          '**/renderer/**',
+          '**/sidecar/**',
+          '**/preload/**',
+          '@voiceassist/desktop',
+        ],
+        message: 'Shared code imports no process folder; move what both need into src/shared.',
+      },
+      ...NATIVE_ENGINE_MODULES.map((m) => ({
+        group: [m],
+        message: 'Native engines run in the sidecar only.',
+      })),
+    ),
+  },
+  {
+    files: ['apps/desktop/src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict(
+        nodeBuiltins(
+          'The renderer is a sandboxed web page: no Node built-ins. Ask the engine through the bridge (window.voiceassist) instead.',
+        ),
+        {
+          group: ['electron', 'electron/*'],
+          message:
+            'The renderer must not import Electron: use the typed bridge exposed by the preload (window.voiceassist).',
+        },
+        {
+          group: ['**/main/**', '**/sidecar/**', '**/preload/**'],
+          message:
+            'The renderer reaches the engine only through the RPC contract in src/shared and the bridge; import from ../shared instead.',
+        },
+        ...NATIVE_ENGINE_MODULES.map((m) => ({
+          group: [m],
+          message: 'Native engines run in the sidecar; call them through the RPC contract.',
+        })),
+      ),
+    },
+  },
+  {
+    files: ['apps/desktop/src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              allowImportNames: ['contextBridge', 'ipcRenderer'],
+              message: 'The preload exposes the bridge only: contextBridge and ipcRenderer.',
+            },
+          ],
+          patterns: [
+            nodeBuiltins(
+              'The preload runs sandboxed: no Node built-ins. Keep it to contextBridge.',
+            ),
+            {
+              group: ['**/main/**', '**/sidecar/**', '**/renderer/**', 'react', 'react-dom'],
+              message: 'The preload holds no logic: import only schemas from ../shared.',
+            },
+            ...NATIVE_ENGINE_MODULES.map((m) => ({
+              group: [m],
+              message: 'Native engines run in the sidecar only.',
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/desktop/src/sidecar/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(
+      {
+        group: ['electron', 'electron/*'],
+        message:
+          'The sidecar is plain Node (an Electron utilityProcess in production): no electron import. Talk to main over process.parentPort / the MessagePort.',
+      },
+      {
+        group: ['**/main/**', '**/renderer/**', '**/preload/**', 'react', 'react-dom'],
+        message: 'The sidecar shares code with other processes only through src/shared.',
+      },
+    ),
+  },
+  {
+    files: ['apps/desktop/src/main/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(
+      ...NATIVE_ENGINE_MODULES.map((m) => ({
+        group: [m],
+        message: 'Main stays thin: no models, no SQL. That work belongs in the sidecar.',
+      })),
+      {
+        group: ['**/renderer/**', '**/sidecar/**', 'react', 'react-dom'],
+        message:
+          'Main must not import renderer or sidecar code: it starts the sidecar by path and talks RPC.',
+      },
+    ),
+  },
+  {
+    files: ['apps/sync-server/**/*.ts'],
+    rules: restrict(
+      {
+        group: [
+          '@voiceassist/desktop',
+          '@voiceassist/desktop/*',
+          '**/apps/desktop/**',
+          '**/desktop/src/**',
+        ],
+        message: 'The server shares code with the desktop only through packages/*.',
+      },
+      { group: ['electron', 'electron/*'], message: 'The server is not an Electron app.' },
+    ),
+  },
+);
