@@ -29,9 +29,9 @@ export class UsageError extends Error {
 }
 
 /** `node:util` parseArgs with strict checking; its errors become UsageErrors. */
-export function parseCommandArgs<T extends ParseArgsConfig['options']>(
+export function parseCommandArgs(
   args: readonly string[],
-  options: T,
+  options: NonNullable<ParseArgsConfig['options']>,
 ): {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
@@ -39,7 +39,7 @@ export function parseCommandArgs<T extends ParseArgsConfig['options']>(
   try {
     const { values, positionals } = parseArgs({
       args: [...args],
-      options: options ?? {},
+      options,
       allowPositionals: true,
       strict: true,
     });
