@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// `npm start`: the whole workstation on embedded defaults — the sync server (with an embedded real
+// PostgreSQL), the engine, and the UI. The UI opens in Electron where Electron can run; otherwise
+// the same UI is served in web mode on loopback and its address is printed with the reason.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  REPO_ROOT,
+  checkNodeVersion,
+  ensureNodeModules,
+  log,
+  prepareResources,
+} from './lib/setup.mjs';
+
+checkNodeVersion();
+ensureNodeModules();
+prepareResources();
+
+const DATA_DIR = path.resolve(process.env.VOICEASSIST_HOME ?? path.join(REPO_ROOT, '.voiceassist'));
+const SERVER_DIR = path.join(DATA_DIR, 'server');
+const PROFILE_DIR = path.join(DATA_DIR, 'profile');
+mkdirSync(SERVER_DIR, { recursive: true });
+mkdirSync(PROFILE_DIR, { recursive: true });
+const bin = (name) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
+const env = { ...process.env, ORT_DISABLE_TELEMETRY: '1' };
+
+/** @type {import('node:child_process').ChildProcess[]} */
+const children = [];
+let stopping = false;
+
+function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.reverse()) if (child.exitCode === null) child.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    process.exit(code);
+  }, 10_000);
+  deadline.unref();
+  Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+  ).then(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+/** Starts a child and resolves with the first stdout line matching `ready`; stdout/stderr pass through. */
+function startChild(name, command, args, ready, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: REPO_ROOT,
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let settled = false;
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const match = ready.exec(line);
+      if (!settled && match) {
+        settled = true;
+        resolve(match);
+      } else if (process.env.VOICEASSIST_VERBOSE) {
+        process.stderr.write(`[${name}] ${line}\n`);
+      }
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (!settled || process.env.VOICEASSIST_VERBOSE) process.stderr.write(`[${name}] ${line}\n`);
+    });
+    child.once('exit', (code, signal) => {
+      if (!settled) {
+        settled = true;
+        reject(
+          new Error(
+            `${name} exited before it was ready (${signal ?? `exit ${code}`}); its output is above`,
+          ),
+        );
+      } else if (!stopping) {
+        log(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down`);
+        shutdown(1);
+      }
+    });
+  });
+}
+
+/** Why Electron cannot run here, or null when it can. */
+function electronUnavailableReason() {
+  const electronBin = path.join(
+    REPO_ROOT,
+    'node_modules',
+    'electron',
+    'dist',
+    process.platform === 'win32' ? 'electron.exe' : 'electron',
+  );
+  if (!existsSync(electronBin)) {
+    return 'no Electron binary is installed (its download is disabled on machines without internet access)';
+  }
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return 'no display (DISPLAY/WAYLAND_DISPLAY unset)';
+  }
+  return null;
+}
+
+try {
+  log('building the UI (vite)');
+  const built = spawnSync(bin('vite'), ['build', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env,
+  });
+  if (built.status !== 0) throw new Error('the UI build failed; see above');
+
+  log('starting the sync server (embedded PostgreSQL on first run takes a few seconds)');
+  const [, serverUrl] = await startChild(
+    'server',
+    process.execPath,
+    [
+      'apps/sync-server/bin/voiceassist-server.mjs',
+      'start',
+      '--port',
+      process.env.VOICEASSIST_SERVER_PORT ?? '0',
+      '--data-dir',
+      SERVER_DIR,
+    ],
+    /listening on (http:\/\/\S+)/,
+  );
+
+  const engineEnv = { VOICEASSIST_SERVER_URL: serverUrl, VOICEASSIST_PROFILE_DIR: PROFILE_DIR };
+  const reason = electronUnavailableReason();
+  if (reason === null) {
+    const bundled = spawnSync(bin('tsx'), ['apps/desktop/scripts/build.ts'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env,
+    });
+    if (bundled.status !== 0) throw new Error('the desktop bundle failed; see above');
+    const electron = spawn(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'electron'),
+      ['apps/desktop'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...env, ...engineEnv },
+        stdio: 'inherit',
+      },
+    );
+    children.push(electron);
+    electron.once('exit', () => shutdown(0));
+    console.log(
+      `\nVoiceAssist Workstation is running in Electron.\n  sync server  ${serverUrl}\n  data         ${DATA_DIR}\n`,
+    );
+  } else {
+    const [, uiUrl] = await startChild(
+      'engine',
+      bin('tsx'),
+      [
+        'apps/desktop/src/sidecar/index.ts',
+        '--web',
+        '--port',
+        process.env.VOICEASSIST_UI_PORT ?? '0',
+        '--renderer-dir',
+        'apps/desktop/dist/renderer',
+      ],
+      /(http:\/\/127\.0\.0\.1:\d+\/\S*)/,
+      engineEnv,
+    );
+    console.log(
+      [
+        '',
+        'VoiceAssist Workstation is running (web mode).',
+        `  open the UI   ${uiUrl}`,
+        `  sync server   ${serverUrl}  (embedded PostgreSQL, data in ${SERVER_DIR})`,
+        `  profile       ${PROFILE_DIR}`,
+        `  why web mode  ${reason}; the same UI runs in any Chromium-based browser on this machine.`,
+        '',
+        'Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    );
+  }
+} catch (err) {
+  log(err instanceof Error ? err.message : String(err));
+  shutdown(1);
+}
