@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { HealthMonitor } from './health.js';
+import { createHandlers } from './rpc/handlers.js';
+import { RpcServer } from './rpc/server.js';
+
+/** `apps/desktop/package.json` is two levels up from both src/sidecar and dist/sidecar. */
+export function readVersion(): string {
+  try {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0-unknown';
+  } catch {
+    return '0.0.0-unknown';
+  }
+}
+
+export interface Engine {
+  readonly version: string;
+  readonly rpc: RpcServer;
+  stop(): void;
+}
+
+/** The engine independent of transport: services, handlers, the RPC server and its events. */
+export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env): Engine {
+  const version = readVersion();
+  const health = new HealthMonitor({ version, serverUrl: env.VOICEASSIST_SERVER_URL });
+  const rpc = new RpcServer(createHandlers({ health }), log);
+  health.start((snapshot) => {
+    log.info({ server: snapshot.server.status }, 'health changed');
+    rpc.broadcast('health.changed', snapshot);
+  });
+  return { version, rpc, stop: () => health.stop() };
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { readyLine } from '../shared/web-mode.js';
+import { ArgsError, parseSidecarArgs, USAGE } from './args.js';
+import { createEngine } from './engine.js';
+import { createLogger } from './logger.js';
+import { parentPortOf, serveParentPort } from './transport/parent-port.js';
+import { startWebTransport } from './transport/web.js';
+
+/**
+ * The engine's entry. Electron runs it as a utilityProcess (talks over process.parentPort); web
+ * mode serves the renderer and a loopback WebSocket and prints ONE ready line on stdout.
+ */
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseSidecarArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof ArgsError)) throw err;
+    process.stderr.write(`sidecar: ${err.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.mode === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const log = createLogger('sidecar');
+  const engine = createEngine(log);
+  let closeTransport: () => Promise<void> = () => Promise.resolve();
+
+  if (args.mode === 'utility') {
+    const parentPort = parentPortOf(process);
+    if (!parentPort) {
+      process.stderr.write(
+        `sidecar: not started by Electron (no process.parentPort); use --web\n\n${USAGE}\n`,
+      );
+      process.exitCode = 2;
+      engine.stop();
+      return;
+    }
+    serveParentPort(parentPort, engine.rpc, log, engine.version);
+  } else {
+    const web = await startWebTransport({
+      rendererDir: path.resolve(args.rendererDir),
+      port: args.port,
+      rpc: engine.rpc,
+      log,
+    });
+    closeTransport = web.close;
+    process.stdout.write(`${readyLine(web.launchUrl)}\n`);
+  }
+  log.info({ mode: args.mode, version: engine.version }, 'engine started');
+
+  const shutdown = (signal: string): void => {
+    log.info({ signal }, 'engine stopping');
+    engine.stop();
+    closeTransport().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `sidecar: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

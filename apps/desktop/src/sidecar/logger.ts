@@ -1,0 +1,14 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * Logs go to stderr as JSON lines: stdout is reserved for the one "ready" line a launcher parses.
+ * Never log message contents, transcripts or error messages that may quote them (PHI).
+ */
+export function createLogger(
+  name: string,
+  level = process.env.VOICEASSIST_LOG_LEVEL ?? 'info',
+): Logger {
+  return pino({ name, level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+}
+
+export type { Logger };

@@ -1,0 +1,48 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Bytes of entropy in every token. */
+const TOKEN_BYTES = 32;
+/** Live session tokens kept at most (tabs × reloads); the oldest is forgotten first. */
+const MAX_SESSIONS = 16;
+
+const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
+const newToken = (): string => randomBytes(TOKEN_BYTES).toString('base64url');
+
+export type Redemption =
+  | { readonly ok: true; readonly session: string }
+  | { readonly ok: false; readonly reason: 'unknown' | 'used' };
+
+/**
+ * Web mode's tokens. The launch token (printed once, in the URL fragment) opens ONE connection and
+ * is exchanged for a session token the page keeps in sessionStorage, so a reload of that tab
+ * reconnects. Session tokens rotate: each is good for one connection and returns a fresh one.
+ * Only digests are stored, so lookups leak nothing about the secrets through timing.
+ */
+export class TokenBook {
+  readonly launchToken = newToken();
+  private readonly live = new Set<string>([digest(this.launchToken)]);
+  private readonly used = new Set<string>();
+  private readonly sessions: string[] = [];
+
+  redeem(token: string): Redemption {
+    const key = digest(token);
+    if (!this.live.delete(key))
+      return { ok: false, reason: this.used.has(key) ? 'used' : 'unknown' };
+    this.used.add(key);
+    const index = this.sessions.indexOf(key);
+    if (index >= 0) this.sessions.splice(index, 1);
+    return { ok: true, session: this.issueSession() };
+  }
+
+  private issueSession(): string {
+    const session = newToken();
+    const key = digest(session);
+    this.live.add(key);
+    this.sessions.push(key);
+    while (this.sessions.length > MAX_SESSIONS) {
+      const oldest = this.sessions.shift();
+      if (oldest !== undefined) this.live.delete(oldest);
+    }
+    return session;
+  }
+}
