@@ -1,1 +1,54 @@
-export const s = 1;
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import { AppError, ERRORS, errorBody, isAppError } from './errors.js';
+import db from './plugins/external/db.js';
+import health from './routes/health/index.js';
+
+export type BuildOptions = {
+  /** Apply pending migrations while the app boots (default true). */
+  migrate?: boolean;
+  migrationsDir?: string;
+  /** A pino logger; default JSON on stdout at config.logLevel. */
+  logger?: FastifyBaseLogger;
+};
+
+/**
+ * The whole server as a Fastify instance that is not listening: `server.ts` listens, tests use
+ * `app.inject` or listen on port 0. Config must carry a resolved `databaseUrl`.
+ */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { databaseUrl } = config;
+  if (!databaseUrl) throw new AppError('CONFIG_INVALID', 'buildApp needs config.databaseUrl');
+  // Fastify's default request log has method, URL and status only: bodies (clinical text) and
+  // the Authorization header are never logged.
+  const app = Fastify({
+    loggerInstance: opts.logger ?? pino({ level: config.logLevel }),
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+
+  app.setErrorHandler((err, req, reply) => {
+    if (isAppError(err)) return reply.code(err.statusCode).send(errorBody(err.code, err.message));
+    const e = err as { validation?: unknown; statusCode?: number; code?: string };
+    if (e.validation) return reply.code(400).send(errorBody('BAD_REQUEST', (err as Error).message));
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      return reply.code(e.statusCode).send(errorBody('BAD_REQUEST', e.code ?? 'bad request'));
+    }
+    req.log.error({ code: e.code, name: (err as Error).name }, 'unhandled error');
+    return reply.code(500).send(errorBody('INTERNAL', ERRORS.INTERNAL.message));
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('NOT_FOUND')));
+
+  await app.register(db, {
+    databaseUrl,
+    migrate: opts.migrate ?? true,
+    ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
+  });
+  await app.register(health, {
+    version: config.version,
+    startedAt: Date.now(),
+    ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
+  });
+  return app;
+}

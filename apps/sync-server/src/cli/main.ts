@@ -1,0 +1,58 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isAppError } from '../errors.js';
+
+export type Io = Readonly<{
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}>;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export type Command = (args: string[], io: Io) => Promise<number>;
+
+const USAGE = `usage:
+  voiceassist-server start [--port N] [--data-dir DIR] [--host H]
+  voiceassist-server device add --user NAME [--clinic NAME] [--data-dir DIR]
+  voiceassist-server device list [--data-dir DIR]
+  voiceassist-server device revoke ID [--data-dir DIR]`;
+
+/** Lazy so `device list` does not load the HTTP stack, and `start` not the admin code. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./start.js')).start,
+};
+
+export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export async function main(argv: string[], io: Io = process): Promise<number> {
+  const [name, ...rest] = argv;
+  const load = name ? COMMANDS[name] : undefined;
+  if (!load) {
+    io.stderr.write(`${name ? `unknown command: ${name}\n` : ''}${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await (
+      await load()
+    )(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (isAppError(e)) {
+      io.stderr.write(`error ${e.code}: ${e.message}\n`);
+      return e.code === 'CONFIG_INVALID' ? 2 : 1;
+    }
+    io.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

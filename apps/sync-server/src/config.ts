@@ -1,0 +1,188 @@
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { AppError } from './errors.js';
+
+/**
+ * Configuration comes from the environment (operators) and CLI flags (which win). It is validated
+ * once at boot; an error names each variable, what is wrong and what is expected.
+ */
+const str = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
+const int = (min: number, max: number, description: string) =>
+  Type.Optional(Type.Integer({ minimum: min, maximum: max, description }));
+const url = (description: string) =>
+  Type.Optional(Type.String({ pattern: '^(https?|wss?)://[^\\s]+$', description }));
+
+const RawConfig = Type.Object({
+  HOST: str('a host name or IP address to listen on, e.g. 127.0.0.1'),
+  PORT: int(0, 65535, 'an integer port 0-65535 (0 = any free port)'),
+  VOICEASSIST_DATA_DIR: str('a folder for server data (embedded PostgreSQL lives under it)'),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// connection URL' }),
+  ),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
+      { description: 'one of fatal, error, warn, info, debug, trace, silent' },
+    ),
+  ),
+  OPENAI_BASE_URL: url(
+    'an http(s) URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1',
+  ),
+  OPENAI_API_KEY: str('the API key for OPENAI_BASE_URL'),
+  OPENAI_MODEL: str('a model name, e.g. gpt-4o-mini'),
+  OPENAI_FALLBACK_BASE_URL: url('an http(s) URL of a second OpenAI-compatible API'),
+  OPENAI_FALLBACK_API_KEY: str('the API key for OPENAI_FALLBACK_BASE_URL'),
+  OPENAI_FALLBACK_MODEL: str('the model name at OPENAI_FALLBACK_BASE_URL'),
+  DEEPGRAM_URL: url('the Deepgram API URL, e.g. wss://api.deepgram.com'),
+  DEEPGRAM_API_KEY: str('the Deepgram API key'),
+  DEEPGRAM_MODEL: str('a Deepgram model, e.g. nova-3'),
+  ELEVENLABS_BASE_URL: url('the ElevenLabs API URL, e.g. https://api.elevenlabs.io'),
+  ELEVENLABS_API_KEY: str('the ElevenLabs API key'),
+  ELEVENLABS_VOICE_ID: str('an ElevenLabs voice id'),
+  ELEVENLABS_MODEL_ID: str('an ElevenLabs model id, e.g. eleven_flash_v2_5'),
+  ELEVENLABS_OUTPUT_FORMAT: str('an ElevenLabs output format, e.g. mp3_44100_128 or pcm_16000'),
+  PROVIDER_TIMEOUT_MS: int(100, 600_000, 'milliseconds 100-600000'),
+  CIRCUIT_FAILURE_THRESHOLD: int(1, 1000, 'consecutive failures before the circuit opens'),
+  CIRCUIT_RESET_MS: int(10, 3_600_000, 'milliseconds before a half-open probe'),
+});
+type RawConfig = Static<typeof RawConfig>;
+
+/** Which CLI flag sets which variable, so errors can name both. */
+const FLAGS: Partial<Record<keyof RawConfig, string>> = {
+  HOST: '--host',
+  PORT: '--port',
+  VOICEASSIST_DATA_DIR: '--data-dir',
+};
+
+export type OpenAiConfig = { baseURL: string; apiKey: string; model: string };
+export type Config = Readonly<{
+  version: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  providers: Readonly<{
+    openai: OpenAiConfig | undefined;
+    openaiFallback: OpenAiConfig | undefined;
+    deepgram: { url: string; apiKey: string; model: string } | undefined;
+    elevenlabs:
+      | { baseUrl: string; apiKey: string; voiceId: string; modelId: string; outputFormat: string }
+      | undefined;
+  }>;
+  gateway: Readonly<{ timeoutMs: number; circuitFailureThreshold: number; circuitResetMs: number }>;
+}>;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.XDG_DATA_HOME) return path.join(env.XDG_DATA_HOME, 'voiceassist-server');
+  // As root, PostgreSQL runs as user `postgres`, which cannot traverse /root (mode 700).
+  if (process.getuid?.() === 0) return '/var/lib/voiceassist-server';
+  return path.join(os.homedir(), '.local', 'share', 'voiceassist-server');
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+function pick(raw: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(RawConfig.properties)) {
+    const v = raw[key];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  return out;
+}
+
+/** Validates env + flags. Throws AppError CONFIG_INVALID listing every problem. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  flags: Partial<Record<'HOST' | 'PORT' | 'VOICEASSIST_DATA_DIR', string>> = {},
+): Config {
+  const input = Value.Convert(RawConfig, { ...pick(env), ...pick(flags) });
+  const problems = new Map<string, string>();
+  for (const e of Value.Errors(RawConfig, input)) {
+    const key = e.instancePath.replace(/^\//, '') as keyof RawConfig;
+    if (problems.has(key)) continue;
+    const flag = FLAGS[key] ? ` (${FLAGS[key]})` : '';
+    const desc = (RawConfig.properties[key] as { description?: string } | undefined)?.description;
+    problems.set(key, `${key}${flag}: ${e.message}; expected ${desc ?? 'a valid value'}`);
+  }
+  const c = input as RawConfig;
+  const requireTogether = (names: (keyof RawConfig)[], what: string) => {
+    const set = names.filter((n) => c[n] !== undefined);
+    if (set.length > 0 && set.length < names.length) {
+      const missing = names.filter((n) => c[n] === undefined).join(', ');
+      problems.set(names[0] ?? what, `${what}: ${set.join(', ')} set but ${missing} missing`);
+    }
+  };
+  requireTogether(['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'OPENAI_MODEL'], 'OpenAI provider');
+  requireTogether(
+    ['OPENAI_FALLBACK_BASE_URL', 'OPENAI_FALLBACK_API_KEY', 'OPENAI_FALLBACK_MODEL'],
+    'OpenAI fallback provider',
+  );
+  requireTogether(['DEEPGRAM_URL', 'DEEPGRAM_API_KEY'], 'Deepgram provider');
+  requireTogether(
+    ['ELEVENLABS_BASE_URL', 'ELEVENLABS_API_KEY', 'ELEVENLABS_VOICE_ID'],
+    'ElevenLabs provider',
+  );
+  if (problems.size > 0) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Invalid configuration:\n  - ${[...problems.values()].join('\n  - ')}`,
+    );
+  }
+  return toConfig(c);
+}
+
+function toConfig(c: RawConfig): Config {
+  const openai = (base?: string, apiKey?: string, model?: string) =>
+    base && apiKey && model ? { baseURL: base, apiKey, model } : undefined;
+  return {
+    version: VERSION,
+    host: c.HOST ?? '127.0.0.1',
+    port: c.PORT ?? 8787,
+    dataDir: path.resolve(c.VOICEASSIST_DATA_DIR ?? defaultDataDir()),
+    databaseUrl: c.DATABASE_URL,
+    logLevel: c.LOG_LEVEL ?? 'info',
+    providers: {
+      openai: openai(c.OPENAI_BASE_URL, c.OPENAI_API_KEY, c.OPENAI_MODEL),
+      openaiFallback: openai(
+        c.OPENAI_FALLBACK_BASE_URL,
+        c.OPENAI_FALLBACK_API_KEY,
+        c.OPENAI_FALLBACK_MODEL,
+      ),
+      deepgram:
+        c.DEEPGRAM_URL && c.DEEPGRAM_API_KEY
+          ? { url: c.DEEPGRAM_URL, apiKey: c.DEEPGRAM_API_KEY, model: c.DEEPGRAM_MODEL ?? 'nova-3' }
+          : undefined,
+      elevenlabs:
+        c.ELEVENLABS_BASE_URL && c.ELEVENLABS_API_KEY && c.ELEVENLABS_VOICE_ID
+          ? {
+              baseUrl: c.ELEVENLABS_BASE_URL,
+              apiKey: c.ELEVENLABS_API_KEY,
+              voiceId: c.ELEVENLABS_VOICE_ID,
+              modelId: c.ELEVENLABS_MODEL_ID ?? 'eleven_flash_v2_5',
+              outputFormat: c.ELEVENLABS_OUTPUT_FORMAT ?? 'mp3_44100_128',
+            }
+          : undefined,
+    },
+    gateway: {
+      timeoutMs: c.PROVIDER_TIMEOUT_MS ?? 30_000,
+      circuitFailureThreshold: c.CIRCUIT_FAILURE_THRESHOLD ?? 5,
+      circuitResetMs: c.CIRCUIT_RESET_MS ?? 30_000,
+    },
+  };
+}
