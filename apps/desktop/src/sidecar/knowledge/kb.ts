@@ -1,0 +1,297 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase, schemaVersion, type Db } from '../store/database.js';
+import { KnowledgeError } from '../store/errors.js';
+import {
+  resolveDatabaseKey,
+  type KeyLog,
+  type KeyStore,
+  type ResolvedKey,
+} from '../store/keystore.js';
+import { VectorIndex, type ModelSlot } from '../store/vectors.js';
+import {
+  ExtractiveAnswerGenerator,
+  checkCitations,
+  termCoverage,
+  type Answer,
+  type AnswerGenerator,
+} from './answer.js';
+import type { Embedder } from './embed/embedder.js';
+import { Ingester, type IngestOptions, type IngestReport } from './ingest.js';
+import { reembed, type ReembedProgress } from './reembed.js';
+import { Retriever, type SearchHit, type SearchOptions } from './search.js';
+
+export type KbLog = KeyLog;
+
+export const STORE_FILE = 'knowledge.db';
+export const KEY_FILE = 'knowledge.key';
+
+export interface OpenKnowledgeBaseOptions {
+  readonly file: string;
+  readonly key: Buffer;
+  /** Embeds new documents and queries. A different model than the store's triggers a re-embed. */
+  readonly embedder: Embedder;
+  /** Other models still available (e.g. the previous one), used for queries during a re-embed. */
+  readonly queryEmbedders?: readonly Embedder[];
+  readonly log?: KbLog;
+  readonly cacheMiB?: number;
+  /** Start re-embedding in the background when the model changed (default true). */
+  readonly reembedInBackground?: boolean;
+  readonly onReembedProgress?: (p: ReembedProgress) => void;
+}
+
+export interface SearchResult {
+  readonly hits: SearchHit[];
+  /** `full`, or `bm25-only` while no query embedder matches the store's active vectors. */
+  readonly vectorSearch: 'full' | 'bm25-only';
+}
+
+export interface KbStats {
+  readonly file: string;
+  readonly fileBytes: number;
+  readonly schemaVersion: number;
+  readonly documents: number;
+  readonly chunks: number;
+  readonly byKind: Record<string, number>;
+  readonly bySource: Record<string, number>;
+  readonly models: (ModelSlot & { vectors: number })[];
+  readonly reembedding: boolean;
+  readonly unfinishedJobs: number;
+}
+
+const NOOP_LOG: KbLog = { info: () => undefined, warn: () => undefined };
+
+/** Answers are refused (covered: false) below this share of question terms in the best passages… */
+export const MIN_TERM_COVERAGE = 0.5;
+/** …unless a passage is this close in embedding space. */
+export const MIN_COSINE = 0.55;
+
+/**
+ * The knowledge engine over one encrypted store: ingest, search, answer, stats. One instance per
+ * profile; the sidecar RPC handlers and the CLI both use it.
+ */
+export class KnowledgeBase {
+  private readonly vectors: VectorIndex;
+  private readonly retriever: Retriever;
+  private readonly ingester: Ingester;
+  private readonly reembedAbort = new AbortController();
+  private reembedding: Promise<void> | undefined;
+  private generator: AnswerGenerator;
+
+  private constructor(
+    readonly db: Db,
+    private readonly options: OpenKnowledgeBaseOptions,
+  ) {
+    this.vectors = new VectorIndex(db);
+    this.retriever = new Retriever(db, this.vectors);
+    this.ingester = new Ingester(db, this.vectors, options.embedder);
+    this.generator = new ExtractiveAnswerGenerator();
+  }
+
+  static open(options: OpenKnowledgeBaseOptions): KnowledgeBase {
+    const db = openDatabase({
+      file: options.file,
+      key: options.key,
+      ...(options.cacheMiB ? { cacheMiB: options.cacheMiB } : {}),
+    });
+    const kb = new KnowledgeBase(db, options);
+    const log = options.log ?? NOOP_LOG;
+    const slot = kb.vectors.ensureSlot(options.embedder.id, options.embedder.dimension);
+    const active = kb.vectors.active();
+    log.info(`knowledge: embedding model ${options.embedder.id} (${options.embedder.dimension}-d)`);
+    if (slot.state !== 'active' && active && (options.reembedInBackground ?? true)) {
+      log.info(
+        `knowledge: store vectors are from ${active.modelId}; re-embedding in the background`,
+      );
+      kb.reembedding = kb.runReembed();
+    }
+    return kb;
+  }
+
+  /** Sets the answer generator (the LLM path, once the assistant wires one); extractive by default. */
+  setAnswerGenerator(generator: AnswerGenerator): void {
+    this.generator = generator;
+  }
+
+  /** Re-embeds now (awaitable); resolves when the store's vectors are from the current model. */
+  reembedNow(): Promise<void> {
+    this.reembedding ??= this.runReembed();
+    return this.reembedding;
+  }
+
+  private async runReembed(): Promise<void> {
+    const log = this.options.log ?? NOOP_LOG;
+    try {
+      await reembed(this.db, this.vectors, this.options.embedder, {
+        signal: this.reembedAbort.signal,
+        ...(this.options.onReembedProgress ? { onProgress: this.options.onReembedProgress } : {}),
+      });
+      log.info(`knowledge: re-embedding with ${this.options.embedder.id} finished`);
+    } catch (err) {
+      if (!this.reembedAbort.signal.aborted)
+        log.warn(
+          `knowledge: re-embedding failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+    } finally {
+      this.reembedding = undefined;
+    }
+  }
+
+  unfinishedJobs(): number[] {
+    return this.ingester.unfinishedJobs();
+  }
+
+  ingest(inputs: readonly string[], options?: IngestOptions): Promise<IngestReport> {
+    return this.ingester.ingest(inputs, options);
+  }
+
+  resumeIngestion(options?: Pick<IngestOptions, 'signal' | 'onProgress'>): Promise<IngestReport> {
+    return this.ingester.resume(options);
+  }
+
+  private queryEmbedderFor(modelId: string): Embedder | undefined {
+    if (this.options.embedder.id === modelId) return this.options.embedder;
+    return this.options.queryEmbedders?.find((e) => e.id === modelId);
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const active = this.vectors.active();
+    const embedder =
+      active && options.mode !== 'bm25' ? this.queryEmbedderFor(active.modelId) : undefined;
+    let q: { slot: number; vector: Float32Array } | undefined;
+    if (active && embedder) {
+      const [vector] = await embedder.embed([query]);
+      if (vector) q = { slot: active.slot, vector };
+    }
+    const hits = this.retriever.search(query, q, options);
+    return { hits, vectorSearch: q || options.mode === 'bm25' ? 'full' : 'bm25-only' };
+  }
+
+  async answer(
+    question: string,
+    options: { k?: number; filter?: SearchOptions['filter']; signal?: AbortSignal } = {},
+  ): Promise<Answer> {
+    const { hits } = await this.search(question, {
+      k: options.k ?? 8,
+      ...(options.filter ? { filter: options.filter } : {}),
+    });
+    const sources = dedupeSources(hits);
+    const supported = hits
+      .slice(0, 5)
+      .filter(
+        (h) => termCoverage(question, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE,
+      );
+    let sentences = supported.length
+      ? checkCitations(
+          await this.generator.generate({
+            question,
+            passages: supported,
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+          supported,
+        )
+      : [];
+    if (sentences.length === 0) {
+      sentences = [];
+      const nearest = sources.slice(0, 3).map((s) => s.title);
+      return {
+        answer:
+          nearest.length > 0
+            ? `Your sources do not cover this question. Nearest sources: ${nearest.join('; ')}.`
+            : 'Your sources do not cover this question: the knowledge store has nothing related.',
+        sentences,
+        covered: false,
+        generator: this.generator.id,
+        sources,
+      };
+    }
+    return {
+      answer: sentences.map((s) => s.text.replace(/\s+/g, ' ')).join(' '),
+      sentences,
+      covered: true,
+      generator: this.generator.id,
+      sources,
+    };
+  }
+
+  /** The source text of a document, for showing a citation's span highlighted. */
+  documentText(
+    documentId: number,
+  ): { sourcePath: string; title: string; text: string } | undefined {
+    const row = this.db
+      .prepare('SELECT source_path, title, text FROM documents WHERE id = ?')
+      .get(documentId) as { source_path: string; title: string; text: string } | undefined;
+    return row && { sourcePath: row.source_path, title: row.title, text: row.text };
+  }
+
+  stats(): KbStats {
+    const count = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
+    const group = (col: string): Record<string, number> =>
+      Object.fromEntries(
+        (
+          this.db
+            .prepare(`SELECT ${col} AS k, count(*) AS n FROM documents GROUP BY ${col}`)
+            .all() as {
+            k: string;
+            n: number;
+          }[]
+        ).map((r) => [r.k, r.n]),
+      );
+    return {
+      file: this.options.file,
+      fileBytes: existsSync(this.options.file) ? statSync(this.options.file).size : 0,
+      schemaVersion: schemaVersion(this.db),
+      documents: count('SELECT count(*) AS n FROM documents'),
+      chunks: count('SELECT count(*) AS n FROM chunks'),
+      byKind: group('kind'),
+      bySource: group('source'),
+      models: this.vectors.models().map((m) => ({ ...m, vectors: this.vectors.count(m.slot) })),
+      reembedding: this.reembedding !== undefined,
+      unfinishedJobs: this.unfinishedJobs().length,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.reembedAbort.abort();
+    await this.reembedding;
+    this.db.close();
+  }
+}
+
+function dedupeSources(
+  hits: readonly SearchHit[],
+): { sourcePath: string; title: string; page: number | null; score: number }[] {
+  const seen = new Set<string>();
+  const out: { sourcePath: string; title: string; page: number | null; score: number }[] = [];
+  for (const h of hits) {
+    if (seen.has(h.sourcePath)) continue;
+    seen.add(h.sourcePath);
+    out.push({ sourcePath: h.sourcePath, title: h.title, page: h.page, score: h.score });
+  }
+  return out;
+}
+
+/**
+ * Opens the store of a profile folder (`<dir>/knowledge.db`), resolving its key through the given
+ * key stores; a new store gets a new random key.
+ */
+export async function openProfileKnowledgeBase(
+  dir: string,
+  keyStores: readonly KeyStore[],
+  options: Omit<OpenKnowledgeBaseOptions, 'file' | 'key'>,
+): Promise<{ kb: KnowledgeBase; key: Omit<ResolvedKey, 'key'> }> {
+  const file = path.join(dir, STORE_FILE);
+  const exists = existsSync(file);
+  const resolved = await resolveDatabaseKey(keyStores, {
+    allowCreate: !exists,
+    log: options.log ?? NOOP_LOG,
+  });
+  if (exists && resolved.created)
+    throw new KnowledgeError(
+      'STORE_KEY_UNAVAILABLE',
+      'A new key was created for an existing store.',
+    );
+  const kb = KnowledgeBase.open({ ...options, file, key: resolved.key });
+  const { key: _key, ...where } = resolved;
+  return { kb, key: where };
+}

@@ -1,0 +1,243 @@
+import type { Db } from '../store/database.js';
+import { dot, type VectorIndex } from '../store/vectors.js';
+import { STOPWORDS, words } from './terms.js';
+
+export type SearchMode = 'hybrid' | 'bm25' | 'vector';
+export type Fusion = 'weighted' | 'rrf';
+
+export interface SearchFilter {
+  /** Document sources (`local`, `clinic`, …). */
+  readonly sources?: readonly string[];
+  /** Folders; a document matches when it lies in one of them or below. */
+  readonly folders?: readonly string[];
+  /** A document matches when it carries every one of these tags. */
+  readonly tags?: readonly string[];
+}
+
+export interface SearchOptions {
+  readonly k?: number;
+  readonly mode?: SearchMode;
+  readonly filter?: SearchFilter;
+  readonly fusion?: Fusion;
+  /** Weight of the (max-normalised) BM25 score against the cosine in weighted fusion. */
+  readonly bm25Weight?: number;
+}
+
+export interface SearchHit {
+  readonly chunkId: number;
+  readonly documentId: number;
+  readonly title: string;
+  readonly sourcePath: string;
+  readonly heading: string;
+  readonly page: number | null;
+  /** Character offsets of the chunk in its document's source text. */
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly score: number;
+  /** Positive BM25 score when the chunk matched the full-text query. */
+  readonly bm25: number | null;
+  /** Cosine similarity to the query when a query vector was available. */
+  readonly cosine: number | null;
+}
+
+/**
+ * Fusion weights chosen by measurement on the MedQuAD dev questions (bench/knowledge/run.ts
+ * sweeps them and reports the curve): titles weigh 4x body text in BM25, and the fused score is
+ * BM25_WEIGHT * bm25/max(bm25) + (1 - BM25_WEIGHT) * cosine.
+ */
+export const TITLE_WEIGHT = 4;
+export const BM25_WEIGHT = 0.6;
+const RRF_K = 60;
+
+/** FTS5 query: the content words of the question, each quoted, OR-ed (BM25 ranks them). */
+export function ftsQuery(query: string): string | null {
+  const seen = new Set<string>();
+  for (const { word } of words(query)) {
+    if (STOPWORDS.has(word) || (word.length < 2 && !/\d/.test(word))) continue;
+    seen.add(word.replace(/"/g, ''));
+  }
+  if (seen.size === 0) return null;
+  return [...seen].map((w) => `"${w}"`).join(' OR ');
+}
+
+interface ChunkRow {
+  id: number;
+  document_id: number;
+  heading: string;
+  text: string;
+  start: number;
+  end: number;
+  page: number | null;
+  title: string;
+  source_path: string;
+}
+
+export class Retriever {
+  constructor(
+    private readonly db: Db,
+    private readonly vectors: VectorIndex,
+  ) {}
+
+  /** Chunk ids allowed by a filter, or undefined when there is no filter. */
+  private allowedChunks(filter: SearchFilter | undefined): Set<number> | undefined {
+    if (!filter) return undefined;
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.sources?.length) {
+      where.push(`d.source IN (${filter.sources.map(() => '?').join(',')})`);
+      args.push(...filter.sources);
+    }
+    if (filter.folders?.length) {
+      where.push(
+        `(${filter.folders.map(() => `(d.folder = ? OR d.folder LIKE ? ESCAPE '\\')`).join(' OR ')})`,
+      );
+      for (const f of filter.folders) {
+        const clean = f.replace(/[/\\]+$/, '');
+        args.push(clean, `${clean.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);
+      }
+    }
+    for (const tag of filter.tags ?? []) {
+      where.push('EXISTS (SELECT 1 FROM document_tags t WHERE t.document_id = d.id AND t.tag = ?)');
+      args.push(tag);
+    }
+    if (where.length === 0) return undefined;
+    const rows = this.db
+      .prepare(
+        `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE ${where.join(' AND ')}`,
+      )
+      .all(...args) as { id: number }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** BM25 over chunk titles (document title + heading, boosted) and text; scores are positive. */
+  bm25(query: string, limit: number, allowed?: Set<number>): Map<number, number> {
+    const fts = ftsQuery(query);
+    const out = new Map<number, number>();
+    if (!fts) return out;
+    const rows = this.db
+      .prepare(
+        `SELECT rowid AS id, -rank AS score FROM chunks_fts
+         WHERE chunks_fts MATCH ? AND rank MATCH 'bm25(${TITLE_WEIGHT}, 1.0)' ORDER BY rank LIMIT ?`,
+      )
+      .all(fts, allowed ? limit * 20 : limit) as { id: number; score: number }[];
+    for (const r of rows) {
+      if (allowed && !allowed.has(r.id)) continue;
+      out.set(r.id, r.score);
+      if (out.size >= limit) break;
+    }
+    return out;
+  }
+
+  /**
+   * Vector candidates: a Hamming shortlist on the sign bits, rescored with the float vectors. With
+   * a narrow filter the allowed chunks are scored exactly instead.
+   */
+  vector(slot: number, q: Float32Array, limit: number, allowed?: Set<number>): Map<number, number> {
+    let ids: number[];
+    if (allowed && allowed.size <= 5_000) ids = [...allowed];
+    else {
+      const shortlist = this.vectors.shortlist(slot, q, allowed ? limit * 40 : limit * 4);
+      ids = allowed ? shortlist.filter((id) => allowed.has(id)) : shortlist;
+    }
+    const scored = [...this.vectors.vectors(slot, ids)].map(([id, v]) => [id, dot(q, v)] as const);
+    scored.sort((a, b) => b[1] - a[1]);
+    return new Map(scored.slice(0, limit));
+  }
+
+  search(
+    query: string,
+    q: { slot: number; vector: Float32Array } | undefined,
+    options: SearchOptions = {},
+  ): SearchHit[] {
+    const k = options.k ?? 10;
+    const requested = options.mode ?? 'hybrid';
+    const mode = q ? requested : requested === 'vector' ? 'vector' : 'bm25';
+    const allowed = this.allowedChunks(options.filter);
+    const pool = Math.max(50, k * 5);
+    const bm25 = mode === 'vector' ? new Map<number, number>() : this.bm25(query, pool, allowed);
+    const cos =
+      mode === 'bm25' || !q
+        ? new Map<number, number>()
+        : this.vector(q.slot, q.vector, pool, allowed);
+    if (mode === 'hybrid' && q) {
+      // Exact cosine for BM25 candidates the vector shortlist missed, so every candidate has both.
+      const missing = [...bm25.keys()].filter((id) => !cos.has(id));
+      for (const [id, v] of this.vectors.vectors(q.slot, missing)) cos.set(id, dot(q.vector, v));
+    }
+    const fused = fuse(
+      mode,
+      bm25,
+      cos,
+      options.fusion ?? 'weighted',
+      options.bm25Weight ?? BM25_WEIGHT,
+    );
+    const top = fused.slice(0, k);
+    return this.hydrate(top, bm25, cos);
+  }
+
+  private hydrate(
+    top: readonly (readonly [number, number])[],
+    bm25: Map<number, number>,
+    cos: Map<number, number>,
+  ): SearchHit[] {
+    const stmt = this.db.prepare(
+      `SELECT c.id, c.document_id, c.heading, c.text, c.start, c."end" AS "end", c.page, d.title, d.source_path
+       FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?`,
+    );
+    const hits: SearchHit[] = [];
+    for (const [id, score] of top) {
+      const r = stmt.get(id) as ChunkRow | undefined;
+      if (!r) continue;
+      hits.push({
+        chunkId: r.id,
+        documentId: r.document_id,
+        title: r.title,
+        sourcePath: r.source_path,
+        heading: r.heading,
+        page: r.page,
+        start: r.start,
+        end: r.end,
+        text: r.text,
+        score,
+        bm25: bm25.get(id) ?? null,
+        cosine: cos.get(id) ?? null,
+      });
+    }
+    return hits;
+  }
+}
+
+/** Ranked [chunkId, score] pairs. */
+export function fuse(
+  mode: SearchMode,
+  bm25: Map<number, number>,
+  cos: Map<number, number>,
+  fusion: Fusion,
+  bm25Weight: number,
+): (readonly [number, number])[] {
+  const sorted = (m: Map<number, number>): [number, number][] => [...m].sort((a, b) => b[1] - a[1]);
+  if (mode === 'bm25') return sorted(bm25);
+  if (mode === 'vector') return sorted(cos);
+  const ids = new Set([...bm25.keys(), ...cos.keys()]);
+  const out = new Map<number, number>();
+  if (fusion === 'rrf') {
+    const rank = (m: Map<number, number>): Map<number, number> =>
+      new Map(sorted(m).map(([id], i) => [id, i + 1]));
+    const rb = rank(bm25);
+    const rv = rank(new Map([...cos].filter(([id]) => ids.has(id))));
+    for (const id of ids) {
+      const a = rb.get(id);
+      const b = rv.get(id);
+      out.set(id, (a ? 1 / (RRF_K + a) : 0) + (b ? 1 / (RRF_K + b) : 0));
+    }
+  } else {
+    let maxB = 0;
+    for (const s of bm25.values()) maxB = Math.max(maxB, s);
+    for (const id of ids) {
+      const b = maxB > 0 ? (bm25.get(id) ?? 0) / maxB : 0;
+      out.set(id, bm25Weight * b + (1 - bm25Weight) * (cos.get(id) ?? 0));
+    }
+  }
+  return sorted(out);
+}

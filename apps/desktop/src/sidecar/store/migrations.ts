@@ -1,0 +1,91 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each and recorded in
+ * `PRAGMA user_version`. Append only: never edit a migration that has shipped.
+ *
+ * Vector tables are per embedding model ("slot") and created at run time (see vectors.ts), because
+ * their dimension is part of the table definition.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'documents, chunks, full-text index, embedding models, ingest jobs',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+      CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        source_path TEXT NOT NULL UNIQUE,
+        folder TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        pages TEXT,
+        chunk_count INTEGER NOT NULL,
+        ingested_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX documents_hash ON documents (content_hash);
+      CREATE INDEX documents_folder ON documents (folder);
+      CREATE INDEX documents_source ON documents (source);
+
+      CREATE TABLE document_tags (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (document_id, tag)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX document_tags_tag ON document_tags (tag);
+
+      CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        heading TEXT NOT NULL,
+        text TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        page INTEGER
+      ) STRICT;
+      CREATE INDEX chunks_document ON chunks (document_id, ord);
+
+      CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+        title, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+
+      CREATE TABLE embedding_models (
+        slot INTEGER PRIMARY KEY,
+        model_id TEXT NOT NULL UNIQUE,
+        dimension INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('active', 'building')),
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE ingest_jobs (
+        id INTEGER PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'cancelled')),
+        options TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      ) STRICT;
+      CREATE TABLE ingest_job_files (
+        job_id INTEGER NOT NULL REFERENCES ingest_jobs (id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'skipped')),
+        outcome TEXT,
+        code TEXT,
+        reason TEXT,
+        PRIMARY KEY (job_id, ord)
+      ) STRICT;
+    `,
+  },
+];
