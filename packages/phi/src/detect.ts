@@ -1,0 +1,133 @@
+import nlp from 'compromise';
+import { findPhoneNumbersInText } from 'libphonenumber-js';
+import type { Candidate } from './candidate.js';
+import { detectTokens } from './names.js';
+import { detectContextPatterns, detectPatterns } from './patterns.js';
+import { tokenize } from './tokens.js';
+import {
+  DEFAULT_MAX_LENGTH,
+  PhiError,
+  type DetectOptions,
+  type DetectorSource,
+  type PhiSpan,
+  type PhiType,
+} from './types.js';
+
+/** Off unless asked for: compromise's tagger costs ~5 ms per utterance (measured in eval). */
+export const DEFAULT_DISABLED: readonly DetectorSource[] = ['nlp'];
+
+/** When proposals overlap, the merged span takes the first type in this list. */
+const TYPE_PRIORITY: readonly PhiType[] = [
+  'EMAIL',
+  'URL',
+  'IP',
+  'SSN',
+  'CARD',
+  'FAX',
+  'PHONE',
+  'MRN',
+  'ID',
+  'AGE',
+  'DATE',
+  'ADDRESS',
+  'ZIP',
+  'FACILITY',
+  'NAME',
+  'LOCATION',
+];
+const RANK = new Map(TYPE_PRIORITY.map((t, i) => [t, i]));
+
+function activeSources(options: DetectOptions | undefined): Set<DetectorSource> {
+  const on = new Set<DetectorSource>([
+    'patterns',
+    'validators',
+    'context',
+    'nameLists',
+    'places',
+    'phoneLib',
+    'nlp',
+  ]);
+  for (const s of DEFAULT_DISABLED) if (!options?.enable?.includes(s)) on.delete(s);
+  for (const s of options?.disable ?? []) on.delete(s);
+  return on;
+}
+
+function phoneLib(text: string, out: Candidate[]): void {
+  for (const found of findPhoneNumbersInText(text, { defaultCountry: 'US' })) {
+    out.push({ start: found.startsAt, end: found.endsAt, type: 'PHONE', source: 'phoneLib' });
+  }
+}
+
+interface Offset {
+  offset?: { start: number; length: number };
+}
+
+function nlpPeople(text: string, out: Candidate[]): void {
+  const doc = nlp(text);
+  const people = doc.people().json({ offset: true }) as Offset[];
+  for (const p of people) {
+    if (!p.offset) continue;
+    let end = p.offset.start + p.offset.length;
+    while (end > p.offset.start && /[\s,.;:!?]/.test(text.charAt(end - 1))) end--;
+    out.push({ start: p.offset.start, end, type: 'NAME', source: 'nlp' });
+  }
+}
+
+/** Sorts and unions overlapping proposals; the merged type follows TYPE_PRIORITY. */
+export function mergeCandidates(candidates: readonly Candidate[]): PhiSpan[] {
+  const sorted = candidates
+    .filter((c) => c.end > c.start)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const spans: PhiSpan[] = [];
+  let cur: { start: number; end: number; type: PhiType } | undefined;
+  for (const c of sorted) {
+    if (cur && c.start < cur.end) {
+      if (c.end > cur.end) cur.end = c.end;
+      if ((RANK.get(c.type) ?? 99) < (RANK.get(cur.type) ?? 99)) cur.type = c.type;
+      continue;
+    }
+    if (cur) spans.push(cur);
+    cur = { start: c.start, end: c.end, type: c.type };
+  }
+  if (cur) spans.push(cur);
+  return spans;
+}
+
+/** Every source's raw proposals, tagged by source (the evaluation's ablation uses this). */
+export function detectCandidates(text: string, options?: DetectOptions): Candidate[] {
+  const max = options?.maxLength ?? DEFAULT_MAX_LENGTH;
+  if (text.length > max) {
+    throw new PhiError(
+      'PHI_INPUT_TOO_LARGE',
+      `Input is ${text.length} characters; the PHI detector accepts at most ${max}. Split the text into smaller parts.`,
+    );
+  }
+  const on = activeSources(options);
+  const out: Candidate[] = [];
+  if (on.has('patterns')) detectPatterns(text, on.has('validators'), out);
+  if (on.has('context')) detectContextPatterns(text, out);
+  if (on.has('phoneLib')) phoneLib(text, out);
+  if (on.has('context') || on.has('nameLists') || on.has('places')) {
+    detectTokens(
+      tokenize(text),
+      { context: on.has('context'), nameLists: on.has('nameLists'), places: on.has('places') },
+      out,
+    );
+  }
+  if (on.has('nlp')) nlpPeople(text, out);
+  return out;
+}
+
+/**
+ * Finds the PHI in `text`. Spans are sorted, non-overlapping, offsets into `text` (UTF-16).
+ * Throws PhiError('PHI_INPUT_TOO_LARGE') above `options.maxLength` (never truncates).
+ */
+export function detectPhi(text: string, options?: DetectOptions): PhiSpan[] {
+  return mergeCandidates(detectCandidates(text, options));
+}
+
+export function countByType(spans: readonly PhiSpan[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of spans) counts[s.type] = (counts[s.type] ?? 0) + 1;
+  return counts;
+}

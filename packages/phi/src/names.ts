@@ -1,0 +1,404 @@
+/**
+ * Token-level detectors for person names and places: context words (titles, relations,
+ * credentials, "transferred to"), name lists, city lists, facility suffixes, street addresses.
+ */
+import type { Candidate } from './candidate.js';
+import {
+  CITIES,
+  CLINICAL_WORDS,
+  CREDENTIALS,
+  EPONYMS,
+  EPONYM_FOLLOWERS,
+  FACILITY_SUFFIXES,
+  FOREIGN_STREET_ENDINGS,
+  FOREIGN_STREET_WORDS,
+  FUNCTION_WORDS,
+  MOTION_WORDS,
+  MULTI_WORD_CITIES,
+  NAME_TITLES,
+  RELATION_WORDS,
+  STREET_SUFFIXES,
+  isCommonWord,
+  isCountry,
+  isFirstName,
+  isKnownName,
+  isUsState,
+} from './lexicon.js';
+import type { Token } from './tokens.js';
+
+export interface TokenSources {
+  readonly context: boolean;
+  readonly nameLists: boolean;
+  readonly places: boolean;
+}
+
+const isWord = (t: Token | undefined): t is Token => t?.kind === 'word';
+const isCap = (t: Token): boolean =>
+  t.shape === 'title' || (t.shape === 'upper' && t.text.length > 1);
+const isDot = (t: Token | undefined): boolean => t?.kind === 'punct' && t.text === '.';
+const isStop = (t: Token): boolean => FUNCTION_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower);
+
+/** A single letter, optionally followed by a period: "A.", "q.". Returns the index after it. */
+function initialAt(tokens: readonly Token[], i: number): number | undefined {
+  const t = tokens[i];
+  if (!isWord(t) || t.text.length !== 1) return undefined;
+  if (t.mode === 'mixed' && t.shape !== 'upper') return undefined;
+  return isDot(tokens[i + 1]) ? i + 2 : i + 1;
+}
+
+function isEponymUse(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  if (!t || !EPONYMS.has(t.lower.replace(/['’]s$/, ''))) return false;
+  for (let k = i + 1; k <= i + 3 && k < tokens.length; k++) {
+    const n = tokens[k];
+    if (!n) break;
+    if (n.kind === 'punct' && /^['’][sS]$/.test(n.text)) return true;
+    if (n.kind === 'word' && EPONYM_FOLLOWERS.has(n.lower)) return true;
+    if (n.kind === 'word' && !EPONYMS.has(n.lower) && n.text !== '-') break;
+  }
+  return false;
+}
+
+/**
+ * Could this token be part of a name, given how strong the surrounding evidence is?
+ * `strong`: a title or credential right beside it; `weak`: a relation word or a list.
+ */
+function nameToken(tokens: readonly Token[], i: number, strong: boolean): boolean {
+  const t = tokens[i];
+  if (!isWord(t) || t.paragraphBreak) return false;
+  if (FUNCTION_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower)) return false;
+  if (isEponymUse(tokens, i) || isCountry(t.lower)) return false;
+  if (t.mode === 'mixed') {
+    if (!isCap(t)) return false;
+    return strong || isKnownName(t.lower) || !isCommonWord(t.lower);
+  }
+  if (strong) return !isCommonWord(t.lower) || isKnownName(t.lower);
+  return isKnownName(t.lower) && !isCommonWord(t.lower);
+}
+
+/** Collects up to `max` name tokens/initials from `i`; returns [start, endIndexExclusive]. */
+function collectForward(
+  tokens: readonly Token[],
+  i: number,
+  max: number,
+  strong: boolean,
+): number | undefined {
+  let j = i;
+  let words = 0;
+  let taken = 0;
+  while (taken < max && j < tokens.length) {
+    const t = tokens[j];
+    if (!t || (taken > 0 && t.paragraphBreak)) break;
+    const afterInitial = initialAt(tokens, j);
+    if (afterInitial !== undefined && (taken > 0 || strong) && t.text.toLowerCase() !== 'a') {
+      j = afterInitial;
+      taken++;
+      continue;
+    }
+    if (!nameToken(tokens, j, strong || taken > 0)) break;
+    // After the first token, a later one needs its own evidence in lower/upper text.
+    if (taken > 0 && t.mode !== 'mixed' && !(isKnownName(t.lower) && !isCommonWord(t.lower))) break;
+    j++;
+    taken++;
+    words++;
+  }
+  return words > 0 ? j : undefined;
+}
+
+function emitName(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  out: Candidate[],
+  source: Candidate['source'],
+): void {
+  let last = to - 1;
+  while (last > from && tokens[last]?.kind === 'punct') last--; // an initial's period stays out
+  const a = tokens[from];
+  const b = tokens[last];
+  if (a && b) out.push({ start: a.start, end: b.end, type: 'NAME', source });
+}
+
+function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t)) continue;
+    const key = t.lower;
+    let j = i + 1;
+    if (NAME_TITLES.has(key)) {
+      if (isDot(tokens[j])) j++;
+      if (tokens[j]?.kind === 'punct' && /^['’]$/.test(tokens[j]?.text ?? '')) j++; // "Drs' Ballou"
+      const end = collectForward(tokens, j, 3, true);
+      if (end !== undefined) {
+        emitName(tokens, j, end, out, 'context');
+        // "Drs' Ballou and Dutter": a second name joined by "and".
+        if (tokens[end]?.lower === 'and' && NAME_TITLES.has(key) && key.startsWith('drs')) {
+          const end2 = collectForward(tokens, end + 1, 2, true);
+          if (end2 !== undefined) emitName(tokens, end + 1, end2, out, 'context');
+        }
+      }
+    } else if (RELATION_WORDS.has(key)) {
+      // "son Nick", "proxy is grandaughter: Irene", "Sons Smokey, Morris and Roger".
+      while (j < tokens.length) {
+        const n = tokens[j];
+        if (!n) break;
+        if (
+          (n.kind === 'punct' && /^[:,-]$/.test(n.text)) ||
+          n.lower === 'is' ||
+          n.lower === 'named' ||
+          n.lower === 'was'
+        )
+          j++;
+        else break;
+        if (j - i > 3) break;
+      }
+      let start = j;
+      for (let guard = 0; guard < 6; guard++) {
+        const end = collectForward(tokens, start, 3, false);
+        const first = tokens[start];
+        const mixedCapOk =
+          first !== undefined &&
+          first.mode === 'mixed' &&
+          isCap(first) &&
+          !isCommonWord(first.lower);
+        let realEnd = end;
+        if (realEnd === undefined && mixedCapOk) realEnd = start + 1;
+        if (realEnd === undefined) break;
+        emitName(tokens, start, realEnd, out, 'context');
+        const sep = tokens[realEnd];
+        if (sep && (sep.text === ',' || sep.lower === 'and' || sep.text === '&')) {
+          start = realEnd + 1;
+          if (tokens[start]?.lower === 'and') start++;
+        } else break;
+      }
+    } else if (CREDENTIALS.has(key) && i > 0) {
+      // Signature: walk back over name tokens and initials: "DAN A. FORMAN-LYONS, RRT".
+      if (t.mode === 'mixed' && t.shape === 'lower') continue;
+      let k = i - 1;
+      if (tokens[k]?.text === ',') k--;
+      let first = -1;
+      let words = 0;
+      let hasEvidence = false;
+      while (k >= 0 && i - k <= 7) {
+        const c = tokens[k];
+        if (!c) break;
+        if (isDot(c) && isWord(tokens[k - 1]) && tokens[k - 1]?.text.length === 1) {
+          first = k - 1;
+          k -= 2;
+          continue;
+        }
+        if (!isWord(c) || isStop(c) || (c.mode === 'mixed' && !isCap(c) && c.text.length > 1))
+          break;
+        if (isCommonWord(c.lower) && !isKnownName(c.lower)) break;
+        if (c.text.length > 1) {
+          words++;
+          hasEvidence = true;
+        }
+        first = k;
+        if (tokens[k]?.paragraphBreak || words >= 3) break;
+        k--;
+      }
+      if (first >= 0 && hasEvidence)
+        emitName(tokens, first, i - (tokens[i - 1]?.text === ',' ? 1 : 0), out, 'context');
+    }
+  }
+}
+
+function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t) || isStop(t) || isEponymUse(tokens, i)) continue;
+    const lower = t.lower;
+    if (t.mode === 'mixed') {
+      if (!isCap(t) || t.text.length < 2) continue;
+      const known = isKnownName(lower);
+      if (!known) continue;
+      const common = isCommonWord(lower);
+      const end = collectForward(tokens, i + 1, 2, false);
+      if (end !== undefined) {
+        emitName(tokens, i, end, out, 'nameLists');
+        i = end - 1;
+      } else if (!common) {
+        emitName(tokens, i, i + 1, out, 'nameLists');
+      }
+    } else if (isFirstName(lower) && !isCommonWord(lower)) {
+      const n = tokens[i + 1];
+      if (isWord(n) && isKnownName(n.lower) && !isCommonWord(n.lower) && !isStop(n)) {
+        emitName(tokens, i, i + 2, out, 'nameLists');
+        i++;
+      }
+    }
+  }
+}
+
+const PLACE_PREPS = new Set(['to', 'at', 'from', 'into', 'in', '@', 'near', 'by']);
+
+/** Place-name tokens after a motion word: capitals in prose, unknown words in lower/upper notes. */
+function placeToken(t: Token | undefined): boolean {
+  if (!isWord(t) || t.paragraphBreak) return false;
+  if (
+    FUNCTION_WORDS.has(t.lower) ||
+    CLINICAL_WORDS.has(t.lower) ||
+    isCountry(t.lower) ||
+    isUsState(t.lower)
+  )
+    return false;
+  if (t.mode === 'mixed') return isCap(t) || (t.text.length === 1 && t.shape === 'upper');
+  return !isCommonWord(t.lower) || CITIES.has(t.lower);
+}
+
+function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t) continue;
+    // Facility suffix: walk back over capitalised / unknown words.
+    if (
+      isWord(t) &&
+      FACILITY_SUFFIXES.has(t.lower) &&
+      !(t.mode === 'mixed' && t.shape === 'lower' && t.lower.length <= 2)
+    ) {
+      let k = i - 1;
+      let first = -1;
+      while (k >= 0 && i - k <= 5) {
+        const c = tokens[k];
+        if (!c || c.paragraphBreak) {
+          if (c && placeToken(c)) first = k;
+          break;
+        }
+        if (
+          isWord(c) &&
+          (FACILITY_SUFFIXES.has(c.lower) || c.lower === 'st' || c.lower === 'saint') &&
+          (c.mode !== 'mixed' || isCap(c))
+        ) {
+          first = k;
+        } else if (c.kind === 'punct' && /^['’][sS]$/.test(c.text)) {
+          // "Women's Hospital"
+        } else if (isDot(c) && tokens[k - 1]?.lower === 'st') {
+          // "St. Agnes"
+        } else if (c.lower === 'and' && first >= 0 && k > 0 && placeToken(tokens[k - 1])) {
+          // "Brigham and Women's"
+        } else if (placeToken(c) && !(c.mode === 'mixed' && isCommonWord(c.lower) && !isCap(c))) {
+          first = k;
+        } else break;
+        k--;
+      }
+      if (first >= 0 && first < i) {
+        const a = tokens[first];
+        if (a && !FACILITY_SUFFIXES.has(a.lower))
+          out.push({ start: a.start, end: t.end, type: 'FACILITY', source: 'places' });
+        else if (a && FACILITY_SUFFIXES.has(a.lower) && a.mode === 'mixed' && isCap(a) && isCap(t))
+          out.push({ start: a.start, end: t.end, type: 'FACILITY', source: 'places' });
+      }
+    }
+    // "St. Agnes", "Saint Joseph's", "St A."
+    if (
+      isWord(t) &&
+      (t.lower === 'st' || t.lower === 'saint') &&
+      (t.mode !== 'mixed' || isCap(t))
+    ) {
+      const prev = tokens[i - 1];
+      if (prev && (prev.kind === 'num' || (isWord(prev) && isCap(prev) && prev.mode === 'mixed')))
+        continue; // "Thornton St"
+      let j = i + 1;
+      if (isDot(tokens[j])) j++;
+      const n = tokens[j];
+      if (
+        isWord(n) &&
+        !FUNCTION_WORDS.has(n.lower) &&
+        (n.mode !== 'mixed' || isCap(n) || n.text.length === 1)
+      ) {
+        out.push({ start: t.start, end: n.end, type: 'FACILITY', source: 'places' });
+      }
+    }
+    // Motion + preposition: "transferred to GH", "lives in catonsville", "seen at Cedar Crest".
+    if ((isWord(t) && PLACE_PREPS.has(t.lower)) || t.text === '@') {
+      let motion = false;
+      for (let k = i - 1; k >= 0 && k >= i - 4; k--) {
+        const c = tokens[k];
+        if (c && MOTION_WORDS.has(c.lower)) motion = true;
+        if (c && c.kind === 'punct' && c.text !== '/' && c.text !== '-') break;
+      }
+      if (!motion) continue;
+      let j = i + 1;
+      if (tokens[j]?.lower === 'the') j++;
+      const first = j;
+      while (j < tokens.length && j - first < 4 && placeToken(tokens[j])) {
+        j++;
+        if (tokens[j]?.lower === '-' && placeToken(tokens[j + 1])) j++;
+      }
+      if (j > first) {
+        const a = tokens[first];
+        const b = tokens[j - 1];
+        if (a && b) out.push({ start: a.start, end: b.end, type: 'LOCATION', source: 'places' });
+      }
+    }
+    // Cities from the list.
+    if (isWord(t) && !isStop(t)) {
+      const prev = tokens[i - 1];
+      const afterPrep = prev !== undefined && PLACE_PREPS.has(prev.lower);
+      let matched = 0;
+      for (const parts of MULTI_WORD_CITIES.get(t.lower) ?? []) {
+        let ok = true;
+        for (let p = 1; p < parts.length; p++) if (tokens[i + p]?.lower !== parts[p]) ok = false;
+        if (ok && parts.length > matched) matched = parts.length;
+      }
+      if (matched === 0 && CITIES.has(t.lower)) matched = 1;
+      if (matched > 0) {
+        const single = matched === 1;
+        const evidence =
+          t.mode === 'mixed'
+            ? isCap(t) && (!single || !isCommonWord(t.lower) || afterPrep)
+            : afterPrep && (!single || !isCommonWord(t.lower));
+        const last = tokens[i + matched - 1];
+        if (evidence && last)
+          out.push({ start: t.start, end: last.end, type: 'LOCATION', source: 'places' });
+      }
+    }
+    // Street address: number, up to 4 words, a street suffix ("123 Maple Street", "81 Thornton St").
+    if (t.kind === 'num' && t.text.length <= 6) {
+      let j = i + 1;
+      let words = 0;
+      let found = -1;
+      while (j < tokens.length && words < 5) {
+        const c = tokens[j];
+        if (!isWord(c) || c.paragraphBreak) break;
+        if (words > 0 && STREET_SUFFIXES.has(c.lower) && (c.mode !== 'mixed' || isCap(c))) {
+          found = isDot(tokens[j + 1]) ? j + 1 : j;
+          break;
+        }
+        if (c.mode === 'mixed' && !isCap(c) && !(words === 0 && c.text.length === 1)) break;
+        if (FUNCTION_WORDS.has(c.lower)) break;
+        words++;
+        j++;
+      }
+      const e = tokens[found];
+      if (found > 0 && e)
+        out.push({ start: t.start, end: e.end, type: 'ADDRESS', source: 'places' });
+    }
+    // Foreign street forms: "Koskikatu 25", "ul. Chrzanowska 61", "Brixtonlaan 380".
+    if (isWord(t) && (t.mode !== 'mixed' || isCap(t) || FOREIGN_STREET_WORDS.has(t.lower))) {
+      let j = i + 1;
+      if (FOREIGN_STREET_WORDS.has(t.lower)) {
+        if (isDot(tokens[j])) j++;
+        while (isWord(tokens[j]) && j - i < 5) j++;
+      } else if (
+        !FOREIGN_STREET_ENDINGS.some((e) => t.lower.endsWith(e) && t.lower.length > e.length + 2)
+      ) {
+        continue;
+      }
+      const n = tokens[j];
+      if (n?.kind === 'num' && n.text.length <= 5 && j > i)
+        out.push({ start: t.start, end: n.end, type: 'ADDRESS', source: 'places' });
+    }
+  }
+}
+
+export function detectTokens(
+  tokens: readonly Token[],
+  sources: TokenSources,
+  out: Candidate[],
+): void {
+  if (sources.context) detectTitled(tokens, out);
+  if (sources.nameLists) detectListNames(tokens, out);
+  if (sources.places) detectPlaces(tokens, out);
+}

@@ -1,0 +1,198 @@
+/**
+ * Regular-expression detectors. Every pattern is anchored by a look-behind at the start of a run
+ * (so a long run is tried once, not once per character) and uses bounded quantifiers without
+ * nested ambiguity: matching time stays linear in the input, adversarial input included.
+ */
+import { dayMonthValid, ipv4Valid, luhnValid, ssnValid } from './validators.js';
+import type { Candidate } from './candidate.js';
+
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const ORD = '(?:st|nd|rd|th)';
+
+const EMAIL_RE =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
+const URL_RE = /(?<![\w/@.-])(?:https?:\/\/|www\.)[^\s<>"'()[\]{}]{1,2048}/giu;
+const DOMAIN_RE =
+  /(?<![\w.@/-])(?:[a-z0-9-]{1,63}\.){1,5}(?:com|org|net|edu|gov|mil|io|info|biz|health|us|uk|ca|de|fr|se|ee|nl|au|co)(?![\w@-]|\.[a-z0-9])/giu;
+const IPV4_RE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])/g;
+const IPV6_RE =
+  /(?<![\w:])(?:[0-9a-f]{1,4}:){4,7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5}::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?(?![\w:])/giu;
+const SSN_RE = /(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-])/g;
+const CARD_RE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+const PHONE_RE =
+  /(?<![\w+])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w)/giu;
+const INTL_PHONE_RE = /(?<![\w+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}(?![\w])/gu;
+const PHONE_CONTEXT_RE =
+  /\b(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
+const DATE_NUM3_RE = /(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|\.\d)/g;
+const DATE_ISO_RE = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])/g;
+const DATE_NUM2_RE = /(?<![\w/.,+-])(\d{1,2})\/(\d{1,2})(?![\w/]|\.\d)/g;
+const DATE_MONTH_DAY_RE = new RegExp(
+  `\\b${MONTH}\\.?\\s{1,3}\\d{1,2}${ORD}?(?:\\s{0,2},?\\s{0,2}(?:\\d{4}|'\\d{2}))?(?![\\w/])`,
+  'giu',
+);
+const DATE_DAY_MONTH_RE = new RegExp(
+  `\\b(?:the\\s{1,3})?\\d{1,2}${ORD}?\\s{1,3}(?:of\\s{1,3})?${MONTH}\\.?(?:\\s{0,2},?\\s{0,2}\\d{4})?\\b`,
+  'giu',
+);
+const DATE_MONTH_YEAR_RE = new RegExp(
+  `\\b${MONTH}\\.?\\s{0,2},?\\s{1,2}(?:\\d{4}|'\\d{2})\\b`,
+  'giu',
+);
+const DATE_ORDINAL_RE = new RegExp(
+  `\\b(?:on|since|from|until|till|by|of)\\s{1,3}the\\s{1,3}(\\d{1,2}${ORD})\\b`,
+  'giu',
+);
+const YEAR_APOS_RE = /(?<![\w'’])['’](\d{2})(?![\w'’])|(?<![\w.'’/-])(\d{2})['’](?![\w'’])/gu;
+const AGE_RE =
+  /(?<![\w.])(9\d|1[0-4]\d)(?=\s{0,2}-?\s{0,2}(?:y\/o|y\.o\.|yo\b|yrs?\b|years?\b|-?year|-?yr))|\b(?:age[d:]?|aged)\s{1,3}(9\d|1[0-4]\d)(?![\w.])/giu;
+const ZIP_RE =
+  /(?<=\b[A-Z]{2}\.?,?\s{1,3})\d{5}(?:-\d{4})?(?![\w-])|(?<![\w-])\d{5}-\d{4}(?![\w-])/gu;
+const ZIP_CONTEXT_RE = /\b(?:zip|postal)(?:\s?code)?\s{0,2}:?\s{0,2}(\d{5}(?:-\d{4})?)(?!\d)/giu;
+const ID_CONTEXT_RE =
+  /\b(mrn|medical\s{1,2}record(?:\s{1,2}(?:number|no|#))?|record\s{0,2}(?:number|no\.?|#)|acct|account|member|membership|policy|insurance|insured|subscriber|beneficiary|license|licence|dea|npi|serial|device|plate|vin|ref|reference|claim|id|identifier)\b\.?(?:\s{0,2}(?:number|no\.?|num|#|id|is|:|-)){0,3}\s{0,2}(#?[A-Za-z0-9][A-Za-z0-9-]{2,30})/giu;
+const ALNUM_RE = /(?<![\w#-])#?[A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,4}(?![\w-])/g;
+const PO_BOX_RE =
+  /\b(?:p\.?\s?o\.?\s{0,2}box|box|psc|unit|apo|fpo|dpo)\s{1,3}(?:[a-z]{2}\s{1,3})?\d{2,8}\b/giu;
+const SECONDARY_UNIT_RE =
+  /\b(?:apt|apartment|suite|ste|unit|bldg|building)\.?\s{0,2}#?\s{0,2}\d{1,6}[a-z]?\b/giu;
+
+function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (;;) {
+    const m = re.exec(text);
+    if (m === null) return;
+    yield m;
+    if (m[0].length === 0) re.lastIndex++;
+  }
+}
+
+const digitsOf = (s: string): string => s.replace(/\D/g, '');
+
+/** Words right before an "a/b" that make it a score or ratio, not a date ("strength 5/5"). */
+const RATIO_CONTEXT =
+  /(?:strength|score|gcs|grade|ratio|murmur|pain|scale|motor|power|x|of|rate|sounds|bp|pupils|assist|ie|i:e|\+|-|peep|ps|vent|cpap|bipap|about|approx|~)\s*$/i;
+const RATIO_FOLLOW =
+  /^\s*(?:pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm)\b/i;
+
+function numericDates(text: string, out: Candidate[]): void {
+  for (const m of all(DATE_NUM3_RE, text)) {
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    if (dayMonthValid(a, b) || dayMonthValid(b, a))
+      out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
+  }
+  for (const m of all(DATE_ISO_RE, text)) {
+    if (dayMonthValid(Number(m[2]), Number(m[3])))
+      out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
+  }
+  for (const m of all(DATE_NUM2_RE, text)) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
+    if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
+    // "7/81" is month/year; "8/18" month/day.
+    if (dayMonthValid(a, b) || (a >= 1 && a <= 12 && b >= 32 && (m[2]?.length ?? 0) === 2))
+      out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
+  }
+}
+
+export function detectPatterns(text: string, useValidators: boolean, out: Candidate[]): void {
+  const add = (start: number, end: number, type: Candidate['type']): void => {
+    out.push({ start, end, type, source: 'patterns' });
+  };
+  for (const m of all(EMAIL_RE, text)) add(m.index, m.index + m[0].length, 'EMAIL');
+  for (const m of all(URL_RE, text)) {
+    const trimmed = m[0].replace(/[.,;:!?]+$/u, '');
+    add(m.index, m.index + trimmed.length, 'URL');
+  }
+  for (const m of all(DOMAIN_RE, text)) add(m.index, m.index + m[0].length, 'URL');
+  for (const m of all(IPV4_RE, text)) {
+    if (!useValidators || ipv4Valid(m[0])) add(m.index, m.index + m[0].length, 'IP');
+  }
+  for (const m of all(IPV6_RE, text)) {
+    if (/[a-f]/i.test(m[0]) || m[0].includes('::')) add(m.index, m.index + m[0].length, 'IP');
+  }
+  for (const m of all(SSN_RE, text)) {
+    const before = text.slice(Math.max(0, m.index - 24), m.index);
+    const ssnContext = /\b(?:ssn|ss#?|social(?:\s+security)?)\b/i.test(before);
+    const isSsn = ssnContext || !useValidators || ssnValid(m[0]);
+    add(m.index, m.index + m[0].length, isSsn ? 'SSN' : 'ID');
+  }
+  for (const m of all(CARD_RE, text)) {
+    const digits = digitsOf(m[0]);
+    if (!useValidators || luhnValid(digits)) add(m.index, m.index + m[0].length, 'CARD');
+  }
+  for (const m of all(PHONE_RE, text)) {
+    const before = text.slice(Math.max(0, m.index - 12), m.index);
+    add(m.index, m.index + m[0].length, /\bfax\b/i.test(before) ? 'FAX' : 'PHONE');
+  }
+  for (const m of all(INTL_PHONE_RE, text)) {
+    const n = digitsOf(m[0]).length;
+    if (n >= 8 && n <= 15) add(m.index, m.index + m[0].length, 'PHONE');
+  }
+  numericDates(text, out);
+  for (const re of [DATE_MONTH_DAY_RE, DATE_DAY_MONTH_RE, DATE_MONTH_YEAR_RE]) {
+    for (const m of all(re, text)) {
+      // "may" is usually the verb: require a capital M or a clear day number after it.
+      if (/^may\b/.test(m[0]) && !/\d{4}|\d(?:st|nd|rd|th)/.test(m[0])) continue;
+      const s = m[0].toLowerCase().startsWith('the') ? m.index + m[0].indexOf(' ') + 1 : m.index;
+      add(s, m.index + m[0].length, 'DATE');
+    }
+  }
+  for (const m of all(DATE_ORDINAL_RE, text)) {
+    const g = m[1] ?? '';
+    add(m.index + m[0].length - g.length, m.index + m[0].length, 'DATE');
+  }
+  for (const m of all(YEAR_APOS_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
+  for (const m of all(AGE_RE, text)) {
+    const g = m[1] ?? m[2] ?? '';
+    const s = m[1] !== undefined ? m.index : m.index + m[0].length - g.length;
+    add(s, s + g.length, 'AGE');
+  }
+  for (const m of all(ZIP_RE, text)) add(m.index, m.index + m[0].length, 'ZIP');
+  for (const m of all(PO_BOX_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
+  for (const m of all(SECONDARY_UNIT_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
+  // Identifiers without context: letters and at least 4 digits ("SJH-123456", "87342GH"), or a
+  // long digit run that is no date, phone or card.
+  for (const m of all(ALNUM_RE, text)) {
+    const s = m[0];
+    const digits = digitsOf(s).length;
+    const letters = s.replace(/[^A-Za-z]/g, '');
+    if (digits >= 4 && letters.length > 0 && letters === letters.toUpperCase() && s.length <= 24) {
+      add(m.index, m.index + s.length, 'ID');
+    } else if (letters.length === 0 && digits >= 7 && s.replace('#', '').length <= 20) {
+      if (/^\d{4}-\d{4}$/.test(s)) continue; // a year range
+      add(m.index, m.index + s.length, 'ID');
+    }
+  }
+}
+
+/** Context words that make the next token an identifier, phone, fax or ZIP. */
+export function detectContextPatterns(text: string, out: Candidate[]): void {
+  for (const m of all(ID_CONTEXT_RE, text)) {
+    const value = m[2] ?? '';
+    const key = (m[1] ?? '').toLowerCase();
+    if (digitsOf(value).length < 3) continue;
+    if (key === 'id' && !/\d{4}/.test(value)) continue;
+    const end = m.index + m[0].length;
+    const type =
+      key.startsWith('mrn') || key.startsWith('medical') || key.startsWith('record') ? 'MRN' : 'ID';
+    out.push({ start: end - value.length, end, type, source: 'context' });
+  }
+  for (const m of all(PHONE_CONTEXT_RE, text)) {
+    const value = m[2] ?? '';
+    const n = digitsOf(value).length;
+    if (n < 4 || n > 15) continue;
+    const end = m.index + m[0].length;
+    const type = (m[1] ?? '').toLowerCase() === 'fax' ? 'FAX' : 'PHONE';
+    out.push({ start: end - value.length, end, type, source: 'context' });
+  }
+  for (const m of all(ZIP_CONTEXT_RE, text)) {
+    const value = m[1] ?? '';
+    const end = m.index + m[0].length;
+    out.push({ start: end - value.length, end, type: 'ZIP', source: 'context' });
+  }
+}
