@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { segmentProbabilities, SpeechSegmenter, type SegmenterEvent } from './segmenter.js';
+
+const F = 0.032; // seconds per frame
+
+/** Probabilities from runs: [[p, frames], …]. */
+function runs(...parts: [number, number][]): number[] {
+  return parts.flatMap(([p, n]) => Array<number>(n).fill(p));
+}
+
+describe('SpeechSegmenter', () => {
+  it('finds one padded segment in speech surrounded by silence', () => {
+    const segments = segmentProbabilities(runs([0.01, 30], [0.9, 50], [0.01, 40]));
+    expect(segments).toHaveLength(1);
+    expect(segments[0]!.start).toBeCloseTo(30 * F - 0.03, 6);
+    expect(segments[0]!.end).toBeCloseTo(80 * F + 0.03, 6);
+  });
+
+  it('keeps short pauses inside a segment and splits at long ones', () => {
+    // 6 frames ≈ 192 ms < 300 ms min silence; 15 frames = 480 ms ≥ 300 ms.
+    const probs = runs([0, 10], [0.9, 20], [0.05, 6], [0.9, 20], [0.05, 15], [0.9, 20], [0, 20]);
+    const segments = segmentProbabilities(probs);
+    expect(segments).toHaveLength(2);
+    expect(segments[0]!.end).toBeCloseTo(56 * F + 0.03, 6);
+    expect(segments[1]!.start).toBeCloseTo(71 * F - 0.03, 6);
+  });
+
+  it('drops bursts shorter than the minimum speech duration', () => {
+    expect(segmentProbabilities(runs([0, 20], [0.95, 5], [0, 30]))).toEqual([]);
+    expect(segmentProbabilities(runs([0, 20], [0.95, 8], [0, 30]))).toHaveLength(1); // 256 ms
+  });
+
+  it('applies hysteresis: probabilities between the thresholds neither start nor end speech', () => {
+    expect(segmentProbabilities(runs([0, 10], [0.45, 50], [0, 10]))).toEqual([]);
+    const held = segmentProbabilities(runs([0, 10], [0.9, 10], [0.4, 40], [0, 20]));
+    expect(held).toHaveLength(1);
+    expect(held[0]!.end).toBeCloseTo(60 * F + 0.03, 6); // the 0.4 stretch stayed speech
+  });
+
+  it('streams speech-start once confirmed and speech-end after the minimum silence', () => {
+    const s = new SpeechSegmenter({ minSpeechMs: 96, minSilenceMs: 96, padMs: 0 });
+    const events: [number, SegmenterEvent][] = [];
+    runs([0, 5], [0.9, 10], [0, 10]).forEach((p, i) => {
+      for (const e of s.push(p)) events.push([i, e]);
+    });
+    expect(events).toEqual([
+      [7, { type: 'speech-start', time: 5 * F }], // third speech frame completes 96 ms
+      [17, { type: 'speech-end', segment: { start: 5 * F, end: 15 * F } }],
+    ]);
+  });
+
+  it('closes a segment still open at the end of the stream', () => {
+    const segments = segmentProbabilities(runs([0, 5], [0.9, 20]));
+    expect(segments).toHaveLength(1);
+    expect(segments[0]!.end).toBeCloseTo(25 * F, 6); // padding never runs past the end
+  });
+
+  it('never lets padding overlap the previous segment', () => {
+    const segments = segmentProbabilities(runs([0.9, 20], [0, 10], [0.9, 20]), { padMs: 200 });
+    expect(segments).toHaveLength(2);
+    expect(segments[1]!.start).toBeGreaterThanOrEqual(segments[0]!.end);
+  });
+
+  it('rejects an end threshold above the start threshold', () => {
+    expect(() => new SpeechSegmenter({ startThreshold: 0.3, endThreshold: 0.5 })).toThrow(
+      RangeError,
+    );
+  });
+});
