@@ -24,4 +24,5 @@ export const BRIDGE_KEY = 'voiceassist';
 export const IPC = {
   requestPort: 'voiceassist:request-port',
   port: 'voiceassist:port',
+  engineDown: 'voiceassist:engine-down',
 } as const;

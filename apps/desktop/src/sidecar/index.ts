@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       rpc: engine.rpc,
       log,
     });
-    closeTransport = web.close;
+    closeTransport = () => web.close();
     process.stdout.write(`${readyLine(web.launchUrl)}\n`);
   }
   log.info({ mode: args.mode, version: engine.version }, 'engine started');
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     log.info({ signal }, 'engine stopping');
     engine.stop();
-    closeTransport().finally(() => process.exit(0));
+    void closeTransport().finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,65 @@
+import { useRef, type KeyboardEvent } from 'react';
+import { VIEWS, type ViewId } from './views.js';
+
+/**
+ * The main navigation. Tab reaches the current item; Arrow keys, Home and End move between items;
+ * Enter or Space opens one; Alt+1…7 opens a view from anywhere (see App).
+ */
+export function Navigation({
+  current,
+  onSelect,
+}: {
+  current: ViewId;
+  onSelect: (id: ViewId) => void;
+}) {
+  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number): void => {
+    const last = VIEWS.length - 1;
+    const target =
+      event.key === 'ArrowDown'
+        ? index === last
+          ? 0
+          : index + 1
+        : event.key === 'ArrowUp'
+          ? index === 0
+            ? last
+            : index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : undefined;
+    if (target === undefined) return;
+    event.preventDefault();
+    buttons.current[target]?.focus();
+  };
+
+  return (
+    <nav className="nav" aria-label="Main">
+      <ul className="nav__list">
+        {VIEWS.map((view, index) => (
+          <li key={view.id}>
+            <button
+              ref={(el) => {
+                buttons.current[index] = el;
+              }}
+              type="button"
+              className="nav__item"
+              aria-current={view.id === current ? 'page' : undefined}
+              aria-keyshortcuts={`Alt+${index + 1}`}
+              tabIndex={view.id === current ? 0 : -1}
+              onClick={() => onSelect(view.id)}
+              onKeyDown={(event) => onKeyDown(event, index)}
+            >
+              <span className="nav__label">{view.label}</span>
+              <kbd className="nav__key" aria-hidden="true">
+                Alt {index + 1}
+              </kbd>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
