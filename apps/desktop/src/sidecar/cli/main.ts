@@ -12,7 +12,12 @@ import {
  * Subcommands, loaded lazily so `voiceassist phi` never opens the store and `voiceassist kb` never
  * loads the VAD model. Each feature adds one line here and a file under ./commands.
  */
-const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {};
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  kb: {
+    summary: 'local knowledge: ingest, search, ask, stats (encrypted store)',
+    load: async () => (await import('./commands/kb.js')).command,
+  },
+};
 
 function helpText(): string {
   const lines = ['usage: voiceassist <command> [options]', '', 'commands:'];

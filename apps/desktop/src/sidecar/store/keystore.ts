@@ -117,7 +117,7 @@ async function assertOwnerOnly(file: string): Promise<void> {
 }
 
 async function writeOwnerOnly(file: string, data: string | Buffer): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, data, { mode: 0o600, flag: 'wx' });
   await fs.rename(tmp, file); // atomic: a crash leaves the old file or the new one, never half a key
