@@ -13,6 +13,10 @@ import {
  * loads the VAD model. Each feature adds one line here and a file under ./commands.
  */
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  vad: {
+    summary: 'speech segments and per-frame speech probabilities of a WAV file',
+    load: async () => (await import('./commands/vad.js')).command,
+  },
   kb: {
     summary: 'local knowledge: ingest, search, ask, stats (encrypted store)',
     load: async () => (await import('./commands/kb.js')).command,
