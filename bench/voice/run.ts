@@ -1,0 +1,75 @@
+/**
+ * `npm run bench -- voice`: the engine's voice path. Each measurement lives in its own module
+ * (vad.ts, aec.ts; the turn-latency bench adds turn.ts) and returns plain JSON; this file runs
+ * them in order, prints the headline numbers and writes bench/results/voice.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchAec } from './aec.js';
+import { benchVad } from './vad.js';
+
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
+const RESULTS = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'results',
+  'voice.json',
+);
+
+interface Section {
+  readonly name: string;
+  /** Runs the measurement: its JSON result and one line for people. */
+  readonly run: () => Promise<{ result: unknown; line: string }>;
+}
+
+function section<T>(name: string, measure: () => Promise<T>, line: (r: T) => string): Section {
+  return {
+    name,
+    run: async () => {
+      const result = await measure();
+      return { result, line: line(result) };
+    },
+  };
+}
+
+/** Measurements in run order; a new one (e.g. the turn latency) is one more entry. */
+const SECTIONS: readonly Section[] = [
+  section(
+    'vad',
+    () => benchVad(),
+    (r) =>
+      `VAD per 32 ms frame (1 thread, ${r.frames} frames of real speech): median ${r.sileroWrapper.median} ms, p95 ${r.sileroWrapper.p95} ms ` +
+      `(goal ≤ ${r.goalMedianMs} ms median: ${r.goalMet ? 'met' : 'NOT met'}); bare session.run median ${r.baselineOrtRun.median} ms ` +
+      `(wrapper ×${r.wrapperOverheadRatio}); energy VAD median ${r.baselineEnergy.median} ms; ${r.realTimeMultiple}× real time`,
+  ),
+  section(
+    'aec',
+    () => benchAec(),
+    (r) =>
+      `AEC3 (16 kHz, ${r.audioSeconds} s): real-time factor ${r.realTimeFactor} (${r.realTimeMultiple}× real time), per frame median ${r.perFrame.median} ms, ` +
+      `p95 ${r.perFrame.p95} ms (pass-through baseline ${r.baselinePassThroughPerFrame.median} ms); ERLE ${r.erleDb} dB on echo-only frames ` +
+      `(goal ≥ ${r.erleGoalDb} dB); latency ${r.latencyMs} ms`,
+  ),
+];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const results: Record<string, unknown> = {
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+  },
+  at: new Date().toISOString(),
+};
+for (const section of SECTIONS) {
+  if (wanted.length > 0 && !wanted.includes(section.name)) continue;
+  const { result, line } = await section.run();
+  results[section.name] = result;
+  console.log(line);
+}
+mkdirSync(path.dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
