@@ -215,3 +215,72 @@ export async function writeTinyModelFolder(
   await json('modules.json', modules);
   return dir;
 }
+
+export interface SyntheticModelOptions {
+  /** Hidden size (MiniLM-L6: 384). */
+  readonly dim?: number;
+  /** Feed-forward blocks, each dim → 4·dim → dim with a ReLU (MiniLM-L6 has 6 layers). */
+  readonly layers?: number;
+  readonly maxSeqLength?: number;
+}
+
+/**
+ * A MiniLM-sized stand-in for benchmarks: the tiny tokenizer and an embedding lookup followed by
+ * `layers` feed-forward blocks of MiniLM's width (no attention). Its vectors mean nothing; it
+ * measures what batching, padding and threads do to a graph with realistic matrix sizes, since
+ * real weights cannot be downloaded here.
+ */
+export async function writeSyntheticModelFolder(
+  dir: string,
+  options: SyntheticModelOptions = {},
+): Promise<string> {
+  const dim = options.dim ?? 384;
+  const layers = options.layers ?? 6;
+  await writeTinyModelFolder(dir, { tokenTypes: false, maxSeqLength: options.maxSeqLength ?? 256 });
+  let seed = 42;
+  const random = (n: number, scale: number) =>
+    Float32Array.from({ length: n }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return (seed / 2 ** 31 - 0.5) * scale;
+    });
+  const nodes: NodeSpec[] = [
+    { opType: 'Gather', inputs: ['E', 'input_ids'], outputs: ['h0'], intAttrs: { axis: 0 } },
+  ];
+  const initializers = [
+    { name: 'E', dims: [TINY_VOCAB.length, dim], data: random(TINY_VOCAB.length * dim, 1) },
+  ];
+  for (let l = 0; l < layers; l++) {
+    initializers.push(
+      { name: `W${l}a`, dims: [dim, 4 * dim], data: random(dim * 4 * dim, 2 / Math.sqrt(dim)) },
+      { name: `W${l}b`, dims: [4 * dim, dim], data: random(4 * dim * dim, 1 / Math.sqrt(dim)) },
+    );
+    nodes.push(
+      { opType: 'MatMul', inputs: [`h${l}`, `W${l}a`], outputs: [`u${l}`] },
+      { opType: 'Relu', inputs: [`u${l}`], outputs: [`r${l}`] },
+      { opType: 'MatMul', inputs: [`r${l}`, `W${l}b`], outputs: [`d${l}`] },
+      {
+        opType: 'Add',
+        inputs: [`h${l}`, `d${l}`],
+        outputs: [l === layers - 1 ? 'last_hidden_state' : `h${l + 1}`],
+      },
+    );
+  }
+  const dyn = ['batch', 'sequence'];
+  const bytes = encodeOnnxModel({
+    nodes,
+    initializers,
+    inputs: [
+      { name: 'input_ids', elemType: ONNX_INT64, shape: dyn },
+      { name: 'attention_mask', elemType: ONNX_INT64, shape: dyn },
+    ],
+    outputs: [
+      { name: 'last_hidden_state', elemType: ONNX_FLOAT, shape: ['batch', 'sequence', dim] },
+    ],
+  });
+  await writeFile(path.join(dir, 'model.onnx'), bytes);
+  await writeFile(
+    path.join(dir, '1_Pooling', 'config.json'),
+    JSON.stringify({ word_embedding_dimension: dim, pooling_mode_mean_tokens: true }),
+  );
+  return dir;
+}
