@@ -103,14 +103,20 @@ function dependencyFingerprint() {
 
 const STAMP = path.join(REPO_ROOT, 'node_modules', '.voiceassist-deps');
 
-/** Runs `npm ci` when node_modules is missing or was installed from a different lockfile. */
+/**
+ * Installs npm dependencies when node_modules is missing (`npm ci`: exactly the lockfile) or was
+ * installed from a different lockfile (`npm install`: incremental, so a working tree is never
+ * emptied half-way).
+ */
 export function ensureNodeModules() {
   const want = dependencyFingerprint();
   if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === want) return;
+  const fresh = !existsSync(path.join(REPO_ROOT, 'node_modules', '.package-lock.json'));
+  const args = fresh ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
   log(
-    existsSync(path.join(REPO_ROOT, 'node_modules'))
-      ? 'dependencies changed: npm ci'
-      : 'installing dependencies: npm ci (native modules compile, ~2-3 min on 2 cores)',
+    fresh
+      ? 'installing dependencies: npm ci (native modules compile, ~3 min on 2 cores)'
+      : 'dependencies changed since the last install: npm install',
   );
   const env = {
     ...process.env,
@@ -120,16 +126,12 @@ export function ensureNodeModules() {
     ONNXRUNTIME_NODE_INSTALL: 'skip',
     ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip',
   };
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env,
-  });
+  const r = spawnSync('npm', args, { cwd: REPO_ROOT, stdio: 'inherit', env });
   if (r.status !== 0) {
-    log('npm ci failed: see the output above.');
+    log(`npm ${args[0]} failed: see the output above.`);
     process.exit(r.status ?? 1);
   }
-  writeFileSync(STAMP, `${want}\n`);
+  writeFileSync(STAMP, `${dependencyFingerprint()}\n`);
 }
 
 /** Copies model files shipped inside npm packages into resources/models (never committed). */
