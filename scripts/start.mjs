@@ -45,6 +45,7 @@ function shutdown(code) {
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
+process.on('SIGHUP', () => shutdown(0)); // terminal closed
 
 /** Starts a child and resolves with the first stdout line matching `ready`; stdout/stderr pass through. */
 function startChild(name, command, args, ready, extraEnv = {}) {
