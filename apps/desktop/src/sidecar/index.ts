@@ -27,6 +27,14 @@ async function main(): Promise<void> {
   const log = createLogger('sidecar');
   const engine = createEngine(log);
   let closeTransport: () => Promise<void> = () => Promise.resolve();
+  // Installed before anything is announced, so a launcher may stop us the moment it reads "ready".
+  const shutdown = (signal: string): void => {
+    log.info({ signal }, 'engine stopping');
+    engine.stop();
+    void closeTransport().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 
   if (args.mode === 'utility') {
     const parentPort = parentPortOf(process);
@@ -50,14 +58,6 @@ async function main(): Promise<void> {
     process.stdout.write(`${readyLine(web.launchUrl)}\n`);
   }
   log.info({ mode: args.mode, version: engine.version }, 'engine started');
-
-  const shutdown = (signal: string): void => {
-    log.info({ signal }, 'engine stopping');
-    engine.stop();
-    void closeTransport().finally(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {
