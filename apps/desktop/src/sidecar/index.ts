@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readyLine } from '../shared/web-mode.js';
 import { ArgsError, parseSidecarArgs, USAGE } from './args.js';
@@ -22,6 +23,13 @@ async function main(): Promise<void> {
   }
   if (args.mode === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (args.mode === 'web' && !existsSync(path.join(args.rendererDir, 'index.html'))) {
+    process.stderr.write(
+      `sidecar: no built renderer in ${path.resolve(args.rendererDir)} (index.html missing). Build it first: npm run build -w @voiceassist/desktop\n`,
+    );
+    process.exitCode = 2;
     return;
   }
   const log = createLogger('sidecar');
