@@ -71,7 +71,9 @@ export function evaluate(variants = VARIANTS): {
 }
 
 function main(): void {
-  const { sets } = evaluate();
+  // PHI_EVAL_QUICK=1 skips the ablation variants (for iterating on the detector).
+  const quick = process.env.PHI_EVAL_QUICK === '1';
+  const { sets } = evaluate(quick ? { default: {} } : VARIANTS);
   const out = path.join(REPO_ROOT, 'bench', 'results', 'phi-eval.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(

@@ -43,6 +43,7 @@ function activeSources(options: DetectOptions | undefined): Set<DetectorSource> 
     'validators',
     'context',
     'nameLists',
+    'capitals',
     'places',
     'phoneLib',
     'nlp',
@@ -52,9 +53,36 @@ function activeSources(options: DetectOptions | undefined): Set<DetectorSource> 
   return on;
 }
 
+/**
+ * Digit runs in international or trunk-prefixed form ("+41 (0)85 806 98 67", "0341 8387176"),
+ * which the NANP regexes do not cover; libphonenumber parses only these windows.
+ */
+const PHONE_WINDOW_RE = /(?<![\w/.+])(?:\+|0|\(0)[\d ().-]{5,24}\d(?![\w/])/g;
+/**
+ * libphonenumber costs milliseconds per call: past this many windows in one text the rest are
+ * marked PHONE without parsing (fail closed: over-redact rather than leak, in bounded time).
+ */
+const PHONE_LIB_BUDGET = 64;
+
 function phoneLib(text: string, out: Candidate[]): void {
-  for (const found of findPhoneNumbersInText(text, { defaultCountry: 'US' })) {
-    out.push({ start: found.startsAt, end: found.endsAt, type: 'PHONE', source: 'phoneLib' });
+  if (!text.includes('+') && !/(?:^|[\s(])0\d/.test(text)) return;
+  PHONE_WINDOW_RE.lastIndex = 0;
+  let calls = 0;
+  for (let m = PHONE_WINDOW_RE.exec(text); m !== null; m = PHONE_WINDOW_RE.exec(text)) {
+    const digits = m[0].replace(/\D/g, '').length;
+    if (digits < 7 || digits > 15) continue;
+    if (++calls > PHONE_LIB_BUDGET) {
+      out.push({ start: m.index, end: m.index + m[0].length, type: 'PHONE', source: 'phoneLib' });
+      continue;
+    }
+    for (const found of findPhoneNumbersInText(m[0], { defaultCountry: 'US' })) {
+      out.push({
+        start: m.index + found.startsAt,
+        end: m.index + found.endsAt,
+        type: 'PHONE',
+        source: 'phoneLib',
+      });
+    }
   }
 }
 
@@ -107,10 +135,15 @@ export function detectCandidates(text: string, options?: DetectOptions): Candida
   if (on.has('patterns')) detectPatterns(text, on.has('validators'), out);
   if (on.has('context')) detectContextPatterns(text, out);
   if (on.has('phoneLib')) phoneLib(text, out);
-  if (on.has('context') || on.has('nameLists') || on.has('places')) {
+  if (on.has('context') || on.has('nameLists') || on.has('places') || on.has('capitals')) {
     detectTokens(
       tokenize(text),
-      { context: on.has('context'), nameLists: on.has('nameLists'), places: on.has('places') },
+      {
+        context: on.has('context'),
+        nameLists: on.has('nameLists'),
+        places: on.has('places'),
+        capitals: on.has('capitals'),
+      },
       out,
     );
   }

@@ -1,3 +1,7 @@
+/**
+ * @voiceassist/phi — isomorphic PHI detection, pseudonymization and redaction. Used by the
+ * workstation before anything leaves it (egress guard) and by the sync server as a second guard.
+ */
 export {
   countByType,
   detectPhi,
@@ -16,3 +20,21 @@ export {
   type PhiSpan,
   type PhiType,
 } from './types.js';
+export {
+  LITERAL_LABEL,
+  MemoryVaultStore,
+  PLACEHOLDER_LABELS,
+  PhiVault,
+  type ShiftedDate,
+  type VaultEntry,
+  type VaultSnapshot,
+  type VaultStore,
+} from './vault.js';
+export {
+  pseudonymize,
+  redactText,
+  reidentify,
+  type PseudonymizeOptions,
+  type PseudonymizeResult,
+} from './pseudonymize.js';
+export { luhnValid, ssnValid, ipv4Valid } from './validators.js';

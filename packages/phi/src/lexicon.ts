@@ -27,12 +27,18 @@ function collect(into: Set<string>, value: unknown): void {
 
 const firstNames = new Set<string>();
 const lastNames = new Set<string>();
-for (const locale of Object.values(allLocales) as {
-  person?: { first_name?: unknown; last_name?: unknown };
-}[]) {
+/** English-locale first names only: the list trusted without capitals (lowercase or ALL-CAPS notes). */
+const coreFirstNames = new Set<string>();
+for (const [code, locale] of Object.entries(allLocales) as [
+  string,
+  { person?: { first_name?: unknown; last_name?: unknown } },
+][]) {
   collect(firstNames, locale.person?.first_name);
   collect(lastNames, locale.person?.last_name);
+  if (code.startsWith('en')) collect(coreFirstNames, locale.person?.first_name);
 }
+
+const location = en.location ?? {};
 
 /** compromise's own lexicon: words it tags as person names, places, cities. */
 const compromiseLexicon = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } })
@@ -42,8 +48,10 @@ const PLACE_TAGS = new Set(['City', 'Place', 'Region']);
 for (const [word, tags] of Object.entries(compromiseLexicon)) {
   const list = Array.isArray(tags) ? tags : [tags];
   if (word.includes(' ')) continue;
-  if (list.some((t) => t === 'MaleName' || t === 'FemaleName' || t === 'FirstName'))
+  if (list.some((t) => t === 'MaleName' || t === 'FemaleName' || t === 'FirstName')) {
     firstNames.add(word);
+    coreFirstNames.add(word);
+  }
   if (list.some((t) => t === 'LastName')) lastNames.add(word);
 }
 
@@ -76,7 +84,12 @@ export const LAST_NAMES: ReadonlySet<string> = lastNames;
 
 /** A frequent ordinary English word ("small", "heart", "will"): weak evidence of a name on its own. */
 export function isCommonWord(lower: string): boolean {
-  return commonWords.has(lower) || CLINICAL_WORDS.has(lower) || FUNCTION_WORDS.has(lower);
+  return commonWords.has(lower) || isClinicalWord(lower) || FUNCTION_WORDS.has(lower);
+}
+
+/** Ward names built on "cu"/"icu" ("pcu", "vicu", "sicu") and the clinical word list. */
+export function isClinicalWord(lower: string): boolean {
+  return CLINICAL_WORDS.has(lower) || /^[a-z]{0,3}i?cu$/.test(lower);
 }
 
 /** In the name lists (any locale), or a proper noun in spoken English. */
@@ -88,13 +101,18 @@ export function isFirstName(lower: string): boolean {
   return firstNames.has(lower);
 }
 
+/** A common English first name, at least 3 letters: evidence enough without capitals. */
+export function isCoreFirstName(lower: string): boolean {
+  return lower.length >= 3 && coreFirstNames.has(lower) && !isCommonWord(lower);
+}
+
 export function isProperNoun(lower: string): boolean {
   return properNouns.has(lower);
 }
 
 const cities = new Set<string>();
 const multiWordCities: string[][] = [];
-for (const c of en.location.city_name ?? []) {
+for (const c of location.city_name ?? []) {
   const parts = c.toLowerCase().split(/\s+/);
   if (parts.length === 1) cities.add(parts[0] ?? '');
   else multiWordCities.push(parts);
@@ -118,7 +136,7 @@ for (const parts of multiWordCities) {
 }
 
 const usStates = new Set<string>();
-for (const s of [...en.location.state, ...en.location.state_abbr])
+for (const s of [...(location.state ?? []), ...(location.state_abbr ?? [])])
   if (!s.includes(' ')) usStates.add(s.toLowerCase());
 /** A US state name word or abbreviation: states are above the Safe Harbor threshold. */
 export function isUsState(lower: string): boolean {
@@ -126,7 +144,7 @@ export function isUsState(lower: string): boolean {
 }
 
 const countries = new Set<string>();
-collect(countries, en.location.country);
+collect(countries, location.country);
 for (const [word, tags] of Object.entries(compromiseLexicon)) {
   const list = Array.isArray(tags) ? tags : [tags];
   if (list.includes('Country')) countries.add(word);
@@ -158,7 +176,7 @@ const streetSuffixes = new Set<string>([
   'trl',
   'plz',
 ]);
-collect(streetSuffixes, en.location.street_suffix);
+collect(streetSuffixes, location.street_suffix);
 export const STREET_SUFFIXES: ReadonlySet<string> = streetSuffixes;
 
 /** Street words of other languages, matched as a word ending ("Koskikatu", "Brixtonlaan"). */
@@ -249,7 +267,14 @@ export const CLINICAL_WORDS = new Set(
   arf aki gib ugib lgib cabg avr mvr ptca pci stent bx fx sob cp n/v abd ext extremities
   am pm noc eve today tonight tomorrow yesterday night morning evening afternoon shift day days
   hospital hosp clinic center memorial campus infirmary hospice
-  mr mrs ms miss dr dr's drs doctor nurse`.split(/\s+/),
+  mr mrs ms miss dr dr's drs doctor nurse
+  cont contd cont'd mae perl perrl perrla perla oob ij le al max bs brady tachy tol vss lue rue lle
+  rle bue ble quinton nipride stoma ace approx midnoc noc hob fs fsbg bm bms gtt gtts ivf ivp ivpb
+  rass cam gcs ams loc sbt rsbi psv simv ac prvc trach ett ogt ngt foley condom lcws lis pleurx
+  chest tube jp hemovac ep pacu mics cvicu tsicu eu tx rx dx hx sx fx px cx abx w/ wo w/o s/p c/o
+  r/o ivc svc ra rv lv la rca lad lcx pda om ptca cabg dvt pe los ca carevue permacath resp endo
+  levo dopa tmax dsg sxn afeb afebrile wean weaned titrate titrated suctioned suctioning rij lij
+  nsr nsb sr st bb lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(/\s+/),
 );
 
 /** Eponyms that name diseases, signs and scores: "Parkinson's", "Crohn disease" are clinical terms. */
@@ -266,9 +291,9 @@ export const EPONYMS = new Set(
   bence jones reye reyes lyme legionnaires rett retts fabry gaucher pompe niemann pick tay-sachs
   guillain-barré guillain-barre stevens-johnson epstein-barr ehlers-danlos cheyne-stokes swan-ganz
   lou gehrig gehrigs mallory weiss zollinger ellison budd chiari arnold dandy walker klinefelter
-  turner turners noonan prader willi angelman dubin rotor gilbert gilberts crigler najjar`.split(
-    /\s+/,
-  ),
+  turner turners noonan prader willi angelman dubin rotor gilbert gilberts crigler najjar chaddock
+  gleason ferriman gallwey ferriman-gallwey mini-mental rutherford lynch mcgill hunt hess fisher
+  spetzler nyha`.split(/\s+/),
 );
 
 /** Words right after which an eponym is a clinical term, not a person. */
@@ -291,8 +316,8 @@ export const RELATION_WORDS = new Set(
   brothers friend friends proxy hcp niece nephew nephews nieces grandson granddaughter grandaughter
   grandchild grandchildren grandmother grandfather grandma grandpa aunt uncle cousin partner
   girlfriend boyfriend fiance fiancee fiancé fiancée neighbor neighbour guardian caregiver stepson
-  stepdaughter children child kids sibling siblings parent parents
-  named called name patient pt`.split(/\s+/),
+  stepdaughter children child kids sibling siblings parent parents named name lawyer attorney
+  poa`.split(/\s+/),
 );
 
 /** Credentials after a signature: "DAN A. FORMAN-LYONS, RRT", "V. Finn, RRT". */
@@ -308,10 +333,24 @@ export const MOTION_WORDS = new Set(
   flying discharged accepted followed seen treated returned return moved move brought lives living
   live lived resides resided reside located born works worked working visiting visited referred
   presented presenting transported evaluated screened placement placed staying stays stayed
-  hospitalized traveled travelled trip vacation`.split(/\s+/),
+  hospitalized traveled travelled trip vacation reviewed consulted surgery operated delivered
+  excepted`.split(/\s+/),
+);
+
+/** Street suffixes trusted without capitals (the full list has words like "course", "via"). */
+export const STRONG_STREET_SUFFIXES = new Set(
+  `street st avenue ave road rd boulevard blvd lane ln drive dr court ct way place pl terrace circle
+  parkway pkwy highway hwy square sq loop trail alley`.split(/\s+/),
 );
 
 /** Words that end a place name: "Stanford Hospital", "kernan hosp", "Warren Grant EW". */
+/** Ordinary words that often precede "hospital" without naming one ("outside hospital"). */
+export const GENERIC_FACILITY_WORDS = new Set(
+  `general county community outside local state children's university veterans va other another
+  same previous referring receiving nearby teaching rehab psychiatric psych private public city
+  regional district area`.split(/\s+/),
+);
+
 export const FACILITY_SUFFIXES = new Set(
   `hospital hospitals hosp medical clinic clinics memorial rehab rehabilitation campus infirmary
   hospice center centre ew er ed health healthcare sanitarium sanatorium institute`.split(/\s+/),

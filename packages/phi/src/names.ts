@@ -5,7 +5,6 @@
 import type { Candidate } from './candidate.js';
 import {
   CITIES,
-  CLINICAL_WORDS,
   CREDENTIALS,
   EPONYMS,
   EPONYM_FOLLOWERS,
@@ -17,9 +16,14 @@ import {
   MULTI_WORD_CITIES,
   NAME_TITLES,
   RELATION_WORDS,
+  GENERIC_FACILITY_WORDS,
   STREET_SUFFIXES,
+  STRONG_STREET_SUFFIXES,
+  isClinicalWord,
   isCommonWord,
+  isCoreFirstName,
   isCountry,
+  isProperNoun,
   isFirstName,
   isKnownName,
   isUsState,
@@ -30,13 +34,16 @@ export interface TokenSources {
   readonly context: boolean;
   readonly nameLists: boolean;
   readonly places: boolean;
+  readonly capitals: boolean;
 }
 
 const isWord = (t: Token | undefined): t is Token => t?.kind === 'word';
 const isCap = (t: Token): boolean =>
   t.shape === 'title' || (t.shape === 'upper' && t.text.length > 1);
 const isDot = (t: Token | undefined): boolean => t?.kind === 'punct' && t.text === '.';
-const isStop = (t: Token): boolean => FUNCTION_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower);
+const isStop = (t: Token): boolean => FUNCTION_WORDS.has(t.lower) || isClinicalWord(t.lower);
+const isPossessive = (t: Token | undefined): boolean =>
+  t?.kind === 'punct' && /^['’][sS]?$/.test(t.text);
 
 /** A single letter, optionally followed by a period: "A.", "q.". Returns the index after it. */
 function initialAt(tokens: readonly Token[], i: number): number | undefined {
@@ -66,43 +73,56 @@ function isEponymUse(tokens: readonly Token[], i: number): boolean {
 function nameToken(tokens: readonly Token[], i: number, strong: boolean): boolean {
   const t = tokens[i];
   if (!isWord(t) || t.paragraphBreak) return false;
-  if (FUNCTION_WORDS.has(t.lower) || CLINICAL_WORDS.has(t.lower)) return false;
+  if (FUNCTION_WORDS.has(t.lower) || isClinicalWord(t.lower)) return false;
   if (isEponymUse(tokens, i) || isCountry(t.lower)) return false;
   if (t.mode === 'mixed') {
-    if (!isCap(t)) return false;
+    if (!isCap(t)) return strong && !isCommonWord(t.lower) && t.text.length > 2;
     return strong || isKnownName(t.lower) || !isCommonWord(t.lower);
   }
-  if (strong) return !isCommonWord(t.lower) || isKnownName(t.lower);
-  return isKnownName(t.lower) && !isCommonWord(t.lower);
+  if (strong) return true;
+  return isCoreFirstName(t.lower);
 }
 
-/** Collects up to `max` name tokens/initials from `i`; returns [start, endIndexExclusive]. */
+/** Collects up to `max` name tokens/initials from `i`; returns the index after the last one. */
 function collectForward(
   tokens: readonly Token[],
   i: number,
   max: number,
   strong: boolean,
+  allowInitialOnly = false,
 ): number | undefined {
   let j = i;
   let words = 0;
   let taken = 0;
+  let prevFirstName = false;
   while (taken < max && j < tokens.length) {
     const t = tokens[j];
     if (!t || (taken > 0 && t.paragraphBreak)) break;
     const afterInitial = initialAt(tokens, j);
-    if (afterInitial !== undefined && (taken > 0 || strong) && t.text.toLowerCase() !== 'a') {
+    if (afterInitial !== undefined && (taken > 0 || strong) && t.text !== 'a' && t.text !== 'A') {
       j = afterInitial;
       taken++;
       continue;
     }
-    if (!nameToken(tokens, j, strong || taken > 0)) break;
-    // After the first token, a later one needs its own evidence in lower/upper text.
-    if (taken > 0 && t.mode !== 'mixed' && !(isKnownName(t.lower) && !isCommonWord(t.lower))) break;
+    if (taken === 0 && !nameToken(tokens, j, strong)) break;
+    if (taken > 0) {
+      // A later token needs its own evidence: capitals in prose, the lists otherwise.
+      if (t.mode === 'mixed') {
+        if (!isWord(t) || !isCap(t) || !nameToken(tokens, j, true)) break;
+        if (isCommonWord(t.lower) && !isKnownName(t.lower)) break;
+      } else {
+        if (!isWord(t) || isStop(t) || isEponymUse(tokens, j)) break;
+        const listed = isKnownName(t.lower) && !isCommonWord(t.lower);
+        const afterFirst = prevFirstName && !isCommonWord(t.lower);
+        if (!listed && !afterFirst) break;
+      }
+    }
+    prevFirstName = isWord(t) && isCoreFirstName(t.lower);
     j++;
     taken++;
     words++;
   }
-  return words > 0 ? j : undefined;
+  return words > 0 || (allowInitialOnly && taken > 0) ? j : undefined;
 }
 
 function emitName(
@@ -127,16 +147,41 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
     let j = i + 1;
     if (NAME_TITLES.has(key)) {
       if (isDot(tokens[j])) j++;
-      if (tokens[j]?.kind === 'punct' && /^['’]$/.test(tokens[j]?.text ?? '')) j++; // "Drs' Ballou"
-      const end = collectForward(tokens, j, 3, true);
+      if (isPossessive(tokens[j])) j++; // "DR'S CAMARDA", "Drs' Ballou"
+      const end = collectForward(tokens, j, 3, true, true);
       if (end !== undefined) {
         emitName(tokens, j, end, out, 'context');
-        // "Drs' Ballou and Dutter": a second name joined by "and".
-        if (tokens[end]?.lower === 'and' && NAME_TITLES.has(key) && key.startsWith('drs')) {
+        // "Drs' Ballou and Dutter", "DR CAMARDA AND CLIFFORD": a second name joined by "and".
+        if (tokens[end]?.lower === 'and') {
           const end2 = collectForward(tokens, end + 1, 2, true);
-          if (end2 !== undefined) emitName(tokens, end + 1, end2, out, 'context');
+          const next = tokens[end + 1];
+          if (end2 !== undefined && next && !isCommonWord(next.lower))
+            emitName(tokens, end + 1, end2, out, 'context');
         }
       }
+    } else if (
+      t.text.length === 1 &&
+      (t.shape === 'upper' || t.mode !== 'mixed') &&
+      isDot(tokens[i + 1]) &&
+      isWord(tokens[i + 2])
+    ) {
+      // "Z. MILLER", "E. Nessenson NP": an initial then a surname that is no ordinary word.
+      const n = tokens[i + 2];
+      const credential = CREDENTIALS.has(tokens[i + 3]?.lower ?? '');
+      const before = tokens[i - 1];
+      if (
+        n &&
+        n.text.length >= 3 &&
+        !n.paragraphBreak &&
+        !isStop(n) &&
+        !isCommonWord(n.lower) &&
+        !isEponymUse(tokens, i + 2) &&
+        (n.mode !== 'mixed' || isCap(n)) &&
+        !(before?.glued === false && before.kind === 'punct' && before.text === '/') &&
+        !t.glued &&
+        (isKnownName(n.lower) || credential)
+      )
+        out.push({ start: t.start, end: n.end, type: 'NAME', source: 'context' });
     } else if (RELATION_WORDS.has(key)) {
       // "son Nick", "proxy is grandaughter: Irene", "Sons Smokey, Morris and Roger".
       while (j < tokens.length) {
@@ -154,7 +199,9 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
       }
       let start = j;
       for (let guard = 0; guard < 6; guard++) {
-        const end = collectForward(tokens, start, 3, false);
+        const head = tokens[start];
+        const mixedStrong = head !== undefined && head.mode === 'mixed' && isCap(head);
+        const end = collectForward(tokens, start, 3, mixedStrong);
         const first = tokens[start];
         const mixedCapOk =
           first !== undefined &&
@@ -238,7 +285,7 @@ function placeToken(t: Token | undefined): boolean {
   if (!isWord(t) || t.paragraphBreak) return false;
   if (
     FUNCTION_WORDS.has(t.lower) ||
-    CLINICAL_WORDS.has(t.lower) ||
+    isClinicalWord(t.lower) ||
     isCountry(t.lower) ||
     isUsState(t.lower)
   )
@@ -279,9 +326,25 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
           // "Brigham and Women's"
         } else if (placeToken(c) && !(c.mode === 'mixed' && isCommonWord(c.lower) && !isCap(c))) {
           first = k;
+        } else if (
+          isWord(c) &&
+          c.mode !== 'mixed' &&
+          /^hosp/.test(t.lower) &&
+          !FUNCTION_WORDS.has(c.lower) &&
+          !isClinicalWord(c.lower) &&
+          !GENERIC_FACILITY_WORDS.has(c.lower)
+        ) {
+          first = k; // "UNION HOSP", "sacred heart hosp": ordinary words can name a hospital
         } else break;
         k--;
       }
+      while (
+        first >= 0 &&
+        first < i - 1 &&
+        FACILITY_SUFFIXES.has(tokens[first]?.lower ?? '') &&
+        !isCap(tokens[first] ?? t)
+      )
+        first++; // "er mazur campus" starts at "mazur"
       if (first >= 0 && first < i) {
         const a = tokens[first];
         if (a && !FACILITY_SUFFIXES.has(a.lower))
@@ -333,7 +396,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       }
     }
     // Cities from the list.
-    if (isWord(t) && !isStop(t)) {
+    if (isWord(t) && !isStop(t) && !EPONYMS.has(t.lower)) {
       const prev = tokens[i - 1];
       const afterPrep = prev !== undefined && PLACE_PREPS.has(prev.lower);
       let matched = 0;
@@ -362,12 +425,18 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       while (j < tokens.length && words < 5) {
         const c = tokens[j];
         if (!isWord(c) || c.paragraphBreak) break;
-        if (words > 0 && STREET_SUFFIXES.has(c.lower) && (c.mode !== 'mixed' || isCap(c))) {
+        if (
+          words > 0 &&
+          (c.mode === 'mixed'
+            ? isCap(c) && STREET_SUFFIXES.has(c.lower)
+            : STRONG_STREET_SUFFIXES.has(c.lower))
+        ) {
           found = isDot(tokens[j + 1]) ? j + 1 : j;
           break;
         }
         if (c.mode === 'mixed' && !isCap(c) && !(words === 0 && c.text.length === 1)) break;
-        if (FUNCTION_WORDS.has(c.lower)) break;
+        if (FUNCTION_WORDS.has(c.lower) || isClinicalWord(c.lower)) break;
+        if (c.mode !== 'mixed' && isCommonWord(c.lower) && !STREET_SUFFIXES.has(c.lower)) break;
         words++;
         j++;
       }
@@ -393,6 +462,93 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
+/** "Gaetane", "Cedars-Sinai": letters only, capital first, the rest lowercase. */
+const PLAIN_TITLE = /^\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?$/u;
+
+/** USAN stems: a capitalised word with one of these endings is a drug ("Losartan", "Remdesivir"). */
+const DRUG_STEM =
+  /(?:mab|nib|pril|sartan|olol|statin|azole|cillin|mycin|micin|floxacin|vir|dronate|tide|parin|xaban|gatran|gliptin|gliflozin|dipine|azepam|zolam|oxetine|triptan|prazole|tidine|cycline|cef\w*|afil|lukast|profen|fenac|setron|semide|thiazide|lamide|barbital|caine|sone|solone|olone|terol|tropium|dine|pine|done|mide|zide|ine)$/;
+
+/**
+ * In prose, a Title-case word that is no ordinary English word, clinical term, place or eponym is
+ * most likely a proper name ("Gaetane", "Leverett:"); after "at/from/in" it is a place.
+ */
+function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t) || t.mode !== 'mixed' || !PLAIN_TITLE.test(t.text)) continue;
+    if (
+      isCommonWord(t.lower) ||
+      isStop(t) ||
+      EPONYMS.has(t.lower) ||
+      isCountry(t.lower) ||
+      isUsState(t.lower)
+    )
+      continue;
+    if (
+      /['’]/.test(t.text) ||
+      DRUG_STEM.test(t.lower) ||
+      (isWord(tokens[i + 1]) && tokens[i + 1]?.glued)
+    )
+      continue;
+    const before = tokens[i - 1];
+    // Sentence starts are capitalised anyway ("Suctioned for…", "Resp: …"): there a second unknown
+    // capitalised word must follow ("User: Ágnes Földesy").
+    const sentenceStart =
+      before === undefined ||
+      (before.kind === 'punct' && /^[.!?:;>"(*•-]$/.test(before.text)) ||
+      t.lineStart;
+    if (sentenceStart) {
+      const n = tokens[i + 1];
+      const pairs =
+        isWord(n) &&
+        !n.lineStart &&
+        PLAIN_TITLE.test(n.text) &&
+        !isCommonWord(n.lower) &&
+        !isStop(n) &&
+        !DRUG_STEM.test(n.lower);
+      if (!pairs) continue;
+    }
+    if (
+      FACILITY_SUFFIXES.has(t.lower) ||
+      STREET_SUFFIXES.has(t.lower) ||
+      (isProperNoun(t.lower) && !isKnownName(t.lower))
+    )
+      continue;
+    const prev = tokens[i - 1];
+    const place =
+      prev !== undefined && (prev.lower === 'at' || prev.lower === 'from' || prev.lower === 'in');
+    let end = i + 1;
+    while (end < tokens.length && end - i < 4) {
+      const n = tokens[end];
+      const hyphen =
+        n?.text === '-' && n.glued && isWord(tokens[end + 1]) && isCap(tokens[end + 1] ?? t);
+      if (hyphen) {
+        end += 2;
+        continue;
+      }
+      if (
+        !isWord(n) ||
+        !isCap(n) ||
+        n.paragraphBreak ||
+        isStop(n) ||
+        (isCommonWord(n.lower) && !isKnownName(n.lower))
+      )
+        break;
+      end++;
+    }
+    const last = tokens[end - 1];
+    if (last)
+      out.push({
+        start: t.start,
+        end: last.end,
+        type: place ? 'LOCATION' : 'NAME',
+        source: 'capitals',
+      });
+    i = end - 1;
+  }
+}
+
 export function detectTokens(
   tokens: readonly Token[],
   sources: TokenSources,
@@ -401,4 +557,5 @@ export function detectTokens(
   if (sources.context) detectTitled(tokens, out);
   if (sources.nameLists) detectListNames(tokens, out);
   if (sources.places) detectPlaces(tokens, out);
+  if (sources.capitals) detectCapitals(tokens, out);
 }

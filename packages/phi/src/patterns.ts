@@ -41,12 +41,13 @@ const DATE_MONTH_YEAR_RE = new RegExp(
   'giu',
 );
 const DATE_ORDINAL_RE = new RegExp(
-  `\\b(?:on|since|from|until|till|by|of)\\s{1,3}the\\s{1,3}(\\d{1,2}${ORD})\\b`,
+  `\\b(?:on|since|from|until|till|by|of|is|it['’]s|was)\\s{1,3}the\\s{1,3}(\\d{1,2}${ORD})\\b`,
   'giu',
 );
 const YEAR_APOS_RE = /(?<![\w'’])['’](\d{2})(?![\w'’])|(?<![\w.'’/-])(\d{2})['’](?![\w'’])/gu;
 const AGE_RE =
-  /(?<![\w.])(9\d|1[0-4]\d)(?=\s{0,2}-?\s{0,2}(?:y\/o|y\.o\.|yo\b|yrs?\b|years?\b|-?year|-?yr))|\b(?:age[d:]?|aged)\s{1,3}(9\d|1[0-4]\d)(?![\w.])/giu;
+  /(?<![\w.])(9\d|1[0-4]\d)(?=\s{0,2}-?\s{0,2}(?:y\/o|y\.o\.|yo\b|yrs?\b|years?\b|-?year|-?yr))/giu;
+const AGE_WORD_RE = /\bage[d:]?\s{1,3}(9\d|1[0-4]\d)(?![\w.])/giu;
 const ZIP_RE =
   /(?<=\b[A-Z]{2}\.?,?\s{1,3})\d{5}(?:-\d{4})?(?![\w-])|(?<![\w-])\d{5}-\d{4}(?![\w-])/gu;
 const ZIP_CONTEXT_RE = /\b(?:zip|postal)(?:\s?code)?\s{0,2}:?\s{0,2}(\d{5}(?:-\d{4})?)(?!\d)/giu;
@@ -57,6 +58,9 @@ const PO_BOX_RE =
   /\b(?:p\.?\s?o\.?\s{0,2}box|box|psc|unit|apo|fpo|dpo)\s{1,3}(?:[a-z]{2}\s{1,3})?\d{2,8}\b/giu;
 const SECONDARY_UNIT_RE =
   /\b(?:apt|apartment|suite|ste|unit|bldg|building)\.?\s{0,2}#?\s{0,2}\d{1,6}[a-z]?\b/giu;
+
+const UNIT_OR_COUNT =
+  /^\d+(?:[-.]\d+)*(?:x\d+)*(?:cc|ml|l|mg|mcg|g|gm|kg|u|units?|meq|mmol|mmhg|hrs?|min|mins|s|x|breaths|bpm|cm|mm|in|lbs?|oz|approx)?$|^\d+(?:x\d+)+$/i;
 
 function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
   re.lastIndex = 0;
@@ -72,7 +76,9 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
 /** Words right before an "a/b" that make it a score or ratio, not a date ("strength 5/5"). */
 const RATIO_CONTEXT =
-  /(?:strength|score|gcs|grade|ratio|murmur|pain|scale|motor|power|x|of|rate|sounds|bp|pupils|assist|ie|i:e|\+|-|peep|ps|vent|cpap|bipap|about|approx|~)\s*$/i;
+  /\b(?:strength|score|gcs|grade|ratio|murmur|pain|scale|motor|power|x|of|rate|sounds|bp|pupils|assist|ie|i:e|\+|-|peep|ps|vent|cpap|bipap|about|approx|~)\s*$/i;
+const DATE_CONTEXT =
+  /\b(?:on|since|from|until|till|by|dated?|dob|admitted|discharged|seen|born|of|last|next|before|after)\s*$/i;
 const RATIO_FOLLOW =
   /^\s*(?:pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm)\b/i;
 
@@ -92,9 +98,16 @@ function numericDates(text: string, out: Candidate[]): void {
     const b = Number(m[2]);
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
-    if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
+    const dateContext = DATE_CONTEXT.test(before);
+    if (!dateContext) {
+      if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
+      if (a === b || (a < b && b <= 4) || (b === 10 && a <= 10)) continue; // 5/5, 1/2, 7/10: scores
+    }
     // "7/81" is month/year; "8/18" month/day.
-    if (dayMonthValid(a, b) || (a >= 1 && a <= 12 && b >= 32 && (m[2]?.length ?? 0) === 2))
+    if (
+      (a >= 1 && a <= 12 && b >= 1 && b <= 31) ||
+      (a >= 1 && a <= 12 && b >= 32 && (m[2]?.length ?? 0) === 2)
+    )
       out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
   }
 }
@@ -103,18 +116,25 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
   const add = (start: number, end: number, type: Candidate['type']): void => {
     out.push({ start, end, type, source: 'patterns' });
   };
-  for (const m of all(EMAIL_RE, text)) add(m.index, m.index + m[0].length, 'EMAIL');
-  for (const m of all(URL_RE, text)) {
-    const trimmed = m[0].replace(/[.,;:!?]+$/u, '');
-    add(m.index, m.index + trimmed.length, 'URL');
-  }
-  for (const m of all(DOMAIN_RE, text)) add(m.index, m.index + m[0].length, 'URL');
-  for (const m of all(IPV4_RE, text)) {
-    if (!useValidators || ipv4Valid(m[0])) add(m.index, m.index + m[0].length, 'IP');
-  }
-  for (const m of all(IPV6_RE, text)) {
-    if (/[a-f]/i.test(m[0]) || m[0].includes('::')) add(m.index, m.index + m[0].length, 'IP');
-  }
+  // Cheap pre-checks skip whole patterns whose anchor character is absent.
+  const hasAt = text.includes('@');
+  const hasDot = text.includes('.');
+  const hasColon = text.includes(':');
+  if (hasAt) for (const m of all(EMAIL_RE, text)) add(m.index, m.index + m[0].length, 'EMAIL');
+  if (hasDot || hasColon)
+    for (const m of all(URL_RE, text)) {
+      const trimmed = m[0].replace(/[.,;:!?]+$/u, '');
+      add(m.index, m.index + trimmed.length, 'URL');
+    }
+  if (hasDot) for (const m of all(DOMAIN_RE, text)) add(m.index, m.index + m[0].length, 'URL');
+  if (hasDot)
+    for (const m of all(IPV4_RE, text)) {
+      if (!useValidators || ipv4Valid(m[0])) add(m.index, m.index + m[0].length, 'IP');
+    }
+  if (hasColon)
+    for (const m of all(IPV6_RE, text)) {
+      if (/[a-f]/i.test(m[0]) || m[0].includes('::')) add(m.index, m.index + m[0].length, 'IP');
+    }
   for (const m of all(SSN_RE, text)) {
     const before = text.slice(Math.max(0, m.index - 24), m.index);
     const ssnContext = /\b(?:ssn|ss#?|social(?:\s+security)?)\b/i.test(before);
@@ -147,10 +167,10 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     add(m.index + m[0].length - g.length, m.index + m[0].length, 'DATE');
   }
   for (const m of all(YEAR_APOS_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
-  for (const m of all(AGE_RE, text)) {
-    const g = m[1] ?? m[2] ?? '';
-    const s = m[1] !== undefined ? m.index : m.index + m[0].length - g.length;
-    add(s, s + g.length, 'AGE');
+  for (const m of all(AGE_RE, text)) add(m.index, m.index + (m[1] ?? '').length, 'AGE');
+  for (const m of all(AGE_WORD_RE, text)) {
+    const g = m[1] ?? '';
+    add(m.index + m[0].length - g.length, m.index + m[0].length, 'AGE');
   }
   for (const m of all(ZIP_RE, text)) add(m.index, m.index + m[0].length, 'ZIP');
   for (const m of all(PO_BOX_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
@@ -161,10 +181,11 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     const s = m[0];
     const digits = digitsOf(s).length;
     const letters = s.replace(/[^A-Za-z]/g, '');
+    if (UNIT_OR_COUNT.test(s)) continue; // "1400CC", "750X10", "15-20MCG"
     if (digits >= 4 && letters.length > 0 && letters === letters.toUpperCase() && s.length <= 24) {
       add(m.index, m.index + s.length, 'ID');
     } else if (letters.length === 0 && digits >= 7 && s.replace('#', '').length <= 20) {
-      if (/^\d{4}-\d{4}$/.test(s)) continue; // a year range
+      if (/^\d{1,4}-\d{1,4}$/.test(s)) continue; // a range ("2019-2021", "500-1000")
       add(m.index, m.index + s.length, 'ID');
     }
   }

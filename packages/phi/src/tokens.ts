@@ -15,6 +15,8 @@ export interface Token {
   readonly mode: CaseMode;
   /** Whitespace between the previous token and this one contains a blank line. */
   readonly paragraphBreak: boolean;
+  /** First token of its line. */
+  readonly lineStart: boolean;
   /** No whitespace at all between the previous token and this one. */
   readonly glued: boolean;
 }
@@ -25,15 +27,30 @@ const TOKEN_RE =
   /[\p{L}\p{M}](?:[\p{L}\p{M}\p{N}]|['’-](?=[\p{L}\p{M}]))*|\p{N}+|[^\s\p{L}\p{M}\p{N}]/gu;
 const POSSESSIVE_RE = /^(.+)(['’][sS])$/u;
 
+const UPPER_RE = /\p{Lu}/u;
+const LOWER_RE = /\p{Ll}/u;
+
+/** 1 upper, -1 lower, 0 neither; ASCII without allocating, the rest by Unicode property. */
+function caseOf(code: number, ch: string): number {
+  if (code < 128) return code >= 65 && code <= 90 ? 1 : code >= 97 && code <= 122 ? -1 : 0;
+  return UPPER_RE.test(ch) ? 1 : LOWER_RE.test(ch) ? -1 : 0;
+}
+
 function shapeOf(word: string): CaseShape {
-  const upper = word.toUpperCase();
-  const lower = word.toLowerCase();
-  if (word === lower && word !== upper) return 'lower';
-  if (word === upper && word !== lower) return 'upper';
-  const first = word.charAt(0);
-  const rest = word.slice(1);
-  if (first === first.toUpperCase() && first !== first.toLowerCase() && /\p{Ll}/u.test(rest))
-    return 'title';
+  let upper = 0;
+  let lower = 0;
+  let restLower = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = caseOf(word.charCodeAt(i), word.charAt(i));
+    if (c === 1) upper++;
+    else if (c === -1) {
+      lower++;
+      if (i > 0) restLower++;
+    }
+  }
+  if (upper === 0 && lower > 0) return 'lower';
+  if (lower === 0 && upper > 0) return 'upper';
+  if (caseOf(word.charCodeAt(0), word.charAt(0)) === 1 && restLower > 0) return 'title';
   return 'other';
 }
 
@@ -43,7 +60,7 @@ function modeOf(letters: number, uppers: number): CaseMode | undefined {
   if (letters < MIN_LETTERS_FOR_LINE_MODE) return undefined;
   const ratio = uppers / letters;
   if (ratio > 0.75) return 'upper';
-  if (ratio < 0.02) return 'lower';
+  if (ratio < 0.008) return 'lower';
   return 'mixed';
 }
 
@@ -51,12 +68,9 @@ function countCase(text: string, from: number, to: number): { letters: number; u
   let letters = 0;
   let uppers = 0;
   for (let i = from; i < to; i++) {
-    const c = text.charAt(i);
-    const lo = c.toLowerCase();
-    const up = c.toUpperCase();
-    if (lo === up) continue;
-    letters++;
-    if (c === up) uppers++;
+    const c = caseOf(text.charCodeAt(i), text.charAt(i));
+    if (c !== 0) letters++;
+    if (c === 1) uppers++;
   }
   return { letters, uppers };
 }
@@ -79,6 +93,13 @@ function lineModes(text: string): { starts: number[]; modes: CaseMode[] } {
   return { starts, modes };
 }
 
+const isDigitStart = (code: number, ch: string): boolean =>
+  (code >= 48 && code <= 57) || (code >= 128 && /\p{N}/u.test(ch));
+const isLetterStart = (code: number, ch: string): boolean =>
+  (code >= 65 && code <= 90) ||
+  (code >= 97 && code <= 122) ||
+  (code >= 128 && /[\p{L}\p{M}]/u.test(ch));
+
 export function tokenize(text: string): Token[] {
   const { starts, modes } = lineModes(text);
   const tokens: Token[] = [];
@@ -86,7 +107,14 @@ export function tokenize(text: string): Token[] {
   let prevEnd = 0;
   const push = (raw: string, start: number, kind: TokenKind): void => {
     while (line + 1 < starts.length && (starts[line + 1] ?? Infinity) <= start) line++;
-    const gap = text.slice(prevEnd, start);
+    let newlines = 0;
+    let blank = false;
+    for (let i = prevEnd; i < start; i++) {
+      if (text.charCodeAt(i) === 10) {
+        newlines++;
+        if (newlines >= 2) blank = true;
+      }
+    }
     tokens.push({
       text: raw,
       lower: raw.toLowerCase(),
@@ -95,26 +123,29 @@ export function tokenize(text: string): Token[] {
       kind,
       shape: kind === 'word' ? shapeOf(raw) : 'other',
       mode: modes[line] ?? 'mixed',
-      paragraphBreak: /\n[^\S\n]*\n/.test(gap),
-      glued: gap.length === 0 && tokens.length > 0,
+      paragraphBreak: blank,
+      lineStart: tokens.length === 0 || newlines > 0,
+      glued: start === prevEnd && tokens.length > 0,
     });
     prevEnd = start + raw.length;
   };
-  for (const m of text.matchAll(TOKEN_RE)) {
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(text); m !== null; m = TOKEN_RE.exec(text)) {
     const raw = m[0];
     const start = m.index;
     const c = raw.charCodeAt(0);
-    const isDigit = /\p{N}/u.test(raw.charAt(0));
-    if (isDigit) {
+    const ch = raw.charAt(0);
+    if (isDigitStart(c, ch)) {
       push(raw, start, 'num');
-    } else if (/[\p{L}\p{M}]/u.test(raw.charAt(0)) || c > 0x2000) {
-      const poss = POSSESSIVE_RE.exec(raw);
-      if (poss && /[\p{L}\p{M}]/u.test(raw.charAt(0)) && (poss[1]?.length ?? 0) > 1) {
+    } else if (isLetterStart(c, ch)) {
+      const poss =
+        raw.length > 3 && (raw.includes("'") || raw.includes('’')) ? POSSESSIVE_RE.exec(raw) : null;
+      if (poss && (poss[1]?.length ?? 0) > 1) {
         const core = poss[1] ?? '';
         push(core, start, 'word');
         push(poss[2] ?? '', start + core.length, 'punct');
       } else {
-        push(raw, start, /[\p{L}\p{M}]/u.test(raw.charAt(0)) ? 'word' : 'punct');
+        push(raw, start, 'word');
       }
     } else {
       push(raw, start, 'punct');

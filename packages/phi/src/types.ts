@@ -48,7 +48,7 @@ export interface PhiSpan {
  * measures what each one adds) or for speed.
  */
 export type DetectorSource =
-  'patterns' | 'validators' | 'context' | 'nameLists' | 'places' | 'phoneLib' | 'nlp';
+  'patterns' | 'validators' | 'context' | 'nameLists' | 'capitals' | 'places' | 'phoneLib' | 'nlp';
 
 export interface DetectOptions {
   /** Sources to skip. Defaults: everything on except `nlp` (see DEFAULT_DISABLED). */

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { countByType, detectPhi, PhiError, type PhiSpan, type PhiType } from './index.js';
+
+const found = (text: string): { type: PhiType; text: string }[] =>
+  detectPhi(text).map((s: PhiSpan) => ({ type: s.type, text: text.slice(s.start, s.end) }));
+
+const texts = (text: string): string[] => found(text).map((f) => f.text);
+
+describe('detectPhi: identifier kinds', () => {
+  it.each<[string, PhiType, string]>([
+    ['Reach her at jane.doe@example.org today.', 'EMAIL', 'jane.doe@example.org'],
+    ['Call (310) 555-1234 after noon.', 'PHONE', '(310) 555-1234'],
+    ['Fax: 212-555-1234', 'FAX', '212-555-1234'],
+    ['Desk: +41 (0)85 806 98 67', 'PHONE', '+41 (0)85 806 98 67'],
+    ['SSN 054-28-6917 on file', 'SSN', '054-28-6917'],
+    ['MRN: ST-998877 admitted', 'MRN', 'ST-998877'],
+    ['member id HPX345678', 'ID', 'HPX345678'],
+    ['card 4969800024734372 lost', 'CARD', '4969800024734372'],
+    ['see https://portal.example.com/pt?id=4 now', 'URL', 'https://portal.example.com/pt?id=4'],
+    ['host 172.61.42.192 blocked', 'IP', '172.61.42.192'],
+    ['lives at 123 Maple Street with her son', 'ADDRESS', '123 Maple Street'],
+    ['Boston, MA 02115', 'ZIP', '02115'],
+    ['a 98 yo gentleman', 'AGE', '98'],
+    ['admitted to Stanford Hospital yesterday', 'FACILITY', 'Stanford Hospital'],
+  ])('%s → %s', (text, type, value) => {
+    expect(found(text)).toContainEqual({ type, text: value });
+  });
+
+  it.each([
+    ['seen on 7/22 for follow-up', '7/22'],
+    ['surgery May 30th, 2022 went well', 'May 30th, 2022'],
+    ['on the 2nd of March she fell', '2nd of March'],
+    ['discharged 2023-01-08', '2023-01-08'],
+    ['born 02/14/1950', '02/14/1950'],
+  ])('dates: %s', (text, value) => {
+    expect(found(text)).toContainEqual({ type: 'DATE', text: value });
+  });
+
+  it('finds names by title, relation, signature and name lists', () => {
+    expect(texts('Spoke with Dr. Sarah Johnson about the plan.')).toContain('Sarah Johnson');
+    expect(texts('pt spoke at length w/dr vasquez today')).toContain('vasquez');
+    expect(texts("SOCIAL: PT'S WIFE HELEN IN TO VISIT")).toContain('HELEN');
+    expect(texts('ALL IS WELL AT THIS TIME.\nDAN A. FORMAN-LYONS, RRT')).toContain(
+      'DAN A. FORMAN-LYONS',
+    );
+    expect(texts('They had 6: Hannah, Anthony and Derek.')).toEqual(['Hannah', 'Anthony', 'Derek']);
+  });
+
+  it('handles Unicode names, ALL-CAPS notes and line breaks inside names and dates', () => {
+    expect(texts('User: Šárka Ottová')).toContain('Šárka Ottová');
+    expect(texts('Bot: name on the account? User: Ágnes Földesy')).toContain('Ágnes Földesy');
+    expect(texts('PT SEEN BY DR. JONES ON 7/22. SON MICHAEL AT BEDSIDE.')).toEqual(
+      expect.arrayContaining(['JONES', '7/22', 'MICHAEL']),
+    );
+    expect(texts('Patient Mary\nSmith was seen on May\n30th, 2022.')).toEqual(
+      expect.arrayContaining(['Mary\nSmith', 'May\n30th, 2022']),
+    );
+  });
+});
+
+describe('detectPhi: clinical terms stay', () => {
+  it.each([
+    "Parkinson's disease with tremor, started carbidopa-levodopa 25/100 mg TID.",
+    'Metformin 500 mg PO BID; HbA1c 7.2%, creatinine 1.1 mg/dL, K 4.1.',
+    'History of Crohn disease and Hodgkin lymphoma; Glasgow Coma Scale 15.',
+    'BP 120/80, HR 72, SpO2 98% on 2L NC. Strength 5/5 in all extremities.',
+    'Lasix 40 mg IV given; heparin drip at 1000 units/hr; INR 2.4.',
+    'Diagnosed with type 2 diabetes mellitus and COPD, on albuterol nebs q4h prn.',
+    "Alzheimer's dementia; CHA2DS2-VASc score 4; started apixaban 5 mg.",
+  ])('%s', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+});
+
+describe('detectPhi: limits', () => {
+  it('rejects input over the size limit with a coded error instead of truncating', () => {
+    const text = 'a'.repeat(101);
+    expect(() => detectPhi(text, { maxLength: 100 })).toThrow(PhiError);
+    try {
+      detectPhi(text, { maxLength: 100 });
+    } catch (err) {
+      expect((err as PhiError).code).toBe('PHI_INPUT_TOO_LARGE');
+      expect((err as PhiError).message).not.toContain('aaaa');
+    }
+  });
+
+  it('accepts input exactly at the limit', () => {
+    expect(detectPhi('x'.repeat(100), { maxLength: 100 })).toEqual([]);
+  });
+
+  // Catastrophic backtracking would take minutes on these; linear patterns take milliseconds.
+  // The bound is the test timeout, generous for a loaded CI machine.
+  it('finishes on adversarial inputs (no catastrophic backtracking)', { timeout: 30_000 }, () => {
+    const n = 50_000;
+    const inputs = [
+      'a'.repeat(n),
+      `${'a'.repeat(n)}@`,
+      `${'a.'.repeat(n / 2)}@`,
+      `a@${'a.'.repeat(n / 2)}`,
+      '1'.repeat(n),
+      '1-'.repeat(n / 2),
+      '1/'.repeat(n / 2),
+      '1 '.repeat(n / 2),
+      '(1'.repeat(n / 2),
+      `http://${'a'.repeat(n)}`,
+      'Dr. '.repeat(n / 4),
+      'Mr. A. '.repeat(n / 7),
+      'St. '.repeat(n / 4),
+      `${'Hospital '.repeat(n / 9)}`,
+      '1:'.repeat(n / 2),
+      'a1-'.repeat(n / 3),
+      '#A1'.repeat(n / 3),
+      'May '.repeat(n / 4),
+      "'9".repeat(n / 2),
+      '+1 '.repeat(n / 3),
+    ];
+    for (const input of inputs) expect(Array.isArray(detectPhi(input))).toBe(true);
+  });
+});
+
+describe('countByType', () => {
+  it('counts spans by type', () => {
+    const spans = detectPhi('Dr. Smith saw John Doe on 7/22 and 8/1, MRN 1234567.');
+    const counts = countByType(spans);
+    expect(counts.DATE).toBe(2);
+    expect(counts.MRN).toBe(1);
+    expect(counts.NAME).toBeGreaterThanOrEqual(2);
+  });
+});
