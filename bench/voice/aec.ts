@@ -10,7 +10,10 @@ import {
   erleDb,
   type EchoCanceller,
 } from '../../apps/desktop/src/sidecar/voice/aec.js';
-import { buildEchoScenario } from '../../apps/desktop/src/sidecar/voice/echo-scenario.js';
+import {
+  buildEchoScenario,
+  type EchoScenario,
+} from '../../apps/desktop/src/sidecar/voice/echo-scenario.js';
 import {
   loadEngineAudio,
   SHARED_SPEECH_DIR,
@@ -39,7 +42,24 @@ export interface AecBenchResult {
   readonly erleDb: number;
   readonly erleGoalDb: number;
   readonly latencyMs: number;
+  /** ERLE over other echo paths: all echo-only frames, and those after the first 2 s (converged). */
+  readonly erleByPath: readonly {
+    readonly delayMs: number;
+    readonly gainDb: number;
+    readonly reverbMs: number;
+    readonly erleDb: number;
+    readonly erleAfter2sDb: number;
+  }[];
 }
+
+const PATHS = [
+  { delayMs: 10, gainDb: -10, reverbMs: 30 },
+  { delayMs: 40, gainDb: 0, reverbMs: 30 },
+  { delayMs: 40, gainDb: -20, reverbMs: 30 },
+  { delayMs: 120, gainDb: -10, reverbMs: 30 },
+  { delayMs: 250, gainDb: -10, reverbMs: 30 },
+  { delayMs: 40, gainDb: -10, reverbMs: 150 },
+] as const;
 
 class PassThrough implements EchoCanceller {
   readonly latencySamples = 0;
@@ -71,9 +91,19 @@ function run(
   return { out, times };
 }
 
-export async function benchAec(): Promise<AecBenchResult> {
-  const echoPath = { delayMs: 40, gainDb: -10, reverbMs: 30 };
-  const scenario = buildEchoScenario(
+/** One at a time: the canceller is synchronous wasm, running them "in parallel" only interleaves. */
+async function sequentially<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await f(item));
+  return out;
+}
+
+function scenarioFor(echoPath: {
+  delayMs: number;
+  gainDb: number;
+  reverbMs: number;
+}): EchoScenario {
+  return buildEchoScenario(
     loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'fleurs-en-001.wav')),
     loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav')).subarray(
       0.3 * SAMPLE_RATE,
@@ -81,6 +111,27 @@ export async function benchAec(): Promise<AecBenchResult> {
     ),
     { ...echoPath, nearStartSeconds: 7 },
   );
+}
+
+async function erleFor(
+  echoPath: (typeof PATHS)[number],
+): Promise<AecBenchResult['erleByPath'][number]> {
+  const scenario = scenarioFor(echoPath);
+  const aec = await Aec3EchoCanceller.create();
+  const { out } = run(aec, splitFrames(scenario.far), splitFrames(scenario.mic));
+  const cleaned = out.subarray(aec.latencySamples);
+  aec.close();
+  const converged = scenario.echoOnly.filter(([from]) => from >= 2 * SAMPLE_RATE);
+  return {
+    ...echoPath,
+    erleDb: round(erleDb(scenario.mic, cleaned, scenario.echoOnly), 1),
+    erleAfter2sDb: round(erleDb(scenario.mic, cleaned, converged), 1),
+  };
+}
+
+export async function benchAec(): Promise<AecBenchResult> {
+  const echoPath = { delayMs: 40, gainDb: -10, reverbMs: 30 };
+  const scenario = scenarioFor(echoPath);
   const far = splitFrames(scenario.far);
   const mic = splitFrames(scenario.mic);
   const seconds = scenario.mic.length / SAMPLE_RATE;
@@ -103,5 +154,6 @@ export async function benchAec(): Promise<AecBenchResult> {
     erleDb: round(erleDb(scenario.mic, out.subarray(latency), scenario.echoOnly), 1),
     erleGoalDb: 30,
     latencyMs: round((latency / SAMPLE_RATE) * 1000, 1),
+    erleByPath: await sequentially(PATHS, erleFor),
   };
 }

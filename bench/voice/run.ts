@@ -51,7 +51,13 @@ const SECTIONS: readonly Section[] = [
     (r) =>
       `AEC3 (16 kHz, ${r.audioSeconds} s): real-time factor ${r.realTimeFactor} (${r.realTimeMultiple}× real time), per frame median ${r.perFrame.median} ms, ` +
       `p95 ${r.perFrame.p95} ms (pass-through baseline ${r.baselinePassThroughPerFrame.median} ms); ERLE ${r.erleDb} dB on echo-only frames ` +
-      `(goal ≥ ${r.erleGoalDb} dB); latency ${r.latencyMs} ms`,
+      `(goal ≥ ${r.erleGoalDb} dB); latency ${r.latencyMs} ms\n  ERLE by echo path (delay/gain/reverb → all, after 2 s): ` +
+      r.erleByPath
+        .map(
+          (e) =>
+            `${e.delayMs} ms/${e.gainDb} dB/${e.reverbMs} ms → ${e.erleDb}, ${e.erleAfter2sDb} dB`,
+        )
+        .join('; '),
   ),
 ];
 

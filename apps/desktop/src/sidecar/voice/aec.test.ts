@@ -82,6 +82,18 @@ describe('Aec3EchoCanceller', () => {
     }
   });
 
+  it('leaves no process-wide exception handlers behind (the wasm glue installs rethrowing ones)', async () => {
+    const before = [
+      process.listenerCount('uncaughtException'),
+      process.listenerCount('unhandledRejection'),
+    ];
+    aec = await Aec3EchoCanceller.create();
+    expect([
+      process.listenerCount('uncaughtException'),
+      process.listenerCount('unhandledRejection'),
+    ]).toEqual(before);
+  });
+
   it('rejects frames of the wrong size', async () => {
     aec = await Aec3EchoCanceller.create();
     expect(() => aec!.processNearEnd(new Float32Array(160))).toThrow(VoiceError);

@@ -35,8 +35,26 @@ const AEC3_DELAY = 128;
 type Aec3Module = Awaited<ReturnType<typeof WebRtcAec3>>;
 let modulePromise: Promise<Aec3Module> | undefined;
 
+/**
+ * The package's Emscripten glue installs process-wide `uncaughtException` and
+ * `unhandledRejection` listeners that rethrow: they would crash the engine before its own handlers
+ * (logging, coded errors) run. Remove whatever listeners the import added.
+ */
+async function importWithoutProcessHandlers(): Promise<Aec3Module> {
+  const events = ['uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  try {
+    const m = await import('@ennuicastr/webrtcaec3.js');
+    return await m.default();
+  } finally {
+    for (const e of events)
+      for (const listener of process.listeners(e))
+        if (!before.get(e)?.has(listener)) process.removeListener(e, listener);
+  }
+}
+
 async function loadModule(): Promise<Aec3Module> {
-  modulePromise ??= import('@ennuicastr/webrtcaec3.js').then((m) => m.default());
+  modulePromise ??= importWithoutProcessHandlers();
   try {
     return await modulePromise;
   } catch (err) {
