@@ -95,6 +95,16 @@ describe('Supervisor against a real child process', () => {
     await expect.poll(() => isAlive(grandchild), { timeout: 5_000 }).toBe(false);
   });
 
+  it('sweeps what a crashed engine left behind in its process group', async () => {
+    const { supervisor, events, messages } = supervise('serve');
+    supervisor.start();
+    const pid = pidOf(await waitFor(supervisor, events, (e) => e.state === 'running'));
+    const grandchild = await grandchildPid(messages);
+    process.kill(pid, 'SIGKILL'); // a hard crash: the child cannot clean up after itself
+    await waitFor(supervisor, events, (e) => e.state === 'backoff');
+    await expect.poll(() => isAlive(grandchild), { timeout: 5_000 }).toBe(false);
+  });
+
   it('detects a crash and restarts the engine in a new process', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'va-supervisor-'));
     tempDirs.push(dir);
