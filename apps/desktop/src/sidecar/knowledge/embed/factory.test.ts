@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_DIM, writeTinyModelFolder } from '../../../../test-support/embed/tiny-model.js';
-import { createEmbedder, embedderConfigFromEnv } from './factory.js';
+import { createEmbedder, defaultModelsDir, embedderConfigFromEnv } from './factory.js';
 import type { EmbedLogger } from './log.js';
 import { USE_LITE_ID } from './use-lite.js';
 
@@ -47,6 +48,11 @@ describe('createEmbedder', () => {
     await embedder.close();
     expect(embedder.id).toBe(USE_LITE_ID);
     expect(lines[0]!.msg).toMatch(/configured/);
+  });
+
+  it('defaults to <repo>/resources/models (where its README lives)', () => {
+    expect(existsSync(path.join(defaultModelsDir({}), 'README.md'))).toBe(true);
+    expect(defaultModelsDir({ VOICEASSIST_MODELS_DIR: emptyDir })).toBe(emptyDir);
   });
 
   it('reads its configuration from the environment', () => {

@@ -63,7 +63,7 @@ type TensorCtor = typeof Tensor;
 
 export class OnnxEmbedder implements Embedder {
   readonly id: string;
-  dimension = 0;
+  private measuredDimension = 0;
   readonly maxBatchSize: number;
   readonly folder: ModelFolder;
   private readonly tokenizer: SequenceTokenizer;
@@ -123,7 +123,12 @@ export class OnnxEmbedder implements Embedder {
         'EMBED_MODEL_INVALID',
         `Model "${this.folder.name}" produced an empty vector.`,
       );
-    this.dimension = v.length;
+    this.measuredDimension = v.length;
+  }
+
+  /** Known after warm-up (the output width, times the number of pooling modes). */
+  get dimension(): number {
+    return this.measuredDimension;
   }
 
   /** How the model is configured, for the factory's log line. */
