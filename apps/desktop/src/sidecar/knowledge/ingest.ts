@@ -308,7 +308,11 @@ export class Ingester {
 
     t = performance.now();
     this.db.transaction(() => {
-      if (existing) this.deleteDocument(existing.id);
+      // Looked up again inside the transaction: another process may have written it meanwhile.
+      const current = this.db
+        .prepare('SELECT id FROM documents WHERE source_path = ?')
+        .get(file) as { id: number } | undefined;
+      if (current) this.deleteDocument(current.id);
       const docId = this.insertDocument(
         file,
         title,

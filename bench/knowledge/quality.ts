@@ -1,0 +1,124 @@
+/**
+ * Retrieval quality on MedQuAD (CC BY 4.0): one Markdown file per document, the dev questions,
+ * recall@10 and MRR@10 at document level for BM25-only, vector-only and hybrid fusions, plus the
+ * sweep of the BM25 weight that chose the default (BM25_WEIGHT in search.ts).
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Embedder } from '../../apps/desktop/src/sidecar/knowledge/embed/embedder.js';
+import { KnowledgeBase } from '../../apps/desktop/src/sidecar/knowledge/kb.js';
+import {
+  BM25_WEIGHT,
+  Retriever,
+  type SearchOptions,
+} from '../../apps/desktop/src/sidecar/knowledge/search.js';
+import { VectorIndex } from '../../apps/desktop/src/sidecar/store/vectors.js';
+import { log, summarize } from './common.js';
+import { loadMedQuad, subset, writeDocs } from './corpus.js';
+
+export interface Metrics {
+  recallAt10: number;
+  mrrAt10: number;
+}
+
+export interface QualityResult {
+  documents: number;
+  chunks: number;
+  questions: number;
+  embedder: string;
+  ingestSeconds: number;
+  queryEmbedMs: { p50: number; p95: number; mean: number; n: number };
+  bm25: Metrics;
+  vector: Metrics;
+  hybrid: Metrics & { bm25Weight: number };
+  hybridRrf: Metrics;
+  weightSweep: (Metrics & { bm25Weight: number })[];
+}
+
+const round = (x: number): number => Math.round(x * 10_000) / 10_000;
+
+export async function measureQuality(nDocs: number, embedder: Embedder): Promise<QualityResult> {
+  const { docs, questions } = loadMedQuad();
+  const chosen = subset(docs, questions, nDocs);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-bench-medquad-'));
+  try {
+    await writeDocs(path.join(dir, 'docs'), chosen);
+    const kb = KnowledgeBase.open({
+      file: path.join(dir, 'knowledge.db'),
+      key: Buffer.alloc(32, 3),
+      embedder,
+    });
+    const t0 = performance.now();
+    let lastLog = 0;
+    const report = await kb.ingest([path.join(dir, 'docs')], {
+      onProgress: (p) => {
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          log(`quality: ingesting ${p.filesDone}/${p.filesTotal} files, ${p.chunksDone} chunks`);
+        }
+      },
+    });
+    const ingestSeconds = (performance.now() - t0) / 1000;
+    log(
+      `quality: ingested ${report.added} docs, ${report.chunks} chunks in ${ingestSeconds.toFixed(1)} s`,
+    );
+    const vectors = new VectorIndex(kb.db);
+    const slot = vectors.active()?.slot ?? 1;
+    const retriever = new Retriever(kb.db, vectors);
+    const qv: Float32Array[] = [];
+    const embedMs: number[] = [];
+    for (const q of questions) {
+      const t = performance.now();
+      const [v] = await embedder.embed([q.question]);
+      embedMs.push(performance.now() - t);
+      qv.push(v ?? new Float32Array(embedder.dimension));
+    }
+    const evaluate = (options: SearchOptions): Metrics => {
+      let recall = 0;
+      let mrr = 0;
+      questions.forEach((q, i) => {
+        const hits = retriever.search(
+          q.question,
+          { slot, vector: qv[i] ?? new Float32Array() },
+          { ...options, k: 40 },
+        );
+        const ranked: string[] = [];
+        for (const h of hits) {
+          const id = path.basename(h.sourcePath, '.md');
+          if (!ranked.includes(id)) ranked.push(id);
+        }
+        const top = ranked.slice(0, 10);
+        const gold = new Set(q.gold_doc_ids);
+        recall += top.filter((id) => gold.has(id)).length / gold.size;
+        const first = top.findIndex((id) => gold.has(id));
+        mrr += first >= 0 ? 1 / (first + 1) : 0;
+      });
+      return {
+        recallAt10: round(recall / questions.length),
+        mrrAt10: round(mrr / questions.length),
+      };
+    };
+    const weightSweep = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((w) => ({
+      bm25Weight: w,
+      ...evaluate({ mode: 'hybrid', bm25Weight: w }),
+    }));
+    const result: QualityResult = {
+      documents: report.added,
+      chunks: report.chunks,
+      questions: questions.length,
+      embedder: embedder.id,
+      ingestSeconds: Math.round(ingestSeconds * 10) / 10,
+      queryEmbedMs: summarize(embedMs),
+      bm25: evaluate({ mode: 'bm25' }),
+      vector: evaluate({ mode: 'vector' }),
+      hybrid: { bm25Weight: BM25_WEIGHT, ...evaluate({ mode: 'hybrid' }) },
+      hybridRrf: evaluate({ mode: 'hybrid', fusion: 'rrf' }),
+      weightSweep,
+    };
+    await kb.close();
+    return result;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

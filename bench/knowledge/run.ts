@@ -1,0 +1,93 @@
+/**
+ * Knowledge benchmark: ingest throughput (ours vs a naive pipeline, same run), query latency in an
+ * encrypted store at 10k/100k chunks, and retrieval quality on MedQuAD. Writes
+ * bench/results/knowledge.json. `--quick` shrinks every section (for CI); `--docs N` sets the
+ * MedQuAD subset size (gold documents plus distractors; 2000 = all).
+ *
+ *   npx tsx bench/knowledge/run.ts [--quick] [--docs N] [--skip-latency] [--skip-quality]
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEmbedder } from '../../apps/desktop/src/sidecar/knowledge/embed/factory.js';
+import { silentLogger } from '../../apps/desktop/src/sidecar/knowledge/embed/log.js';
+import { RESULTS_DIR, log } from './common.js';
+import { CachedEmbedder, loadMedQuad, subset } from './corpus.js';
+import { measureLatency } from './latency.js';
+import { measureQuality } from './quality.js';
+import { measureThroughput } from './throughput.js';
+
+process.env.ORT_DISABLE_TELEMETRY = '1';
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    docs: { type: 'string' },
+    'skip-latency': { type: 'boolean' },
+    'skip-quality': { type: 'boolean' },
+    'skip-throughput': { type: 'boolean' },
+  },
+});
+const quick = values.quick === true;
+const started = performance.now();
+const embedder = await createEmbedder({ model: 'use-lite', log: silentLogger });
+const out: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+  mode: quick ? 'quick' : 'full',
+  embedder: { id: embedder.id, dimension: embedder.dimension },
+};
+
+if (!values['skip-throughput']) {
+  const { docs, questions } = loadMedQuad();
+  const sample = subset(docs, questions, 2000).slice(200, 200 + (quick ? 20 : 60));
+  out.ingestThroughput = await measureThroughput(sample, embedder);
+}
+if (!values['skip-latency'])
+  out.queryLatency = await measureLatency(
+    quick ? [10_000, 100_000] : [10_000, 100_000],
+    quick ? 100 : 300,
+  );
+if (!values['skip-quality']) {
+  const cached = new CachedEmbedder(
+    embedder,
+    path.join(RESULTS_DIR, '.cache', `medquad-${embedder.id.replace(/[^\w.-]/g, '_')}.json`),
+  );
+  const nDocs = Number(values.docs ?? (quick ? 300 : 800));
+  out.quality = await measureQuality(nDocs, cached);
+  await cached.save();
+  log(`quality: embedding cache ${cached.hits} hits, ${cached.misses} misses`);
+}
+await embedder.close();
+out.seconds = Math.round((performance.now() - started) / 100) / 10;
+await fs.mkdir(RESULTS_DIR, { recursive: true });
+await fs.writeFile(path.join(RESULTS_DIR, 'knowledge.json'), `${JSON.stringify(out, null, 2)}\n`);
+
+const q = out.quality as
+  | {
+      bm25: { mrrAt10: number; recallAt10: number };
+      vector: { mrrAt10: number; recallAt10: number };
+      hybrid: { mrrAt10: number; recallAt10: number };
+      hybridRrf: { mrrAt10: number };
+    }
+  | undefined;
+const lat = out.queryLatency as
+  { chunks: number; ms: Record<string, { p50: number; p95: number }> }[] | undefined;
+const thr = out.ingestThroughput as
+  | { ours: { chunksPerSecond: number }; naive: { chunksPerSecond: number }; speedup: number }
+  | undefined;
+if (thr)
+  console.log(
+    `ingest: ours ${thr.ours.chunksPerSecond} chunks/s vs naive ${thr.naive.chunksPerSecond} chunks/s (chars/s ratio ${thr.speedup}x)`,
+  );
+for (const l of lat ?? [])
+  console.log(
+    `latency @${l.chunks}: ${Object.entries(l.ms)
+      .map(([m, s]) => `${m} p50 ${s.p50} ms / p95 ${s.p95} ms`)
+      .join('; ')}`,
+  );
+if (q)
+  console.log(
+    `MedQuAD: MRR@10 bm25 ${q.bm25.mrrAt10}, vector ${q.vector.mrrAt10}, hybrid ${q.hybrid.mrrAt10} (rrf ${q.hybridRrf.mrrAt10}); recall@10 bm25 ${q.bm25.recallAt10}, vector ${q.vector.recallAt10}, hybrid ${q.hybrid.recallAt10}`,
+  );
+console.log(`wrote ${path.join(RESULTS_DIR, 'knowledge.json')} in ${String(out.seconds)} s`);
