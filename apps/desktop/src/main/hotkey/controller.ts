@@ -184,7 +184,7 @@ export class HotkeyController {
 
   #spawn(): void {
     this.#lastHelperError = undefined;
-    this.#setState(this.#attempts === 0 ? 'starting' : 'restarting', this.#error);
+    if (this.#attempts === 0) this.#setState('starting', undefined); // else already 'restarting'
     const client: HookClient = new HookClient(
       this.#opts.helper,
       this.accelerator,
