@@ -47,6 +47,7 @@ describe('resample', () => {
     [44_100, 16_000],
     [22_050, 16_000],
     [8_000, 16_000],
+    [44_101, 16_000], // coprime: interpolated-kernel path
   ])(
     'keeps an in-band 1 kHz tone from %i Hz to %i Hz at the same amplitude and phase',
     (from, to) => {

@@ -12,8 +12,13 @@ const ZERO_CROSSINGS = 32;
 const KAISER_BETA = 9.0;
 /** Pass-band edge as a fraction of the lower Nyquist frequency (−6 dB point of the kernel). */
 const ROLLOFF = 0.92;
-/** Above this many phases the table would be large; taps are then computed per output sample. */
+/**
+ * Above this many phases (odd rate pairs like 44 101 → 16 000) a per-phase table would be large;
+ * taps are then interpolated per output sample from a finely sampled kernel instead.
+ */
 const MAX_TABLE_PHASES = 2048;
+/** Kernel samples per input sample for the interpolated path (error far below 16-bit LSB). */
+const KERNEL_RESOLUTION = 512;
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
@@ -41,6 +46,9 @@ export class Resampler {
   private readonly half: number; // taps on each side, in input samples
   private readonly cutoff: number; // cycles per input sample
   private readonly table: Float32Array[] | undefined;
+  /** k(t) for t = 0, 1/KERNEL_RESOLUTION, … half (symmetric); only when there is no table. */
+  private readonly kernel: Float32Array | undefined;
+  private readonly scratch: Float32Array;
   private readonly i0Beta = besselI0(KAISER_BETA);
   /** Input history; buffer[0] is absolute input index `bufferStart` (negative indices are zeros). */
   private buffer: Float32Array;
@@ -71,8 +79,16 @@ export class Resampler {
     this.bufferStart = -this.half;
     this.buffer = new Float32Array(4096 + 2 * this.half);
     this.bufferLength = this.half; // the zeros before the first sample
-    if (this.up <= MAX_TABLE_PHASES)
-      this.table = Array.from({ length: this.up }, (_, p) => this.computeTaps(p));
+    this.scratch = new Float32Array(2 * this.half);
+    if (this.up <= MAX_TABLE_PHASES) {
+      this.table = Array.from({ length: this.up }, (_, p) =>
+        this.fillTaps(p, new Float32Array(2 * this.half), (t) => this.exactKernel(t)),
+      );
+    } else {
+      const kernel = new Float32Array(this.half * KERNEL_RESOLUTION + 2);
+      for (let i = 0; i < kernel.length; i++) kernel[i] = this.exactKernel(i / KERNEL_RESOLUTION);
+      this.kernel = kernel;
+    }
   }
 
   /** True when input and output rates are equal: samples pass through unchanged. */
@@ -80,23 +96,41 @@ export class Resampler {
     return this.up === this.down;
   }
 
-  private computeTaps(phase: number): Float32Array {
-    const n = 2 * this.half;
-    const taps = new Float32Array(n);
+  /** Windowed sinc at distance t (input samples) from the output instant. */
+  private exactKernel(t: number): number {
+    const r = t / this.half;
+    if (Math.abs(r) >= 1) return 0;
+    const x = 2 * this.cutoff * t;
+    const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+    return (sinc * besselI0(KAISER_BETA * Math.sqrt(1 - r * r))) / this.i0Beta;
+  }
+
+  private interpolatedKernel(t: number): number {
+    const kernel = this.kernel;
+    if (!kernel) return this.exactKernel(t);
+    const pos = Math.abs(t) * KERNEL_RESOLUTION;
+    const i = Math.floor(pos);
+    const a = kernel[i] ?? 0;
+    const b = kernel[i + 1] ?? 0;
+    return a + (b - a) * (pos - i);
+  }
+
+  private fillTaps(phase: number, taps: Float32Array, k: (t: number) => number): Float32Array {
     const frac = phase / this.up;
     let sum = 0;
-    for (let j = 0; j < n; j++) {
-      const t = frac + this.half - 1 - j; // distance from the output instant, in input samples
-      const r = t / this.half;
-      if (Math.abs(r) >= 1) continue;
-      const x = 2 * this.cutoff * t;
-      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      const w = besselI0(KAISER_BETA * Math.sqrt(1 - r * r)) / this.i0Beta;
-      taps[j] = sinc * w;
-      sum += sinc * w;
+    for (let j = 0; j < taps.length; j++) {
+      const v = k(frac + this.half - 1 - j); // distance from the output instant, in input samples
+      taps[j] = v;
+      sum += v;
     }
-    for (let j = 0; j < n; j++) taps[j] = (taps[j] ?? 0) / sum; // exact unity gain at DC for every phase
+    for (let j = 0; j < taps.length; j++) taps[j] = (taps[j] ?? 0) / sum; // exact unity gain at DC
     return taps;
+  }
+
+  private tapsFor(phase: number): Float32Array {
+    return (
+      this.table?.[phase] ?? this.fillTaps(phase, this.scratch, (t) => this.interpolatedKernel(t))
+    );
   }
 
   private append(chunk: Float32Array): void {
@@ -122,7 +156,7 @@ export class Resampler {
       const pos = this.outputCount * this.down;
       const base = Math.floor(pos / this.up);
       const phase = pos - base * this.up;
-      const taps = this.table?.[phase] ?? this.computeTaps(phase);
+      const taps = this.tapsFor(phase);
       const first = base - this.half + 1 - this.bufferStart;
       let acc = 0;
       for (let j = 0; j < taps.length; j++) acc += (taps[j] ?? 0) * (this.buffer[first + j] ?? 0);
