@@ -6,7 +6,7 @@
  *   builds itself, since no real weights can be downloaded here:
  *     `tiny`: the 8-d test model (measures the pipeline's own overhead),
  *     `synthetic`: MiniLM-sized (384-d, 6 feed-forward blocks of 384→1536→384, no attention),
- *   at batch 1 (baseline) and 16, with 1 and 2 intra-op threads.
+ *   at batch 1 (baseline), 4 and 16, with 1 and 2 intra-op threads.
  * Prints medians and ratios against the batch-1 baseline of the same run; writes
  * bench/results/embed.json.
  */
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       ['synthetic', synthDir, [1, 2]],
     ] as const) {
       for (const threads of threadOptions)
-        for (const batchSize of [1, 16]) {
+        for (const batchSize of [1, 4, 16]) {
           const e = await loadOnnxEmbedder(folder, {
             intraOpNumThreads: threads,
             maxBatchSize: batchSize,
@@ -154,8 +154,10 @@ async function main(): Promise<void> {
   const comparisons = [
     ['use-lite@1', 16, null, 'use-lite@1', 1, null],
     ['tiny', 16, 1, 'tiny', 1, 1],
+    ['synthetic', 4, 1, 'synthetic', 1, 1],
     ['synthetic', 16, 1, 'synthetic', 1, 1],
     ['synthetic', 16, 2, 'synthetic', 1, 2],
+    ['synthetic', 1, 2, 'synthetic', 1, 1],
     ['synthetic', 16, 2, 'synthetic', 16, 1],
   ].flatMap(([m, b, t, bm, bb, bt]) => {
     const candidate = find(m as string, b as number, t as number | null);

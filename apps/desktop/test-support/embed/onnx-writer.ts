@@ -5,6 +5,7 @@
 
 export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
+export const ONNX_INT32 = 6;
 
 export interface TensorInit {
   readonly name: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   encodeOnnxModel,
   ONNX_FLOAT,
+  ONNX_INT32,
   ONNX_INT64,
   type NodeSpec,
   type ValueInfo,
@@ -127,17 +128,28 @@ export interface TinyModelOptions {
   readonly normalizeModule?: boolean;
   /** Write model.onnx under onnx/ like hub repos do, instead of at the folder root. */
   readonly onnxSubfolder?: boolean;
+  /** Integer type of the graph's inputs (most exports use int64; some use int32). */
+  readonly inputType?: 'int64' | 'int32';
+  /**
+   * Also output `sentence_embedding` = unmasked mean over the sequence, like exports that include
+   * the pooling in the graph (equal to masked mean pooling only for an unpadded text).
+   */
+  readonly pooledOutput?: boolean;
 }
 
-export function tinyModelBytes(tokenTypes: boolean): Uint8Array {
+export function tinyModelBytes(
+  tokenTypes: boolean,
+  options: Pick<TinyModelOptions, 'inputType' | 'pooledOutput'> = {},
+): Uint8Array {
   const dyn = ['batch', 'sequence'];
+  const elemType = options.inputType === 'int32' ? ONNX_INT32 : ONNX_INT64;
   const inputs: ValueInfo[] = [
-    { name: 'input_ids', elemType: ONNX_INT64, shape: dyn },
-    { name: 'attention_mask', elemType: ONNX_INT64, shape: dyn },
+    { name: 'input_ids', elemType, shape: dyn },
+    { name: 'attention_mask', elemType, shape: dyn },
   ];
   const nodes: NodeSpec[] = [];
   if (tokenTypes) {
-    inputs.push({ name: 'token_type_ids', elemType: ONNX_INT64, shape: dyn });
+    inputs.push({ name: 'token_type_ids', elemType, shape: dyn });
     nodes.push(
       { opType: 'Gather', inputs: ['E', 'input_ids'], outputs: ['words'], intAttrs: { axis: 0 } },
       {
@@ -156,6 +168,14 @@ export function tinyModelBytes(tokenTypes: boolean): Uint8Array {
       intAttrs: { axis: 0 },
     });
   }
+  if (options.pooledOutput)
+    nodes.push({
+      opType: 'ReduceMean',
+      inputs: ['last_hidden_state'],
+      outputs: ['sentence_embedding'],
+      intsAttrs: { axes: [1] },
+      intAttrs: { keepdims: 0 },
+    });
   return encodeOnnxModel({
     nodes,
     initializers: [
@@ -165,6 +185,9 @@ export function tinyModelBytes(tokenTypes: boolean): Uint8Array {
     inputs,
     outputs: [
       { name: 'last_hidden_state', elemType: ONNX_FLOAT, shape: ['batch', 'sequence', TINY_DIM] },
+      ...(options.pooledOutput
+        ? [{ name: 'sentence_embedding', elemType: ONNX_FLOAT, shape: ['batch', TINY_DIM] }]
+        : []),
     ],
   });
 }
@@ -180,7 +203,7 @@ export async function writeTinyModelFolder(
     : path.join(dir, 'model.onnx');
   await mkdir(path.dirname(onnxPath), { recursive: true });
   await mkdir(path.join(dir, '1_Pooling'), { recursive: true });
-  await writeFile(onnxPath, tinyModelBytes(options.tokenTypes ?? true));
+  await writeFile(onnxPath, tinyModelBytes(options.tokenTypes ?? true, options));
   const json = (file: string, value: unknown) =>
     writeFile(path.join(dir, file), JSON.stringify(value, null, 2));
   await json('tokenizer.json', tinyTokenizerJson());

@@ -129,6 +129,23 @@ describe('ONNX sentence-transformers embedder (real onnxruntime-node, model buil
     expectClose(v, handMean(['[CLS]', 'cough', '[SEP]'], false));
   });
 
+  it('feeds int32 inputs to a graph that declares them', async () => {
+    const embedder = await load('int32', { inputType: 'int32' });
+    const [v] = await embedder.embed(['take one tablet']);
+    expectClose(v, handMean(['[CLS]', 'take', 'one', 'tablet', '[SEP]']));
+  });
+
+  it('uses a sentence_embedding output when the graph already pools', async () => {
+    const embedder = await load('pooled', { pooledOutput: true, pooling: 'cls' });
+    expect(embedder.describe()).toMatchObject({
+      pooling: 'in graph',
+      poolingSource: 'sentence_embedding',
+    });
+    const [v] = await embedder.embed(['fever and pain']);
+    // The graph's own (mean) pooling wins over the folder's cls setting.
+    expectClose(v, handMean(['[CLS]', 'fever', 'and', 'pain', '[SEP]']));
+  });
+
   it('truncates to max_seq_length, keeping [CLS] and [SEP]', async () => {
     const embedder = await load('truncate', { maxSeqLength: 5 });
     const [v] = await embedder.embed(['the patient has a fever and pain']);
