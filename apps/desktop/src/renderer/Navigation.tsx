@@ -2,7 +2,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import { VIEWS, type ViewId } from './views.js';
 
 /**
- * The main navigation. Tab reaches the current item; Arrow keys, Home and End move between items;
+ * The main navigation. Tab reaches the current item; arrow keys, Home and End move between items;
  * Enter or Space opens one; Alt+1…7 opens a view from anywhere (see App).
  */
 export function Navigation({
@@ -16,21 +16,25 @@ export function Navigation({
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number): void => {
     const last = VIEWS.length - 1;
-    const target =
-      event.key === 'ArrowDown'
-        ? index === last
-          ? 0
-          : index + 1
-        : event.key === 'ArrowUp'
-          ? index === 0
-            ? last
-            : index - 1
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? last
-              : undefined;
-    if (target === undefined) return;
+    let target: number;
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'ArrowRight': // the list wraps horizontally on narrow windows
+        target = index === last ? 0 : index + 1;
+        break;
+      case 'ArrowUp':
+      case 'ArrowLeft':
+        target = index === 0 ? last : index - 1;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = last;
+        break;
+      default:
+        return;
+    }
     event.preventDefault();
     buttons.current[target]?.focus();
   };
