@@ -21,6 +21,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
     summary: 'local knowledge: ingest, search, ask, stats (encrypted store)',
     load: async () => (await import('./commands/kb.js')).command,
   },
+  phi: {
+    summary: 'redact protected health information from text on stdin (on-device)',
+    load: async () => (await import('./commands/phi.js')).command,
+  },
 };
 
 function helpText(): string {

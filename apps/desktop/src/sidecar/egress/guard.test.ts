@@ -1,0 +1,318 @@
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryVaultStore } from '@voiceassist/phi';
+import { WebSocketServer } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EgressError,
+  EgressGuard,
+  JsonlFileAuditSink,
+  MemoryAuditSink,
+  type ProviderConfig,
+} from './index.js';
+
+const PHI = 'Mr. John Smith, MRN: ST-998877, seen 7/22 at Stanford Hospital';
+const PHI_VALUES = ['John', 'Smith', 'ST-998877', '7/22', 'Stanford'];
+
+let server: Server;
+let origin: string;
+const received: string[] = [];
+
+async function bodyOf(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+beforeAll(async () => {
+  // A stand-in LLM endpoint speaking OpenAI's chat-completions JSON.
+  server = createServer((req, res) => {
+    void bodyOf(req).then((body) => {
+      received.push(body);
+      let echo = '';
+      try {
+        echo =
+          (JSON.parse(body) as { messages?: { content: string }[] }).messages?.[0]?.content ?? '';
+      } catch {
+        // audio or empty body: nothing to echo
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({ choices: [{ message: { role: 'assistant', content: `About ${echo}` } }] }),
+      );
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  server.close();
+  await once(server, 'close');
+});
+
+function providers(): ProviderConfig[] {
+  return [
+    { id: 'llm', kind: 'llm', origins: [origin], baa: false, policy: { text: 'pseudonymize' } },
+    {
+      id: 'llm-baa',
+      kind: 'llm',
+      origins: [origin],
+      baa: true,
+      policy: { text: 'allow-with-baa' },
+    },
+    { id: 'llm-blocked', kind: 'llm', origins: [origin], baa: false, policy: { text: 'block' } },
+    {
+      id: 'stt-no-baa',
+      kind: 'stt',
+      origins: [origin],
+      baa: false,
+      policy: { audio: 'allow-with-baa' },
+    },
+    {
+      id: 'stt',
+      kind: 'stt',
+      origins: [origin],
+      baa: true,
+      policy: { audio: 'allow-with-baa', text: 'pseudonymize' },
+    },
+  ];
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof EgressError) return err.code;
+    throw err;
+  }
+  return 'resolved';
+}
+
+describe('EgressGuard', () => {
+  it('pseudonymizes text, sends it, audits counts without values, and restores the answer', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const prepared = await guard.prepareText({ provider: 'llm', conversationId: 'c1', text: PHI });
+    expect(prepared.text).toBe('Mr. [PATIENT_1], MRN: [MRN_1], seen [DATE_1] at [FACILITY_1]');
+    expect(prepared.counts).toEqual({ NAME: 1, MRN: 1, DATE: 1, FACILITY: 1 });
+    const before = received.length;
+    const res = await guard.fetch(
+      'llm',
+      `${origin}/v1/chat/completions?x=1`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'gpt-4o-2024-08-06',
+          messages: [{ role: 'user', content: prepared.text }],
+        }),
+      },
+      { conversationId: 'c1' },
+    );
+    const answer = ((await res.json()) as { choices: { message: { content: string } }[] })
+      .choices[0]!.message.content;
+    expect(received.slice(before).join('')).not.toMatch(/John|Smith|ST-998877|Stanford/);
+    expect(await guard.restoreText({ conversationId: 'c1', text: answer })).toBe(`About ${PHI}`);
+    expect(audit.records.map((r) => [r.operation, r.decision, r.counts])).toEqual([
+      ['prepare', 'sent', { NAME: 1, MRN: 1, DATE: 1, FACILITY: 1 }],
+      ['request', 'sent', { NAME: 1, MRN: 1, DATE: 1, FACILITY: 1 }],
+    ]);
+    expect(audit.records[1]?.destination).toBe(`${origin}/v1/chat/completions`);
+    const serialized = JSON.stringify(audit.records);
+    for (const v of PHI_VALUES) expect(serialized).not.toContain(v);
+  });
+
+  it('refuses a payload that still carries identifiers, and sends nothing', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const before = received.length;
+    const code = await codeOf(
+      guard.fetch('llm', `${origin}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ messages: [{ role: 'user', content: PHI }] }),
+      }),
+    );
+    expect(code).toBe('EGRESS_UNPREPARED_PHI');
+    expect(received.length).toBe(before);
+    expect(audit.records[0]).toMatchObject({
+      decision: 'blocked',
+      reason: 'EGRESS_UNPREPARED_PHI',
+    });
+    expect(audit.records[0]?.residual?.NAME).toBe(1);
+  });
+
+  it('refuses unknown providers, foreign origins, blocked kinds and missing BAAs', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    expect(await codeOf(guard.fetch('nobody', `${origin}/x`))).toBe('EGRESS_UNKNOWN_PROVIDER');
+    expect(await codeOf(guard.fetch('llm', 'http://127.0.0.2:9/x'))).toBe(
+      'EGRESS_DESTINATION_DENIED',
+    );
+    expect(
+      await codeOf(guard.prepareText({ provider: 'llm-blocked', conversationId: 'c', text: 'hi' })),
+    ).toBe('EGRESS_BLOCKED');
+    expect(
+      await codeOf(
+        guard.fetch('stt-no-baa', `${origin}/listen`, {
+          method: 'POST',
+          body: new Uint8Array(320),
+        }),
+      ),
+    ).toBe('EGRESS_NO_BAA');
+    expect(
+      await codeOf(
+        guard.fetch('llm', `${origin}/audio`, { method: 'POST', body: new Uint8Array(320) }),
+      ),
+    ).toBe('EGRESS_BLOCKED');
+    expect(audit.records.every((r) => r.decision === 'blocked')).toBe(true);
+  });
+
+  it('sends as is under a BAA and records what was sent by type', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const prepared = await guard.prepareText({
+      provider: 'llm-baa',
+      conversationId: 'c',
+      text: PHI,
+    });
+    expect(prepared.text).toBe(PHI);
+    expect(prepared.action).toBe('allow-with-baa');
+    const res = await guard.fetch('stt', `${origin}/listen`, {
+      method: 'POST',
+      body: new Uint8Array(320),
+    });
+    expect(res.ok).toBe(true);
+    expect(audit.records.map((r) => [r.action, r.dataKind, r.counts])).toEqual([
+      ['allow-with-baa', 'text', { NAME: 1, MRN: 1, DATE: 1, FACILITY: 1 }],
+      ['allow-with-baa', 'audio', {}],
+    ]);
+  });
+
+  it('keeps placeholders across guard restarts through the VaultStore, with date shifting', async () => {
+    const store = new MemoryVaultStore();
+    const make = (): EgressGuard =>
+      new EgressGuard({
+        providers: providers(),
+        audit: new MemoryAuditSink(),
+        vaultStore: store,
+        dateShiftDays: () => 10,
+      });
+    const a = await make().prepareText({
+      provider: 'llm',
+      conversationId: 'c9',
+      text: 'John Smith admitted 2023-01-08',
+    });
+    expect(a.text).toBe('[PATIENT_1] admitted 2023-01-18');
+    const guard = make();
+    const b = await guard.prepareText({
+      provider: 'llm',
+      conversationId: 'c9',
+      text: 'Is John Smith ready?',
+    });
+    expect(b.text).toBe('Is [PATIENT_1] ready?');
+    // The shifted date is not taken for leftover PHI when the prepared text is sent.
+    await guard.fetch(
+      'llm',
+      `${origin}/v1/chat/completions`,
+      { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: a.text }] }) },
+      { conversationId: 'c9' },
+    );
+    expect(
+      await guard.restoreText({ conversationId: 'c9', text: '[patient_1] since 2023-01-18' }),
+    ).toBe('John Smith since 2023-01-08');
+  });
+
+  it('exposes a fetch bound to a provider for SDKs', async () => {
+    const guard = new EgressGuard({ providers: providers(), audit: new MemoryAuditSink() });
+    const f = guard.fetchFor('llm', { conversationId: 'c1' });
+    const res = await f(`${origin}/v1/models`);
+    expect(res.ok).toBe(true);
+    expect(await codeOf(f('http://127.0.0.2:9/v1/models'))).toBe('EGRESS_DESTINATION_DENIED');
+  });
+
+  it('guards WebSocket streams: audio under a BAA, text only when pseudonymized', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    const port = (wss.address() as AddressInfo).port;
+    const got: string[] = [];
+    wss.on('connection', (ws) =>
+      ws.on('message', (m, isBinary) => got.push(isBinary ? 'binary' : String(m))),
+    );
+    const wsProviders: ProviderConfig[] = [
+      {
+        id: 'stt',
+        kind: 'stt',
+        origins: [`ws://127.0.0.1:${port}`],
+        baa: true,
+        policy: { audio: 'allow-with-baa', text: 'pseudonymize' },
+      },
+      {
+        id: 'stt-no-baa',
+        kind: 'stt',
+        origins: [`ws://127.0.0.1:${port}`],
+        baa: false,
+        policy: { audio: 'allow-with-baa' },
+      },
+    ];
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: wsProviders, audit });
+    try {
+      expect(await codeOf(guard.openWebSocket('stt-no-baa', `ws://127.0.0.1:${port}/listen`))).toBe(
+        'EGRESS_NO_BAA',
+      );
+      const s = await guard.openWebSocket('stt', `ws://127.0.0.1:${port}/listen`, {
+        conversationId: 'w1',
+      });
+      await once(s.socket, 'open');
+      await s.send(new Uint8Array(640));
+      expect(await codeOf(s.send(JSON.stringify({ type: 'KeepAlive', note: PHI })))).toBe(
+        'EGRESS_UNPREPARED_PHI',
+      );
+      await s.send(JSON.stringify({ type: 'KeepAlive' }));
+      s.close();
+      await once(s.socket, 'close');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got).toEqual(['binary', '{"type":"KeepAlive"}']);
+      expect(audit.records.map((r) => [r.operation, r.decision])).toEqual([
+        ['websocket', 'blocked'],
+        ['websocket', 'sent'],
+        ['message', 'blocked'],
+        ['message', 'sent'],
+      ]);
+    } finally {
+      wss.close();
+    }
+  });
+
+  it('JsonlFileAuditSink appends one record per line, counts only', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'egress-audit-'));
+    try {
+      const file = path.join(dir, 'audit', 'egress.jsonl');
+      const guard = new EgressGuard({
+        providers: providers(),
+        audit: new JsonlFileAuditSink(file),
+      });
+      await guard.prepareText({ provider: 'llm', conversationId: 'c', text: PHI });
+      await guard.prepareText({ provider: 'llm', conversationId: 'c', text: 'Call 410-422-6213' });
+      const text = await readFile(file, 'utf8');
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { counts: Record<string, number> });
+      expect(lines.map((l) => l.counts)).toEqual([
+        { NAME: 1, MRN: 1, DATE: 1, FACILITY: 1 },
+        { PHONE: 1 },
+      ]);
+      for (const v of [...PHI_VALUES, '410-422-6213']) expect(text).not.toContain(v);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
