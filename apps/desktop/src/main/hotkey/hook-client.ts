@@ -18,10 +18,32 @@ export type SpawnFn = (
   options: SpawnOptions,
 ) => ChildProcess;
 
+export type Runtime = Readonly<{ execPath: string; electron: boolean }>;
+
+const CURRENT_RUNTIME: Runtime = {
+  execPath: process.execPath,
+  electron: 'electron' in process.versions, // typed as always present once electron's types load
+};
+
+/**
+ * The command that runs the helper `script` with this process's executable: a .ts script through
+ * tsx (development, tests); under Electron with ELECTRON_RUN_AS_NODE=1 so the binary acts as Node.
+ */
+export function helperCommandFor(
+  script: string,
+  runtime: Runtime = CURRENT_RUNTIME,
+): HelperCommand {
+  const args = script.endsWith('.ts')
+    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, script]
+    : [script];
+  return runtime.electron
+    ? { command: runtime.execPath, args, env: { ELECTRON_RUN_AS_NODE: '1' } }
+    : { command: runtime.execPath, args };
+}
+
+/** The helper from source (hook-process.ts beside this file), for development and tests. */
 export function devHelperCommand(): HelperCommand {
-  const script = fileURLToPath(new URL('./hook-process.ts', import.meta.url));
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { command: process.execPath, args: ['--import', tsx, script] };
+  return helperCommandFor(fileURLToPath(new URL('./hook-process.ts', import.meta.url)));
 }
 
 export type HookExit = Readonly<{
