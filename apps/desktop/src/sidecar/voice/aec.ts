@@ -41,15 +41,16 @@ let modulePromise: Promise<Aec3Module> | undefined;
  * (logging, coded errors) run. Remove whatever listeners the import added.
  */
 async function importWithoutProcessHandlers(): Promise<Aec3Module> {
-  const events = ['uncaughtException', 'unhandledRejection'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const uncaught = new Set(process.listeners('uncaughtException'));
+  const rejection = new Set(process.listeners('unhandledRejection'));
   try {
     const m = await import('@ennuicastr/webrtcaec3.js');
     return await m.default();
   } finally {
-    for (const e of events)
-      for (const listener of process.listeners(e))
-        if (!before.get(e)?.has(listener)) process.removeListener(e, listener);
+    for (const l of process.listeners('uncaughtException'))
+      if (!uncaught.has(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection'))
+      if (!rejection.has(l)) process.removeListener('unhandledRejection', l);
   }
 }
 
