@@ -30,7 +30,8 @@ export interface VoiceInputOptions {
  * The engine's microphone front end for one stream: 16 kHz mono chunks of any size in, 512-sample
  * frames out, each echo-cancelled against the app's own playback, scored by the VAD, segmented,
  * and checked for barge-in. Calls are serialised, so the recurrent VAD state sees frames in order
- * even if callers do not await each push.
+ * even if callers do not await each push. The VAD and canceller belong to this stream while it
+ * runs (the VAD is reset on construction): give concurrent streams their own.
  */
 export class VoiceInput {
   private readonly mic = new FrameAssembler();
