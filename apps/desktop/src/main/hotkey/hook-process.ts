@@ -13,6 +13,7 @@ import { detectHookSupport, isDisplayReachable } from './display.js';
 import { HotkeyError, hotkeyErrorInfo, type HotkeyErrorInfo } from './errors.js';
 import { DEFAULT_HOTKEY, formatHotkey, parseHotkey, type Hotkey } from './hotkey.js';
 import { encodeHookMessage, type HookMessage } from './protocol.js';
+import type { UiohookKeyboardEvent } from 'uiohook-napi';
 
 export const EXIT_CONFIG = 2;
 export const EXIT_HOOK_FAILED = 1;
@@ -21,9 +22,11 @@ function send(message: HookMessage): void {
   process.stdout.write(encodeHookMessage(message));
 }
 
-function fail(error: HotkeyErrorInfo, exitCode: number): never {
+/** Reports and lets the process end by itself (nothing else keeps it alive before the hook runs),
+ * so the line is fully written even where pipe writes are asynchronous (Windows). */
+function fail(error: HotkeyErrorInfo, exitCode: number): void {
+  process.exitCode = exitCode;
   send({ type: 'error', code: error.code, message: error.message });
-  process.exit(exitCode);
 }
 
 function hotkeyFromArgs(argv: readonly string[]): Hotkey {
@@ -38,19 +41,22 @@ async function main(): Promise<void> {
   try {
     hotkey = hotkeyFromArgs(process.argv.slice(2));
   } catch (e) {
-    if (e instanceof HotkeyError) fail(e.toInfo(), EXIT_CONFIG);
+    if (e instanceof HotkeyError) return fail(e.toInfo(), EXIT_CONFIG);
     throw e;
   }
 
   const support = detectHookSupport(process.env, process.platform);
-  if (support.kind === 'fallback') fail(support.error, EXIT_CONFIG);
+  if (support.kind === 'fallback') return fail(support.error, EXIT_CONFIG);
   const display = process.env.DISPLAY;
   if (
     process.platform === 'linux' &&
     display !== undefined &&
     !(await isDisplayReachable(display))
   ) {
-    fail(hotkeyErrorInfo('HOTKEY_DISPLAY_UNREACHABLE', `DISPLAY=${display}`), EXIT_HOOK_FAILED);
+    return fail(
+      hotkeyErrorInfo('HOTKEY_DISPLAY_UNREACHABLE', `DISPLAY=${display}`),
+      EXIT_HOOK_FAILED,
+    );
   }
 
   // Loaded only now: the checks above keep uIOhook.start() away from a missing display.
@@ -60,14 +66,7 @@ async function main(): Promise<void> {
 
   const onKey =
     (kind: KeyEvent['kind']) =>
-    (
-      e: Omit<KeyEvent, 'kind' | 'ctrl' | 'alt' | 'shift' | 'meta'> & {
-        ctrlKey: boolean;
-        altKey: boolean;
-        shiftKey: boolean;
-        metaKey: boolean;
-      },
-    ): void => {
+    (e: UiohookKeyboardEvent): void => {
       const t = tracker.feed({
         kind,
         keycode: e.keycode,
@@ -84,7 +83,7 @@ async function main(): Promise<void> {
   try {
     uIOhook.start();
   } catch (e) {
-    fail(
+    return fail(
       hotkeyErrorInfo('HOTKEY_HOOK_FAILED', e instanceof Error ? e.message : ''),
       EXIT_HOOK_FAILED,
     );
