@@ -143,6 +143,16 @@ describe('HotkeyController', () => {
     expect(t.children).toHaveLength(0);
   });
 
+  it('reports HOTKEY_SHORTCUT_TAKEN when the fallback hotkey belongs to another application', () => {
+    const registry = new ShortcutRegistry();
+    registry.register('Control+Shift+F9', () => undefined); // someone else's
+    const t = make({ env: HEADLESS_ENV, globalShortcut: registry });
+    t.controller.start();
+    expect(t.controller.state).toBe('fallback');
+    expect(t.controller.mode).toBe('none');
+    expect(t.controller.error?.code).toBe('HOTKEY_SHORTCUT_TAKEN');
+  });
+
   it('a helper reporting a configuration error goes straight to the fallback (no restart loop)', async () => {
     const t = make({
       env: { DISPLAY: ':1' },
