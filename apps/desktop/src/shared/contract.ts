@@ -1,4 +1,24 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import {
+  AnswerSentenceEvent,
+  AskInput,
+  AudioChunkEvent,
+  AudioInput,
+  CancelInput,
+  ConfigureInput,
+  ConversationSummaryDto,
+  PlaybackInput,
+  SpeakEvent,
+  StopPlaybackEvent,
+  TranscriptEvent,
+  TurnDoneEvent,
+  TurnErrorEvent,
+  TurnRecordDto,
+  TurnRef,
+  TurnStartInput,
+  VoiceStateEvent,
+  VoiceStatusDto,
+} from './voice-turn.js';
 
 /**
  * THE contract between renderer and sidecar: every call (input → output) and every event. Both
@@ -70,11 +90,96 @@ export const CALLS = {
     input: Type.Object({ text: Type.String({ maxLength: 256 }) }, { additionalProperties: false }),
     output: Type.Object({ text: Type.String() }, { additionalProperties: false }),
   },
+  // ---- the voice turn (shared/voice-turn.ts explains audio framing and timings) ----
+  'voice.status': {
+    summary:
+      'What voice can do now: server configured, STT/LLM/TTS availability (from the gateway), barge-in and recording settings, one line on what is degraded.',
+    input: Type.Object({ refresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    output: VoiceStatusDto,
+  },
+  'voice.configure': {
+    summary:
+      'Turns barge-in by speech and recording (microphone audio written to disk, off by default) on or off; returns the new status.',
+    input: ConfigureInput,
+    output: VoiceStatusDto,
+  },
+  'voice.turnStart': {
+    summary:
+      'Key-down: stops any playback (barge-in by key, cancelling in-flight LLM/TTS of the previous turn) and opens the STT stream. Fails with VOICE_STT_NOT_CONFIGURED / VOICE_SERVER_NOT_CONFIGURED (typed questions still work through assistant.ask).',
+    input: TurnStartInput,
+    output: TurnRef,
+  },
+  'voice.audio': {
+    summary:
+      'Microphone audio while the key is held: base64 16 kHz mono PCM16 LE, ≤ 1 s per message, seq 0, 1, 2… Echo-cancelled and VAD-scored in the engine, streamed to STT while the key is held. While the turn is speaking and barge-in is on, keep sending: the audio is then only checked for user speech (barge-in), never sent to STT.',
+    input: AudioInput,
+    output: Type.Object({ accepted: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'voice.turnEnd': {
+    summary:
+      'Key-up = end of the utterance: STT finalize, then transcript → PHI → cited answer → speech, reported through voice.* events; resolves at once.',
+    input: TurnRef,
+    output: TurnRef,
+  },
+  'voice.cancel': {
+    summary:
+      'Stops the current (or given) turn: playback stops (voice.stopPlayback), in-flight STT/LLM/TTS are aborted; the turn is saved as cancelled with what was obtained.',
+    input: CancelInput,
+    output: Type.Object({ cancelled: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'voice.playback': {
+    summary:
+      'Renderer playback progress of TTS chunks: feeds the played audio to the echo canceller and arms speech barge-in while the app speaks.',
+    input: PlaybackInput,
+    output: Type.Object({}, { additionalProperties: false }),
+  },
+  'assistant.ask': {
+    summary:
+      'A typed question: same pipeline as a voice turn after the transcript (PHI, cited answer, optionally speech); results arrive as voice.* events for the returned turn.',
+    input: AskInput,
+    output: TurnRef,
+  },
+  'conversations.list': {
+    summary: 'Stored conversations, newest first.',
+    input: Type.Object(
+      { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+      { additionalProperties: false },
+    ),
+    output: Type.Array(ConversationSummaryDto),
+  },
+  'conversations.turns': {
+    summary:
+      'Turns of one conversation (or the most recent turns of all, for the diagnostics histogram) with transcript, cited answer and stage timings.',
+    input: Type.Object(
+      {
+        conversationId: Type.Optional(Type.String({ maxLength: 64 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+      },
+      { additionalProperties: false },
+    ),
+    output: Type.Array(TurnRecordDto),
+  },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 
 export const EVENTS = {
   /** Pushed whenever the health summary changes (server comes up, goes away...). */
   'health.changed': Health,
+  /** Overlay state: idle / listening (with input level) / thinking / speaking. */
+  'voice.state': VoiceStateEvent,
+  /** Interim (final: false) and final transcripts of a voice turn. */
+  'voice.transcript': TranscriptEvent,
+  /** One answer sentence with its citations, as soon as it is complete. */
+  'voice.answer': AnswerSentenceEvent,
+  /** TTS audio as it arrives (pcm_s16le at sampleRate); play in seq order. */
+  'voice.audio.chunk': AudioChunkEvent,
+  /** No cloud TTS configured: speak this sentence with speechSynthesis (OS voices). */
+  'voice.speak': SpeakEvent,
+  /** Stop playback of the turn immediately and drop queued audio / utterances. */
+  'voice.stopPlayback': StopPlaybackEvent,
+  /** A clear, coded message for the person (within 2 s of the failure); the app keeps working. */
+  'voice.error': TurnErrorEvent,
+  /** The turn is over (complete, partial, cancelled or failed) and saved: the full record. */
+  'voice.turnDone': TurnDoneEvent,
 } as const satisfies Readonly<Record<string, TSchema>>;
 
 export type CallName = keyof typeof CALLS;

@@ -1,8 +1,11 @@
+import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
 import type { Handlers } from './server.js';
 
 export interface EngineServices {
   readonly health: HealthMonitor;
+  /** The voice turn and conversations (assistant/service.ts), resolved on first use. */
+  readonly voice?: () => Promise<VoiceApi | undefined>;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -10,5 +13,6 @@ export function createHandlers(services: EngineServices): Handlers {
   return {
     health: ({ refresh }) => services.health.snapshot(refresh ?? false),
     ping: ({ text }) => ({ text }),
+    ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
   };
 }
