@@ -12,6 +12,8 @@ export type EngineState =
 
 /** Delay before reconnecting after a lost connection (the engine may be restarting). */
 export const RECONNECT_MS = 1_000;
+/** Health is also re-read now and then: keeps uptime current and heals a missed event. */
+export const HEALTH_REFRESH_MS = 15_000;
 
 /**
  * Connects through the transport, asks `health`, follows `health.changed`, and reconnects after a
@@ -24,6 +26,7 @@ export function useEngine(transport: Transport): EngineState {
     let client: RpcClient | undefined;
     let disposed = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let poll: ReturnType<typeof setInterval> | undefined;
 
     const connect = (): void => {
       transport.open({
@@ -34,17 +37,23 @@ export function useEngine(transport: Transport): EngineState {
           });
           client = current;
           current.on('health.changed', (health) => setState({ phase: 'ready', health }));
-          void current.call('health', { refresh: true }).then((result) => {
-            if (disposed || client !== current) return;
-            setState(
-              result.ok
-                ? { phase: 'ready', health: result.value }
-                : { phase: 'error', error: result.error },
-            );
-          });
+          const ask = (refresh: boolean): void => {
+            void current.call('health', { refresh }).then((result) => {
+              if (disposed || client !== current) return;
+              setState(
+                result.ok
+                  ? { phase: 'ready', health: result.value }
+                  : { phase: 'error', error: result.error },
+              );
+            });
+          };
+          ask(true);
+          clearInterval(poll);
+          poll = setInterval(() => ask(false), HEALTH_REFRESH_MS);
         },
         onMessage: (text) => client?.receive(text),
         onClose: (reason) => {
+          clearInterval(poll);
           client?.closedBy(reason);
           client = undefined;
           if (disposed) return;
@@ -58,6 +67,7 @@ export function useEngine(transport: Transport): EngineState {
     return () => {
       disposed = true;
       clearTimeout(retry);
+      clearInterval(poll);
       transport.close();
     };
   }, [transport]);
