@@ -27,6 +27,46 @@ const NATIVE_ENGINE_MODULES = [
   '@tensorflow/*',
 ];
 
+const SIDECAR_PATTERNS = [
+  {
+    group: ['electron', 'electron/*'],
+    message:
+      'The sidecar is plain Node (an Electron utilityProcess in production): no electron import. Talk to main over process.parentPort / the MessagePort.',
+  },
+  {
+    group: ['**/main/**', '**/renderer/**', '**/preload/**', 'react', 'react-dom'],
+    message: 'The sidecar shares code with other processes only through src/shared.',
+  },
+];
+
+/** Modules that reach the network: in the sidecar only egress/ (and the UI transport) may use them. */
+const PROVIDER_NETWORK_MODULES = [
+  'node:http',
+  'node:https',
+  'node:http2',
+  'node:net',
+  'node:tls',
+  'node:dgram',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'undici',
+  'ws',
+  'node-fetch',
+  'axios',
+  'got',
+  'openai',
+  'openai/*',
+  '@deepgram/*',
+  '@elevenlabs/*',
+  'elevenlabs',
+];
+const EGRESS_MESSAGE =
+  'Provider requests leave the workstation only through the egress guard (src/sidecar/egress: EgressGuard.fetch / fetchFor / openWebSocket), which pseudonymizes PHI, enforces the provider policy and writes the audit record.';
+
 /** `no-restricted-imports` with `patterns` only, so later blocks replace earlier ones cleanly. */
 const restrict = (...patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
@@ -199,17 +239,55 @@ export default defineConfig(
   {
     files: ['apps/desktop/src/sidecar/**/*.ts'],
     ignores: ['**/*.test.ts'],
+    rules: restrict(...SIDECAR_PATTERNS),
+  },
+  // Egress (issue 4): provider traffic leaves the workstation only through sidecar/egress, which
+  // pseudonymizes, enforces the per-provider policy and audits. Everywhere else in the sidecar,
+  // network modules and provider SDKs are off limits. Exempt: egress/ itself; transport/ (it runs
+  // the loopback HTTP/WebSocket SERVER that serves the UI, not provider traffic); tests.
+  {
+    files: ['apps/desktop/src/sidecar/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      'apps/desktop/src/sidecar/egress/**',
+      'apps/desktop/src/sidecar/transport/**',
+    ],
     rules: restrict(
-      {
-        group: ['electron', 'electron/*'],
-        message:
-          'The sidecar is plain Node (an Electron utilityProcess in production): no electron import. Talk to main over process.parentPort / the MessagePort.',
-      },
-      {
-        group: ['**/main/**', '**/renderer/**', '**/preload/**', 'react', 'react-dom'],
-        message: 'The sidecar shares code with other processes only through src/shared.',
-      },
+      ...SIDECAR_PATTERNS,
+      ...PROVIDER_NETWORK_MODULES.map((m) => ({
+        group: [m],
+        allowTypeImports: true,
+        message: EGRESS_MESSAGE,
+      })),
     ),
+  },
+  {
+    files: ['apps/desktop/src/sidecar/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      'apps/desktop/src/sidecar/egress/**',
+      // health.ts probes our own sync server's /ready (no provider, no user data).
+      'apps/desktop/src/sidecar/health.ts',
+      // fetch-models.ts downloads pinned model files checked by sha256 (no user data).
+      'apps/desktop/src/sidecar/knowledge/embed/fetch-models.ts',
+    ],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'WebSocket', 'EventSource', 'XMLHttpRequest'].map((name) => ({
+          name,
+          message: EGRESS_MESSAGE,
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['fetch', 'WebSocket'].map((property) => ({
+          object: 'globalThis',
+          property,
+          message: EGRESS_MESSAGE,
+        })),
+      ],
+    },
   },
   {
     files: ['apps/desktop/src/main/**/*.ts'],

@@ -106,7 +106,7 @@ describe('detectPhi: limits', () => {
       'Dr. '.repeat(n / 4),
       'Mr. A. '.repeat(n / 7),
       'St. '.repeat(n / 4),
-      `${'Hospital '.repeat(n / 9)}`,
+      'Hospital '.repeat(n / 9),
       '1:'.repeat(n / 2),
       'a1-'.repeat(n / 3),
       '#A1'.repeat(n / 3),

@@ -200,16 +200,9 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
       let start = j;
       for (let guard = 0; guard < 6; guard++) {
         const head = tokens[start];
-        const mixedStrong = head !== undefined && head.mode === 'mixed' && isCap(head);
+        const mixedStrong = head?.mode === 'mixed' && isCap(head);
         const end = collectForward(tokens, start, 3, mixedStrong);
-        const first = tokens[start];
-        const mixedCapOk =
-          first !== undefined &&
-          first.mode === 'mixed' &&
-          isCap(first) &&
-          !isCommonWord(first.lower);
-        let realEnd = end;
-        if (realEnd === undefined && mixedCapOk) realEnd = start + 1;
+        const realEnd = end;
         if (realEnd === undefined) break;
         emitName(tokens, start, realEnd, out, 'context');
         const sep = tokens[realEnd];
@@ -329,7 +322,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
         } else if (
           isWord(c) &&
           c.mode !== 'mixed' &&
-          /^hosp/.test(t.lower) &&
+          t.lower.startsWith('hosp') &&
           !FUNCTION_WORDS.has(c.lower) &&
           !isClinicalWord(c.lower) &&
           !GENERIC_FACILITY_WORDS.has(c.lower)
@@ -379,7 +372,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       for (let k = i - 1; k >= 0 && k >= i - 4; k--) {
         const c = tokens[k];
         if (c && MOTION_WORDS.has(c.lower)) motion = true;
-        if (c && c.kind === 'punct' && c.text !== '/' && c.text !== '-') break;
+        if (c?.kind === 'punct' && c.text !== '/' && c.text !== '-') break;
       }
       if (!motion) continue;
       let j = i + 1;

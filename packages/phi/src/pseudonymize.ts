@@ -54,8 +54,8 @@ export function pseudonymize(
     const end = start + m[0].length;
     if (!spans.some((s) => s.start < end && start < s.end)) literals.push({ start, end });
   }
-  const edits = [
-    ...spans.map((s) => ({ start: s.start, end: s.end, span: s as PhiSpan | undefined })),
+  const edits: { start: number; end: number; span: PhiSpan | undefined }[] = [
+    ...spans.map((s) => ({ start: s.start, end: s.end, span: s })),
     ...literals.map((l) => ({ ...l, span: undefined })),
   ].sort((a, b) => a.start - b.start);
   let out = '';

@@ -138,7 +138,9 @@ export class PhiVault {
   }
 
   static restore(snapshot: VaultSnapshot, conversationId = snapshot.conversationId): PhiVault {
-    if (snapshot.version !== 1 || !Array.isArray(snapshot.entries))
+    // Snapshots come back from storage: check the shape the types cannot guarantee.
+    const raw = snapshot as { version?: unknown; entries?: unknown; shiftedDates?: unknown };
+    if (raw.version !== 1 || !Array.isArray(raw.entries) || !Array.isArray(raw.shiftedDates))
       throw new PhiError('PHI_VAULT_CORRUPT', 'The stored pseudonym vault has an unknown format.');
     if (snapshot.conversationId !== conversationId)
       throw new PhiError(

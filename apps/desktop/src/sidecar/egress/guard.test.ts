@@ -243,7 +243,9 @@ describe('EgressGuard', () => {
     const port = (wss.address() as AddressInfo).port;
     const got: string[] = [];
     wss.on('connection', (ws) =>
-      ws.on('message', (m, isBinary) => got.push(isBinary ? 'binary' : String(m))),
+      ws.on('message', (m, isBinary) =>
+        got.push(isBinary ? 'binary' : (m as Buffer).toString('utf8')),
+      ),
     );
     const wsProviders: ProviderConfig[] = [
       {

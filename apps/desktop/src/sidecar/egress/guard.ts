@@ -288,7 +288,7 @@ export class EgressGuard {
 
   /** A `fetch` bound to one provider, for SDKs that accept a custom fetch (openai, deepgram…). */
   fetchFor(providerId: string, ctx: RequestContext = {}): typeof fetch {
-    return ((input: string | URL | Request, init?: RequestInit) => {
+    return (input: string | URL | Request, init?: RequestInit) => {
       if (input instanceof Request) {
         if (input.body !== null && init?.body === undefined)
           throw new EgressError(
@@ -303,7 +303,7 @@ export class EgressGuard {
         );
       }
       return this.fetch(providerId, input, init, ctx);
-    }) as typeof fetch;
+    };
   }
 
   /** The only WebSocket path to a provider (streaming STT/TTS). */
