@@ -1,0 +1,165 @@
+/**
+ * `npm run bench -- phi`: PHI detector speed. p95 per 300-character utterance (goal ≤ 5 ms) and
+ * MB/s on long notes (goal ≥ 1 MB/s), each against a naive regex-only detector measured in the
+ * same run. Writes bench/results/phi.json; prints numbers only (the inputs are PHI-like).
+ */
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectPhi, type DetectOptions } from '@voiceassist/phi';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'phi');
+const RESULTS = path.join(ROOT, 'bench', 'results', 'phi.json');
+
+const UTTERANCE_CHARS = 300;
+const LONG_NOTE_CHARS = 64_000;
+
+/** The baseline: what a quick regex scrubber does (emails, phones, SSNs, numeric dates, MRNs). */
+const NAIVE = [
+  /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g,
+  /\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}/g,
+  /\b\d{3}-\d{2}-\d{4}\b/g,
+  /\b\d{1,2}\/\d{1,2}(?:\/\d{2,4})?\b/g,
+  /\bMRN:?\s*[\w-]+/gi,
+];
+function naiveDetect(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const re of NAIVE)
+    for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function texts(): string[] {
+  return readdirSync(DATA)
+    .filter((f) => f.endsWith('.dev.jsonl'))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(path.join(DATA, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => (JSON.parse(l) as { text: string }).text),
+    );
+}
+
+function utterances(all: readonly string[]): string[] {
+  const joined = all.join('\n');
+  const out: string[] = [];
+  for (let i = 0; i + UTTERANCE_CHARS <= joined.length; i += UTTERANCE_CHARS)
+    out.push(joined.slice(i, i + UTTERANCE_CHARS));
+  return out;
+}
+
+function longNotes(all: readonly string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const t of all) {
+    cur += `${t}\n\n`;
+    if (cur.length >= LONG_NOTE_CHARS) {
+      out.push(cur);
+      cur = '';
+    }
+  }
+  return out;
+}
+
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const median = (xs: readonly number[]): number =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+
+function perCall(
+  inputs: readonly string[],
+  fn: (t: string) => unknown,
+): { p50: number; p95: number; p99: number; max: number } {
+  for (const t of inputs.slice(0, 50)) fn(t); // warm-up
+  const ms: number[] = [];
+  for (const t of inputs) {
+    const t0 = performance.now();
+    fn(t);
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    p50: quantile(ms, 0.5),
+    p95: quantile(ms, 0.95),
+    p99: quantile(ms, 0.99),
+    max: ms[ms.length - 1] ?? NaN,
+  };
+}
+
+function throughput(
+  notes: readonly string[],
+  fn: (t: string) => unknown,
+  rounds = 5,
+): { mbPerSecond: number; rounds: number[] } {
+  const chars = notes.reduce((n, t) => n + t.length, 0);
+  fn(notes[0] ?? '');
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (const t of notes) fn(t);
+    rates.push(chars / ((performance.now() - t0) / 1000) / 1e6);
+  }
+  return { mbPerSecond: median(rates), rounds: rates };
+}
+
+function main(): void {
+  const all = texts();
+  const utts = utterances(all);
+  const notes = longNotes(all);
+  const variants: Record<string, (t: string) => unknown> = {
+    'detectPhi (default)': (t) => detectPhi(t),
+    'detectPhi + compromise NER': (t) => detectPhi(t, { enable: ['nlp'] } satisfies DetectOptions),
+    'naive regex baseline': naiveDetect,
+  };
+  const results: Record<
+    string,
+    { utterance: ReturnType<typeof perCall>; longNotes: ReturnType<typeof throughput> }
+  > = {};
+  for (const [name, fn] of Object.entries(variants)) {
+    results[name] = {
+      utterance: perCall(utts, fn),
+      longNotes: throughput(notes, fn, name.includes('compromise') ? 1 : 5),
+    };
+  }
+  const ours = results['detectPhi (default)'];
+  const base = results['naive regex baseline'];
+  const out = {
+    generatedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    inputs: {
+      utterances: utts.length,
+      utteranceChars: UTTERANCE_CHARS,
+      longNotes: notes.length,
+      longNoteChars: LONG_NOTE_CHARS,
+    },
+    goals: { p95UtteranceMs: 5, longNoteMbPerSecond: 1 },
+    results,
+  };
+  mkdirSync(path.dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(out, null, 2));
+  console.log(
+    `${utts.length} utterances of ${UTTERANCE_CHARS} chars, ${notes.length} long notes of ~${LONG_NOTE_CHARS / 1000} k chars`,
+  );
+  for (const [name, r] of Object.entries(results)) {
+    console.log(
+      `${name.padEnd(28)} utterance p50 ${r.utterance.p50.toFixed(2)} ms  p95 ${r.utterance.p95.toFixed(2)} ms  p99 ${r.utterance.p99.toFixed(2)} ms | long notes ${r.longNotes.mbPerSecond.toFixed(2)} MB/s (median)`,
+    );
+  }
+  if (ours && base) {
+    console.log(
+      `detectPhi vs naive baseline: p95 ×${(ours.utterance.p95 / base.utterance.p95).toFixed(1)} slower, throughput ×${(base.longNotes.mbPerSecond / ours.longNotes.mbPerSecond).toFixed(1)} lower`,
+    );
+    console.log(
+      `goals: p95 ≤ 5 ms ${ours.utterance.p95 <= 5 ? 'met' : 'NOT met'}; ≥ 1 MB/s ${ours.longNotes.mbPerSecond >= 1 ? 'met' : 'NOT met'}`,
+    );
+  }
+  console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
+}
+
+main();
