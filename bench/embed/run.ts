@@ -1,14 +1,17 @@
 /**
- * `npm run bench -- embed`: embedding throughput on ~1,000-character MedQuAD passages.
+ * `npm run bench -- embed` (`-- --quick` for a smoke run): embedding throughput.
  *
- * - USE-lite (the bundled encoder) at batch 1 (baseline) and batch 16.
+ * Workloads: `passages` (~1,000-character MedQuAD passages, what ingestion embeds) and `queries`
+ * (MedQuAD dev questions, what search embeds). Backends:
+ * - USE-lite (the bundled encoder).
  * - The ONNX path (tokenizer → onnxruntime-node → pooling → normalisation) on models the bench
  *   builds itself, since no real weights can be downloaded here:
- *     `tiny`: the 8-d test model (measures the pipeline's own overhead),
- *     `synthetic`: MiniLM-sized (384-d, 6 feed-forward blocks of 384→1536→384, no attention),
- *   at batch 1 (baseline), 4 and 16, with 1 and 2 intra-op threads.
- * Prints medians and ratios against the batch-1 baseline of the same run; writes
- * bench/results/embed.json.
+ *     `tiny`: the 8-d test model (the pipeline's own overhead),
+ *     `synthetic`: MiniLM-sized (384-d, 6 feed-forward blocks 384→1536→384, no attention,
+ *     random weights): throughput only, its vectors mean nothing.
+ * Batching: `b1` (one text per run: the baseline), `b4`, `b16` (fixed batch sizes), and `auto`
+ * (the shipped defaults: all texts in one call, the embedder plans batches by a token budget).
+ * Prints medians and ratios against `b1` of the same run; writes bench/results/embed.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,36 +30,50 @@ process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '..', '..');
-const DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'medquad', 'docs.jsonl');
+const DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'medquad');
 const RESULTS = path.join(REPO_ROOT, 'bench', 'results', 'embed.json');
 const QUICK = process.argv.includes('--quick');
 const PASSAGE_CHARS = 1000;
 
+type Batching = 'b1' | 'b4' | 'b16' | 'auto';
+const FIXED: Record<Exclude<Batching, 'auto'>, number> = { b1: 1, b4: 4, b16: 16 };
+
 interface Row {
+  readonly workload: string;
   readonly backend: string;
   readonly model: string;
-  readonly batchSize: number;
+  readonly batching: Batching;
   readonly threads: number | null;
-  readonly passages: number;
+  readonly texts: number;
   readonly rounds: number;
-  /** Median over rounds of the time to embed all passages. */
+  /** Median over rounds of the time to embed all texts. */
   readonly medianRoundMs: number;
-  readonly passagesPerSec: number;
-  readonly medianMsPerPassage: number;
-  readonly medianMsPerCall: number;
+  readonly textsPerSec: number;
+  readonly medianMsPerText: number;
+}
+
+function jsonl(file: string): Record<string, unknown>[] {
+  return readFileSync(path.join(DATA, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 function loadPassages(count: number): string[] {
   const out: string[] = [];
-  for (const line of readFileSync(DATA, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const doc = JSON.parse(line) as { text?: string };
-    const text = (doc.text ?? '').replace(/\s+/g, ' ').trim();
-    if (text.length < PASSAGE_CHARS) continue;
-    out.push(text.slice(0, PASSAGE_CHARS));
+  for (const doc of jsonl('docs.jsonl')) {
+    const text = (typeof doc.text === 'string' ? doc.text : '').replace(/\s+/g, ' ').trim();
+    if (text.length >= PASSAGE_CHARS) out.push(text.slice(0, PASSAGE_CHARS));
     if (out.length === count) break;
   }
   return out;
+}
+
+function loadQueries(count: number): string[] {
+  return jsonl('questions.dev.jsonl')
+    .map((q) => (typeof q.question === 'string' ? q.question : ''))
+    .filter((q) => q !== '')
+    .slice(0, count);
 }
 
 const median = (xs: readonly number[]) => {
@@ -67,19 +84,16 @@ const median = (xs: readonly number[]) => {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 async function measure(
-  backend: string,
-  model: string,
-  threads: number | null,
+  label: Omit<Row, 'texts' | 'rounds' | 'medianRoundMs' | 'textsPerSec' | 'medianMsPerText'>,
   embedder: Embedder,
-  passages: readonly string[],
-  batchSize: number,
+  texts: readonly string[],
   rounds: number,
 ): Promise<Row> {
+  const call = label.batching === 'auto' ? texts.length : FIXED[label.batching];
   const runOnce = async () => {
-    for (let i = 0; i < passages.length; i += batchSize)
-      await embedder.embed(passages.slice(i, i + batchSize));
+    for (let i = 0; i < texts.length; i += call) await embedder.embed(texts.slice(i, i + call));
   };
-  await embedder.embed(passages.slice(0, batchSize)); // warm-up: first-call allocations
+  await embedder.embed(texts.slice(0, Math.min(call, 16))); // warm-up: first-call allocations
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
@@ -88,20 +102,16 @@ async function measure(
   }
   const med = median(times);
   const row: Row = {
-    backend,
-    model,
-    batchSize,
-    threads,
-    passages: passages.length,
+    ...label,
+    texts: texts.length,
     rounds,
     medianRoundMs: round2(med),
-    passagesPerSec: round2((passages.length / med) * 1000),
-    medianMsPerPassage: round2(med / passages.length),
-    medianMsPerCall: round2(med / Math.ceil(passages.length / batchSize)),
+    textsPerSec: round2((texts.length / med) * 1000),
+    medianMsPerText: round2(med / texts.length),
   };
   console.log(
-    `${backend.padEnd(8)} ${model.padEnd(10)} batch=${String(batchSize).padEnd(3)} threads=${String(threads ?? '-').padEnd(2)} ` +
-      `${row.passagesPerSec.toFixed(1).padStart(8)} passages/s  ${row.medianMsPerPassage.toFixed(2).padStart(8)} ms/passage  ${row.medianMsPerCall.toFixed(1).padStart(8)} ms/call`,
+    `${row.workload.padEnd(8)} ${row.model.padEnd(10)} ${row.batching.padEnd(4)} threads=${String(row.threads ?? '-').padEnd(2)}` +
+      `${row.textsPerSec.toFixed(1).padStart(9)} texts/s ${row.medianMsPerText.toFixed(2).padStart(9)} ms/text`,
   );
   return row;
 }
@@ -109,65 +119,68 @@ async function measure(
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const dir = await mkdtemp(path.join(os.tmpdir(), 'va-bench-embed-'));
+  const workloads = {
+    passages: { use: loadPassages(QUICK ? 8 : 32), onnx: loadPassages(QUICK ? 16 : 64) },
+    queries: { use: loadQueries(QUICK ? 16 : 64), onnx: loadQueries(QUICK ? 16 : 64) },
+  };
+  console.log(
+    `MedQuAD: ${workloads.passages.onnx.length} passages x ${PASSAGE_CHARS} chars, ${workloads.queries.onnx.length} questions; ` +
+      `${os.availableParallelism()} cores, load ${os.loadavg()[0]?.toFixed(1)}`,
+  );
   try {
-    // USE-lite is ~100+ ms per passage here: fewer passages, fewer rounds.
-    const usePassages = loadPassages(QUICK ? 8 : 32);
-    const onnxPassages = loadPassages(QUICK ? 16 : 64);
-    const meanChars = Math.round(
-      onnxPassages.reduce((s, p) => s + p.length, 0) / onnxPassages.length,
-    );
-    console.log(
-      `passages: ${onnxPassages.length} x ~${meanChars} chars from MedQuAD; cores: ${os.availableParallelism()}`,
-    );
-
-    for (const batchSize of [1, 16]) {
-      const use = await loadUseLite({ maxBatchSize: batchSize });
-      rows.push(
-        await measure('use-lite', 'use-lite@1', null, use, usePassages, batchSize, QUICK ? 1 : 3),
-      );
-      await use.close();
-    }
-    const tinyDir = await writeTinyModelFolder(path.join(dir, 'tiny'), { maxSeqLength: 256 });
-    const synthDir = await writeSyntheticModelFolder(path.join(dir, 'synthetic'));
-    for (const [model, folder, threadOptions] of [
-      ['tiny', tinyDir, [1]],
-      ['synthetic', synthDir, [1, 2]],
-    ] as const) {
-      for (const threads of threadOptions)
-        for (const batchSize of [1, 4, 16]) {
-          const e = await loadOnnxEmbedder(folder, {
-            intraOpNumThreads: threads,
-            maxBatchSize: batchSize,
-          });
-          rows.push(
-            await measure('onnx', model, threads, e, onnxPassages, batchSize, QUICK ? 2 : 5),
-          );
-          await e.close();
-        }
-    }
+    for (const [workload, texts] of Object.entries(workloads))
+      for (const batching of ['b1', 'b16', 'auto'] as const) {
+        const use = await loadUseLite(batching === 'auto' ? {} : { maxBatchSize: FIXED[batching] });
+        const label = {
+          workload,
+          backend: 'use-lite',
+          model: 'use-lite@1',
+          batching,
+          threads: null,
+        };
+        rows.push(await measure(label, use, texts.use, QUICK ? 1 : 3));
+        await use.close();
+      }
+    const folders = {
+      tiny: await writeTinyModelFolder(path.join(dir, 'tiny'), { maxSeqLength: 256 }),
+      synthetic: await writeSyntheticModelFolder(path.join(dir, 'synthetic')),
+    };
+    for (const [workload, texts] of Object.entries(workloads))
+      for (const [model, threadOptions] of [
+        ['tiny', [1]],
+        ['synthetic', [1, 2]],
+      ] as const)
+        for (const threads of threadOptions)
+          for (const batching of ['b1', 'b4', 'b16', 'auto'] as const) {
+            const e = await loadOnnxEmbedder(folders[model], {
+              intraOpNumThreads: threads,
+              ...(batching === 'auto'
+                ? {}
+                : { maxBatchSize: FIXED[batching], maxBatchTokens: Number.POSITIVE_INFINITY }),
+            });
+            const label = { workload, backend: 'onnx', model, batching, threads };
+            rows.push(await measure(label, e, texts.onnx, QUICK ? 2 : 5));
+            await e.close();
+          }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 
-  const find = (model: string, batchSize: number, threads: number | null) =>
-    rows.find((r) => r.model === model && r.batchSize === batchSize && r.threads === threads);
-  const comparisons = [
-    ['use-lite@1', 16, null, 'use-lite@1', 1, null],
-    ['tiny', 16, 1, 'tiny', 1, 1],
-    ['synthetic', 4, 1, 'synthetic', 1, 1],
-    ['synthetic', 16, 1, 'synthetic', 1, 1],
-    ['synthetic', 16, 2, 'synthetic', 1, 2],
-    ['synthetic', 1, 2, 'synthetic', 1, 1],
-    ['synthetic', 16, 2, 'synthetic', 16, 1],
-  ].flatMap(([m, b, t, bm, bb, bt]) => {
-    const candidate = find(m as string, b as number, t as number | null);
-    const baseline = find(bm as string, bb as number, bt as number | null);
-    if (!candidate || !baseline) return [];
-    const speedup = round2(candidate.passagesPerSec / baseline.passagesPerSec);
-    const label = `${m} batch=${b} threads=${t ?? '-'} vs ${bm} batch=${bb} threads=${bt ?? '-'}`;
-    console.log(`${label}: x${speedup}`);
-    return [{ candidate: label, speedup }];
-  });
+  const comparisons = rows
+    .filter((r) => r.batching !== 'b1' || (r.threads ?? 1) > 1)
+    .flatMap((r) => {
+      const baseline = rows.find(
+        (b) =>
+          b.workload === r.workload &&
+          b.model === r.model &&
+          b.batching === 'b1' &&
+          (b.threads ?? 1) === (r.batching === 'b1' ? 1 : (r.threads ?? 1)),
+      );
+      if (!baseline || baseline === r) return [];
+      const label = `${r.workload} ${r.model} ${r.batching} threads=${r.threads ?? '-'} vs b1 threads=${baseline.threads ?? '-'}`;
+      return [{ candidate: label, speedup: round2(r.textsPerSec / baseline.textsPerSec) }];
+    });
+  for (const c of comparisons) console.log(`${c.candidate}: x${c.speedup}`);
 
   mkdirSync(path.dirname(RESULTS), { recursive: true });
   writeFileSync(
@@ -176,13 +189,14 @@ async function main(): Promise<void> {
       {
         bench: 'embed',
         date: new Date().toISOString(),
+        quick: QUICK,
         machine: {
           cores: os.availableParallelism(),
           node: process.version,
           loadavg: os.loadavg().map(round2),
         },
         passageChars: PASSAGE_CHARS,
-        note: 'synthetic = MiniLM-sized feed-forward graph built by the bench (no attention, random weights): throughput only, not quality',
+        note: 'synthetic = MiniLM-sized feed-forward graph built by the bench (no attention, random weights): throughput only; auto = shipped defaults (ONNX: maxBatchSize 32, maxBatchTokens 512; USE-lite: maxBatchSize 16)',
         rows,
         comparisons,
       },
