@@ -1,5 +1,7 @@
 /**
- * Query latency in an ENCRYPTED store at 10k and 100k chunks with synthetic text and vectors:
+ * Query latency in an ENCRYPTED store at 10k and 100k chunks: chunk texts are drawn from real
+ * MedQuAD sentences (so term statistics look like medical text), vectors are synthetic (clustered,
+ * 512-d), queries are the MedQuAD dev questions. Measures
  * hybrid, vector-only (binary shortlist + float rescoring) and BM25-only. Query embedding time is
  * excluded here (it is the embedder's cost, reported by the quality section).
  */
@@ -10,21 +12,10 @@ import { Retriever, type SearchMode } from '../../apps/desktop/src/sidecar/knowl
 import { openDatabase } from '../../apps/desktop/src/sidecar/store/database.js';
 import { VectorIndex } from '../../apps/desktop/src/sidecar/store/vectors.js';
 import { log, rng, summarize } from './common.js';
+import { loadMedQuad } from './corpus.js';
 
 const DIM = 512;
-const VOCAB = 20_000;
 const CLUSTERS = 256;
-
-function makeWord(i: number): string {
-  const syll = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vi', 'so', 'pe', 'da', 'gu', 'fo', 'zi', 'be'];
-  let w = '';
-  let n = i + 7;
-  do {
-    w += syll[n % syll.length] ?? 'x';
-    n = Math.floor(n / syll.length);
-  } while (n > 0);
-  return w;
-}
 
 function normalize(v: Float32Array): Float32Array {
   let n = 0;
@@ -39,14 +30,20 @@ export interface LatencyResult {
   buildSeconds: number;
   fileMiB: number;
   queries: number;
+  /** 1-minute load average when measured: the build machines are shared, wall time suffers. */
+  loadAverage: number;
+  /** Wall-clock per query. */
   ms: Record<SearchMode, { p50: number; p95: number; mean: number; n: number }>;
+  /** CPU time of this process per query (what the query costs, less sensitive to other load). */
+  cpuMs: Record<SearchMode, { p50: number; p95: number; mean: number; n: number }>;
 }
 
 export async function measureLatency(
   sizes: readonly number[],
   queries: number,
 ): Promise<LatencyResult[]> {
-  const words = Array.from({ length: VOCAB }, (_, i) => makeWord(i));
+  const { docs, questions } = loadMedQuad();
+  const sentences = docs.flatMap((d) => d.text.split(/(?<=[.!?])\s+/)).filter((x) => x.length > 20);
   const results: LatencyResult[] = [];
   for (const size of sizes) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-bench-lat-'));
@@ -55,13 +52,12 @@ export async function measureLatency(
     const vectors = new VectorIndex(db);
     const slot = vectors.ensureSlot('synthetic@1', DIM).slot;
     const rand = rng(size);
-    const zipf = (): string =>
-      words[Math.min(VOCAB - 1, Math.floor(Math.pow(rand(), 3) * VOCAB))] ?? 'x';
+    const sentence = (): string => sentences[Math.floor(rand() * sentences.length)] ?? '';
+    const title = (): string => docs[Math.floor(rand() * docs.length)]?.title ?? '';
     const centroids = Array.from({ length: CLUSTERS }, () =>
       normalize(Float32Array.from({ length: DIM }, () => rand() * 2 - 1)),
     );
     const t0 = performance.now();
-    const texts: string[] = [];
     const vecs: Float32Array[] = [];
     const insertDoc = db.prepare(
       `INSERT INTO documents (source_path, folder, source, title, kind, content_hash, size_bytes, text, pages, chunk_count, ingested_at)
@@ -79,22 +75,18 @@ export async function measureLatency(
           let docId: number;
           if (i % 10 === 0)
             docId = Number(
-              insertDoc.run(`/bench/${docNo}.txt`, `${zipf()} ${zipf()}`, `h${docNo}`)
-                .lastInsertRowid,
+              insertDoc.run(`/bench/${docNo}.txt`, title(), `h${docNo}`).lastInsertRowid,
             );
           else docId = docNo + 1;
-          const text = Array.from({ length: 120 }, zipf).join(' ');
+          const text = Array.from({ length: 6 }, sentence).join(' ');
           const id = Number(insertChunk.run(docId, i % 10, text, text.length).lastInsertRowid);
-          insertFts.run(id, `${zipf()} ${zipf()}`, text);
+          insertFts.run(id, title(), text);
           const c = centroids[Math.floor(rand() * CLUSTERS)] ?? centroids[0];
           const v = normalize(
             Float32Array.from({ length: DIM }, (_, d) => (c?.[d] ?? 0) + (rand() - 0.5) * 0.6),
           );
           vectors.put(slot, id, v);
-          if (i % Math.max(1, Math.floor(size / queries)) === 0) {
-            texts.push(text);
-            vecs.push(v);
-          }
+          if (i % Math.max(1, Math.floor(size / queries)) === 0) vecs.push(v);
         }
       })();
     }
@@ -105,24 +97,31 @@ export async function measureLatency(
       `latency: built ${size} chunks in ${buildSeconds.toFixed(1)} s (${fileMiB.toFixed(0)} MiB encrypted)`,
     );
     const retriever = new Retriever(db, vectors);
-    const qs = texts.slice(0, queries).map((t, i) => {
-      const tw = t.split(' ');
-      const pick = (): string => tw[Math.floor(rand() * tw.length)] ?? 'x';
-      const v = normalize(Float32Array.from(vecs[i] ?? [], (x) => x + (rand() - 0.5) * 0.2));
-      return { text: `${pick()} ${pick()} ${pick()} ${pick()}`, vector: v };
-    });
+    const qs = vecs.slice(0, queries).map((vec, i) => ({
+      text: questions[i % questions.length]?.question ?? '',
+      vector: normalize(Float32Array.from(vec, (x) => x + (rand() - 0.5) * 0.2)),
+    }));
     const ms = {} as LatencyResult['ms'];
+    const cpuMs = {} as LatencyResult['ms'];
+    const load = os.loadavg()[0] ?? 0;
     for (const mode of ['bm25', 'vector', 'hybrid'] as const) {
       for (const q of qs.slice(0, 10))
         retriever.search(q.text, { slot, vector: q.vector }, { mode, k: 10 }); // warm the page cache
       const times: number[] = [];
+      const cpu: number[] = [];
       for (const q of qs) {
+        const c = process.cpuUsage();
         const t = performance.now();
         retriever.search(q.text, { slot, vector: q.vector }, { mode, k: 10 });
         times.push(performance.now() - t);
+        const used = process.cpuUsage(c);
+        cpu.push((used.user + used.system) / 1000);
       }
       ms[mode] = summarize(times);
-      log(`latency: ${size} chunks ${mode}: p50 ${ms[mode].p50} ms, p95 ${ms[mode].p95} ms`);
+      cpuMs[mode] = summarize(cpu);
+      log(
+        `latency: ${size} chunks ${mode}: p50 ${ms[mode].p50} ms, p95 ${ms[mode].p95} ms (cpu p95 ${cpuMs[mode].p95} ms)`,
+      );
     }
     db.close();
     await fs.rm(dir, { recursive: true, force: true });
@@ -131,7 +130,9 @@ export async function measureLatency(
       buildSeconds: Math.round(buildSeconds * 10) / 10,
       fileMiB: Math.round(fileMiB),
       queries: qs.length,
+      loadAverage: Math.round(load * 10) / 10,
       ms,
+      cpuMs,
     });
   }
   return results;

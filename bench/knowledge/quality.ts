@@ -33,6 +33,9 @@ export interface QualityResult {
   vector: Metrics;
   hybrid: Metrics & { bm25Weight: number };
   hybridRrf: Metrics;
+  /** BM25 and hybrid with rare-word gating forced on (large stores use it; this corpus is small). */
+  bm25Gated: Metrics;
+  hybridGated: Metrics;
   weightSweep: (Metrics & { bm25Weight: number })[];
 }
 
@@ -114,6 +117,8 @@ export async function measureQuality(nDocs: number, embedder: Embedder): Promise
       vector: evaluate({ mode: 'vector' }),
       hybrid: { bm25Weight: BM25_WEIGHT, ...evaluate({ mode: 'hybrid' }) },
       hybridRrf: evaluate({ mode: 'hybrid', fusion: 'rrf' }),
+      bm25Gated: evaluate({ mode: 'bm25', bm25Gate: 'always' }),
+      hybridGated: evaluate({ mode: 'hybrid', bm25Gate: 'always' }),
       weightSweep,
     };
     await kb.close();

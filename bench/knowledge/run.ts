@@ -40,7 +40,7 @@ const out: Record<string, unknown> = {
 
 if (!values['skip-throughput']) {
   const { docs, questions } = loadMedQuad();
-  const sample = subset(docs, questions, 2000).slice(200, 200 + (quick ? 20 : 60));
+  const sample = subset(docs, questions, 2000).slice(200, 200 + (quick ? 15 : 40));
   out.ingestThroughput = await measureThroughput(sample, embedder);
 }
 if (!values['skip-latency'])
@@ -53,7 +53,7 @@ if (!values['skip-quality']) {
     embedder,
     path.join(RESULTS_DIR, '.cache', `medquad-${embedder.id.replace(/[^\w.-]/g, '_')}.json`),
   );
-  const nDocs = Number(values.docs ?? (quick ? 300 : 800));
+  const nDocs = Number(values.docs ?? (quick ? 250 : 400));
   out.quality = await measureQuality(nDocs, cached);
   await cached.save();
   log(`quality: embedding cache ${cached.hits} hits, ${cached.misses} misses`);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCitations } from './answer.js';
 import { HashingEmbedder } from './hashing-embedder.js';
 import { KnowledgeBase } from './kb.js';
-import { ftsQuery, fuse } from './search.js';
+import { Retriever, ftsQuery, fuse } from './search.js';
+import { VectorIndex } from '../store/vectors.js';
 
 const KEY = Buffer.alloc(32, 0x22);
 let dir: string;
@@ -139,5 +140,41 @@ describe('answers with citations', () => {
       hits,
     );
     expect(kept.map((s) => s.text)).toEqual(['inside']);
+  });
+});
+
+describe('rare-word gating of BM25 in large stores', () => {
+  it('requires a rare word, keeps the common words in the score, and ignores unknown words', async () => {
+    const gdir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-gate-'));
+    const g = KnowledgeBase.open({
+      file: path.join(gdir, 'k.db'),
+      key: KEY,
+      embedder: new HashingEmbedder(),
+    });
+    try {
+      for (let i = 0; i < 40; i++)
+        await fs.writeFile(
+          path.join(gdir, `d${i}.md`),
+          `# Topic ${i}\n\nGeneral treatment advice number ${i}.`,
+        );
+      await fs.writeFile(
+        path.join(gdir, 'x.md'),
+        '# Kawasaki disease\n\nTreatment of Kawasaki disease uses immunoglobulin.',
+      );
+      await g.ingest([gdir]);
+      const r = new Retriever(g.db, new VectorIndex(g.db));
+      expect(r.ftsExpression('kawasaki treatment', 'always')).toBe(
+        '("kawasaki") AND ("kawasaki" OR "treatment")',
+      );
+      expect(r.ftsExpression('kawasaki treatment', 'never')).toBe('"kawasaki" OR "treatment"');
+      expect(r.ftsExpression('zzyzx treatment', 'always')).toBe('"zzyzx" OR "treatment"');
+      const gated = r.bm25('kawasaki treatment', 10, undefined, 'always');
+      const full = r.bm25('kawasaki treatment', 10, undefined, 'never');
+      expect([...gated.keys()][0]).toBe([...full.keys()][0]);
+      expect(gated.size).toBe(1);
+    } finally {
+      await g.close();
+      await fs.rm(gdir, { recursive: true, force: true });
+    }
   });
 });

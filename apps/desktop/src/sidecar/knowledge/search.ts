@@ -21,6 +21,8 @@ export interface SearchOptions {
   readonly fusion?: Fusion;
   /** Weight of the (max-normalised) BM25 score against the cosine in weighted fusion. */
   readonly bm25Weight?: number;
+  /** Rare-word gating of BM25 candidates: `auto` (large stores only, default), `always`, `never`. */
+  readonly bm25Gate?: 'auto' | 'always' | 'never';
 }
 
 export interface SearchHit {
@@ -49,16 +51,34 @@ export interface SearchHit {
 export const TITLE_WEIGHT = 4;
 export const BM25_WEIGHT = 0.6;
 const RRF_K = 60;
+/**
+ * Candidates per retriever. sqlite-vec's k-NN cost grows with k (100k bit vectors: k=40 about 4x
+ * cheaper than k=200, measured in bench/knowledge), so the Hamming shortlist stays small and is
+ * rescored exactly with the float vectors.
+ */
+const POOL_MIN = 30;
+const SHORTLIST_MIN = 40;
+/** From this many chunks on, BM25 candidates must contain a word rarer than COMMON_WORD_SHARE. */
+const GATE_MIN_CHUNKS = 20_000;
+const COMMON_WORD_SHARE = 0.05;
+const COUNT_TTL_MS = 5_000;
 
-/** FTS5 query: the content words of the question, each quoted, OR-ed (BM25 ranks them). */
-export function ftsQuery(query: string): string | null {
+/** Content words of a query, for FTS5 (stopwords and single letters dropped, deduplicated). */
+export function queryWords(query: string): string[] {
   const seen = new Set<string>();
   for (const { word } of words(query)) {
     if (STOPWORDS.has(word) || (word.length < 2 && !/\d/.test(word))) continue;
     seen.add(word.replace(/"/g, ''));
   }
-  if (seen.size === 0) return null;
-  return [...seen].map((w) => `"${w}"`).join(' OR ');
+  return [...seen];
+}
+
+const quoteOr = (ws: readonly string[]): string => ws.map((w) => `"${w}"`).join(' OR ');
+
+/** FTS5 query: the content words of the question, each quoted, OR-ed (BM25 ranks them). */
+export function ftsQuery(query: string): string | null {
+  const ws = queryWords(query);
+  return ws.length === 0 ? null : quoteOr(ws);
 }
 
 interface ChunkRow {
@@ -74,6 +94,7 @@ interface ChunkRow {
 }
 
 export class Retriever {
+  private cachedCount: { at: number; n: number } | undefined;
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
@@ -110,9 +131,54 @@ export class Retriever {
     return new Set(rows.map((r) => r.id));
   }
 
+  private chunkCount(): number {
+    const now = Date.now();
+    if (!this.cachedCount || now - this.cachedCount.at > COUNT_TTL_MS)
+      this.cachedCount = {
+        at: now,
+        n: (this.db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n,
+      };
+    return this.cachedCount.n;
+  }
+
+  /** Chunks containing `word` after FTS5's Porter stemming: the longest indexed prefix of it. */
+  private documentFrequency(word: string): number {
+    const rows = this.db
+      .prepare('SELECT term, doc FROM chunks_fts_vocab WHERE term >= ? AND term <= ?')
+      .all(word.slice(0, Math.max(2, word.length - 4)), word) as { term: string; doc: number }[];
+    let best: { term: string; doc: number } | undefined;
+    for (const r of rows)
+      if (word.startsWith(r.term) && (!best || r.term.length > best.term.length)) best = r;
+    return best?.doc ?? 0;
+  }
+
+  /**
+   * The FTS5 expression. In a large store, scoring every chunk that contains a common word
+   * ("treatment", "symptoms") dominates query time; there the candidates must contain at least
+   * one rarer word, while the common words still add to their BM25 score.
+   */
+  ftsExpression(query: string, gate: 'auto' | 'always' | 'never' = 'auto'): string | null {
+    const ws = queryWords(query);
+    if (ws.length === 0) return null;
+    const n = gate === 'never' ? 0 : this.chunkCount();
+    if (gate === 'never' || (gate === 'auto' && n < GATE_MIN_CHUNKS) || ws.length < 2)
+      return quoteOr(ws);
+    const rare = ws.filter((w) => {
+      const df = this.documentFrequency(w);
+      return df > 0 && df < COMMON_WORD_SHARE * n; // an unknown word (typo) must not gate everything out
+    });
+    if (rare.length === 0 || rare.length === ws.length) return quoteOr(ws);
+    return `(${quoteOr(rare)}) AND (${quoteOr(ws)})`;
+  }
+
   /** BM25 over chunk titles (document title + heading, boosted) and text; scores are positive. */
-  bm25(query: string, limit: number, allowed?: Set<number>): Map<number, number> {
-    const fts = ftsQuery(query);
+  bm25(
+    query: string,
+    limit: number,
+    allowed?: Set<number>,
+    gate?: 'auto' | 'always' | 'never',
+  ): Map<number, number> {
+    const fts = this.ftsExpression(query, gate);
     const out = new Map<number, number>();
     if (!fts) return out;
     const rows = this.db
@@ -137,7 +203,11 @@ export class Retriever {
     let ids: number[];
     if (allowed && allowed.size <= 5_000) ids = [...allowed];
     else {
-      const shortlist = this.vectors.shortlist(slot, q, allowed ? limit * 40 : limit * 4);
+      const shortlist = this.vectors.shortlist(
+        slot,
+        q,
+        allowed ? limit * 10 : Math.max(limit, SHORTLIST_MIN),
+      );
       ids = allowed ? shortlist.filter((id) => allowed.has(id)) : shortlist;
     }
     const scored = [...this.vectors.vectors(slot, ids)].map(([id, v]) => [id, dot(q, v)] as const);
@@ -154,8 +224,11 @@ export class Retriever {
     const requested = options.mode ?? 'hybrid';
     const mode = q ? requested : requested === 'vector' ? 'vector' : 'bm25';
     const allowed = this.allowedChunks(options.filter);
-    const pool = Math.max(50, k * 5);
-    const bm25 = mode === 'vector' ? new Map<number, number>() : this.bm25(query, pool, allowed);
+    const pool = Math.max(POOL_MIN, k * 3);
+    const bm25 =
+      mode === 'vector'
+        ? new Map<number, number>()
+        : this.bm25(query, pool, allowed, options.bm25Gate);
     const cos =
       mode === 'bm25' || !q
         ? new Map<number, number>()

@@ -88,4 +88,38 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'conversations, voice/typed turns with stage timings, per-conversation PHI vaults',
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX conversations_updated ON conversations (updated_at);
+
+      CREATE TABLE turns (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX turns_conversation ON turns (conversation_id, started_at);
+      CREATE INDEX turns_started ON turns (started_at);
+
+      CREATE TABLE phi_vaults (
+        conversation_id TEXT PRIMARY KEY,
+        snapshot TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: 'full-text vocabulary (document frequency of each indexed term)',
+    sql: `CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab (chunks_fts, 'row');`,
+  },
 ];

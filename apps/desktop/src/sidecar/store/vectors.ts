@@ -96,10 +96,16 @@ export class VectorIndex {
     this.db
       .prepare(`INSERT OR REPLACE INTO vec_f32_${slot} (chunk_id, v) VALUES (?, ?)`)
       .run(chunkId, blob);
-    this.db.prepare(`DELETE FROM vec_bit_${slot} WHERE chunk_id = ?`).run(BigInt(chunkId));
-    this.db
-      .prepare(`INSERT INTO vec_bit_${slot} (chunk_id, v) VALUES (?, vec_quantize_binary(?))`)
-      .run(BigInt(chunkId), blob);
+    const insert = this.db.prepare(
+      `INSERT INTO vec_bit_${slot} (chunk_id, v) VALUES (?, vec_quantize_binary(?))`,
+    );
+    try {
+      insert.run(BigInt(chunkId), blob);
+    } catch {
+      // vec0 has no upsert; a replaced vector is rare, so pay for the delete only then.
+      this.db.prepare(`DELETE FROM vec_bit_${slot} WHERE chunk_id = ?`).run(BigInt(chunkId));
+      insert.run(BigInt(chunkId), blob);
+    }
   }
 
   deleteChunks(chunkIds: readonly number[]): void {
