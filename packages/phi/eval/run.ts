@@ -15,6 +15,7 @@ const VARIANTS: Readonly<Record<string, DetectOptions>> = {
   'without validators': { disable: ['validators'] },
   'without context words': { disable: ['context'] },
   'without name lists': { disable: ['nameLists'] },
+  'without capitals': { disable: ['capitals'] },
   'without places': { disable: ['places'] },
   'without libphonenumber': { disable: ['phoneLib'] },
   'with compromise NER': { enable: ['nlp'] as DetectorSource[] },

@@ -143,11 +143,12 @@ export function isUsState(lower: string): boolean {
   return usStates.has(lower);
 }
 
+// Only one-word country names: splitting "Holy See" would make "holy" and "see" countries.
 const countries = new Set<string>();
-collect(countries, location.country);
+for (const c of location.country ?? []) if (!/\s/.test(c)) countries.add(c.toLowerCase());
 for (const [word, tags] of Object.entries(compromiseLexicon)) {
   const list = Array.isArray(tags) ? tags : [tags];
-  if (list.includes('Country')) countries.add(word);
+  if (list.includes('Country') && !word.includes(' ')) countries.add(word);
 }
 /** Countries are above state level: Safe Harbor allows them, so the detector never redacts them. */
 export function isCountry(lower: string): boolean {
@@ -232,9 +233,8 @@ export const FUNCTION_WORDS = new Set(
   each every both either neither other another such own same he she it they them their his her hers
   its we us our you your i me my mine him himself herself itself themselves ourselves also very too
   just only even still again further once out up down off around through across along among between
-  against within beyond toward towards near if else because though although unless whether`.split(
-    /\s+/,
-  ),
+  against within beyond toward towards near if else because though although unless whether mon tue
+  tues wed thu thur thurs fri sat sun`.split(/\s+/),
 );
 
 /**
@@ -274,7 +274,9 @@ export const CLINICAL_WORDS = new Set(
   chest tube jp hemovac ep pacu mics cvicu tsicu eu tx rx dx hx sx fx px cx abx w/ wo w/o s/p c/o
   r/o ivc svc ra rv lv la rca lad lcx pda om ptca cabg dvt pe los ca carevue permacath resp endo
   levo dopa tmax dsg sxn afeb afebrile wean weaned titrate titrated suctioned suctioning rij lij
-  nsr nsb sr st bb lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(/\s+/),
+  nsr nsb sr st bb pb hr rr bp lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(
+    /\s+/,
+  ),
 );
 
 /** Eponyms that name diseases, signs and scores: "Parkinson's", "Crohn disease" are clinical terms. */
@@ -305,9 +307,7 @@ export const EPONYM_FOLLOWERS = new Set(
 
 /** Titles and honorifics that make the following capitalised tokens a name. */
 export const NAME_TITLES = new Set(
-  `dr dr's drs drs' doctor mr mrs ms miss mx prof professor nurse np sr sister fr father rev`.split(
-    /\s+/,
-  ),
+  `dr dr's drs drs' doctor mr mrs ms miss mx prof professor fr rev`.split(/\s+/),
 );
 
 /** Relationship words: "son Nick", "wife HELEN", "proxy is granddaughter: Irene". */
@@ -317,7 +317,7 @@ export const RELATION_WORDS = new Set(
   grandchild grandchildren grandmother grandfather grandma grandpa aunt uncle cousin partner
   girlfriend boyfriend fiance fiancee fiancé fiancée neighbor neighbour guardian caregiver stepson
   stepdaughter children child kids sibling siblings parent parents named name lawyer attorney
-  poa`.split(/\s+/),
+  poa nurse sister father`.split(/\s+/),
 );
 
 /** Credentials after a signature: "DAN A. FORMAN-LYONS, RRT", "V. Finn, RRT". */
@@ -332,7 +332,7 @@ export const MOTION_WORDS = new Set(
   goes gone sent send taken take came come comes coming arrived arrive arrives flighted flown flew
   flying discharged accepted followed seen treated returned return moved move brought lives living
   live lived resides resided reside located born works worked working visiting visited referred
-  presented presenting transported evaluated screened placement placed staying stays stayed
+  presented presenting transported evaluated screened staying stays stayed
   hospitalized traveled travelled trip vacation reviewed consulted surgery operated delivered
   excepted`.split(/\s+/),
 );

@@ -20,6 +20,7 @@ import {
   STREET_SUFFIXES,
   STRONG_STREET_SUFFIXES,
   isClinicalWord,
+  compromiseTags,
   isCommonWord,
   isCoreFirstName,
   isCountry,
@@ -145,7 +146,23 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
     if (!isWord(t)) continue;
     const key = t.lower;
     let j = i + 1;
-    if (NAME_TITLES.has(key)) {
+    if (MEDIUM_TITLES.has(key)) {
+      // "NP DJURIC", "nurse Florence": a name only if the next word is no ordinary word.
+      const n = tokens[j];
+      if (
+        isWord(n) &&
+        !isStop(n) &&
+        !isCommonWord(n.lower) &&
+        !n.paragraphBreak &&
+        (n.mode !== 'mixed' || isCap(n))
+      ) {
+        const end = collectForward(tokens, j, 3, true);
+        if (end !== undefined) emitName(tokens, j, end, out, 'context');
+      }
+    } else if (NAME_TITLES.has(key)) {
+      // "ms" in a lowercase/ALL-CAPS note is morphine or mental status unless written "ms."
+      if (key === 'ms' && t.mode !== 'mixed' && !isDot(tokens[j])) continue;
+      if (key === 'ms' && t.mode === 'mixed' && t.shape === 'lower') continue;
       if (isDot(tokens[j])) j++;
       if (isPossessive(tokens[j])) j++; // "DR'S CAMARDA", "Drs' Ballou"
       const end = collectForward(tokens, j, 3, true, true);
@@ -271,7 +288,24 @@ function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
-const PLACE_PREPS = new Set(['to', 'at', 'from', 'into', 'in', '@', 'near', 'by']);
+/** compromise tags of words that describe or act, not name: "LEAVE HOSPITAL", "PROLONGED HOSPITAL". */
+const VERBISH_TAGS = new Set([
+  'Infinitive',
+  'PastTense',
+  'PresentTense',
+  'Gerund',
+  'Adjective',
+  'Adverb',
+  'Participle',
+  'Comparative',
+  'Superlative',
+  'Modal',
+]);
+
+/** Titles that are also clinical words ("4 L NP", "nurse note"). */
+const MEDIUM_TITLES = new Set(['np', 'nurse', 'rn', 'pa']);
+
+const PLACE_PREPS = new Set(['to', 'at', 'from', 'into', 'in', '@', 'near']);
 
 /** Place-name tokens after a motion word: capitals in prose, unknown words in lower/upper notes. */
 function placeToken(t: Token | undefined): boolean {
@@ -283,8 +317,13 @@ function placeToken(t: Token | undefined): boolean {
     isUsState(t.lower)
   )
     return false;
-  if (t.mode === 'mixed') return isCap(t) || (t.text.length === 1 && t.shape === 'upper');
-  return !isCommonWord(t.lower) || CITIES.has(t.lower);
+  if (t.mode === 'mixed')
+    return (
+      isCap(t) ||
+      (t.text.length === 1 && t.shape === 'upper') ||
+      (t.text.length > 2 && !isCommonWord(t.lower))
+    );
+  return t.text.length > 1 && (!isCommonWord(t.lower) || CITIES.has(t.lower));
 }
 
 function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
@@ -325,7 +364,8 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
           t.lower.startsWith('hosp') &&
           !FUNCTION_WORDS.has(c.lower) &&
           !isClinicalWord(c.lower) &&
-          !GENERIC_FACILITY_WORDS.has(c.lower)
+          !GENERIC_FACILITY_WORDS.has(c.lower) &&
+          !compromiseTags(c.lower).some((tag) => VERBISH_TAGS.has(tag))
         ) {
           first = k; // "UNION HOSP", "sacred heart hosp": ordinary words can name a hospital
         } else break;
@@ -442,7 +482,9 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       let j = i + 1;
       if (FOREIGN_STREET_WORDS.has(t.lower)) {
         if (isDot(tokens[j])) j++;
-        while (isWord(tokens[j]) && j - i < 5) j++;
+        const first = tokens[j];
+        if (!isWord(first) || first.mode !== 'mixed' || !isCap(first)) continue;
+        while (isWord(tokens[j]) && isCap(tokens[j] ?? t) && j - i < 5) j++;
       } else if (
         !FOREIGN_STREET_ENDINGS.some((e) => t.lower.endsWith(e) && t.lower.length > e.length + 2)
       ) {

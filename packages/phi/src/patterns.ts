@@ -62,6 +62,9 @@ const SECONDARY_UNIT_RE =
 const UNIT_OR_COUNT =
   /^\d+(?:[-.]\d+)*(?:x\d+)*(?:cc|ml|l|mg|mcg|g|gm|kg|u|units?|meq|mmol|mmhg|hrs?|min|mins|s|x|breaths|bpm|cm|mm|in|lbs?|oz|approx)?$|^\d+(?:x\d+)+$/i;
 
+const VITAL_PREFIX =
+  /^(?:hr|rr|bp|sr|st|sb|pb|p|t|o2|sat|sats|map|cvp|co|ci|svr|pap|pcwp|uo|uop|i|o|approx|though|am|pm|x|k|na|bs|fs|ns)$/i;
+
 function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
   re.lastIndex = 0;
   for (;;) {
@@ -75,15 +78,25 @@ function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
 /** Words right before an "a/b" that make it a score or ratio, not a date ("strength 5/5"). */
+/** Ventilator and pump settings written as a/b ("PSV 10/5", "AC 14/300/P 5/30%"). */
+const SETTINGS_CONTEXT =
+  /\b(?:psv?|ips|peep|cpap|bipap|vent|ventilat\w*|settings?|mask|flowby|fio2|ac|imv|simv|prvc|pmv)\b/i;
 const RATIO_CONTEXT =
   /\b(?:strength|score|gcs|grade|ratio|murmur|pain|scale|motor|power|x|of|rate|sounds|bp|pupils|assist|ie|i:e|\+|-|peep|ps|vent|cpap|bipap|about|approx|~)\s*$/i;
 const DATE_CONTEXT =
   /\b(?:on|since|from|until|till|by|dated?|dob|admitted|discharged|seen|born|of|last|next|before|after)\s*$/i;
 const RATIO_FOLLOW =
-  /^\s*(?:pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm)\b/i;
+  /^\s*(?:%|-\s*\.?\d|peep|fio2|ns\b|pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm)\b/i;
 
 function numericDates(text: string, out: Candidate[]): void {
   for (const m of all(DATE_NUM3_RE, text)) {
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 6);
+    const since = DATE_CONTEXT.test(text.slice(Math.max(0, m.index - 12), m.index));
+    if (
+      !since &&
+      (/^\s*%/.test(after) || SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)))
+    )
+      continue;
     const a = Number(m[1]);
     const b = Number(m[3]);
     if (dayMonthValid(a, b) || dayMonthValid(b, a))
@@ -99,6 +112,12 @@ function numericDates(text: string, out: Candidate[]): void {
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
     const dateContext = DATE_CONTEXT.test(before);
+    if (
+      !dateContext &&
+      (SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)) ||
+        RATIO_FOLLOW.test(after))
+    )
+      continue;
     if (!dateContext) {
       if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
       if (a === b || (a < b && b <= 4) || (b === 10 && a <= 10)) continue; // 5/5, 1/2, 7/10: scores
@@ -182,7 +201,15 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     const digits = digitsOf(s).length;
     const letters = s.replace(/[^A-Za-z]/g, '');
     if (UNIT_OR_COUNT.test(s)) continue; // "1400CC", "750X10", "15-20MCG"
-    if (digits >= 4 && letters.length > 0 && letters === letters.toUpperCase() && s.length <= 24) {
+    const words = s.split(/[^A-Za-z]+/).filter((w) => w !== '');
+    const vitals = words.every((w) => VITAL_PREFIX.test(w)); // "HR-110-133", "BP130-140", "53-65SR"
+    if (
+      digits >= 4 &&
+      letters.length > 0 &&
+      letters === letters.toUpperCase() &&
+      s.length <= 24 &&
+      !vitals
+    ) {
       add(m.index, m.index + s.length, 'ID');
     } else if (letters.length === 0 && digits >= 7 && s.replace('#', '').length <= 20) {
       if (/^\d{1,4}-\d{1,4}$/.test(s)) continue; // a range ("2019-2021", "500-1000")
