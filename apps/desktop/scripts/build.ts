@@ -4,7 +4,7 @@
  *   dist/preload/preload.cjs  sandboxed preload (one self-contained file; only `electron` external)
  *   dist/sidecar/index.mjs    the engine (ESM; runtime dependencies stay in node_modules)
  *   dist/renderer/            the React UI (Vite, root vite.config.ts)
- * Run: `npx tsx apps/desktop/scripts/build.ts [--skip-renderer]`
+ * Run: `npm run build -w @voiceassist/desktop` (= `tsx scripts/build.ts [--skip-renderer]`)
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -32,13 +32,13 @@ const common: BuildOptions = {
   define: { 'process.env.NODE_ENV': '"production"' },
 };
 
-export async function buildDesktop({ renderer = true } = {}): Promise<void> {
-  await rm(path.join(DIST), { recursive: true, force: true });
+export async function buildDesktop({ outDir = DIST, renderer = true } = {}): Promise<void> {
+  await rm(outDir, { recursive: true, force: true });
   await Promise.all([
     esbuild({
       ...common,
       entryPoints: [path.join(APP, 'src/main/main.ts')],
-      outfile: path.join(DIST, 'main/main.cjs'),
+      outfile: path.join(outDir, 'main/main.cjs'),
       platform: 'node',
       format: 'cjs',
       target: 'node22',
@@ -47,7 +47,7 @@ export async function buildDesktop({ renderer = true } = {}): Promise<void> {
     esbuild({
       ...common,
       entryPoints: [path.join(APP, 'src/preload/preload.ts')],
-      outfile: path.join(DIST, 'preload/preload.cjs'),
+      outfile: path.join(outDir, 'preload/preload.cjs'),
       // A sandboxed preload can require only `electron`: everything else is bundled in.
       platform: 'browser',
       format: 'cjs',
@@ -57,7 +57,7 @@ export async function buildDesktop({ renderer = true } = {}): Promise<void> {
     esbuild({
       ...common,
       entryPoints: [path.join(APP, 'src/sidecar/index.ts')],
-      outfile: path.join(DIST, 'sidecar/index.mjs'),
+      outfile: path.join(outDir, 'sidecar/index.mjs'),
       platform: 'node',
       format: 'esm',
       target: 'node22',
@@ -65,7 +65,11 @@ export async function buildDesktop({ renderer = true } = {}): Promise<void> {
     }),
   ]);
   if (renderer)
-    await viteBuild({ configFile: path.join(REPO, 'vite.config.ts'), logLevel: 'warn' });
+    await viteBuild({
+      configFile: path.join(REPO, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: path.join(outDir, 'renderer') },
+    });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
