@@ -59,6 +59,17 @@ export interface KbStats {
   readonly unfinishedJobs: number;
 }
 
+export interface KbSource {
+  readonly documentId: number;
+  readonly title: string;
+  readonly sourcePath: string;
+  readonly kind: string;
+  readonly source: string;
+  readonly chunks: number;
+  readonly ingestedAt: string;
+  readonly tags: readonly string[];
+}
+
 const NOOP_LOG: KbLog = { info: () => undefined, warn: () => undefined };
 
 /** Answers are refused (covered: false) below this share of question terms in the best passages… */
@@ -212,6 +223,36 @@ export class KnowledgeBase {
       generator: this.generator.id,
       sources,
     };
+  }
+
+  /** Every document in the store, newest first, for a sources list. */
+  sources(): KbSource[] {
+    const rows = this.db
+      .prepare(
+        `SELECT d.id, d.title, d.source_path, d.kind, d.source, d.chunk_count, d.ingested_at,
+                (SELECT group_concat(tag, char(31)) FROM document_tags t WHERE t.document_id = d.id) AS tags
+         FROM documents d ORDER BY d.ingested_at DESC, d.id DESC`,
+      )
+      .all() as {
+      id: number;
+      title: string;
+      source_path: string;
+      kind: string;
+      source: string;
+      chunk_count: number;
+      ingested_at: string;
+      tags: string | null;
+    }[];
+    return rows.map((r) => ({
+      documentId: r.id,
+      title: r.title,
+      sourcePath: r.source_path,
+      kind: r.kind,
+      source: r.source,
+      chunks: r.chunk_count,
+      ingestedAt: r.ingested_at,
+      tags: r.tags ? r.tags.split('\u001f') : [],
+    }));
   }
 
   /** The source text of a document, for showing a citation's span highlighted. */
