@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { voiceFromEnv } from './assistant/engine-wiring.js';
 import { HealthMonitor } from './health.js';
 import { createHandlers } from './rpc/handlers.js';
 import { RpcServer } from './rpc/server.js';
@@ -26,10 +27,19 @@ export interface Engine {
 export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env): Engine {
   const version = readVersion();
   const health = new HealthMonitor({ version, serverUrl: env.VOICEASSIST_SERVER_URL });
-  const rpc = new RpcServer(createHandlers({ health }), log);
+  // Events of the voice turn go to every connected renderer; `rpc` exists by the time one is sent.
+  const voice = voiceFromEnv(env, log, (name, payload) => rpc.broadcast(name, payload));
+  const rpc: RpcServer = new RpcServer(createHandlers({ health, voice: voice.get }), log);
   health.start((snapshot) => {
     log.info({ server: snapshot.server.status }, 'health changed');
     rpc.broadcast('health.changed', snapshot);
   });
-  return { version, rpc, stop: () => health.stop() };
+  return {
+    version,
+    rpc,
+    stop: () => {
+      health.stop();
+      void voice.close();
+    },
+  };
 }

@@ -1,0 +1,84 @@
+import type { VaultSnapshot, VaultStore } from '@voiceassist/phi';
+import type { ConversationSummaryDto, TurnRecordDto } from '../../shared/voice-turn.js';
+import type { Db } from '../store/database.js';
+
+const TITLE_CHARS = 80;
+
+/**
+ * Conversations and their turns in the encrypted store (migration 2). A turn is stored whole as
+ * JSON (transcript, cited answer, timings, errors): it is read back whole by the conversation view
+ * and the diagnostics histogram, and never queried by its parts.
+ */
+export class ConversationStore {
+  constructor(private readonly db: Db) {}
+
+  /** Creates the conversation on its first turn; its title is the start of that turn's question. */
+  saveTurn(turn: TurnRecordDto): void {
+    const now = new Date().toISOString();
+    const title = turn.transcript.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS) || 'Untitled';
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at`,
+        )
+        .run(turn.conversationId, title, turn.startedAt, now);
+      this.db
+        .prepare(
+          `INSERT INTO turns (id, conversation_id, started_at, status, record) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record`,
+        )
+        .run(turn.id, turn.conversationId, turn.startedAt, turn.status, JSON.stringify(turn));
+    })();
+  }
+
+  list(limit = 50): ConversationSummaryDto[] {
+    return this.db
+      .prepare(
+        `SELECT c.id, c.title, c.created_at AS createdAt, c.updated_at AS updatedAt,
+                (SELECT count(*) FROM turns t WHERE t.conversation_id = c.id) AS turns
+         FROM conversations c ORDER BY c.updated_at DESC LIMIT ?`,
+      )
+      .all(limit) as ConversationSummaryDto[];
+  }
+
+  /** One conversation's turns in order, or the most recent turns of all (diagnostics). */
+  turns(conversationId: string | undefined, limit = 200): TurnRecordDto[] {
+    const rows = (
+      conversationId === undefined
+        ? this.db
+            .prepare(
+              'SELECT record FROM (SELECT record, started_at FROM turns ORDER BY started_at DESC LIMIT ?) ORDER BY started_at',
+            )
+            .all(limit)
+        : this.db
+            .prepare(
+              'SELECT record FROM turns WHERE conversation_id = ? ORDER BY started_at LIMIT ?',
+            )
+            .all(conversationId, limit)
+    ) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as TurnRecordDto);
+  }
+}
+
+/** The egress guard's vault persistence on the same encrypted store. */
+export class StoreVaultStore implements VaultStore {
+  constructor(private readonly db: Db) {}
+
+  load(conversationId: string): Promise<VaultSnapshot | undefined> {
+    const row = this.db
+      .prepare('SELECT snapshot FROM phi_vaults WHERE conversation_id = ?')
+      .get(conversationId) as { snapshot: string } | undefined;
+    return Promise.resolve(row ? (JSON.parse(row.snapshot) as VaultSnapshot) : undefined);
+  }
+
+  save(conversationId: string, snapshot: VaultSnapshot): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO phi_vaults (conversation_id, snapshot, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (conversation_id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
+      )
+      .run(conversationId, JSON.stringify(snapshot), new Date().toISOString());
+    return Promise.resolve();
+  }
+}

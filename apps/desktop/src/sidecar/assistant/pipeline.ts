@@ -1,0 +1,301 @@
+import { performance } from 'node:perf_hooks';
+import { MAX_TTS_CHUNK_BYTES } from '../../shared/voice-turn.js';
+import { ExtractiveAnswerGenerator, checkCitations, termCoverage } from '../knowledge/answer.js';
+import { MIN_COSINE, MIN_TERM_COVERAGE, type KnowledgeBase } from '../knowledge/kb.js';
+import type { SearchHit } from '../knowledge/search.js';
+import type { GatewayClient } from '../providers/client.js';
+import { toProviderError } from '../providers/errors.js';
+import {
+  SYSTEM_PROMPT,
+  SentenceSplitter,
+  citationOf,
+  resolveCitations,
+  userPrompt,
+} from './sentences.js';
+import type { Turn } from './turn.js';
+
+export type Availability = 'ready' | 'not-configured' | 'unavailable' | 'unknown';
+
+/** What the gateway said it can do, learnt from its answers (it has no capability endpoint). */
+export class ProviderState {
+  llm: Availability;
+  stt: Availability;
+  tts: Availability;
+  private readonly since = { llm: 0, stt: 0, tts: 0 };
+
+  constructor(configured: boolean) {
+    const initial: Availability = configured ? 'unknown' : 'not-configured';
+    this.llm = initial;
+    this.stt = initial;
+    this.tts = initial;
+  }
+
+  set(kind: 'llm' | 'stt' | 'tts', value: Availability): void {
+    this[kind] = value;
+    this.since[kind] = performance.now();
+  }
+
+  /** "Not configured" is re-checked after a minute: an admin may have added the provider. */
+  usable(kind: 'llm' | 'stt' | 'tts', configured: boolean): boolean {
+    if (!configured) return false;
+    if (this[kind] !== 'not-configured') return true;
+    return performance.now() - this.since[kind] > RECHECK_MS;
+  }
+}
+
+const RECHECK_MS = 60_000;
+const PASSAGES_FOR_LLM = 3;
+
+export interface PipelineDeps {
+  readonly kb: KnowledgeBase;
+  readonly client: GatewayClient | undefined;
+  readonly providers: ProviderState;
+  readonly now: () => number;
+}
+
+const NOT_COVERED = (titles: readonly string[]): string =>
+  titles.length > 0
+    ? `Your sources do not cover this question. Nearest sources: ${titles.join('; ')}.`
+    : 'Your sources do not cover this question: the knowledge store has nothing related.';
+
+/**
+ * Question → cited answer → speech, for one turn: PHI pseudonymization, retrieval, the LLM through
+ * the gateway when it has one (else, or when it fails before saying anything citable, the local
+ * extractive answer), each sentence emitted and queued for TTS as soon as it is complete.
+ */
+export async function answerAndSpeak(
+  turn: Turn,
+  question: string,
+  speak: boolean,
+  deps: PipelineDeps,
+): Promise<void> {
+  const { kb, client, providers, now } = deps;
+  const configured = client !== undefined;
+  const speech = new SpeechQueue(turn, deps, speak);
+
+  if (client) {
+    turn.marks.phiStart = now();
+    try {
+      // Fills the conversation's vault; the LLM/TTS requests reuse its pseudonyms.
+      await client.prepareQuestion(turn.conversationId, question);
+    } catch (err) {
+      turn.fail('phi', err);
+    }
+    turn.marks.phiEnd = now();
+  }
+  if (turn.cancelled) return;
+
+  turn.marks.retrievalStart = now();
+  const { hits } = await kb.search(question, { k: 8 });
+  const supported = hits
+    .slice(0, 5)
+    .filter((h) => termCoverage(question, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);
+  turn.marks.retrievalEnd = now();
+  if (turn.cancelled) return;
+
+  let answered = false;
+  if (client && supported.length > 0 && providers.usable('llm', configured)) {
+    answered = await llmAnswer(
+      turn,
+      question,
+      supported.slice(0, PASSAGES_FOR_LLM),
+      client,
+      deps,
+      speech,
+    );
+  }
+  if (!answered && !turn.cancelled) {
+    const sentences = checkCitations(
+      supported.length
+        ? await new ExtractiveAnswerGenerator().generate({
+            question,
+            passages: supported,
+            signal: turn.abort.signal,
+          })
+        : [],
+      supported,
+    );
+    turn.generator = 'extractive@1';
+    if (sentences.length === 0) {
+      const titles = [...new Set(hits.map((h) => h.title))].slice(0, 3);
+      turn.covered = false;
+      emitSentence(turn, { text: NOT_COVERED(titles), citations: [] }, speech);
+    } else {
+      turn.covered = true;
+      for (const s of sentences)
+        emitSentence(
+          turn,
+          {
+            text: s.text.replace(/\s+/g, ' ').trim(),
+            citations: s.citations.map((c) =>
+              citationOf({ ...c, heading: '', text: '', score: 0, bm25: null, cosine: null }),
+            ),
+          },
+          speech,
+        );
+    }
+  }
+  await speech.drain();
+}
+
+function emitSentence(
+  turn: Turn,
+  sentence: { text: string; citations: ReturnType<typeof citationOf>[] },
+  speech: SpeechQueue,
+): void {
+  if (turn.cancelled) return;
+  const index = turn.sentences.length;
+  turn.sentences.push(sentence);
+  turn.emit('voice.answer', { turnId: turn.id, index, sentence, generator: turn.generator });
+  speech.add(index, sentence.text);
+}
+
+async function llmAnswer(
+  turn: Turn,
+  question: string,
+  passages: readonly SearchHit[],
+  client: GatewayClient,
+  deps: PipelineDeps,
+  speech: SpeechQueue,
+): Promise<boolean> {
+  const { now, providers } = deps;
+  const splitter = new SentenceSplitter();
+  let cited = 0;
+  turn.generator = 'llm:gateway';
+  const handle = async (raw: string): Promise<void> => {
+    const restored = await client.restore(turn.conversationId, raw);
+    const { text, citations } = resolveCitations(restored, passages);
+    if (citations.length === 0 || text === '') return; // grounded answers only: uncited is dropped
+    cited++;
+    turn.covered = true;
+    emitSentence(turn, { text, citations }, speech);
+  };
+  turn.marks.llmSent = now();
+  try {
+    for await (const ev of client.chat({
+      conversationId: turn.conversationId,
+      messages: [
+        { role: 'system', content: SYSTEM_PROMPT },
+        { role: 'user', content: userPrompt(question, passages) },
+      ],
+      temperature: 0,
+      signal: turn.abort.signal,
+    })) {
+      if (ev.type !== 'text') continue; // no tools are offered in a voice turn yet
+      turn.marks.llmFirst ??= now();
+      for (const raw of splitter.push(ev.text)) await handle(raw);
+    }
+    for (const raw of splitter.flush()) await handle(raw);
+    providers.set('llm', 'ready');
+  } catch (err) {
+    if (turn.cancelled) return true;
+    const e = toProviderError(err, 'llm', turn.abort.signal);
+    if (e.code === 'PROVIDER_NOT_CONFIGURED') {
+      providers.set('llm', 'not-configured');
+      return cited > 0;
+    }
+    if (e.code === 'PROVIDER_UNAVAILABLE' || e.code === 'GATEWAY_UNREACHABLE')
+      providers.set('llm', 'unavailable');
+    turn.fail('llm', e);
+    return cited > 0; // nothing said yet: the local answer follows
+  }
+  if (cited === 0) {
+    turn.fail('llm', {
+      code: 'LLM_UNCITED',
+      message:
+        'The AI answer cited none of your sources, so the answer taken from your sources is shown instead.',
+    } as Error & { code: string });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Speaks sentences in order: through the gateway's TTS while it works, with the renderer's OS
+ * voices (`voice.speak`) when no TTS is configured or it fails (the rest of the turn then stays
+ * on OS voices). Audio chunks are emitted as they arrive.
+ */
+class SpeechQueue {
+  private chain: Promise<void> = Promise.resolve();
+  private useOs: boolean;
+
+  constructor(
+    private readonly turn: Turn,
+    private readonly deps: PipelineDeps,
+    private readonly speak: boolean,
+  ) {
+    this.useOs = !deps.providers.usable('tts', deps.client !== undefined);
+  }
+
+  add(index: number, text: string): void {
+    if (!this.speak) return;
+    this.chain = this.chain.then(() => this.speakOne(index, text));
+  }
+
+  drain(): Promise<void> {
+    return this.chain;
+  }
+
+  private speakOs(index: number, text: string): void {
+    const { turn } = this;
+    if (turn.cancelled) return;
+    if (turn.speech === 'none') turn.speech = 'os';
+    turn.marks.firstAudio ??= this.deps.now();
+    turn.emit('voice.speak', { turnId: turn.id, sentence: index, text });
+  }
+
+  private async speakOne(index: number, text: string): Promise<void> {
+    const { turn, deps } = this;
+    const client = deps.client;
+    if (turn.cancelled) return;
+    if (this.useOs || !client) return this.speakOs(index, text);
+    try {
+      turn.marks.ttsSent ??= deps.now();
+      const stream = await client.tts({
+        conversationId: turn.conversationId,
+        text,
+        signal: turn.abort.signal,
+      });
+      for await (const chunk of stream.chunks) {
+        if (turn.cancelled) return;
+        turn.marks.ttsFirst ??= deps.now();
+        this.emitAudio(index, chunk, stream.sampleRate);
+      }
+      deps.providers.set('tts', 'ready');
+    } catch (err) {
+      if (turn.cancelled) return;
+      const e = toProviderError(err, 'tts', turn.abort.signal);
+      if (e.code === 'PROVIDER_NOT_CONFIGURED') deps.providers.set('tts', 'not-configured');
+      else turn.fail('tts', e);
+      this.useOs = true;
+      this.speakOs(index, text);
+    }
+  }
+
+  private emitAudio(sentence: number, bytes: Uint8Array, sampleRate: number): void {
+    const { turn } = this;
+    for (let off = 0; off < bytes.length; off += MAX_TTS_CHUNK_BYTES) {
+      const part = bytes.subarray(off, Math.min(bytes.length, off + MAX_TTS_CHUNK_BYTES));
+      const seq = turn.nextChunkSeq++;
+      const copy = new Uint8Array(part); // aligned, owned copy
+      turn.unplayed.set(seq, {
+        pcm: new Int16Array(copy.buffer, 0, copy.length >> 1),
+        sampleRate,
+      });
+      if (turn.unplayed.size > 512) turn.unplayed.delete(turn.unplayed.keys().next().value ?? seq);
+      turn.speech = 'gateway';
+      turn.emit('voice.audio.chunk', {
+        turnId: turn.id,
+        seq,
+        sentence,
+        format: 'pcm_s16le',
+        sampleRate,
+        pcm: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
+      });
+      if (turn.marks.firstAudio === undefined) {
+        turn.marks.firstAudio = this.deps.now();
+        turn.emit('voice.state', { turnId: turn.id, state: 'speaking', level: null });
+      }
+    }
+  }
+}

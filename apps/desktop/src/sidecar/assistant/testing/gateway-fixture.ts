@@ -1,0 +1,184 @@
+/**
+ * Test and bench support: the REAL sync server (buildApp, embedded PostgreSQL in a temp folder)
+ * with its gateway pointed at the provider stand-ins (apps/sync-server/test-support/standins),
+ * and a device key for it. The server is loaded by path at run time: the desktop shares no code
+ * with the server, it only talks to it over HTTP like the app does.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const REPO_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../..',
+);
+export const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
+export const JFK_WAV = path.join(SHARED_DATA, 'speech', 'jfk.wav');
+export const JFK_TRANSCRIPT = readFileSync(
+  path.join(SHARED_DATA, 'speech', 'parakeet-expected-jfk-output.txt'),
+  'utf8',
+).trim();
+const SERVER = path.join(REPO_ROOT, 'apps', 'sync-server');
+
+export interface Faults {
+  latencyMs?: number;
+  chunkDelayMs?: number;
+  status?: number;
+  statusTimes?: number;
+  hang?: boolean;
+  malformedAfter?: number;
+  disconnectAfter?: number;
+}
+export interface Recorded {
+  path: string;
+  body: unknown;
+  messages?: unknown[];
+  audioBytes?: number;
+}
+export interface Standin {
+  url: string;
+  faults: Faults;
+  requests: Recorded[];
+  close(): Promise<void>;
+}
+export interface OpenAiStandin extends Standin {
+  options: { reply?: string };
+}
+
+interface StandinsModule {
+  STANDIN_KEYS: { openai: string; deepgram: string; elevenlabs: string };
+  startOpenAiStandin(o: { apiKey: string; reply?: string }): Promise<OpenAiStandin>;
+  startDeepgramStandin(o: { apiKey: string; transcript?: string }): Promise<Standin>;
+  startElevenLabsStandin(o: { apiKey: string }): Promise<Standin>;
+}
+interface PgHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+interface Db {
+  query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+interface App {
+  db: Db;
+  listen(o: { host: string; port: number }): Promise<string>;
+  close(): Promise<void>;
+}
+
+const load = async <T>(rel: string): Promise<T> =>
+  (await import(pathToFileURL(path.join(SERVER, rel)).href)) as T;
+
+async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'va-turn-pg-'));
+  const { startEmbeddedPostgres } = await load<{
+    startEmbeddedPostgres(
+      d: string,
+      log: { info(m: string): void; debug(m: string): void },
+    ): Promise<PgHandle>;
+  }>('src/db/embedded.ts');
+  const quiet = { info: () => undefined, debug: () => undefined };
+  const handle = await startEmbeddedPostgres(dir, quiet);
+  return {
+    url: handle.url,
+    stop: async () => {
+      await handle.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GatewayFixture {
+  readonly url: string;
+  readonly deviceKey: string;
+  readonly openai: OpenAiStandin;
+  readonly deepgram: Standin;
+  readonly elevenlabs: Standin;
+  /** Everything any stand-in received, as one string (canary checks). */
+  allRecorded(): string;
+  sql<R>(text: string, values?: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** What the STT stand-in "hears" (one word revealed per 0.25 s of audio). */
+  readonly transcript?: string;
+  /** The LLM stand-in's reply. */
+  readonly reply?: string;
+  /** Extra server environment (e.g. drop a provider by setting its variables to ''). */
+  readonly env?: Record<string, string>;
+  /** Leave these providers unconfigured on the server. */
+  readonly without?: readonly ('llm' | 'stt' | 'tts')[];
+}
+
+/** A listening gateway with its own embedded PostgreSQL and fresh stand-ins. */
+export async function startGateway(options: GatewayOptions = {}): Promise<GatewayFixture> {
+  const s = await load<StandinsModule>('test-support/standins/index.ts');
+  const [openai, deepgram, elevenlabs] = await Promise.all([
+    s.startOpenAiStandin({
+      apiKey: s.STANDIN_KEYS.openai,
+      ...(options.reply ? { reply: options.reply } : {}),
+    }),
+    s.startDeepgramStandin({
+      apiKey: s.STANDIN_KEYS.deepgram,
+      transcript: options.transcript ?? JFK_TRANSCRIPT,
+    }),
+    s.startElevenLabsStandin({ apiKey: s.STANDIN_KEYS.elevenlabs }),
+  ]);
+  const without = new Set(options.without ?? []);
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'silent',
+    VOICEASSIST_DATA_DIR: os.tmpdir(),
+    PROVIDER_TIMEOUT_MS: '1500',
+    CIRCUIT_FAILURE_THRESHOLD: '100',
+    ...(without.has('llm')
+      ? {}
+      : {
+          OPENAI_BASE_URL: openai.url,
+          OPENAI_API_KEY: s.STANDIN_KEYS.openai,
+          OPENAI_MODEL: 'gpt-standin',
+        }),
+    ...(without.has('stt')
+      ? {}
+      : { DEEPGRAM_URL: deepgram.url, DEEPGRAM_API_KEY: s.STANDIN_KEYS.deepgram }),
+    ...(without.has('tts')
+      ? {}
+      : {
+          ELEVENLABS_BASE_URL: elevenlabs.url,
+          ELEVENLABS_API_KEY: s.STANDIN_KEYS.elevenlabs,
+          ELEVENLABS_VOICE_ID: 'standinVoice01',
+        }),
+    ...options.env,
+  };
+  const { loadConfig } = await load<{ loadConfig(e: Record<string, string>): object }>(
+    'src/config.ts',
+  );
+  const { buildApp } = await load<{
+    buildApp(c: object, o: { logger?: unknown }): Promise<App>;
+  }>('src/app.ts');
+  const { addDevice } = await load<{
+    addDevice(db: Db, user: string): Promise<{ key: string }>;
+  }>('src/devices/devices.ts');
+  const { pino } = await import('pino');
+  const pg = await startPostgres();
+  const app = await buildApp(
+    { ...loadConfig(env), databaseUrl: pg.url },
+    { logger: pino({ level: 'silent' }) },
+  );
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { key } = await addDevice(app.db, `clinician_${Date.now()}`);
+  return {
+    url,
+    deviceKey: key,
+    openai,
+    deepgram,
+    elevenlabs,
+    allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
+    sql: async <R>(text: string, values?: unknown[]) => (await app.db.query<R>(text, values)).rows,
+    close: async () => {
+      await app.close();
+      await Promise.all([openai.close(), deepgram.close(), elevenlabs.close()]);
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * The workstation's ONE provider client: LLM, STT and TTS, all through the sync server's gateway
+ * and all through the egress guard (text pseudonymized with the conversation's vault on the way
+ * out, restored on the way back; audio only where policy allows). Everything streams, everything
+ * takes an AbortSignal (barge-in cancels down to the socket), and every failure becomes a
+ * ProviderError with a message for the clinician, within the configured timeouts (~2 s).
+ */
+import type { EgressGuard } from '../egress/index.js';
+import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
+import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
+import { SseParser } from './sse.js';
+import { linkedController, within } from './timeouts.js';
+import { openSttSession, type SttSession, type SttSessionOptions } from './stt.js';
+
+export { type SttSession } from './stt.js';
+
+export interface ChatMessageIn {
+  readonly role: 'system' | 'user' | 'assistant' | 'tool';
+  readonly content: string;
+  readonly tool_call_id?: string;
+}
+
+export type ChatEvent =
+  | { readonly type: 'text'; readonly text: string }
+  | {
+      readonly type: 'tool_call';
+      readonly index: number;
+      readonly id?: string;
+      readonly name?: string;
+      /** A fragment of the arguments JSON, pseudonymized: restore once complete. */
+      readonly arguments: string;
+    }
+  | { readonly type: 'finish'; readonly reason: string };
+
+export interface ChatRequest {
+  readonly conversationId: string;
+  readonly messages: readonly ChatMessageIn[];
+  readonly tools?: readonly Record<string, unknown>[];
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface TtsRequest {
+  readonly conversationId: string;
+  /** Clear text; pseudonymized here (placeholders are spoken as neutral words). */
+  readonly text: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface TtsStream {
+  readonly sampleRate: number;
+  /** PCM16 LE mono chunks as they arrive (whole samples). */
+  readonly chunks: AsyncIterable<Uint8Array>;
+}
+
+export const TTS_OUTPUT_FORMAT = 'pcm_24000';
+export const TTS_SAMPLE_RATE = 24_000;
+
+/** How a placeholder is spoken: the provider never gets the identifier, the listener gets a hint. */
+const SPOKEN_PLACEHOLDER: Readonly<Record<string, string>> = {
+  PATIENT: 'the patient',
+  DATE: 'that date',
+  AGE: 'that age',
+  PHONE: 'that phone number',
+  FAX: 'that fax number',
+  EMAIL: 'that email address',
+  ADDRESS: 'that address',
+  LOCATION: 'that place',
+  FACILITY: 'that facility',
+  ZIP: 'that postal code',
+};
+
+export function speakablePlaceholders(text: string): string {
+  return text.replace(/\[([A-Z]+)_\d{1,6}\]/g, (_m, label: string) => {
+    return SPOKEN_PLACEHOLDER[label] ?? 'that detail';
+  });
+}
+
+async function errorFrom(res: Response, kind: ProviderKind): Promise<ProviderError> {
+  let code: unknown;
+  try {
+    const body = (await res.json()) as { error?: { code?: unknown } };
+    code = body.error?.code;
+  } catch {
+    code = undefined; // not the gateway's JSON (a proxy?): classify by status
+  }
+  return fromGatewayCode(code, kind, res.status);
+}
+
+export class GatewayClient {
+  constructor(
+    private readonly guard: EgressGuard,
+    readonly config: GatewayConfig,
+  ) {}
+
+  private url(path: string): string {
+    return `${this.config.serverUrl}${path}`;
+  }
+
+  private headers(json: boolean): Record<string, string> {
+    return {
+      authorization: `Bearer ${this.config.deviceKey}`,
+      ...(json ? { 'content-type': 'application/json' } : {}),
+    };
+  }
+
+  /** Pseudonymizes a question into the conversation's vault (the PHI stage of a turn). */
+  async prepareQuestion(conversationId: string, text: string): Promise<string> {
+    const prepared = await this.guard.prepareText({
+      provider: GATEWAY_PROVIDERS.llm,
+      conversationId,
+      text,
+    });
+    return prepared.text;
+  }
+
+  /** Maps pseudonyms in a provider's answer back to the clinician's identifiers. */
+  restore(conversationId: string, text: string): Promise<string> {
+    return this.guard.restoreText({ conversationId, text });
+  }
+
+  /**
+   * `POST /v1/llm/chat`: message contents are pseudonymized, the SSE stream is yielded as text
+   * deltas (still pseudonymized: restore whole sentences, placeholders may span deltas), tool
+   * calls pass through. The first token must arrive within `llmFirstTokenMs`.
+   */
+  async *chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
+    const { controller, dispose } = linkedController(req.signal);
+    const kind = 'llm';
+    const t = this.config.timeouts;
+    try {
+      const messages = [];
+      for (const m of req.messages) {
+        const prepared = await this.guard.prepareText({
+          provider: GATEWAY_PROVIDERS.llm,
+          conversationId: req.conversationId,
+          text: m.content,
+        });
+        messages.push({ ...m, content: prepared.text });
+      }
+      const body = JSON.stringify({
+        messages,
+        stream: true,
+        ...(req.tools ? { tools: req.tools } : {}),
+        ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+        ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
+      });
+      const res = await within(
+        this.guard.fetch(
+          GATEWAY_PROVIDERS.llm,
+          this.url('/v1/llm/chat'),
+          { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
+          { conversationId: req.conversationId },
+        ),
+        t.llmFirstTokenMs,
+        controller,
+        'GATEWAY_TIMEOUT',
+        kind,
+      );
+      if (!res.ok || !res.body) throw await errorFrom(res, kind);
+      const reader = res.body.getReader();
+      const sse = new SseParser();
+      for (;;) {
+        const { done, value } = await within(
+          reader.read(),
+          t.idleMs,
+          controller,
+          'PROVIDER_TIMEOUT',
+          kind,
+        );
+        if (done) throw new ProviderError('PROVIDER_STREAM_BROKEN', kind);
+        for (const data of sse.push(value)) {
+          if (data === '[DONE]') return;
+          const event = parseChunk(data);
+          if (event.error !== undefined) throw fromGatewayCode(event.error, kind);
+          yield* event.events;
+        }
+      }
+    } catch (err) {
+      throw toProviderError(err, kind, controller.signal);
+    } finally {
+      controller.abort(new ProviderError('ABORTED', kind)); // no-op when the stream completed
+      dispose();
+    }
+  }
+
+  /**
+   * `POST /v1/tts/stream`: the text is pseudonymized (placeholders become neutral words), audio
+   * comes back as PCM16 at TTS_SAMPLE_RATE. First byte within `ttsFirstByteMs`.
+   */
+  async tts(req: TtsRequest): Promise<TtsStream> {
+    const { controller, dispose } = linkedController(req.signal);
+    const kind = 'tts';
+    const t = this.config.timeouts;
+    try {
+      const prepared = await this.guard.prepareText({
+        provider: GATEWAY_PROVIDERS.tts,
+        conversationId: req.conversationId,
+        text: req.text,
+      });
+      const body = JSON.stringify({
+        text: speakablePlaceholders(prepared.text),
+        outputFormat: TTS_OUTPUT_FORMAT,
+      });
+      const res = await within(
+        this.guard.fetch(
+          GATEWAY_PROVIDERS.tts,
+          this.url('/v1/tts/stream'),
+          { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
+          { conversationId: req.conversationId },
+        ),
+        t.ttsFirstByteMs,
+        controller,
+        'GATEWAY_TIMEOUT',
+        kind,
+      );
+      if (!res.ok || !res.body) throw await errorFrom(res, kind);
+      const reader = res.body.getReader();
+      return { sampleRate: TTS_SAMPLE_RATE, chunks: this.ttsChunks(reader, controller, dispose) };
+    } catch (err) {
+      controller.abort(new ProviderError('ABORTED', kind));
+      dispose();
+      throw toProviderError(err, kind, controller.signal);
+    }
+  }
+
+  private async *ttsChunks(
+    reader: ReadableStreamDefaultReader<Uint8Array>,
+    controller: AbortController,
+    dispose: () => void,
+  ): AsyncGenerator<Uint8Array> {
+    const kind = 'tts';
+    let odd: number | undefined; // a sample split across chunks
+    try {
+      for (;;) {
+        const { done, value } = await within(
+          reader.read(),
+          this.config.timeouts.idleMs,
+          controller,
+          'PROVIDER_TIMEOUT',
+          kind,
+        );
+        if (done) return;
+        let bytes = value;
+        if (odd !== undefined) {
+          const joined = new Uint8Array(bytes.length + 1);
+          joined[0] = odd;
+          joined.set(bytes, 1);
+          bytes = joined;
+          odd = undefined;
+        }
+        if (bytes.length % 2 === 1) {
+          odd = bytes[bytes.length - 1];
+          bytes = bytes.subarray(0, bytes.length - 1);
+        }
+        if (bytes.length > 0) yield bytes;
+      }
+    } catch (err) {
+      throw toProviderError(err, kind, controller.signal);
+    } finally {
+      controller.abort(new ProviderError('ABORTED', kind));
+      dispose();
+    }
+  }
+
+  /** `GET /v1/stt/live`: a live transcription session (see stt.ts). */
+  openStt(options: Omit<SttSessionOptions, 'guard' | 'config'>): SttSession {
+    return openSttSession({ ...options, guard: this.guard, config: this.config });
+  }
+}
+
+interface ParsedChunk {
+  readonly events: ChatEvent[];
+  readonly error?: unknown;
+}
+
+interface ChunkShape {
+  error?: { code?: unknown };
+  choices?: {
+    delta?: {
+      content?: string | null;
+      tool_calls?: {
+        index?: number;
+        id?: string;
+        function?: { name?: string; arguments?: string };
+      }[];
+    };
+    finish_reason?: string | null;
+  }[];
+}
+
+function parseChunk(data: string): ParsedChunk {
+  let chunk: ChunkShape;
+  try {
+    chunk = JSON.parse(data) as ChunkShape;
+  } catch {
+    return { events: [], error: 'PROVIDER_STREAM_BROKEN' };
+  }
+  if (chunk.error) return { events: [], error: chunk.error.code ?? 'PROVIDER_ERROR' };
+  const events: ChatEvent[] = [];
+  for (const choice of chunk.choices ?? []) {
+    const content = choice.delta?.content;
+    if (content) events.push({ type: 'text', text: content });
+    for (const call of choice.delta?.tool_calls ?? [])
+      events.push({
+        type: 'tool_call',
+        index: call.index ?? 0,
+        ...(call.id ? { id: call.id } : {}),
+        ...(call.function?.name ? { name: call.function.name } : {}),
+        arguments: call.function?.arguments ?? '',
+      });
+    if (choice.finish_reason) events.push({ type: 'finish', reason: choice.finish_reason });
+  }
+  return { events };
+}
