@@ -75,6 +75,21 @@ export const CitationDto = Type.Object(
     start: Type.Integer({ minimum: 0 }),
     end: Type.Integer({ minimum: 0 }),
     page: Type.Union([Type.Integer(), Type.Null()]),
+    /**
+     * Optional: the passage around the cited span, so the UI can show the source text with the
+     * span highlighted (`text.slice(spanStart, spanEnd)` is the cited span). Added for the
+     * conversation view; the engine fills it when it has the passage (search hit text) at hand.
+     */
+    passage: Type.Optional(
+      Type.Object(
+        {
+          text: Text(4000),
+          spanStart: Type.Integer({ minimum: 0 }),
+          spanEnd: Type.Integer({ minimum: 0 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
