@@ -328,7 +328,13 @@ export const RELATION_WORDS = new Set(
   grandchild grandchildren grandmother grandfather grandma grandpa aunt uncle cousin partner
   girlfriend boyfriend fiance fiancee fiancé fiancée neighbor neighbour guardian caregiver stepson
   stepdaughter children child kids sibling siblings parent parents named name lawyer attorney
-  poa nurse sister father`.split(/\s+/),
+  poa nurse sister father dtr dtr-in-law son-in-law daughter-in-law`.split(/\s+/),
+);
+
+/** Verbs of talking to someone: "spoke with suzette", "CONTACTS KAREN ANN YANULIS". */
+export const CONTACT_WORDS = new Set(
+  `spoke speak speaks speaking talked talk talks talking met meet discussed called call calling
+  contacted contacts contact paged notified informed updated`.split(/\s+/),
 );
 
 /** Credentials after a signature: "DAN A. FORMAN-LYONS, RRT", "V. Finn, RRT". */
@@ -345,7 +351,7 @@ export const MOTION_WORDS = new Set(
   live lived resides resided reside located born works worked working visiting visited referred
   presented presenting transported evaluated screened staying stays stayed
   hospitalized traveled travelled trip vacation reviewed consulted surgery operated delivered
-  excepted`.split(/\s+/),
+  excepted tx`.split(/\s+/),
 );
 
 /** Street suffixes trusted without capitals (the full list has words like "course", "via"). */

@@ -5,6 +5,7 @@
 import type { Candidate } from './candidate.js';
 import {
   CITIES,
+  CONTACT_WORDS,
   CREDENTIALS,
   EPONYMS,
   EPONYM_FOLLOWERS,
@@ -197,16 +198,27 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
         (n.mode !== 'mixed' || isCap(n)) &&
         !(before?.glued === false && before.kind === 'punct' && before.text === '/') &&
         !t.glued &&
-        (isKnownName(n.lower) || credential)
+        (isKnownName(n.lower) || credential || !isDictionaryWord(n.lower))
       )
         out.push({ start: t.start, end: n.end, type: 'NAME', source: 'context' });
+    } else if (
+      CONTACT_WORDS.has(key) &&
+      (tokens[j]?.lower === 'with' || tokens[j]?.lower === 'to' || isWord(tokens[j]))
+    ) {
+      // "spoke with suzette", "TALK WITH THOMAS", "CONTACTS KAREN ANN YANULIS": names only with
+      // list evidence (or capitals in prose), never an ordinary word.
+      if (tokens[j]?.lower === 'with' || tokens[j]?.lower === 'to') j++;
+      const head = tokens[j];
+      const mixedStrong = head?.mode === 'mixed' && isCap(head) && !isCommonWord(head.lower);
+      const end = collectForward(tokens, j, 3, mixedStrong);
+      if (end !== undefined) emitName(tokens, j, end, out, 'context');
     } else if (RELATION_WORDS.has(key)) {
       // "son Nick", "proxy is grandaughter: Irene", "Sons Smokey, Morris and Roger".
       while (j < tokens.length) {
         const n = tokens[j];
         if (!n) break;
         if (
-          (n.kind === 'punct' && /^[:,-]$/.test(n.text)) ||
+          (n.kind === 'punct' && /^[:,"“-]$/.test(n.text)) ||
           n.lower === 'is' ||
           n.lower === 'named' ||
           n.lower === 'was'
@@ -304,7 +316,7 @@ const VERBISH_TAGS = new Set([
 ]);
 
 /** Titles that are also clinical words ("4 L NP", "nurse note"). */
-const MEDIUM_TITLES = new Set(['np', 'nurse', 'rn', 'pa']);
+const MEDIUM_TITLES = new Set(['np', 'nurse', 'rn', 'pa', 'md']);
 
 const PLACE_PREPS = new Set(['to', 'at', 'from', 'into', 'in', '@', 'near']);
 
@@ -459,6 +471,32 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
           out.push({ start: t.start, end: last.end, type: 'LOCATION', source: 'places' });
       }
     }
+    // "Nieuwe Baan 473 St.", "Grössgstötten 50 street": capitalised words, a number, "street".
+    if (
+      t.kind === 'num' &&
+      t.text.length <= 5 &&
+      ['st', 'str', 'street'].includes(tokens[i + 1]?.lower ?? '')
+    ) {
+      let k = i - 1;
+      while (
+        k >= 0 &&
+        i - k <= 3 &&
+        isWord(tokens[k]) &&
+        isCap(tokens[k] ?? t) &&
+        !isStop(tokens[k] ?? t)
+      )
+        k--;
+      const a = tokens[k + 1];
+      const suffix = tokens[i + 1];
+      if (k + 1 < i && a && suffix)
+        out.push({ start: a.start, end: suffix.end, type: 'ADDRESS', source: 'places' });
+    }
+    // A postal code after a country: "Belgium 42940", "Uruguay 64677".
+    if (t.kind === 'num' && t.text.length >= 4 && t.text.length <= 6) {
+      const prev = tokens[i - 1];
+      if (isWord(prev) && isCountry(prev.lower))
+        out.push({ start: t.start, end: t.end, type: 'ZIP', source: 'places' });
+    }
     // Street address: number, up to 4 words, a street suffix ("123 Maple Street", "81 Thornton St").
     if (t.kind === 'num' && t.text.length <= 6) {
       let j = i + 1;
@@ -500,8 +538,11 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
         continue;
       }
       const n = tokens[j];
-      if (n?.kind === 'num' && n.text.length <= 5 && j > i)
-        out.push({ start: t.start, end: n.end, type: 'ADDRESS', source: 'places' });
+      if (n?.kind === 'num' && n.text.length <= 5 && j > i) {
+        const before = tokens[i - 1];
+        const start = before?.kind === 'num' && before.text.length <= 6 ? before.start : t.start;
+        out.push({ start, end: n.end, type: 'ADDRESS', source: 'places' });
+      }
     }
   }
 }
@@ -608,6 +649,44 @@ function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
+/**
+ * Names come in lists: "Eklund, Michael and Hodge", "They had 6: Gaetane, Hannah, …". A
+ * capitalised word that is no dictionary word, joined by "," or "and" to a found name, is one too.
+ */
+function propagateNameLists(tokens: readonly Token[], out: Candidate[], from: number): void {
+  const byStart = new Map<number, number>();
+  const byEnd = new Map<number, number>();
+  tokens.forEach((t, i) => {
+    byStart.set(t.start, i);
+    byEnd.set(t.end, i);
+  });
+  const isListName = (t: Token | undefined): t is Token =>
+    isWord(t) &&
+    t.mode === 'mixed' &&
+    PLAIN_TITLE.test(t.text) &&
+    !isCommonWord(t.lower) &&
+    !isDictionaryWord(t.lower) &&
+    !isStop(t) &&
+    !isCountry(t.lower);
+  const found = out.slice(from).filter((c) => c.type === 'NAME');
+  for (const c of found) {
+    const last = byEnd.get(c.end);
+    const first = byStart.get(c.start);
+    if (last !== undefined) {
+      const sep = tokens[last + 1];
+      const n = tokens[last + 2];
+      if (sep && (sep.text === ',' || sep.lower === 'and') && isListName(n))
+        out.push({ start: n.start, end: n.end, type: 'NAME', source: 'nameLists' });
+    }
+    if (first !== undefined) {
+      const sep = tokens[first - 1];
+      const p = tokens[first - 2];
+      if (sep && (sep.text === ',' || sep.lower === 'and') && isListName(p))
+        out.push({ start: p.start, end: p.end, type: 'NAME', source: 'nameLists' });
+    }
+  }
+}
+
 export function detectTokens(
   tokens: readonly Token[],
   sources: TokenSources,
@@ -617,4 +696,5 @@ export function detectTokens(
   if (sources.nameLists) detectListNames(tokens, out);
   if (sources.places) detectPlaces(tokens, out);
   if (sources.capitals) detectCapitals(tokens, out);
+  if (sources.nameLists) propagateNameLists(tokens, out, 0);
 }
