@@ -196,7 +196,7 @@ async function main(): Promise<void> {
           loadavg: os.loadavg().map(round2),
         },
         passageChars: PASSAGE_CHARS,
-        note: 'synthetic = MiniLM-sized feed-forward graph built by the bench (no attention, random weights): throughput only; auto = shipped defaults (ONNX: maxBatchSize 32, maxBatchTokens 512; USE-lite: maxBatchSize 16)',
+        note: 'synthetic = MiniLM-sized feed-forward graph built by the bench (no attention, random weights): throughput only; auto = shipped defaults (ONNX: maxBatchSize 32, maxBatchTokens 256; USE-lite: maxBatchSize 16)',
         rows,
         comparisons,
       },

@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_DIM, writeTinyModelFolder } from '../../../../test-support/embed/tiny-model.js';
-import { createEmbedder, defaultModelsDir, embedderConfigFromEnv } from './factory.js';
+import {
+  createEmbedder,
+  defaultModelsDir,
+  embedderConfigFromEnv,
+  findModelFolders,
+} from './factory.js';
 import type { EmbedLogger } from './log.js';
 import { USE_LITE_ID } from './use-lite.js';
 
@@ -98,6 +103,11 @@ describe('createEmbedder with ONNX model folders', () => {
     } finally {
       await embedder.close();
     }
+  });
+
+  it('ignores hidden folders (a killed models:fetch run leaves .<id>.partial-*)', async () => {
+    await writeTinyModelFolder(path.join(modelsDir, '.all-MiniLM-L6-v2.partial-0a1b2c3d'));
+    expect((await findModelFolders(modelsDir)).map((d) => path.basename(d))).toEqual(['tiny-st']);
   });
 
   it('loads a configured model id, and says how to get one that is missing', async () => {

@@ -130,8 +130,10 @@ async function loadOnnx(dir: string, config: EmbedderConfig) {
 export async function findModelFolders(modelsDir: string): Promise<string[]> {
   const entries = await readdir(modelsDir, { withFileTypes: true }).catch(() => []);
   const names: string[] = [];
-  for (const e of entries)
-    if (e.isDirectory() && (await isModelFolder(path.join(modelsDir, e.name)))) names.push(e.name);
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue; // .partial-/.old- folders of models:fetch
+    if (await isModelFolder(path.join(modelsDir, e.name))) names.push(e.name);
+  }
   const rank = (n: string) => {
     const i = PINNED_MODELS.findIndex((m) => m.id === n);
     return i < 0 ? PINNED_MODELS.length : i;

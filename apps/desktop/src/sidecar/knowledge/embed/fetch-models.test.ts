@@ -102,6 +102,13 @@ describe('fetchModel (against a loopback stand-in for the model hub)', () => {
     expect(again.status).toBe('already-installed');
   });
 
+  it('removes the staging folder a killed run left behind', async () => {
+    await mkdir(path.join(modelsDir, '.stand-in-model.partial-deadbeef'), { recursive: true });
+    await writeFile(path.join(modelsDir, '.stand-in-model.partial-deadbeef', 'model.onnx'), 'half');
+    await fetchModel(model(), { modelsDir, baseUrl });
+    expect(await readdir(modelsDir)).toEqual(['stand-in-model']);
+  });
+
   it('refuses a file whose sha256 is not the pinned one and installs nothing', async () => {
     mode = 'corrupt';
     await expect(fetchModel(model(), { modelsDir, baseUrl })).rejects.toMatchObject({

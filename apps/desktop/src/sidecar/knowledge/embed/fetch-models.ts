@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -74,6 +74,7 @@ export async function fetchModel(model: PinnedModel, options: FetchOptions): Pro
   }
 
   await mkdir(options.modelsDir, { recursive: true });
+  await removeLeftovers(options.modelsDir, model.id);
   const suffix = randomBytes(4).toString('hex');
   const staging = path.join(options.modelsDir, `.${model.id}.partial-${suffix}`);
   const retired = path.join(options.modelsDir, `.${model.id}.old-${suffix}`);
@@ -116,6 +117,14 @@ export async function fetchModel(model: PinnedModel, options: FetchOptions): Pro
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Staging/retired folders of a run that was killed before its cleanup could run. */
+async function removeLeftovers(modelsDir: string, id: string): Promise<void> {
+  const names = await readdir(modelsDir).catch(() => [] as string[]);
+  for (const name of names)
+    if (name.startsWith(`.${id}.partial-`) || name.startsWith(`.${id}.old-`))
+      await rm(path.join(modelsDir, name), { recursive: true, force: true });
 }
 
 /** The installed files if `dir` holds this model exactly as a previous fetch recorded it. */

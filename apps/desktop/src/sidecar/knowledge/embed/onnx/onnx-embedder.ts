@@ -20,11 +20,12 @@ export interface OnnxEmbedderOptions {
 
 const DEFAULT_MAX_BATCH = 32;
 /**
- * bench/embed (2 shared cores, MiniLM-sized graph): batching short queries helped (~1.5x), while
- * batching 230-token passages in groups of 4-16 was slower than one at a time (big intermediates
- * spill the caches). A padded-token budget gets both: many queries per run, passages in pairs.
+ * bench/embed (2 shared cores, MiniLM-sized graph, three runs): batching ~20-token queries was
+ * 1.7-2.6x faster than one at a time, while batching 230-token passages in groups of 4 or 16 was
+ * slower (x0.45-0.85: large intermediates spill the caches). A padded-token budget gets both:
+ * queries share a run, a passage longer than half the budget runs alone.
  */
-const DEFAULT_MAX_BATCH_TOKENS = 512;
+const DEFAULT_MAX_BATCH_TOKENS = 256;
 /** Outputs that sentence-transformers ONNX exports use for already pooled sentence vectors. */
 const POOLED_OUTPUTS = ['sentence_embedding', 'sentence_embeddings', 'pooler_output_normalized'];
 const TOKEN_OUTPUTS = ['last_hidden_state', 'token_embeddings'];
