@@ -3,8 +3,15 @@ import { pino } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { AppError, ERRORS, errorBody, isAppError } from './errors.js';
+import websocket from '@fastify/websocket';
 import db from './plugins/external/db.js';
+import auth, { type Authenticator } from './plugins/app/auth.js';
+import gateway from './plugins/app/gateway.js';
 import health from './routes/health/index.js';
+import llm from './routes/llm/index.js';
+import stt from './routes/stt/index.js';
+import tts from './routes/tts/index.js';
+import usage from './routes/usage/index.js';
 
 export type BuildOptions = {
   /** Apply pending migrations while the app boots (default true). */
@@ -12,6 +19,8 @@ export type BuildOptions = {
   migrationsDir?: string;
   /** A pino logger; default JSON on stdout at config.logLevel. */
   logger?: FastifyBaseLogger;
+  /** Replaces device-key authentication (the seam for OIDC). */
+  authenticator?: Authenticator;
 };
 
 /**
@@ -38,6 +47,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     req.log.error({ code: e.code, name: (err as Error).name }, 'unhandled error');
     return reply.code(500).send(errorBody('INTERNAL', ERRORS.INTERNAL.message));
   });
+  // Graceful close: keep-alive connections whose last response ends after close() began would
+  // otherwise linger for the keep-alive timeout and hold the close up.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.raw.once('finish', () => closing && req.raw.socket.end());
+    done();
+  });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('NOT_FOUND')));
 
   await app.register(db, {
@@ -45,6 +65,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     migrate: opts.migrate ?? true,
     ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
   });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(auth, {
+    databaseUrl,
+    ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),
+  });
+  await app.register(gateway, { config });
+  await app.register(llm);
+  await app.register(stt);
+  await app.register(tts);
+  await app.register(usage);
   await app.register(health, {
     version: config.version,
     startedAt: Date.now(),

@@ -22,6 +22,7 @@ const USAGE = `usage:
 /** Lazy so `device list` does not load the HTTP stack, and `start` not the admin code. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start.js')).start,
+  device: async () => (await import('./device.js')).device,
 };
 
 export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {

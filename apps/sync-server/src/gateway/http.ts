@@ -1,0 +1,35 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+
+/** Writes with backpressure; resolves false when the client has gone away. */
+export async function writeOrGone(
+  res: ServerResponse,
+  data: string | Uint8Array,
+): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return false;
+  if (res.write(data)) return true;
+  const ac = new AbortController();
+  try {
+    await Promise.race([
+      once(res, 'drain', { signal: ac.signal }),
+      once(res, 'close', { signal: ac.signal }),
+    ]);
+  } catch {
+    /* aborted listener */
+  } finally {
+    ac.abort();
+  }
+  return !res.destroyed;
+}
+
+/** An AbortController aborted when the client disconnects before the response finished. */
+export function abortOnDisconnect(res: ServerResponse): AbortController {
+  const ac = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac;
+}
+
+/** Rough token estimate (4 characters a token) for what was delivered when no usage arrived. */
+export const estimateTokens = (chars: number): number => Math.ceil(chars / 4);

@@ -1,0 +1,65 @@
+import type pg from 'pg';
+import { detectPhi } from '@voiceassist/phi';
+import type { Principal } from '../devices/devices.js';
+import { AppError } from '../errors.js';
+import { audit } from './audit.js';
+
+const POLICY_CACHE_MS = 5_000;
+
+/** Counts of detected identifiers by type across all texts: what an audit row may hold. */
+export function countPhi(texts: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const t of texts) {
+    if (t.length === 0) continue;
+    for (const span of detectPhi(t)) counts[span.type] = (counts[span.type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * The server's egress guard: text bound for a provider is scanned with the same detector the
+ * workstation uses; anything still carrying identifiers is refused (PHI_BLOCKED) and audited by
+ * counts — unless the clinic's policy marks that provider as covered by a BAA.
+ */
+export class PhiGuard {
+  private readonly cache = new Map<string, { at: number; baa: boolean }>();
+
+  constructor(private readonly db: pg.Pool) {}
+
+  private async baaCovered(clinicId: string, provider: string): Promise<boolean> {
+    const key = `${clinicId}|${provider}`;
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < POLICY_CACHE_MS) return hit.baa;
+    const r = await this.db.query<{ baa_covered: boolean }>(
+      'SELECT baa_covered FROM clinic_provider_policy WHERE clinic_id = $1 AND provider = $2',
+      [clinicId, provider],
+    );
+    const baa = r.rows[0]?.baa_covered ?? false;
+    this.cache.set(key, { at: Date.now(), baa });
+    return baa;
+  }
+
+  async check(
+    p: Principal,
+    provider: string,
+    kind: string,
+    texts: readonly string[],
+    requestId: string,
+  ): Promise<void> {
+    const counts = countPhi(texts);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (total === 0) return;
+    if (await this.baaCovered(p.clinicId, provider)) {
+      await audit(this.db, 'phi_allowed_baa', p, provider, { kind, requestId, counts, total });
+      return;
+    }
+    await audit(this.db, 'phi_blocked', p, provider, { kind, requestId, counts, total });
+    const summary = Object.entries(counts)
+      .map(([type, n]) => `${n} ${type}`)
+      .join(', ');
+    throw new AppError(
+      'PHI_BLOCKED',
+      `Refused: the text for ${provider} still carries patient identifiers (${summary}). Pseudonymize on the workstation before sending.`,
+    );
+  }
+}

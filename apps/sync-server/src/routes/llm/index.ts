@@ -1,0 +1,123 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { ChatRequest, GATEWAY_PATHS } from '@voiceassist/contract';
+import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
+import { abortOnDisconnect, estimateTokens, writeOrGone } from '../../gateway/http.js';
+import { startCall, within } from '../../gateway/resilience.js';
+import { classifyOpenAiError, type ChatCompletionChunk } from '../../integrations/openai.js';
+
+/** Every piece of text that would reach the provider: message contents and tool-call arguments. */
+export function chatTexts(req: ChatRequest): string[] {
+  const out: string[] = [];
+  for (const m of req.messages) {
+    if (typeof m.content === 'string') out.push(m.content);
+    else if (Array.isArray(m.content)) for (const part of m.content) out.push(part.text);
+    for (const call of m.tool_calls ?? []) out.push(call.function.arguments);
+  }
+  return out;
+}
+
+const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * `POST /v1/llm/chat` (alias `/v1/llm/chat/completions`, so the openai SDK can use the gateway as
+ * its baseURL): OpenAI chat-completions in, SSE chunks out, relayed with the openai SDK.
+ */
+const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
+  const gw = app.gateway;
+  for (const url of [GATEWAY_PATHS.llmChat, `${GATEWAY_PATHS.llmChat}/completions`]) {
+    app.post(
+      url,
+      { schema: { body: ChatRequest }, preHandler: app.authenticate },
+      async (req, reply) => {
+        const p = req.principal;
+        if (!p) throw new AppError('AUTH_REQUIRED');
+        await gw.limits.admit(p);
+        const texts = chatTexts(req.body);
+        const inputChars = texts.reduce((n, t) => n + t.length, 0);
+        const ac = abortOnDisconnect(reply.raw);
+        const { value, candidate } = await startCall({
+          candidates: gw.llm,
+          before: (c) => gw.guard.check(p, c.name, 'llm', texts, req.id),
+          start: async (c) => {
+            const attempt = new AbortController();
+            const abort = () => attempt.abort();
+            ac.signal.addEventListener('abort', abort, { once: true });
+            const stream = await within(
+              c.provider.stream(req.body, attempt.signal),
+              gw.timeoutMs,
+              abort,
+            );
+            const it = stream[Symbol.asyncIterator]();
+            const first = await within(it.next(), gw.timeoutMs, abort);
+            return { it, first, abort: attempt };
+          },
+          classify: classifyOpenAiError,
+          onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'llm provider failed'),
+        });
+
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          'x-accel-buffering': 'no',
+          'x-request-id': req.id,
+          'x-voiceassist-provider': candidate.name,
+        });
+        let delivered = 0;
+        let usage: ChatCompletionChunk['usage'] = undefined;
+        let finished = false;
+        let failure: ErrorCode | undefined;
+        let next: IteratorResult<ChatCompletionChunk> = value.first;
+        try {
+          while (!next.done) {
+            const chunk = next.value;
+            if (chunk.usage) usage = chunk.usage;
+            for (const ch of chunk.choices) {
+              delivered += ch.delta.content?.length ?? 0;
+              for (const t of ch.delta.tool_calls ?? [])
+                delivered += t.function?.arguments?.length ?? 0;
+              if (ch.finish_reason) finished = true;
+            }
+            if (!(await writeOrGone(res, sse(chunk)))) break; // client left: stop paying for tokens
+            next = await within(value.it.next(), gw.timeoutMs, () => value.abort.abort());
+          }
+          if (next.done && !finished)
+            throw new AppError(
+              'PROVIDER_STREAM_BROKEN',
+              'The provider stream ended without a finish reason.',
+            );
+          if (next.done) candidate.breaker.success();
+          else value.abort.abort();
+        } catch (e) {
+          value.abort.abort();
+          const code: ErrorCode = isAppError(e) ? e.code : classifyOpenAiError(e).code;
+          failure = code === 'PROVIDER_ERROR' ? 'PROVIDER_STREAM_BROKEN' : code;
+          if (!ac.signal.aborted) candidate.breaker.failure();
+          req.log.warn({ provider: candidate.name, code: failure }, 'llm stream failed');
+        }
+        if (!res.destroyed) {
+          res.end(failure ? sse(errorBody(failure)) : 'data: [DONE]\n\n');
+        }
+        await gw.meter.record(
+          p,
+          {
+            requestId: req.id,
+            kind: 'llm',
+            provider: candidate.name,
+            outcome: failure ?? (ac.signal.aborted ? 'client_closed' : 'ok'),
+          },
+          [
+            { unit: 'input_token', quantity: usage?.prompt_tokens ?? estimateTokens(inputChars) },
+            {
+              unit: 'output_token',
+              quantity: usage?.completion_tokens ?? estimateTokens(delivered),
+            },
+          ],
+        );
+      },
+    );
+  }
+  done();
+};
+export default llm;

@@ -1,0 +1,162 @@
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { Value } from 'typebox/value';
+import { GATEWAY_PATHS, SttClientMessage, WS_CLOSE_AUTH_REVOKED } from '@voiceassist/contract';
+import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
+import { startCall, within } from '../../gateway/resilience.js';
+import type { SttMessage, SttSession } from '../../integrations/deepgram.js';
+
+const BYTES_PER_SECOND = 16_000 * 2;
+/** Audio held while the provider socket opens: 5 s; more means the client ignores back-pressure. */
+const MAX_PENDING_BYTES = 5 * BYTES_PER_SECOND;
+
+/**
+ * `GET /v1/stt/live` (WebSocket): PCM frames in, Deepgram's messages out. The provider socket
+ * is opened (with retry/fallback: nothing has been sent yet, so that is safe) when the client
+ * connects; audio that arrives meanwhile is held and sent once it is open.
+ */
+const stt: FastifyPluginCallback = (app, _opts, done) => {
+  const gw = app.gateway;
+  app.get(
+    GATEWAY_PATHS.sttLive,
+    {
+      websocket: true,
+      preHandler: async (req: FastifyRequest) => {
+        await app.authenticate(req);
+        if (req.principal) await gw.limits.admit(req.principal);
+        if (gw.stt.length === 0) throw new AppError('PROVIDER_NOT_CONFIGURED');
+      },
+    },
+    (socket: WebSocket, req: FastifyRequest) => {
+      const p = req.principal;
+      if (!p) return socket.close(1008, 'AUTH_REQUIRED');
+      const ac = new AbortController();
+      let session: SttSession | undefined;
+      let providerName = gw.stt[0]?.name ?? 'deepgram';
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let bytesSent = 0;
+      let finalizePending = false;
+      let closing = false; // client asked to close: the provider's close is the normal end
+      let ended = false;
+      let failure: ErrorCode | undefined;
+      let watchdog: NodeJS.Timeout | undefined;
+
+      const finish = (code: number, outcome: ErrorCode | undefined, message?: string) => {
+        if (ended) return;
+        ended = true;
+        failure = outcome;
+        clearTimeout(watchdog);
+        untrack();
+        if (outcome && socket.readyState === socket.OPEN) {
+          socket.send(JSON.stringify({ type: 'Error', ...errorBody(outcome, message) }));
+        }
+        if (socket.readyState === socket.OPEN) socket.close(code, outcome ?? '');
+        ac.abort();
+        try {
+          session?.close();
+        } catch {
+          /* already closed */
+        }
+        const breaker = gw.breakers.get(providerName);
+        if (outcome?.startsWith('PROVIDER_')) breaker?.failure();
+        else if (session) breaker?.success();
+        void gw.meter.record(
+          p,
+          { requestId: req.id, kind: 'stt', provider: providerName, outcome: failure ?? 'ok' },
+          [{ unit: 'audio_second', quantity: bytesSent / BYTES_PER_SECOND }],
+        );
+      };
+      const untrack = app.liveConnections.track(p.deviceId, () =>
+        finish(WS_CLOSE_AUTH_REVOKED, 'AUTH_INVALID', 'The device key was revoked.'),
+      );
+      // The provider must answer audio within the timeout, or the session is failed.
+      const armWatchdog = () => {
+        watchdog ??= setTimeout(() => finish(1011, 'PROVIDER_TIMEOUT'), gw.timeoutMs);
+      };
+      const send = (pcm: Buffer) => {
+        session?.sendAudio(pcm);
+        bytesSent += pcm.length;
+        armWatchdog();
+      };
+
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        if (ended) return;
+        if (isBinary) {
+          if (session) return send(data);
+          pendingBytes += data.length;
+          if (pendingBytes > MAX_PENDING_BYTES)
+            return finish(1011, 'PROVIDER_TIMEOUT', 'The provider did not open in time.');
+          pending.push(data);
+          return;
+        }
+        let msg: unknown;
+        try {
+          msg = JSON.parse(data.toString('utf8'));
+        } catch {
+          msg = undefined;
+        }
+        if (!Value.Check(SttClientMessage, msg)) {
+          socket.send(
+            JSON.stringify({
+              type: 'Error',
+              ...errorBody('BAD_REQUEST', 'Expected {"type":"finalize"|"close"|"keepalive"}.'),
+            }),
+          );
+          return;
+        }
+        if (msg.type === 'close') closing = true;
+        if (msg.type === 'finalize' && !session) finalizePending = true;
+        if (!session) return; // applied once open (see below)
+        if (msg.type === 'finalize') session.finalize();
+        else if (msg.type === 'close') session.closeStream();
+        else session.keepAlive();
+      });
+      socket.on('close', () => finish(1000, failure));
+
+      // Callbacks count only once this attempt's socket is open; before that, failures are the
+      // open attempt's (retried or fallen back by startCall).
+      let opened = false;
+      const onMessage = (m: SttMessage) => {
+        if (ended || !opened) return;
+        clearTimeout(watchdog);
+        watchdog = undefined;
+        socket.send(JSON.stringify(m));
+      };
+      const onClose = (code: number) => {
+        if (ended || !opened) return;
+        if (closing && code === 1000) finish(1000, undefined);
+        else finish(1011, 'PROVIDER_STREAM_BROKEN', `The provider closed the stream (${code}).`);
+      };
+      const onError = () => opened && finish(1011, 'PROVIDER_STREAM_BROKEN');
+
+      startCall({
+        candidates: gw.stt,
+        before: () => Promise.resolve(), // audio, not text: the text guard does not apply (README)
+        start: (c) => {
+          providerName = c.name;
+          return within(
+            c.provider.open({ onMessage, onClose, onError }, ac.signal),
+            gw.timeoutMs,
+            () => ac.abort(),
+          );
+        },
+        classify: () => ({ code: 'PROVIDER_ERROR', retryable: true }),
+        onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'stt provider failed'),
+      }).then(
+        ({ value }) => {
+          if (ended) return value.close();
+          opened = true;
+          session = value;
+          for (const b of pending) send(b);
+          pending = [];
+          if (finalizePending) value.finalize();
+          if (closing) value.closeStream();
+        },
+        (e: unknown) => finish(1011, isAppError(e) ? e.code : 'PROVIDER_ERROR'),
+      );
+    },
+  );
+  done();
+};
+export default stt;

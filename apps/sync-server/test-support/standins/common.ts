@@ -1,0 +1,77 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Failure modes every stand-in can be told to show, changed at any time through `faults`. */
+export type Faults = {
+  /** Delay before the response starts (HTTP headers / WebSocket accept). */
+  latencyMs?: number;
+  /** Delay between streamed chunks or messages. */
+  chunkDelayMs?: number;
+  /** Answer with this HTTP status and the provider's error body instead of a result. */
+  status?: number;
+  /** Apply `status` to only this many requests, then answer normally (retry/fallback tests). */
+  statusTimes?: number;
+  /** Accept the request and never answer. */
+  hang?: boolean;
+  /** Send a chunk/message that is not valid for the protocol after `malformedAfter` good ones. */
+  malformedAfter?: number;
+  /** Drop the connection after this many chunks/messages. */
+  disconnectAfter?: number;
+};
+
+export type Recorded = {
+  path: string;
+  query: Record<string, string>;
+  /** Request headers, the credential reduced to its scheme (tests check it was sent). */
+  headers: Record<string, string>;
+  body: unknown;
+  /** WebSocket stand-ins: JSON text messages received, and the count of audio bytes. */
+  messages?: unknown[];
+  audioBytes?: number;
+};
+
+export const sleep = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+export function recordHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    const s = Array.isArray(v) ? v.join(', ') : v;
+    if (k === 'authorization') out[k] = s.replace(/\s.*$/, ' ***');
+    else if (k === 'xi-api-key') out[k] = '***';
+    else out[k] = s;
+  }
+  return out;
+}
+
+export async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Consumes one use of `status` when set; returns the status to fail with, if any. */
+export function takeStatus(f: Faults): number | undefined {
+  if (f.status === undefined) return undefined;
+  if (f.statusTimes !== undefined) {
+    if (f.statusTimes <= 0) return undefined;
+    f.statusTimes--;
+  }
+  return f.status;
+}
+
+export async function listen(server: http.Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+export async function closeServer(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Back to normal behaviour. */
+export function resetFaults(f: Faults): void {
+  for (const k of Object.keys(f) as (keyof Faults)[]) f[k] = undefined;
+}

@@ -1,0 +1,87 @@
+import http from 'node:http';
+import {
+  closeServer,
+  listen,
+  readBody,
+  recordHeaders,
+  sleep,
+  takeStatus,
+  type Faults,
+  type Recorded,
+} from './common.js';
+
+export type ElevenLabsStandinOptions = { apiKey: string; port?: number };
+
+export type ElevenLabsStandin = {
+  url: string;
+  faults: Faults;
+  requests: Recorded[];
+  close: () => Promise<void>;
+};
+
+const CHUNK_BYTES = 2048;
+
+/**
+ * Speaks ElevenLabs' `POST /v1/text-to-speech/{voice_id}/stream?output_format=…` (`xi-api-key`
+ * header, JSON `{text, model_id}`): a chunked audio body whose length grows with the text;
+ * errors as `{detail:{status,message}}`.
+ */
+export async function startElevenLabsStandin(
+  options: ElevenLabsStandinOptions,
+): Promise<ElevenLabsStandin> {
+  const faults: Faults = {};
+  const requests: Recorded[] = [];
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch(() => res.destroy());
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const raw = await readBody(req);
+    let body: unknown = raw;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      /* recorded as text */
+    }
+    requests.push({
+      path: u.pathname,
+      query: Object.fromEntries(u.searchParams),
+      headers: recordHeaders(req.headers),
+      body,
+    });
+    const error = (status: number, s: string, message: string) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: { status: s, message } }));
+    };
+    const m = /^\/v1\/text-to-speech\/([^/]+)\/stream$/.exec(u.pathname);
+    if (!m || req.method !== 'POST') return error(404, 'not_found', 'Not found');
+    if (req.headers['xi-api-key'] !== options.apiKey)
+      return error(401, 'invalid_api_key', 'Invalid API key');
+    const text = (body as { text?: unknown }).text;
+    if (typeof text !== 'string' || text.length === 0)
+      return error(422, 'invalid_text', 'text is required');
+    if (faults.hang) return;
+    await sleep(faults.latencyMs ?? 0);
+    const status = takeStatus(faults);
+    if (status !== undefined) return error(status, 'internal_error', 'Internal error');
+    const format = u.searchParams.get('output_format') ?? 'mp3_44100_128';
+    res.writeHead(200, {
+      'content-type': format.startsWith('pcm_') ? 'audio/pcm' : 'audio/mpeg',
+      'transfer-encoding': 'chunked',
+    });
+    const chunks = Math.max(2, Math.ceil(text.length / 20));
+    for (let i = 0; i < chunks; i++) {
+      if (faults.disconnectAfter !== undefined && i >= faults.disconnectAfter) {
+        res.destroy();
+        return;
+      }
+      if (i > 0) await sleep(faults.chunkDelayMs ?? 0);
+      res.write(Buffer.alloc(CHUNK_BYTES, i % 256));
+    }
+    res.end();
+  }
+
+  const port = await listen(server, options.port);
+  return { url: `http://127.0.0.1:${port}`, faults, requests, close: () => closeServer(server) };
+}

@@ -1,0 +1,143 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The provider gateway's HTTP/WebSocket API, shared by the sync-server (which validates) and the
+ * workstation client. Requests authenticate with `Authorization: Bearer DEVICE_KEY`.
+ */
+export const GATEWAY_PATHS = {
+  llmChat: '/v1/llm/chat',
+  sttLive: '/v1/stt/live',
+  ttsStream: '/v1/tts/stream',
+  usage: '/v1/usage',
+} as const;
+
+/** Every gateway error, in a JSON body, an SSE `data:` event, a WebSocket message or a trailer. */
+export const GatewayErrorCode = Type.Union([
+  Type.Literal('AUTH_REQUIRED'),
+  Type.Literal('AUTH_INVALID'),
+  Type.Literal('BAD_REQUEST'),
+  Type.Literal('PHI_BLOCKED'),
+  Type.Literal('QUOTA_EXCEEDED'),
+  Type.Literal('RATE_LIMITED'),
+  Type.Literal('PROVIDER_NOT_CONFIGURED'),
+  Type.Literal('PROVIDER_UNAVAILABLE'),
+  Type.Literal('PROVIDER_TIMEOUT'),
+  Type.Literal('PROVIDER_ERROR'),
+  Type.Literal('PROVIDER_STREAM_BROKEN'),
+  Type.Literal('INTERNAL'),
+]);
+export type GatewayErrorCode = Static<typeof GatewayErrorCode>;
+
+export const GatewayError = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+export type GatewayError = Static<typeof GatewayError>;
+
+const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
+const ToolCall = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('function'),
+    function: Type.Object({ name: Type.String(), arguments: Type.String() }),
+  },
+  { additionalProperties: true },
+);
+
+/** An OpenAI chat-completions message (text content; tool calls and tool results pass through). */
+export const ChatMessage = Type.Object(
+  {
+    role: Type.Union([
+      Type.Literal('system'),
+      Type.Literal('developer'),
+      Type.Literal('user'),
+      Type.Literal('assistant'),
+      Type.Literal('tool'),
+    ]),
+    content: Type.Optional(Type.Union([Type.String(), Type.Array(TextPart), Type.Null()])),
+    name: Type.Optional(Type.String()),
+    tool_calls: Type.Optional(Type.Array(ToolCall)),
+    tool_call_id: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type ChatMessage = Static<typeof ChatMessage>;
+
+/**
+ * `POST /v1/llm/chat`: an OpenAI chat-completions request. The server chooses the model (its
+ * OPENAI_MODEL); `model` is accepted and ignored. The response is always an SSE stream of
+ * chat.completion.chunk objects ending in `data: [DONE]`; a failure after the stream started
+ * arrives as `data: {"error":{"code","message"}}` and no `[DONE]`.
+ */
+export const ChatRequest = Type.Object(
+  {
+    messages: Type.Array(ChatMessage, { minItems: 1, maxItems: 500 }),
+    model: Type.Optional(Type.String()),
+    stream: Type.Optional(Type.Literal(true)),
+    tools: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 128 })),
+    tool_choice: Type.Optional(Type.Unknown()),
+    temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+    top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
+    max_completion_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
+    stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+    seed: Type.Optional(Type.Integer()),
+    response_format: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type ChatRequest = Static<typeof ChatRequest>;
+
+/** `POST /v1/tts/stream`: audio bytes stream back; a failure mid-stream sets the trailer below. */
+export const TtsRequest = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 5000 }),
+    voiceId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    modelId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
+    outputFormat: Type.Optional(Type.String({ pattern: '^(mp3|pcm|ulaw|alaw|opus)_[0-9_]+$' })),
+  },
+  { additionalProperties: false },
+);
+export type TtsRequest = Static<typeof TtsRequest>;
+export const TTS_ERROR_TRAILER = 'x-voiceassist-error';
+
+/**
+ * `GET /v1/stt/live` (WebSocket): the client sends 16 kHz mono 16-bit little-endian PCM as binary
+ * frames and control messages as JSON text; the server forwards Deepgram's `Results`
+ * (`is_final`, `speech_final`), `UtteranceEnd`, `SpeechStarted` and `Metadata` messages as JSON
+ * text, and `{type:'Error', error:{code,message}}` before closing on failure.
+ */
+export const SttClientMessage = Type.Union([
+  Type.Object({ type: Type.Literal('finalize') }),
+  Type.Object({ type: Type.Literal('close') }),
+  Type.Object({ type: Type.Literal('keepalive') }),
+]);
+export type SttClientMessage = Static<typeof SttClientMessage>;
+export const STT_SAMPLE_RATE = 16_000;
+/** WebSocket close code when the device key is revoked mid-session. */
+export const WS_CLOSE_AUTH_REVOKED = 4401;
+
+export const UsageLine = Type.Object({
+  kind: Type.String(),
+  provider: Type.String(),
+  unit: Type.String(),
+  quantity: Type.Number(),
+  costUsd: Type.Number(),
+});
+export const UsageTotals = Type.Object({
+  costUsd: Type.Number(),
+  requests: Type.Integer(),
+  lines: Type.Array(UsageLine),
+});
+export const UsageResponse = Type.Object({
+  period: Type.Union([Type.Literal('day'), Type.Literal('month')]),
+  from: Type.String(),
+  user: UsageTotals,
+  clinic: UsageTotals,
+  limits: Type.Object({
+    userDailyCostUsd: Type.Union([Type.Number(), Type.Null()]),
+    clinicDailyCostUsd: Type.Union([Type.Number(), Type.Null()]),
+    userRequestsPerMinute: Type.Union([Type.Integer(), Type.Null()]),
+    clinicRequestsPerMinute: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+});
+export type UsageResponse = Static<typeof UsageResponse>;
