@@ -181,9 +181,16 @@ describe('ONNX sentence-transformers embedder (real onnxruntime-node, model buil
       code: 'EMBED_MODEL_INVALID',
       message: expect.stringMatching(/no tokenizer\.json.*models:fetch/) as unknown,
     });
-    await writeFile(path.join(dir, 'tokenizer.json'), '{}');
+    await writeFile(path.join(dir, 'tokenizer.json'), '{"model": {"type": "NoSuchModel"}}');
+    await expect(loadOnnxEmbedder(dir)).rejects.toMatchObject({
+      code: 'EMBED_MODEL_INVALID',
+      message: expect.stringMatching(/tokenizer\.json cannot be used/) as unknown,
+    });
     await writeFile(path.join(dir, 'model.onnx'), 'not a model');
-    await expect(loadOnnxEmbedder(dir)).rejects.toMatchObject({ code: 'EMBED_MODEL_INVALID' });
+    await expect(loadOnnxEmbedder(dir)).rejects.toMatchObject({
+      code: 'EMBED_MODEL_INVALID',
+      message: expect.stringMatching(/ONNX Runtime cannot load/) as unknown,
+    });
   });
 
   it('refuses a Dense module the graph does not contain rather than return wrong vectors', async () => {

@@ -27,7 +27,7 @@ const DEFAULT_MAX_BATCH = 32;
  */
 const DEFAULT_MAX_BATCH_TOKENS = 256;
 /** Outputs that sentence-transformers ONNX exports use for already pooled sentence vectors. */
-const POOLED_OUTPUTS = ['sentence_embedding', 'sentence_embeddings', 'pooler_output_normalized'];
+const POOLED_OUTPUTS = ['sentence_embedding', 'sentence_embeddings'];
 const TOKEN_OUTPUTS = ['last_hidden_state', 'token_embeddings'];
 
 export function defaultIntraOpThreads(): number {
@@ -123,7 +123,11 @@ export class OnnxEmbedder implements Embedder {
       this.pooled = false;
     }
     const maxSeq = Math.min(folder.maxSeqLength, options.maxSeqLength ?? Number.MAX_SAFE_INTEGER);
-    this.tokenizer = new SequenceTokenizer(folder.tokenizerJson, folder.tokenizerConfig, maxSeq);
+    try {
+      this.tokenizer = new SequenceTokenizer(folder.tokenizerJson, folder.tokenizerConfig, maxSeq);
+    } catch (error) {
+      throw invalid(`tokenizer.json cannot be used (${messageOf(error)})`);
+    }
   }
 
   /** Runs once at load: proves the graph runs and learns the output dimension. */
