@@ -37,23 +37,23 @@ describe.skipIf(!available)('PHI dev sets (skipped only when ../shared/data/phi 
     expect(o.precision).toBeGreaterThanOrEqual(PRECISION_GOAL);
   });
 
-  it('presidio-pii: precision ≥ 0.85; recall goal 0.98 NOT reached (non-US addresses, bare building numbers and foreign towns without context) — floor 0.86', () => {
+  it('presidio-pii: precision ≥ 0.85; recall goal 0.98 NOT reached (foreign towns with no context such as "Charleroi", one-word names opening a sentence such as "Trivo lives…") — floor 0.95', () => {
     const o = overall('presidio-pii');
     expect(o.precision).toBeGreaterThanOrEqual(PRECISION_GOAL);
-    expect(o.recall).toBeGreaterThanOrEqual(0.86);
+    expect(o.recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('physionet-nursing: recall 0.98 and precision 0.85 NOT reached (lowercase/ALL-CAPS notes, surrogate names that are ordinary words, unmarked hospital names) — floors recall 0.88, precision 0.64', () => {
+  it('physionet-nursing: precision ≥ 0.85; recall goal 0.98 NOT reached (surrogate hospital names made of ordinary words in ALL-CAPS or lowercase notes such as "HOLY CROSS", "sacred heart", bare acronyms such as "GBMC") — floor 0.90', () => {
     const o = overall('physionet-nursing');
-    expect(o.recall).toBeGreaterThanOrEqual(0.88);
-    expect(o.precision).toBeGreaterThanOrEqual(0.64);
+    expect(o.precision).toBeGreaterThanOrEqual(PRECISION_GOAL);
+    expect(o.recall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('every dev set keeps PHI-free documents mostly untouched', () => {
     for (const [name, s] of scores) {
       const { docs, docsWithAnyPrediction } = s.phiFreeDocs;
       if (docs === 0) continue;
-      expect(docsWithAnyPrediction / docs, name).toBeLessThanOrEqual(0.25);
+      expect(docsWithAnyPrediction / docs, name).toBeLessThanOrEqual(0.1);
     }
   });
 });

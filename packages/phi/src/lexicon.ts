@@ -285,7 +285,7 @@ export const CLINICAL_WORDS = new Set(
   r/o ivc svc ra rv lv la rca lad lcx pda om ptca cabg dvt pe los ca carevue permacath resp endo
   levo dopa tmax dsg sxn afeb afebrile wean weaned titrate titrated suctioned suctioning rij lij
   nsr nsb sr st bb pb hr rr bp angio ortho step-down pheresis camode commode micua trendelberg
-  trendelenburg t-berg lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(
+  trendelenburg t-berg ho pta lima lg surg god jesus lord christ lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(
     /\s+/,
   ),
 );
@@ -318,7 +318,7 @@ export const EPONYM_FOLLOWERS = new Set(
 
 /** Titles and honorifics that make the following capitalised tokens a name. */
 export const NAME_TITLES = new Set(
-  `dr dr's drs drs' doctor mr mrs ms miss mx prof professor fr rev`.split(/\s+/),
+  `dr dr's drs drs' doctor mr mrs ms miss mx prof professor rev`.split(/\s+/),
 );
 
 /** Relationship words: "son Nick", "wife HELEN", "proxy is granddaughter: Irene". */

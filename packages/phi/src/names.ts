@@ -77,6 +77,7 @@ function nameToken(tokens: readonly Token[], i: number, strong: boolean): boolea
   const t = tokens[i];
   if (!isWord(t) || t.paragraphBreak) return false;
   if (FUNCTION_WORDS.has(t.lower) || isClinicalWord(t.lower)) return false;
+  if (/['’](?:m|ll|d|ve|re|t)$/i.test(t.text)) return false; // "I'm", "don't"
   if (isEponymUse(tokens, i) || isCountry(t.lower)) return false;
   if (t.mode === 'mixed') {
     if (!isCap(t)) return strong && !isCommonWord(t.lower) && t.text.length > 2;
@@ -198,7 +199,9 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
         (n.mode !== 'mixed' || isCap(n)) &&
         !(before?.glued === false && before.kind === 'punct' && before.text === '/') &&
         !t.glued &&
-        (isKnownName(n.lower) || credential || !isDictionaryWord(n.lower))
+        (isKnownName(n.lower) ||
+          credential ||
+          (!isDictionaryWord(n.lower) && n.text.length >= 5 && !n.glued && !t.lineStart))
       )
         out.push({ start: t.start, end: n.end, type: 'NAME', source: 'context' });
     } else if (
@@ -475,6 +478,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
     if (
       t.kind === 'num' &&
       t.text.length <= 5 &&
+      tokens[i + 1]?.glued === false &&
       ['st', 'str', 'street'].includes(tokens[i + 1]?.lower ?? '')
     ) {
       let k = i - 1;
@@ -530,7 +534,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       if (FOREIGN_STREET_WORDS.has(t.lower)) {
         if (isDot(tokens[j])) j++;
         const first = tokens[j];
-        if (!isWord(first) || first.mode !== 'mixed' || !isCap(first)) continue;
+        if (!isWord(first) || first.mode !== 'mixed' || !PLAIN_TITLE.test(first.text)) continue;
         while (isWord(tokens[j]) && isCap(tokens[j] ?? t) && j - i < 5) j++;
       } else if (
         !FOREIGN_STREET_ENDINGS.some((e) => t.lower.endsWith(e) && t.lower.length > e.length + 2)
@@ -579,7 +583,8 @@ function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
       isUsState(t.lower)
     )
       continue;
-    if (isDictionaryWord(t.lower) && !isKnownName(t.lower)) continue; // "Sinusitis", "Platelets"
+    if (isDictionaryWord(t.lower) && !isKnownName(t.lower)) continue;
+    if (compromiseTags(t.lower).some((tag) => tag === 'Demonym' || tag === 'Language')) continue; // "Sinusitis", "Platelets"
     if (
       /['’]/.test(t.text) ||
       DRUG_STEM.test(t.lower) ||

@@ -54,8 +54,9 @@ const ZIP_CONTEXT_RE = /\b(?:zip|postal)(?:\s?code)?\s{0,2}:?\s{0,2}(\d{5}(?:-\d
 const ID_CONTEXT_RE =
   /\b(mrn|medical\s{1,2}record(?:\s{1,2}(?:number|no|#))?|record\s{0,2}(?:number|no\.?|#)|acct|account|member|membership|policy|insurance|insured|subscriber|beneficiary|license|licence|dea|npi|serial|device|plate|vin|ref|reference|claim|id|identifier)\b\.?(?:\s{0,2}(?:number|no\.?|num|#|id|is|:|-)){0,3}\s{0,2}(#?[A-Za-z0-9][A-Za-z0-9-]{2,30})/giu;
 const ALNUM_RE = /(?<![\w#-])#?[A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,4}(?![\w-])/g;
-const PO_BOX_RE =
-  /\b(?:p\.?\s?o\.?\s{0,2}box|box|psc|unit|apo|fpo|dpo)\s{1,3}(?:[a-z]{2}\s{1,3})?\d{2,8}\b/giu;
+const PO_BOX_RE = /\b(?:p\.?\s?o\.?\s{0,2}box|box|psc|unit)\s{1,3}\d{2,8}\b/giu;
+/** Military mail: "APO AA 42323" (the two capitals are case-sensitive on purpose). */
+const MILITARY_MAIL_RE = /\b(?:APO|FPO|DPO)\s{1,3}[A-Z]{2}\s{1,3}\d{5}\b/gu;
 const SECONDARY_UNIT_RE =
   /\b(?:apt|apartment|suite|ste|unit|bldg|building)\.?\s{0,2}#?\s{0,2}\d{1,6}[a-z]?\b/giu;
 
@@ -80,11 +81,13 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
 /** Words right before an "a/b" that make it a score or ratio, not a date ("strength 5/5"). */
 /** Ventilator and pump settings written as a/b ("PSV 10/5", "AC 14/300/P 5/30%"). */
 const SETTINGS_CONTEXT =
-  /\b(?:psv?|ips|peep|cpap|bipap|vent|ventilat\w*|settings?|mask|flowby|fio2|ac|imv|simv|prvc|pmv)\b/i;
+  /\b(?:psv?|ips|peep|cpap|bipap|vent|ventilat\w*|settings?|mask|flowby|fio2|ac|imv|simv|prvc|pmv|wean\w*|tried|trial)\b/i;
 const RATIO_CONTEXT =
   /\b(?:strength|score|gcs|grade|ratio|murmur|pain|scale|motor|power|x|of|rate|sounds|bp|pupils|assist|ie|i:e|\+|-|peep|ps|vent|cpap|bipap|about|approx|~)\s*$/i;
-const DATE_CONTEXT =
-  /\b(?:on|since|from|until|till|by|dated?|dob|admitted|discharged|seen|born|of|last|next|before|after)\s*$/i;
+/** Words before "a/b" that make it a date even among ventilator settings ("since 8/24/89"). */
+const DATE_CONTEXT = /\b(?:since|until|till|dated?|dob|admitted|discharged|born)\s*$/i;
+/** Weaker date cues: they beat the score/fraction shapes but not a settings context. */
+const WEAK_DATE_CONTEXT = /\b(?:on|from|by|seen|last|next|before|after)\s*$/i;
 const RATIO_FOLLOW =
   /^\s*(?:%|-\s*\.?\d|peep|fio2|ns\b|pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm)\b/i;
 
@@ -111,9 +114,10 @@ function numericDates(text: string, out: Candidate[]): void {
     const b = Number(m[2]);
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
-    const dateContext = DATE_CONTEXT.test(before);
+    const strongDate = DATE_CONTEXT.test(before);
+    const dateContext = strongDate || WEAK_DATE_CONTEXT.test(before);
     if (RATIO_FOLLOW.test(after)) continue;
-    if (!dateContext && SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)))
+    if (!strongDate && SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)))
       continue;
     if (!dateContext) {
       if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
@@ -190,6 +194,7 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
   }
   for (const m of all(ZIP_RE, text)) add(m.index, m.index + m[0].length, 'ZIP');
   for (const m of all(PO_BOX_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
+  for (const m of all(MILITARY_MAIL_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
   for (const m of all(SECONDARY_UNIT_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
   // Identifiers without context: letters and at least 4 digits ("SJH-123456", "87342GH"), or a
   // long digit run that is no date, phone or card.
