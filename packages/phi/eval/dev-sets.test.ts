@@ -43,10 +43,10 @@ describe.skipIf(!available)('PHI dev sets (skipped only when ../shared/data/phi 
     expect(o.recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('physionet-nursing: precision ≥ 0.85; recall goal 0.98 NOT reached (surrogate hospital names made of ordinary words in ALL-CAPS or lowercase notes such as "HOLY CROSS", "sacred heart", bare acronyms such as "GBMC") — floor 0.90', () => {
+  it('physionet-nursing: precision ≥ 0.85; recall goal 0.98 NOT reached (surrogate hospital names made of ordinary words in ALL-CAPS or lowercase notes such as "HOLY CROSS", "sacred heart", bare acronyms such as "GBMC") — floor 0.92', () => {
     const o = overall('physionet-nursing');
     expect(o.precision).toBeGreaterThanOrEqual(PRECISION_GOAL);
-    expect(o.recall).toBeGreaterThanOrEqual(0.9);
+    expect(o.recall).toBeGreaterThanOrEqual(0.92);
   });
 
   it('every dev set keeps PHI-free documents mostly untouched', () => {

@@ -113,7 +113,12 @@ function collectForward(
       // A later token needs its own evidence: capitals in prose, the lists otherwise.
       if (t.mode === 'mixed') {
         if (!isWord(t) || !isCap(t) || !nameToken(tokens, j, true)) break;
-        if (isCommonWord(t.lower) && !isKnownName(t.lower)) break;
+        if (
+          isCommonWord(t.lower) &&
+          !isKnownName(t.lower) &&
+          !(prevFirstName && PLAIN_TITLE.test(t.text))
+        )
+          break;
       } else {
         if (!isWord(t) || isStop(t) || isEponymUse(tokens, j)) break;
         const listed = isKnownName(t.lower) && !isCommonWord(t.lower);
@@ -211,9 +216,15 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
       // "spoke with suzette", "TALK WITH THOMAS", "CONTACTS KAREN ANN YANULIS": names only with
       // list evidence (or capitals in prose), never an ordinary word.
       if (tokens[j]?.lower === 'with' || tokens[j]?.lower === 'to') j++;
+      let role = false;
+      if (ROLE_WORDS.has(tokens[j]?.lower ?? '')) {
+        j++; // "SPOKE WITH HO SCHWARZ"
+        role = true;
+      }
       const head = tokens[j];
       const mixedStrong = head?.mode === 'mixed' && isCap(head) && !isCommonWord(head.lower);
-      const end = collectForward(tokens, j, 3, mixedStrong);
+      const roleStrong = role && isWord(head) && !isCommonWord(head.lower) && !isStop(head);
+      const end = collectForward(tokens, j, 3, mixedStrong || roleStrong);
       if (end !== undefined) emitName(tokens, j, end, out, 'context');
     } else if (RELATION_WORDS.has(key)) {
       // "son Nick", "proxy is grandaughter: Irene", "Sons Smokey, Morris and Roger".
@@ -294,6 +305,13 @@ function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
       } else if (!common) {
         emitName(tokens, i, i + 1, out, 'nameLists');
       }
+    } else if (
+      isCoreFirstName(lower) &&
+      lower.length >= 4 &&
+      NAME_VERBS.has(tokens[i + 1]?.lower ?? '') &&
+      !isKnownName(tokens[i + 1]?.lower ?? '')
+    ) {
+      emitName(tokens, i, i + 1, out, 'nameLists'); // "JOHN STATES HIS SISTER…"
     } else if (isFirstName(lower) && !isCommonWord(lower)) {
       const n = tokens[i + 1];
       if (isWord(n) && isKnownName(n.lower) && !isCommonWord(n.lower) && !isStop(n)) {
@@ -320,6 +338,24 @@ const VERBISH_TAGS = new Set([
 
 /** Titles that are also clinical words ("4 L NP", "nurse note"). */
 const MEDIUM_TITLES = new Set(['np', 'nurse', 'rn', 'pa', 'md']);
+/** Roles written before a name after a contact verb ("spoke with HO Schwarz"). */
+const ROLE_WORDS = new Set([
+  'ho',
+  'md',
+  'np',
+  'rn',
+  'pa',
+  'dr',
+  'nurse',
+  'resident',
+  'fellow',
+  'attending',
+]);
+/** Verbs right after a bare first name in a note: "JOHN STATES…", "LUCY IS ON VACA". */
+const NAME_VERBS = new Set(
+  `states stated says said called calls visited visits reports reported aware is was will agrees
+  agreed wants wanted asked asks`.split(/\s+/),
+);
 
 const PLACE_PREPS = new Set(['to', 'at', 'from', 'into', 'in', '@', 'near']);
 
@@ -419,15 +455,17 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       const n = tokens[j];
       // The saint's name: a listed name or city, an unknown capitalised word, or "St A.";
       // never "ST DEPRESSION", "ST. REMAINS", "sr to st w/…" (the ECG segment).
+      const initial =
+        isWord(n) && n.text.length === 1 && n.shape === 'upper' && isDot(tokens[j + 1]);
       const nOk =
-        isWord(n) &&
-        !FUNCTION_WORDS.has(n.lower) &&
-        !isClinicalWord(n.lower) &&
-        !(isCommonWord(n.lower) && !isKnownName(n.lower)) &&
-        ((n.text.length === 1 && isDot(tokens[j + 1])) ||
-          isKnownName(n.lower) ||
-          CITIES.has(n.lower) ||
-          (n.mode === 'mixed' && PLAIN_TITLE.test(n.text) && !isDictionaryWord(n.lower)));
+        initial ||
+        (isWord(n) &&
+          !FUNCTION_WORDS.has(n.lower) &&
+          !isClinicalWord(n.lower) &&
+          !(isCommonWord(n.lower) && !isKnownName(n.lower)) &&
+          (isKnownName(n.lower) ||
+            CITIES.has(n.lower) ||
+            (n.mode === 'mixed' && PLAIN_TITLE.test(n.text) && !isDictionaryWord(n.lower))));
       if (n && nOk) out.push({ start: t.start, end: n.end, type: 'FACILITY', source: 'places' });
     }
     // Motion + preposition: "transferred to GH", "lives in catonsville", "seen at Cedar Crest".
@@ -673,6 +711,27 @@ function propagateNameLists(tokens: readonly Token[], out: Candidate[], from: nu
     !isDictionaryWord(t.lower) &&
     !isStop(t) &&
     !isCountry(t.lower);
+  // Facilities too: "BALTIMORE REHAB AND KIMBROUGH".
+  const unknownWord = (t: Token | undefined): t is Token =>
+    isWord(t) &&
+    t.text.length > 2 &&
+    !isStop(t) &&
+    !isCommonWord(t.lower) &&
+    !isDictionaryWord(t.lower);
+  for (const c of out.slice(from)) {
+    if (c.type !== 'FACILITY') continue;
+    const last = byEnd.get(c.end);
+    if (last === undefined) continue;
+    const sep = tokens[last + 1];
+    const n = tokens[last + 2];
+    if (
+      sep &&
+      (sep.lower === 'and' || sep.lower === 'or') &&
+      unknownWord(n) &&
+      (n.mode !== 'mixed' || isCap(n))
+    )
+      out.push({ start: n.start, end: n.end, type: 'FACILITY', source: 'places' });
+  }
   const found = out.slice(from).filter((c) => c.type === 'NAME');
   for (const c of found) {
     const last = byEnd.get(c.end);

@@ -37,7 +37,7 @@ const DATE_DAY_MONTH_RE = new RegExp(
   'giu',
 );
 const DATE_MONTH_YEAR_RE = new RegExp(
-  `\\b${MONTH}\\.?\\s{0,2},?\\s{1,2}(?:\\d{4}|'\\d{2})\\b`,
+  `\\b${MONTH}\\.?\\s{0,2},?\\s{1,2}(?:of\\s{1,2})?(?:\\d{4}|'\\d{2})\\b`,
   'giu',
 );
 const DATE_ORDINAL_RE = new RegExp(
