@@ -44,6 +44,9 @@ export class ProviderState {
 }
 
 const RECHECK_MS = 60_000;
+const PLACEHOLDER = /\[[A-Z]+_\d{1,6}\]/g;
+/** A getter read after an await (TypeScript would keep its narrowing from before the await). */
+const isCancelled = (turn: Turn): boolean => turn.cancelled;
 const PASSAGES_FOR_LLM = 3;
 
 export interface PipelineDeps {
@@ -73,25 +76,29 @@ export async function answerAndSpeak(
   const configured = client !== undefined;
   const speech = new SpeechQueue(turn, deps, speak);
 
+  // Retrieval runs on the question without its identifiers: a patient's name or record number
+  // only adds noise to the search (and the local store needs no PHI to find the guidance).
+  let query = question;
   if (client) {
     turn.marks.phiStart = now();
     try {
       // Fills the conversation's vault; the LLM/TTS requests reuse its pseudonyms.
-      await client.prepareQuestion(turn.conversationId, question);
+      const pseudonymized = await client.prepareQuestion(turn.conversationId, question);
+      query = pseudonymized.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim() || question;
     } catch (err) {
       turn.fail('phi', err);
     }
     turn.marks.phiEnd = now();
   }
-  if (turn.cancelled) return;
+  if (isCancelled(turn)) return;
 
   turn.marks.retrievalStart = now();
-  const { hits } = await kb.search(question, { k: 8 });
+  const { hits } = await kb.search(query, { k: 8 });
   const supported = hits
     .slice(0, 5)
-    .filter((h) => termCoverage(question, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);
+    .filter((h) => termCoverage(query, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);
   turn.marks.retrievalEnd = now();
-  if (turn.cancelled) return;
+  if (isCancelled(turn)) return;
 
   let answered = false;
   if (client && supported.length > 0 && providers.usable('llm', configured)) {
@@ -104,11 +111,11 @@ export async function answerAndSpeak(
       speech,
     );
   }
-  if (!answered && !turn.cancelled) {
+  if (!answered && !isCancelled(turn)) {
     const sentences = checkCitations(
       supported.length
         ? await new ExtractiveAnswerGenerator().generate({
-            question,
+            question: query,
             passages: supported,
             signal: turn.abort.signal,
           })

@@ -59,4 +59,226 @@ describe('voice turn against the real sync server and the provider stand-ins', (
     const stored = service['conversations.turns']({ conversationId: turn.conversationId });
     expect(stored).toEqual([turn]);
   }, 60_000);
+
+  it('answers a typed question through the LLM with citations; uncited sentences are dropped', async () => {
+    const service = fx.engine.service;
+    const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+    await service.currentTurn?.done;
+    const [done] = fx.of('voice.turnDone', ref.turnId);
+    const turn = done?.turn;
+    expect(turn?.generator).toBe('llm:gateway');
+    expect(turn?.sentences.map((s) => s.text)).toEqual([
+      'High blood pressure is a common condition in which blood flows through the arteries at higher than normal pressures.',
+      'It usually has no symptoms.',
+    ]);
+    for (const s of turn?.sentences ?? []) expect(s.citations.length).toBe(1);
+    expect(turn?.timings.llmFirstToken).not.toBeNull();
+    expect(fx.of('voice.answer', ref.turnId)).toHaveLength(2);
+    // Sentences were spoken in order, each as its own TTS request through the gateway.
+    const spoken = fx.of('voice.audio.chunk', ref.turnId).map((c) => c.sentence);
+    expect(spoken).toEqual([...spoken].sort((a, b) => a - b));
+    expect(new Set(spoken)).toEqual(new Set([0, 1]));
+  }, 30_000);
+
+  it('STT drop mid-turn: coded message while the key is still held, partial turn saved, app keeps working', async () => {
+    const service = fx.engine.service;
+    gw.deepgram.faults.disconnectAfter = 3;
+    try {
+      const ref = service['voice.turnStart']({});
+      const turn = service.currentTurn;
+      let seq = 0;
+      let errorSeen = false;
+      for (let i = 0; i < JFK.length && !errorSeen; i += 512) {
+        const part = JFK.subarray(i, i + 512);
+        await service['voice.audio']({
+          turnId: ref.turnId,
+          seq: seq++,
+          pcm: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
+        });
+        errorSeen = fx.of('voice.error', ref.turnId).length > 0;
+        if (i % (512 * 20) === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      const error = await fx.waitFor('voice.error', (e) => e.turnId === ref.turnId);
+      expect(turn?.phase).toBe('listening'); // reported before the key-up
+      expect(error.error).toMatchObject({ stage: 'stt', code: 'PROVIDER_STREAM_BROKEN' });
+      expect(error.error.message).toMatch(/speech recognition/);
+      service['voice.turnEnd'](ref);
+      await turn?.done;
+      const record = turn?.record();
+      expect(record?.status).toBe('partial');
+      expect(JFK_TRANSCRIPT.startsWith(record?.transcript ?? 'x')).toBe(true);
+      expect(record?.transcript.length).toBeGreaterThan(0);
+      expect(
+        service['conversations.turns']({ conversationId: ref.conversationId })[0]?.status,
+      ).toBe('partial');
+    } finally {
+      gw.deepgram.faults.disconnectAfter = undefined;
+    }
+    const again = service['assistant.ask']({ text: 'What causes high blood pressure?' });
+    await service.currentTurn?.done;
+    expect(fx.of('voice.turnDone', again.turnId)[0]?.turn.status).toBe('complete');
+  }, 60_000);
+
+  it('TTS failure: coded message, the system voice speaks instead, turn saved as partial', async () => {
+    const service = fx.engine.service;
+    gw.elevenlabs.faults.status = 500;
+    try {
+      const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+      await service.currentTurn?.done;
+      const [error] = fx.of('voice.error', ref.turnId);
+      expect(error?.error.stage).toBe('tts');
+      expect(['PROVIDER_ERROR', 'PROVIDER_UNAVAILABLE']).toContain(error?.error.code);
+      const turn = fx.of('voice.turnDone', ref.turnId)[0]?.turn;
+      expect(turn?.status).toBe('partial');
+      expect(turn?.speech).toBe('os');
+      expect(turn?.sentences.length).toBe(2);
+      expect(fx.of('voice.speak', ref.turnId).map((s) => s.sentence)).toEqual([0, 1]);
+      expect(fx.of('voice.audio.chunk', ref.turnId)).toEqual([]);
+    } finally {
+      gw.elevenlabs.faults.status = undefined;
+    }
+  }, 30_000);
+
+  it('barge-in by key cancels in-flight LLM and TTS: events stop and the abort reaches the gateway', async () => {
+    const service = fx.engine.service;
+    gw.openai.faults.chunkDelayMs = 60;
+    gw.elevenlabs.faults.chunkDelayMs = 60;
+    try {
+      const [max] = await gw.sql<{ id: string | null }>('SELECT max(id) AS id FROM usage_events');
+      const before = Number(max?.id ?? 0);
+      const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+      const turn = service.currentTurn;
+      await fx.waitFor('voice.audio.chunk', (c) => c.turnId === ref.turnId);
+      const next = service['voice.turnStart']({}); // the hotkey pressed again
+      const mark = fx.mark();
+      expect(turn?.cancelled).toBe(true); // synchronously, before turnStart returned
+      expect(fx.of('voice.stopPlayback', ref.turnId)).toEqual([
+        { turnId: ref.turnId, reason: 'barge-in-key' },
+      ]);
+      await turn?.done;
+      expect(fx.of('voice.turnDone', ref.turnId)[0]?.turn.status).toBe('cancelled');
+      // The gateway saw the client go away and ended both provider streams early (metered as
+      // not 'ok', with fewer output tokens than the full reply).
+      const ended = async (): Promise<{ kind: string; outcome: string }[]> =>
+        gw.sql<{ kind: string; outcome: string }>(
+          `SELECT DISTINCT kind, outcome FROM usage_events WHERE id > $1 AND kind IN ('llm', 'tts')`,
+          [before],
+        );
+      let rows: { kind: string; outcome: string }[] = [];
+      for (let i = 0; i < 100 && new Set(rows.map((r) => r.kind)).size < 2; i++) {
+        rows = await ended();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['llm', 'tts']));
+      for (const r of rows) expect(r.outcome).not.toBe('ok');
+      const [tokens] = await gw.sql<{ q: string }>(
+        `SELECT quantity AS q FROM usage_events WHERE id > $1 AND kind = 'llm' AND unit = 'output_token'`,
+        [before],
+      );
+      // The gateway estimates tokens as characters / 4 of what it delivered.
+      expect(Number(tokens?.q)).toBeLessThan(Math.ceil(CITED_REPLY.length / 4));
+      const after = fx.events.filter(
+        (e) =>
+          e.order > mark &&
+          (e.payload as { turnId?: string }).turnId === ref.turnId &&
+          ['voice.answer', 'voice.audio.chunk', 'voice.speak'].includes(e.name),
+      );
+      expect(after).toEqual([]);
+      service['voice.cancel']({ turnId: next.turnId, reason: 'user' });
+      await service.currentTurn?.done;
+    } finally {
+      gw.openai.faults.chunkDelayMs = undefined;
+      gw.elevenlabs.faults.chunkDelayMs = undefined;
+    }
+  }, 30_000);
+});
+
+describe('PHI canary through the whole turn', () => {
+  const CANARY = ['Zebulon', '48213377', '03/14/1962'];
+  let gw: GatewayFixture;
+  let fx: EngineFixture;
+
+  beforeAll(async () => {
+    gw = await startGateway({
+      transcript:
+        'what is high blood pressure for patient John Zebulon born 03/14/1962 MRN 48213377',
+      reply:
+        'For [PATIENT_1], high blood pressure is a common condition in which blood flows through the arteries at higher than normal pressures [1].',
+    });
+    fx = await openEngineFixture(gw);
+  }, 60_000);
+  afterAll(async () => {
+    await fx.close();
+    await gw.close();
+  });
+
+  it('spoken and typed identifiers never reach any stand-in; answers are restored locally', async () => {
+    const service = fx.engine.service;
+    const spoken = await runRecordedTurn(service, JFK);
+    expect(spoken.transcript).toContain('John Zebulon');
+    expect(spoken.generator).toBe('llm:gateway');
+    expect(spoken.sentences[0]?.text).toMatch(/^For John Zebulon, high blood pressure/);
+    const typed = service['assistant.ask']({
+      text: 'Patient Zelda Zebulon, MRN 48213377, DOB 03/14/1962: what is high blood pressure?',
+      conversationId: spoken.conversationId,
+      speak: true,
+    });
+    await service.currentTurn?.done;
+    expect(fx.of('voice.turnDone', typed.turnId)[0]?.turn.status).toBe('complete');
+    const recorded = gw.allRecorded();
+    expect(recorded).toContain('[PATIENT_1]'); // the LLM got the pseudonym…
+    expect(recorded).toContain('the patient'); // …and TTS a neutral word for it
+    for (const c of CANARY) expect(recorded).not.toContain(c);
+    expect(gw.openai.requests.length).toBe(2);
+    expect(gw.elevenlabs.requests.length).toBeGreaterThan(1);
+  }, 60_000);
+});
+
+describe('degraded: no providers on the server, or no server', () => {
+  it('no STT says so clearly, typed questions still work, no LLM → local answer, no TTS → OS voices', async () => {
+    const gw = await startGateway({ without: ['stt', 'llm', 'tts'] });
+    const fx = await openEngineFixture(gw, { frontEnd: false });
+    try {
+      const service = fx.engine.service;
+      const first = service['voice.turnStart']({});
+      const error = await fx.waitFor('voice.error', (e) => e.turnId === first.turnId);
+      expect(error.error).toMatchObject({ stage: 'stt', code: 'PROVIDER_NOT_CONFIGURED' });
+      expect(error.error.message).toMatch(/No speech recognition provider/);
+      service['voice.cancel']({ reason: 'user' });
+      await service.currentTurn?.done;
+      expect(() => service['voice.turnStart']({})).toThrow(/type your question/i);
+      const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+      await service.currentTurn?.done;
+      const turn = fx.of('voice.turnDone', ref.turnId)[0]?.turn;
+      expect(turn?.generator).toBe('extractive@1');
+      expect(turn?.covered).toBe(true);
+      expect(turn?.speech).toBe('os');
+      expect(turn?.status).toBe('complete');
+      expect(fx.of('voice.speak', ref.turnId).length).toBe(turn?.sentences.length);
+      const status = service['voice.status']({});
+      expect(status).toMatchObject({
+        stt: 'not-configured',
+        llm: 'not-configured',
+        tts: 'not-configured',
+      });
+    } finally {
+      await fx.close();
+      await gw.close();
+    }
+  }, 60_000);
+
+  it('without a server: voice refuses with a clear code, typed questions get local answers', async () => {
+    const fx = await openEngineFixture(undefined, { frontEnd: false });
+    try {
+      const service = fx.engine.service;
+      expect(() => service['voice.turnStart']({})).toThrow(/sync server/);
+      const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+      await service.currentTurn?.done;
+      const turn = fx.of('voice.turnDone', ref.turnId)[0]?.turn;
+      expect(turn).toMatchObject({ generator: 'extractive@1', speech: 'os', status: 'complete' });
+      expect(turn?.timings.phi).toBeNull();
+    } finally {
+      await fx.close();
+    }
+  }, 30_000);
 });
