@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/knowledge/run.ts [--quick] [--docs N] [--skip-latency] [--skip-quality]
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,23 +44,32 @@ if (!values['skip-throughput']) {
   out.ingestThroughput = await measureThroughput(sample, embedder);
 }
 if (!values['skip-latency'])
-  out.queryLatency = await measureLatency(
-    quick ? [10_000, 100_000] : [10_000, 100_000],
-    quick ? 100 : 300,
-  );
+  out.queryLatency = await measureLatency(quick ? [10_000] : [10_000, 100_000], quick ? 100 : 300);
 if (!values['skip-quality']) {
   const cached = new CachedEmbedder(
     embedder,
     path.join(RESULTS_DIR, '.cache', `medquad-${embedder.id.replace(/[^\w.-]/g, '_')}.json`),
   );
   const nDocs = Number(values.docs ?? (quick ? 250 : 400));
-  out.quality = await measureQuality(nDocs, cached);
+  out.quality = await measureQuality(nDocs, cached, embedder);
   await cached.save();
   log(`quality: embedding cache ${cached.hits} hits, ${cached.misses} misses`);
 }
 await embedder.close();
 out.seconds = Math.round((performance.now() - started) / 100) / 10;
 await fs.mkdir(RESULTS_DIR, { recursive: true });
+// Sections skipped in this run keep their previous results (each section records its own date).
+const resultFile = path.join(RESULTS_DIR, 'knowledge.json');
+const previous = existsSync(resultFile)
+  ? (JSON.parse(readFileSync(resultFile, 'utf8')) as Record<string, unknown>)
+  : {};
+for (const section of ['ingestThroughput', 'queryLatency', 'quality']) {
+  if (out[section] !== undefined) out[`${section}Date`] = out.date;
+  else if (previous[section] !== undefined) {
+    out[section] = previous[section];
+    out[`${section}Date`] = previous[`${section}Date`] ?? previous.date;
+  }
+}
 await fs.writeFile(path.join(RESULTS_DIR, 'knowledge.json'), `${JSON.stringify(out, null, 2)}\n`);
 
 const q = out.quality as
