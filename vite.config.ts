@@ -20,6 +20,13 @@ export default defineConfig({
     target: 'chrome130',
     sourcemap: true,
     modulePreload: { polyfill: false },
+    // The main page, and the push-to-talk overlay (its own small window in Electron).
+    rollupOptions: {
+      input: {
+        main: path.join(RENDERER_ROOT, 'index.html'),
+        overlay: path.join(RENDERER_ROOT, 'overlay', 'index.html'),
+      },
+    },
   },
   server: { host: '127.0.0.1', strictPort: true },
 });

@@ -1,9 +1,12 @@
 /**
  * Builds the desktop app into apps/desktop/dist for electron-builder:
  *   dist/main/main.cjs        Electron main (CommonJS; `electron` external)
+ *   dist/main/hook-process.cjs  the push-to-talk keyboard hook helper, run by main as its own
+ *                             process (`uiohook-napi` external: its .node prebuild stays unpacked)
  *   dist/preload/preload.cjs  sandboxed preload (one self-contained file; only `electron` external)
+ *   dist/preload/overlay-preload.cjs  the overlay window's preload (same rules)
  *   dist/sidecar/index.mjs    the engine (ESM; runtime dependencies stay in node_modules)
- *   dist/renderer/            the React UI (Vite, root vite.config.ts)
+ *   dist/renderer/            the React UI and overlay/index.html (Vite, root vite.config.ts)
  * Run: `npm run build -w @voiceassist/desktop` (= `tsx scripts/build.ts [--skip-renderer]`)
  */
 import { readFileSync } from 'node:fs';
@@ -32,6 +35,12 @@ const common: BuildOptions = {
   define: { 'process.env.NODE_ENV': '"production"' },
 };
 
+/** `import.meta.url` in code bundled to CommonJS: this file's own URL (esbuild leaves it empty). */
+const cjsImportMeta: BuildOptions = {
+  banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+};
+
 export async function buildDesktop({ outDir = DIST, renderer = true } = {}): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   await Promise.all([
@@ -42,18 +51,33 @@ export async function buildDesktop({ outDir = DIST, renderer = true } = {}): Pro
       platform: 'node',
       format: 'cjs',
       target: 'node22',
-      external: ['electron', ...runtimeDeps],
+      // Self-contained apart from Electron and Node (its few pure dependencies are inlined).
+      external: ['electron'],
+      ...cjsImportMeta,
     }),
     esbuild({
       ...common,
-      entryPoints: [path.join(APP, 'src/preload/preload.ts')],
-      outfile: path.join(outDir, 'preload/preload.cjs'),
-      // A sandboxed preload can require only `electron`: everything else is bundled in.
-      platform: 'browser',
+      entryPoints: [path.join(APP, 'src/main/hotkey/hook-process.ts')],
+      outfile: path.join(outDir, 'main/hook-process.cjs'),
+      // Plain Node (ELECTRON_RUN_AS_NODE=1 in the app); the native hook loads from node_modules.
+      platform: 'node',
       format: 'cjs',
-      target: 'chrome130',
-      external: ['electron'],
+      target: 'node22',
+      external: ['uiohook-napi'],
+      ...cjsImportMeta,
     }),
+    ...['preload', 'overlay-preload'].map((name) =>
+      esbuild({
+        ...common,
+        entryPoints: [path.join(APP, `src/preload/${name}.ts`)],
+        outfile: path.join(outDir, `preload/${name}.cjs`),
+        // A sandboxed preload can require only `electron`: everything else is bundled in.
+        platform: 'browser',
+        format: 'cjs',
+        target: 'chrome130',
+        external: ['electron'],
+      }),
+    ),
     esbuild({
       ...common,
       entryPoints: [path.join(APP, 'src/sidecar/index.ts')],

@@ -10,9 +10,16 @@ export function lockDownContents(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-export function installPermissionPolicy(): void {
+/** `denyFor`: web contents that get no permission at all (the overlay needs none). */
+export function installPermissionPolicy(
+  denyFor: (contents: WebContents | null) => boolean = () => false,
+): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+  ses.setPermissionRequestHandler((contents, permission, callback, details) => {
+    if (denyFor(contents)) {
+      callback(false);
+      return;
+    }
     callback(
       isPermissionAllowed({
         permission,
@@ -21,8 +28,9 @@ export function installPermissionPolicy(): void {
       }),
     );
   });
-  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isPermissionAllowed({ permission, requestingUrl: requestingOrigin }),
+  ses.setPermissionCheckHandler(
+    (contents, permission, requestingOrigin) =>
+      !denyFor(contents) && isPermissionAllowed({ permission, requestingUrl: requestingOrigin }),
   );
 }
 
@@ -35,7 +43,8 @@ export function createMainWindow(preload: string): BrowserWindow {
     show: false,
     title: 'VoiceAssist Workstation',
     backgroundColor: '#f4f6f8',
-    webPreferences: secureWebPreferences(preload),
+    // Push-to-talk from the global hotkey drives this page while it sits behind other apps.
+    webPreferences: { ...secureWebPreferences(preload), backgroundThrottling: false },
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_INDEX_URL);

@@ -1,13 +1,28 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_KEY, IPC, type BridgeListener, type VoiceAssistBridge } from '../shared/bridge.js';
+import {
+  BRIDGE_KEY,
+  IPC,
+  parseHotkeyStatus,
+  parsePushToTalkWire,
+  parseVoiceReport,
+  type BridgeListener,
+  type HotkeyStatus,
+  type PushToTalkEvent,
+  type VoiceAssistBridge,
+} from '../shared/bridge.js';
 
 /**
  * contextBridge only. Asks main for a port to the engine with a nonce, accepts a port only under
  * that nonce, and relays text frames; the page never touches IPC, Electron or the port itself.
+ * Also relays the global hotkey (validated here) and the page's voice reports (validated again in
+ * main, which checks the sender).
  */
 const nonce = crypto.randomUUID();
 let port: MessagePort | undefined;
 let listener: BridgeListener | undefined;
+const pttListeners = new Set<(event: PushToTalkEvent) => void>();
+const statusListeners = new Set<(status: HotkeyStatus) => void>();
+let lastStatus: HotkeyStatus | undefined;
 
 ipcRenderer.on(IPC.port, (event, receivedNonce: unknown) => {
   const [next] = event.ports;
@@ -31,6 +46,21 @@ ipcRenderer.on(IPC.engineDown, () => {
   listener?.onClose('engine stopped');
 });
 
+ipcRenderer.on(IPC.pushToTalk, (_event, payload: unknown) => {
+  const wire = parsePushToTalkWire(payload);
+  if (!wire) return;
+  // main's clock → this page's performance.now() clock (both from the same wall clock)
+  const event: PushToTalkEvent = { type: wire.type, at: wire.wallAt - performance.timeOrigin };
+  for (const l of pttListeners) l(event);
+});
+
+ipcRenderer.on(IPC.hotkeyStatus, (_event, payload: unknown) => {
+  const status = parseHotkeyStatus(payload);
+  if (!status) return;
+  lastStatus = status;
+  for (const l of statusListeners) l(status);
+});
+
 const bridge: VoiceAssistBridge = {
   kind: 'electron',
   connect(next) {
@@ -44,6 +74,22 @@ const bridge: VoiceAssistBridge = {
   close() {
     port?.close();
     port = undefined;
+  },
+  onPushToTalk(l) {
+    if (typeof l !== 'function') throw new TypeError('onPushToTalk needs a function');
+    pttListeners.add(l);
+    return () => void pttListeners.delete(l);
+  },
+  onHotkeyStatus(l) {
+    if (typeof l !== 'function') throw new TypeError('onHotkeyStatus needs a function');
+    statusListeners.add(l);
+    if (lastStatus) l(lastStatus);
+    return () => void statusListeners.delete(l);
+  },
+  reportVoice(report) {
+    const valid = parseVoiceReport(report);
+    if (!valid) throw new TypeError('reportVoice: not a voice report');
+    ipcRenderer.send(IPC.voiceReport, valid);
   },
 };
 
