@@ -166,16 +166,22 @@ export class KnowledgeBase {
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
-    const active = this.vectors.active();
-    const embedder =
-      active && options.mode !== 'bm25' ? this.queryEmbedderFor(active.modelId) : undefined;
-    let q: { slot: number; vector: Float32Array } | undefined;
-    if (active && embedder) {
-      const [vector] = await embedder.embed([query]);
-      if (vector) q = { slot: active.slot, vector };
+    // A re-embed may switch the active model while the query is being embedded (its old vector
+    // tables are then gone): check again after the await and embed once more with the new model.
+    for (let attempt = 0; ; attempt++) {
+      const active = this.vectors.active();
+      const embedder =
+        active && options.mode !== 'bm25' ? this.queryEmbedderFor(active.modelId) : undefined;
+      let q: { slot: number; vector: Float32Array } | undefined;
+      if (active && embedder) {
+        const [vector] = await embedder.embed([query]);
+        if (vector) q = { slot: active.slot, vector };
+      }
+      if (q && this.vectors.active()?.slot !== q.slot && attempt < 2) continue;
+      if (q && this.vectors.active()?.slot !== q.slot) q = undefined; // still switching: keywords only
+      const hits = this.retriever.search(query, q, options);
+      return { hits, vectorSearch: q || options.mode === 'bm25' ? 'full' : 'bm25-only' };
     }
-    const hits = this.retriever.search(query, q, options);
-    return { hits, vectorSearch: q || options.mode === 'bm25' ? 'full' : 'bm25-only' };
   }
 
   async answer(
