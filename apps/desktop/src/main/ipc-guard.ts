@@ -1,4 +1,4 @@
-import { APP_ORIGIN } from './app-protocol.js';
+import { APP_HOST, APP_SCHEME } from './app-protocol.js';
 
 /**
  * Who may send a renderer → main message: the expected window's web contents, from its main frame,
@@ -20,5 +20,6 @@ export function isTrustedSender(event: SenderLike, expected: unknown, pathname: 
   } catch {
     return false;
   }
-  return url.origin === APP_ORIGIN && url.pathname === pathname;
+  // Not url.origin: WHATWG URL gives non-special schemes (app:) an opaque origin, "null".
+  return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && url.pathname === pathname;
 }
