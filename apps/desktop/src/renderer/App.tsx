@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { AskView } from './ask/AskView.js';
+import { VoiceProvider } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
+import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
 import { Navigation } from './Navigation.js';
 import { StatusBadge } from './StatusBadge.js';
 import { engineStatus, serverStatus } from './status.js';
@@ -39,35 +42,37 @@ export function App({ transport }: { transport: Transport }) {
 
   const engineView = engineStatus(engine);
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand__mark" aria-hidden="true" />
-          <span className="brand__name">VoiceAssist</span>
-          <span className="brand__sub">Workstation</span>
-        </div>
-        <section className="statuses" aria-label="System status" role="status" aria-live="polite">
-          <StatusBadge name="Engine" status={engineView} testId="engine-status" />
-          <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
-        </section>
-      </header>
-      <Navigation current={current} onSelect={select} />
-      <main id="main" className="content" tabIndex={-1}>
-        {engineView.tone === 'bad' && (
-          <div className="notice notice--bad" role="alert">
-            <strong>{engineView.label}.</strong> {engineView.detail}
+    <VoiceProvider client={engine.phase === 'ready' ? engine.client : undefined}>
+      <div className="shell">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="topbar">
+          <div className="brand">
+            <span className="brand__mark" aria-hidden="true" />
+            <span className="brand__name">VoiceAssist</span>
+            <span className="brand__sub">Workstation</span>
           </div>
-        )}
-        <h1 ref={heading} tabIndex={-1} className="content__title">
-          {view.title}
-        </h1>
-        <p className="content__summary">{view.summary}</p>
-        <ViewBody view={view} engine={engine} />
-      </main>
-    </div>
+          <section className="statuses" aria-label="System status" role="status" aria-live="polite">
+            <StatusBadge name="Engine" status={engineView} testId="engine-status" />
+            <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
+          </section>
+        </header>
+        <Navigation current={current} onSelect={select} />
+        <main id="main" className="content" tabIndex={-1}>
+          {engineView.tone === 'bad' && (
+            <div className="notice notice--bad" role="alert">
+              <strong>{engineView.label}.</strong> {engineView.detail}
+            </div>
+          )}
+          <h1 ref={heading} tabIndex={-1} className="content__title">
+            {view.title}
+          </h1>
+          <p className="content__summary">{view.summary}</p>
+          <ViewBody view={view} engine={engine} />
+        </main>
+      </div>
+    </VoiceProvider>
   );
 }
 
@@ -76,9 +81,10 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
     return (
       <>
         <Diagnostics engine={engine} />
-        <Placeholder what="Voice-turn timings" />
+        <VoiceDiagnostics />
       </>
     );
+  if (view.id === 'ask') return <AskView />;
   return <Placeholder what={view.title} />;
 }
 

@@ -6,7 +6,12 @@ import type { CloseReason, Transport } from './transport.js';
 
 export type EngineState =
   | { readonly phase: 'connecting' }
-  | { readonly phase: 'ready'; readonly health: Health }
+  | {
+      readonly phase: 'ready';
+      readonly health: Health;
+      /** The live connection, for views that make their own calls (voice, conversations). */
+      readonly client?: RpcClient;
+    }
   | { readonly phase: 'error'; readonly error: ErrorInfo }
   | { readonly phase: 'closed'; readonly reason: CloseReason };
 
@@ -36,13 +41,15 @@ export function useEngine(transport: Transport): EngineState {
             close: () => transport.close(),
           });
           client = current;
-          current.on('health.changed', (health) => setState({ phase: 'ready', health }));
+          current.on('health.changed', (health) =>
+            setState({ phase: 'ready', health, client: current }),
+          );
           const ask = (refresh: boolean): void => {
             void current.call('health', { refresh }).then((result) => {
               if (disposed || client !== current) return;
               setState(
                 result.ok
-                  ? { phase: 'ready', health: result.value }
+                  ? { phase: 'ready', health: result.value, client: current }
                   : { phase: 'error', error: result.error },
               );
             });

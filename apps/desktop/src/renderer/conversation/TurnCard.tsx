@@ -1,0 +1,139 @@
+import type { AnswerSentenceDto, CitationDto } from '../../shared/voice-turn.js';
+import { formatMs, STAGES } from './stages.js';
+import type { TurnView } from './turn-log.js';
+
+const STATUS_WORDS: Record<TurnView['status'], string> = {
+  'in-progress': 'In progress',
+  complete: 'Complete',
+  partial: 'Partial',
+  cancelled: 'Stopped',
+  failed: 'Failed',
+};
+
+/** Citations numbered in order of first use across the turn's answer. */
+function numberCitations(
+  sentences: readonly (AnswerSentenceDto | undefined)[],
+): Map<string, number> {
+  const numbers = new Map<string, number>();
+  for (const s of sentences)
+    for (const c of s?.citations ?? []) {
+      const key = citationKey(c);
+      if (!numbers.has(key)) numbers.set(key, numbers.size + 1);
+    }
+  return numbers;
+}
+
+export const citationKey = (c: CitationDto): string => `${c.documentId}:${c.start}-${c.end}`;
+
+/**
+ * One question and its answer: the transcript (interim in italics, then final), the answer
+ * sentence by sentence with numbered, clickable citations, problems in words, and the timings.
+ */
+export function TurnCard({
+  turn,
+  onCite,
+}: {
+  turn: TurnView;
+  onCite: (citation: CitationDto, sentence: AnswerSentenceDto, number: number) => void;
+}) {
+  const numbers = numberCitations(turn.sentences);
+  const sentences = turn.sentences.filter((s): s is AnswerSentenceDto => s !== undefined);
+  return (
+    <article
+      className="turn"
+      aria-label={`Question: ${turn.transcript || 'listening'}`}
+      data-testid="turn"
+      data-turn-id={turn.id}
+      data-status={turn.status}
+    >
+      <div className="turn__question">
+        <span className="turn__who">{turn.mode === 'text' ? 'You typed' : 'You said'}</span>
+        {turn.transcript ? (
+          <p
+            className={
+              turn.transcriptFinal
+                ? 'turn__transcript'
+                : 'turn__transcript turn__transcript--interim'
+            }
+            data-testid="transcript"
+            data-final={turn.transcriptFinal ? 'true' : 'false'}
+          >
+            {turn.transcript}
+            {!turn.transcriptFinal && <span className="visually-hidden"> (still listening)</span>}
+          </p>
+        ) : (
+          <p className="turn__transcript turn__transcript--interim">…</p>
+        )}
+      </div>
+      {sentences.length > 0 && (
+        <div className="turn__answer" data-testid="answer">
+          <span className="turn__who">
+            Answer
+            {turn.generator && (
+              <span className="turn__generator">
+                {' '}
+                ·{' '}
+                {turn.generator.startsWith('llm:')
+                  ? 'written by the AI model from your sources'
+                  : 'quoted from your sources'}
+              </span>
+            )}
+          </span>
+          <p className="turn__sentences">
+            {sentences.map((s, i) => (
+              <span key={i} className="turn__sentence">
+                {s.text}
+                {s.citations.map((c) => {
+                  const n = numbers.get(citationKey(c)) ?? 0;
+                  return (
+                    <button
+                      key={citationKey(c)}
+                      type="button"
+                      className="cite"
+                      data-testid="citation"
+                      aria-label={`Source ${n}: ${c.title || c.sourcePath}`}
+                      title={c.title || c.sourcePath}
+                      onClick={() => onCite(c, s, n)}
+                    >
+                      [{n}]
+                    </button>
+                  );
+                })}{' '}
+              </span>
+            ))}
+          </p>
+        </div>
+      )}
+      {turn.errors.length > 0 && (
+        <ul className="turn__errors" aria-label="Problems in this turn">
+          {turn.errors.map((e, i) => (
+            <li key={i}>
+              <strong>{e.code}:</strong> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <footer className="turn__meta">
+        <span className={`turn__status turn__status--${turn.status}`}>
+          {STATUS_WORDS[turn.status]}
+        </span>
+        {turn.timings && <Timings timings={turn.timings} />}
+      </footer>
+    </article>
+  );
+}
+
+function Timings({ timings }: { timings: NonNullable<TurnView['timings']> }) {
+  const shown = STAGES.filter((s) => timings[s.key] !== null);
+  if (shown.length === 0) return null;
+  return (
+    <dl className="timings" aria-label="Stage timings" data-testid="timings">
+      {shown.map((s) => (
+        <div key={s.key} className="timings__item" title={s.hint}>
+          <dt>{s.label}</dt>
+          <dd>{formatMs(timings[s.key] ?? 0)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
