@@ -5,6 +5,9 @@ import type { OverlayState, VoiceReport } from '../shared/bridge.js';
  * Visible while a turn is active (any phase but idle), hidden otherwise. While visible it follows
  * the turn; it is placed once per turn, on the display with the cursor.
  */
+/** Where the overlay page is served (app://workstation/overlay/index.html; Vite input). */
+export const OVERLAY_PATH = '/overlay/index.html';
+
 export const OVERLAY_SIZE = { width: 280, height: 64 } as const;
 /** Gap between the overlay and the bottom of the display's work area (taskbar excluded). */
 export const OVERLAY_MARGIN = 48;

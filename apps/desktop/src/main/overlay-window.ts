@@ -1,10 +1,9 @@
 import { BrowserWindow, screen } from 'electron';
 import { IPC } from '../shared/bridge.js';
 import { APP_ORIGIN } from './app-protocol.js';
-import { OVERLAY_SIZE, overlayBounds, type OverlaySurface } from './overlay-logic.js';
+import { OVERLAY_PATH, OVERLAY_SIZE, overlayBounds, type OverlaySurface } from './overlay-logic.js';
 import { secureWebPreferences } from './window-policy.js';
 
-export const OVERLAY_PATH = '/overlay/index.html';
 export const OVERLAY_URL = `${APP_ORIGIN}${OVERLAY_PATH}`;
 
 /**
