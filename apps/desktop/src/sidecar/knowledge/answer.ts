@@ -87,6 +87,7 @@ interface Candidate {
 
 const MAX_SENTENCES = 3;
 const MIN_SENTENCE_CHARS = 25;
+const LONG_SENTENCE_CHARS = 250;
 
 function jaccard(a: Set<string>, b: Set<string>): number {
   let inter = 0;
@@ -140,8 +141,12 @@ export class ExtractiveAnswerGenerator implements AnswerGenerator {
     candidates.forEach((c, i) => {
       let covered = 0;
       for (const t of qTerms) if (c.terms.has(t)) covered += idf.get(t) ?? 0;
+      // Long run-on sentences (lists) cover many words by sheer length: damp them.
+      const lengthFactor = Math.sqrt(Math.min(1, LONG_SENTENCE_CHARS / c.text.length));
       c.score =
-        covered / totalIdf + 0.15 / (1 + c.passageRank) + 0.5 * Math.max(0, cosines?.[i] ?? 0);
+        (covered / totalIdf) * lengthFactor +
+        0.3 / (1 + c.passageRank) +
+        0.5 * Math.max(0, cosines?.[i] ?? 0);
     });
     const ranked = [...candidates].filter((c) => [...qTerms].some((t) => c.terms.has(t)));
     ranked.sort((a, b) => b.score - a.score);
