@@ -58,7 +58,7 @@ function initialAt(tokens: readonly Token[], i: number): number | undefined {
 
 function isEponymUse(tokens: readonly Token[], i: number): boolean {
   const t = tokens[i];
-  if (!t || !EPONYMS.has(t.lower.replace(/['’]s$/, ''))) return false;
+  if (!t || !EPONYMS.has(t.lower)) return false; // a possessive "'s" is its own token
   for (let k = i + 1; k <= i + 3 && k < tokens.length; k++) {
     const n = tokens[k];
     if (!n) break;
@@ -291,8 +291,9 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
 function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (!isWord(t) || isStop(t) || isEponymUse(tokens, i)) continue;
+    if (!isWord(t)) continue;
     const lower = t.lower;
+    if (!isKnownName(lower) || isStop(t) || isEponymUse(tokens, i)) continue; // sets first: cheap
     if (t.mode === 'mixed') {
       if (!isCap(t) || t.text.length < 2) continue;
       const known = isKnownName(lower);
@@ -335,6 +336,9 @@ const VERBISH_TAGS = new Set([
   'Superlative',
   'Modal',
 ]);
+
+/** "Koskikatu", "Brixtonlaan": a street word of another language, with a stem before it. */
+const FOREIGN_STREET_RE = new RegExp(`^\\p{L}{3,}(?:${FOREIGN_STREET_ENDINGS.join('|')})$`, 'u');
 
 /** Titles that are also clinical words ("4 L NP", "nurse note"). */
 const MEDIUM_TITLES = new Set(['np', 'nurse', 'rn', 'pa', 'md']);
@@ -574,9 +578,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
         const first = tokens[j];
         if (!isWord(first) || first.mode !== 'mixed' || !PLAIN_TITLE.test(first.text)) continue;
         while (isWord(tokens[j]) && isCap(tokens[j] ?? t) && j - i < 5) j++;
-      } else if (
-        !FOREIGN_STREET_ENDINGS.some((e) => t.lower.endsWith(e) && t.lower.length > e.length + 2)
-      ) {
+      } else if (!FOREIGN_STREET_RE.test(t.lower)) {
         continue;
       }
       const n = tokens[j];
@@ -697,12 +699,23 @@ function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
  * capitalised word that is no dictionary word, joined by "," or "and" to a found name, is one too.
  */
 function propagateNameLists(tokens: readonly Token[], out: Candidate[], from: number): void {
-  const byStart = new Map<number, number>();
-  const byEnd = new Map<number, number>();
-  tokens.forEach((t, i) => {
-    byStart.set(t.start, i);
-    byEnd.set(t.end, i);
-  });
+  const added = out.slice(from).filter((c) => c.type === 'NAME' || c.type === 'FACILITY');
+  if (added.length === 0) return;
+  /** Index of the token starting (or ending) exactly at `offset`, by binary search. */
+  const find = (offset: number, key: 'start' | 'end'): number | undefined => {
+    let lo = 0;
+    let hi = tokens.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = tokens[mid]?.[key] ?? 0;
+      if (v === offset) return mid;
+      if (v < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+  const byStart = { get: (o: number) => find(o, 'start') };
+  const byEnd = { get: (o: number) => find(o, 'end') };
   const isListName = (t: Token | undefined): t is Token =>
     isWord(t) &&
     t.mode === 'mixed' &&
@@ -718,7 +731,7 @@ function propagateNameLists(tokens: readonly Token[], out: Candidate[], from: nu
     !isStop(t) &&
     !isCommonWord(t.lower) &&
     !isDictionaryWord(t.lower);
-  for (const c of out.slice(from)) {
+  for (const c of added) {
     if (c.type !== 'FACILITY') continue;
     const last = byEnd.get(c.end);
     if (last === undefined) continue;
@@ -732,7 +745,7 @@ function propagateNameLists(tokens: readonly Token[], out: Candidate[], from: nu
     )
       out.push({ start: n.start, end: n.end, type: 'FACILITY', source: 'places' });
   }
-  const found = out.slice(from).filter((c) => c.type === 'NAME');
+  const found = added.filter((c) => c.type === 'NAME');
   for (const c of found) {
     const last = byEnd.get(c.end);
     const first = byStart.get(c.start);

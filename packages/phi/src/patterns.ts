@@ -24,41 +24,44 @@ const PHONE_RE =
   /(?<![\w+])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w)/giu;
 const INTL_PHONE_RE = /(?<![\w+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}(?![\w])/gu;
 const PHONE_CONTEXT_RE =
-  /\b(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
+  /\b(?=[ptcmbfr])(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
 const DATE_NUM3_RE = /(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|\.\d)/g;
 const DATE_ISO_RE = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])/g;
 const DATE_NUM2_RE = /(?<![\w/.,+-])(\d{1,2})\/(\d{1,2})(?![\w/]|\.\d)/g;
 const DATE_MONTH_DAY_RE = new RegExp(
-  `\\b${MONTH}\\.?\\s{1,3}\\d{1,2}${ORD}?(?:\\s{0,2},?\\s{0,2}(?:\\d{4}|'\\d{2}))?(?![\\w/])`,
+  `\\b(?=[adfjmnos])${MONTH}\\.?\\s{1,3}\\d{1,2}${ORD}?(?:\\s{0,2},?\\s{0,2}(?:\\d{4}|'\\d{2}))?(?![\\w/])`,
   'giu',
 );
 const DATE_DAY_MONTH_RE = new RegExp(
-  `\\b(?:the\\s{1,3})?\\d{1,2}${ORD}?\\s{1,3}(?:of\\s{1,3})?${MONTH}\\.?(?:\\s{0,2},?\\s{0,2}\\d{4})?\\b`,
+  `(?<![\\w.])(?=[t\\d])(?:the\\s{1,3})?\\d{1,2}${ORD}?\\s{1,3}(?:of\\s{1,3})?${MONTH}\\.?(?:\\s{0,2},?\\s{0,2}\\d{4})?\\b`,
   'giu',
 );
 const DATE_MONTH_YEAR_RE = new RegExp(
-  `\\b${MONTH}\\.?\\s{0,2},?\\s{1,2}(?:of\\s{1,2})?(?:\\d{4}|'\\d{2})\\b`,
+  `\\b(?=[adfjmnos])${MONTH}\\.?\\s{0,2},?\\s{1,2}(?:of\\s{1,2})?(?:\\d{4}|'\\d{2})\\b`,
   'giu',
 );
 const DATE_ORDINAL_RE = new RegExp(
-  `\\b(?:on|since|from|until|till|by|of|is|it['’]s|was)\\s{1,3}the\\s{1,3}(\\d{1,2}${ORD})\\b`,
+  `\\b(?=[osfutbiw])(?:on|since|from|until|till|by|of|is|it['’]s|was)\\s{1,3}the\\s{1,3}(\\d{1,2}${ORD})\\b`,
   'giu',
 );
 const YEAR_APOS_RE = /(?<![\w'’])['’](\d{2})(?![\w'’])|(?<![\w.'’/-])(\d{2})['’](?![\w'’])/gu;
 const AGE_RE =
   /(?<![\w.])(9\d|1[0-4]\d)(?=\s{0,2}-?\s{0,2}(?:y\/o|y\.o\.|yo\b|yrs?\b|years?\b|-?year|-?yr))/giu;
-const AGE_WORD_RE = /\bage[d:]?\s{1,3}(9\d|1[0-4]\d)(?![\w.])/giu;
+const AGE_WORD_RE = /\b(?=a)age[d:]?\s{1,3}(9\d|1[0-4]\d)(?![\w.])/giu;
 const ZIP_RE =
   /(?<=\b[A-Z]{2}\.?,?\s{1,3})\d{5}(?:-\d{4})?(?![\w-])|(?<![\w-])\d{5}-\d{4}(?![\w-])/gu;
-const ZIP_CONTEXT_RE = /\b(?:zip|postal)(?:\s?code)?\s{0,2}:?\s{0,2}(\d{5}(?:-\d{4})?)(?!\d)/giu;
+const ZIP_CONTEXT_RE =
+  /\b(?=[zp])(?:zip|postal)(?:\s?code)?\s{0,2}:?\s{0,2}(\d{5}(?:-\d{4})?)(?!\d)/giu;
 const ID_CONTEXT_RE =
-  /\b(mrn|medical\s{1,2}record(?:\s{1,2}(?:number|no|#))?|record\s{0,2}(?:number|no\.?|#)|acct|account|member|membership|policy|insurance|insured|subscriber|beneficiary|license|licence|dea|npi|serial|device|plate|vin|ref|reference|claim|id|identifier)\b\.?(?:\s{0,2}(?:number|no\.?|num|#|id|is|:|-)){0,3}\s{0,2}(#?[A-Za-z0-9][A-Za-z0-9-]{2,30})/giu;
-const ALNUM_RE = /(?<![\w#-])#?[A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,4}(?![\w-])/g;
-const PO_BOX_RE = /\b(?:p\.?\s?o\.?\s{0,2}box|box|psc|unit)\s{1,3}\d{2,8}\b/giu;
+  /\b(?=[mraipsbldnvcu])(mrn|medical\s{1,2}record(?:\s{1,2}(?:number|no|#))?|record\s{0,2}(?:number|no\.?|#)|acct|account|member|membership|policy|insurance|insured|subscriber|beneficiary|license|licence|dea|npi|serial|device|plate|vin|ref|reference|claim|id|identifier)\b\.?(?:\s{0,2}(?:number|no\.?|num|#|id|is|:|-)){0,3}\s{0,2}(#?[A-Za-z0-9][A-Za-z0-9-]{2,30})/giu;
+// Only tokens with a digit: the look-ahead fails fast on plain words, which are most of a note.
+const ALNUM_RE =
+  /(?<![\w#-])#?(?=[A-Za-z0-9-]{0,40}\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+){0,4}(?![\w-])/g;
+const PO_BOX_RE = /\b(?=[pbu])(?:p\.?\s?o\.?\s{0,2}box|box|psc|unit)\s{1,3}\d{2,8}\b/giu;
 /** Military mail: "APO AA 42323" (the two capitals are case-sensitive on purpose). */
 const MILITARY_MAIL_RE = /\b(?:APO|FPO|DPO)\s{1,3}[A-Z]{2}\s{1,3}\d{5}\b/gu;
 const SECONDARY_UNIT_RE =
-  /\b(?:apt|apartment|suite|ste|unit|bldg|building)\.?\s{0,2}#?\s{0,2}\d{1,6}[a-z]?\b/giu;
+  /\b(?=[asub])(?:apt|apartment|suite|ste|unit|bldg|building)\.?\s{0,2}#?\s{0,2}\d{1,6}[a-z]?\b/giu;
 
 const UNIT_OR_COUNT =
   /^\d+(?:[-.]\d+)*(?:x\d+)*(?:cc|ml|l|mg|mcg|g|gm|kg|u|units?|meq|mmol|mmhg|hrs?|min|mins|s|x|breaths|bpm|cm|mm|in|lbs?|oz|approx)?$|^\d+(?:x\d+)+$/i;
