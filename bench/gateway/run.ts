@@ -2,6 +2,8 @@
  * Gateway overhead on loopback: time to first token/byte through the gateway minus straight to
  * the same stand-in (the baseline, measured in the same run), for LLM (SSE), STT (WebSocket) and
  * TTS (chunked audio); then 200 concurrent streaming sessions. Writes bench/results/gateway.json.
+ * The gateway (the real `voiceassist-server start`) and the stand-ins run in their own processes,
+ * so the measuring client does not share an event loop with what it measures.
  *   npx tsx bench/gateway/run.ts [--samples N] [--concurrency N]
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,13 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { pino } from 'pino';
-import { buildApp } from '../../apps/sync-server/src/app.js';
-import { loadConfig } from '../../apps/sync-server/src/config.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { startEmbeddedPostgres } from '../../apps/sync-server/src/db/embedded.js';
 import { addDevice } from '../../apps/sync-server/src/devices/devices.js';
-import type {} from '../../apps/sync-server/src/plugins/external/db.js'; // app.db's type
-import { startStandins, STANDIN_KEYS } from '../../apps/sync-server/test-support/standins/index.js';
+import { STANDIN_KEYS } from '../../apps/sync-server/test-support/standins/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +26,54 @@ const { values } = parseArgs({
 const SAMPLES = Number(values.samples);
 const CONCURRENCY = Number(values.concurrency);
 const RESULTS = path.resolve(import.meta.dirname, '..', 'results', 'gateway.json');
+const SERVER_DIR = path.resolve(import.meta.dirname, '..', '..', 'apps', 'sync-server');
+const children: ChildProcess[] = [];
+
+/** Spawns a process and resolves with its stdout once `ready` matches it. */
+function spawnUntil(cmd: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
+  const [bin = '', ...args] = cmd;
+  const child = spawn(bin, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(out);
+    });
+    child.once('exit', (code) => reject(new Error(`${cmd.join(' ')} exited ${code}`)));
+  });
+}
+
+async function startStandinProcess(chunkDelayMs: number): Promise<Record<string, string>> {
+  const out = await spawnUntil(
+    [process.execPath, '--import', 'tsx', path.join(SERVER_DIR, 'test-support/standins/cli.ts')],
+    { STANDIN_PORT_BASE: '0', STANDIN_CHUNK_DELAY_MS: String(chunkDelayMs) },
+    /Ctrl-C/,
+  );
+  return Object.fromEntries(
+    [...out.matchAll(/^export (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
+  );
+}
+
+async function startGatewayProcess(env: Record<string, string>, dataDir: string): Promise<string> {
+  const out = await spawnUntil(
+    [
+      process.execPath,
+      path.join(SERVER_DIR, 'bin/voiceassist-server.mjs'),
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    { ...env, LOG_LEVEL: 'warn' },
+    /listening on http:\/\/\S+/,
+  );
+  return /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '';
+}
 
 const q = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,8 +115,9 @@ async function firstByte(
   return t;
 }
 
-/** ms from the first audio frame to the first Results message. */
+/** ms from opening the session (connect) to the first Results message. */
 async function sttFirst(url: string, headers: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
   const ws = new WebSocket(url, { headers });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -76,7 +125,6 @@ async function sttFirst(url: string, headers: Record<string, string>): Promise<n
     ws.once('unexpected-response', (_q, r) => reject(new Error(`HTTP ${r.statusCode}`)));
   });
   const frame = Buffer.alloc(3200);
-  const t0 = performance.now();
   const got = new Promise<number>((resolve, reject) => {
     ws.on('message', (d: Buffer) => {
       if (String(d).includes('"Results"')) resolve(performance.now() - t0);
@@ -122,64 +170,62 @@ async function concurrent(n: number, run: () => Promise<number>) {
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'vas-bench-'));
-const log = pino({ level: 'silent' });
-const pg = await startEmbeddedPostgres(dir, { info: () => undefined, debug: () => undefined });
-const standins = await startStandins();
-const app = await buildApp(
-  {
-    ...loadConfig({ ...standins.env, LOG_LEVEL: 'silent', VOICEASSIST_DATA_DIR: dir }),
-    databaseUrl: pg.url,
-  },
-  { logger: log },
-);
+const db = await startEmbeddedPostgres(dir, { info: () => undefined, debug: () => undefined });
 try {
-  const gwUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  const { key } = await addDevice(app.db, 'bench');
-  const auth = { authorization: `Bearer ${key}` };
-  const chat = {
-    messages: [{ role: 'user', content: 'How is stage 1 hypertension treated?' }],
-    stream: true,
+  const fast = await startStandinProcess(0);
+  const slow = await startStandinProcess(10);
+  const run = async (standinEnv: Record<string, string>) => {
+    const gwUrl = await startGatewayProcess({ ...standinEnv, DATABASE_URL: db.url }, dir);
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const { key } = await addDevice(pool, `bench${children.length}`);
+    await pool.end();
+    const auth = { authorization: `Bearer ${key}` };
+    const chat = {
+      messages: [{ role: 'user', content: 'How is stage 1 hypertension treated?' }],
+      stream: true,
+    };
+    const tts = { text: 'Take one tablet twice a day with food.' };
+    const e = (k: string) => standinEnv[k] ?? '';
+    return {
+      llmDirect: () =>
+        firstByte(
+          `${e('OPENAI_BASE_URL')}/chat/completions`,
+          { authorization: `Bearer ${STANDIN_KEYS.openai}` },
+          { ...chat, model: 'x' },
+          true,
+        ),
+      llmGateway: () => firstByte(`${gwUrl}/v1/llm/chat`, auth, chat, true),
+      ttsDirect: () =>
+        firstByte(
+          `${e('ELEVENLABS_BASE_URL')}/v1/text-to-speech/v/stream`,
+          { 'xi-api-key': STANDIN_KEYS.elevenlabs },
+          { ...tts, model_id: 'm' },
+          false,
+        ),
+      ttsGateway: () => firstByte(`${gwUrl}/v1/tts/stream`, auth, tts, false),
+      sttDirect: () =>
+        sttFirst(`${e('DEEPGRAM_URL')}/v1/listen?encoding=linear16&sample_rate=16000`, {
+          authorization: `Token ${STANDIN_KEYS.deepgram}`,
+        }),
+      sttGateway: () => sttFirst(`${gwUrl.replace('http', 'ws')}/v1/stt/live`, auth),
+    };
   };
-  const tts = { text: 'Take one tablet twice a day with food.' };
 
-  const llmDirect = () =>
-    firstByte(
-      `${standins.openai.url}/chat/completions`,
-      { authorization: `Bearer ${STANDIN_KEYS.openai}` },
-      { ...chat, model: 'x' },
-      true,
-    );
-  const llmGateway = () => firstByte(`${gwUrl}/v1/llm/chat`, auth, chat, true);
-  const ttsDirect = () =>
-    firstByte(
-      `${standins.elevenlabs.url}/v1/text-to-speech/v/stream`,
-      { 'xi-api-key': STANDIN_KEYS.elevenlabs },
-      { ...tts, model_id: 'm' },
-      false,
-    );
-  const ttsGateway = () => firstByte(`${gwUrl}/v1/tts/stream`, auth, tts, false);
-  const sttDirect = () =>
-    sttFirst(`${standins.deepgram.url}/v1/listen?encoding=linear16&sample_rate=16000`, {
-      authorization: `Token ${STANDIN_KEYS.deepgram}`,
-    });
-  const sttGateway = () => sttFirst(`${gwUrl.replace('http', 'ws')}/v1/stt/live`, auth);
-
+  const f = await run(fast);
   console.log(`sequential first-byte, ${SAMPLES} pairs each…`);
-  const llm = await pairs(SAMPLES, llmDirect, llmGateway);
-  const ttsR = await pairs(SAMPLES, ttsDirect, ttsGateway);
-  const stt = await pairs(SAMPLES, sttDirect, sttGateway);
+  const llm = await pairs(SAMPLES, f.llmDirect, f.llmGateway);
+  const ttsR = await pairs(SAMPLES, f.ttsDirect, f.ttsGateway);
+  const stt = await pairs(SAMPLES, f.sttDirect, f.sttGateway);
 
   console.log(`${CONCURRENCY} concurrent streaming sessions (chunks every 10 ms)…`);
-  standins.openai.faults.chunkDelayMs = 10;
-  standins.elevenlabs.faults.chunkDelayMs = 10;
-  const llmDirectC = await concurrent(CONCURRENCY, llmDirect);
-  const llmGatewayC = await concurrent(CONCURRENCY, llmGateway);
-  const sttDirectC = await concurrent(CONCURRENCY, sttDirect);
-  const sttGatewayC = await concurrent(CONCURRENCY, sttGateway);
-
+  const c = await run(slow);
+  const llmDirectC = await concurrent(CONCURRENCY, c.llmDirect);
+  const llmGatewayC = await concurrent(CONCURRENCY, c.llmGateway);
+  const sttDirectC = await concurrent(CONCURRENCY, c.sttDirect);
+  const sttGatewayC = await concurrent(CONCURRENCY, c.sttGateway);
   const result = {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version },
+    machine: { cpus: os.cpus().length, node: process.version, loadavg1m: r2(os.loadavg()[0] ?? 0) },
     goalMsP95: 10,
     sequential: { llmTtft: llm, ttsFirstByte: ttsR, sttFirstResult: stt },
     concurrent: {
@@ -211,8 +257,12 @@ try {
   }
   console.log(`→ ${path.relative(process.cwd(), RESULTS)}`);
 } finally {
-  await app.close();
-  await standins.close();
-  await pg.stop();
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((ch) =>
+      ch.exitCode === null ? new Promise((r) => ch.once('exit', r)) : Promise.resolve(),
+    ),
+  );
+  await db.stop();
   await rm(dir, { recursive: true, force: true });
 }

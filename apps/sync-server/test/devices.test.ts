@@ -24,43 +24,54 @@ const chat = {
   messages: [{ role: 'user', content: 'What is the normal adult resting heart rate?' }],
 };
 
+// Cases that spawn the real bin (tsx compiles on start) are slow on a loaded machine, not hung.
+const SPAWN_TIMEOUT = { timeout: 240_000 };
+
 describe('device keys', () => {
-  it('device add prints the key alone on its last line; list shows it; revoke marks it', async () => {
-    const add = await cli('device', 'add', '--user', 'dr.alice');
-    expect(add.code).toBe(0);
-    const lines = add.out.trimEnd().split('\n');
-    const key = lines.at(-1) ?? '';
-    expect(key).toMatch(/^vak_[A-Za-z0-9_-]{43}$/);
-    const id = /device ([0-9a-f-]{36})/.exec(add.out)?.[1] ?? '';
-    expect(id).not.toBe('');
-    // Stored hashed: the key itself is nowhere in the database.
-    const rows = await gw.sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM devices WHERE key_hash::text LIKE $1 OR key_prefix = $2`,
-      [`%${key}%`, key],
-    );
-    expect(rows[0]?.n).toBe(0);
+  it(
+    'device add prints the key alone on its last line; list shows it; revoke marks it',
+    SPAWN_TIMEOUT,
+    async () => {
+      const add = await cli('device', 'add', '--user', 'dr.alice');
+      expect(add.code).toBe(0);
+      const lines = add.out.trimEnd().split('\n');
+      const key = lines.at(-1) ?? '';
+      expect(key).toMatch(/^vak_[A-Za-z0-9_-]{43}$/);
+      const id = /device ([0-9a-f-]{36})/.exec(add.out)?.[1] ?? '';
+      expect(id).not.toBe('');
+      // Stored hashed: the key itself is nowhere in the database.
+      const rows = await gw.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM devices WHERE key_hash::text LIKE $1 OR key_prefix = $2`,
+        [`%${key}%`, key],
+      );
+      expect(rows[0]?.n).toBe(0);
 
-    const list = await cli('device', 'list');
-    expect(list.code).toBe(0);
-    expect(list.out).toMatch(new RegExp(`${id}\\tdr\\.alice\\tdefault\\t.*\\tactive`));
-    expect(list.out).not.toContain(key);
+      const list = await cli('device', 'list');
+      expect(list.code).toBe(0);
+      expect(list.out).toMatch(new RegExp(`${id}\\tdr\\.alice\\tdefault\\t.*\\tactive`));
+      expect(list.out).not.toContain(key);
 
-    expect((await postJson(`${gw.url}/v1/llm/chat`, key, chat)).status).toBe(200);
-    const revoke = await cli('device', 'revoke', id);
-    expect(revoke.code).toBe(0);
-    expect((await cli('device', 'list')).out).toMatch(new RegExp(`${id}\\t.*revoked`));
-    const res = await postJson(`${gw.url}/v1/llm/chat`, key, chat);
-    expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { code: 'AUTH_INVALID' } });
-  });
+      expect((await postJson(`${gw.url}/v1/llm/chat`, key, chat)).status).toBe(200);
+      const revoke = await cli('device', 'revoke', id);
+      expect(revoke.code).toBe(0);
+      expect((await cli('device', 'list')).out).toMatch(new RegExp(`${id}\\t.*revoked`));
+      const res = await postJson(`${gw.url}/v1/llm/chat`, key, chat);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: { code: 'AUTH_INVALID' } });
+    },
+  );
 
-  it('usage errors exit 2; an unknown device id exits 1 with a coded message', async () => {
-    expect((await cli('device', 'add')).code).toBe(2);
-    expect((await cli('device', 'frobnicate')).code).toBe(2);
-    const r = await cli('device', 'revoke', '00000000-0000-0000-0000-000000000000');
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('DEVICE_NOT_FOUND');
-  });
+  it(
+    'usage errors exit 2; an unknown device id exits 1 with a coded message',
+    SPAWN_TIMEOUT,
+    async () => {
+      expect((await cli('device', 'add')).code).toBe(2);
+      expect((await cli('device', 'frobnicate')).code).toBe(2);
+      const r = await cli('device', 'revoke', '00000000-0000-0000-0000-000000000000');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('DEVICE_NOT_FOUND');
+    },
+  );
 
   it('requests without or with a malformed key are refused with coded 401s', async () => {
     const none = await postJson(`${gw.url}/v1/llm/chat`, undefined, chat);
@@ -70,22 +81,26 @@ describe('device keys', () => {
     expect(await bad.json()).toMatchObject({ error: { code: 'AUTH_INVALID' } });
   });
 
-  it("revoking from the CLI closes the device's open WebSockets within a second", async () => {
-    const { id, key } = await gw.device();
-    const other = await gw.device();
-    const c = await openStt(gw.url, key);
-    const bystander = await openStt(gw.url, other.key);
-    const closedAt = c.closed.then((x) => ({ ...x, at: Date.now() }));
-    const revoke = await cli('device', 'revoke', id);
-    const revokedAt = Date.now(); // the CLI has committed and exited by now
-    expect(revoke.code).toBe(0);
-    const closed = await closedAt;
-    expect(closed.code).toBe(4401);
-    expect(closed.at - revokedAt).toBeLessThan(1000);
-    expect(c.messages.at(-1)).toMatchObject({ type: 'Error', error: { code: 'AUTH_INVALID' } });
-    expect(bystander.ws.readyState).toBe(bystander.ws.OPEN);
-    bystander.ws.close();
-  });
+  it(
+    "revoking from the CLI closes the device's open WebSockets within a second",
+    SPAWN_TIMEOUT,
+    async () => {
+      const { id, key } = await gw.device();
+      const other = await gw.device();
+      const c = await openStt(gw.url, key);
+      const bystander = await openStt(gw.url, other.key);
+      const closedAt = c.closed.then((x) => ({ ...x, at: Date.now() }));
+      const revoke = await cli('device', 'revoke', id);
+      const revokedAt = Date.now(); // the CLI has committed and exited by now
+      expect(revoke.code).toBe(0);
+      const closed = await closedAt;
+      expect(closed.code).toBe(4401);
+      expect(closed.at - revokedAt).toBeLessThan(1000);
+      expect(c.messages.at(-1)).toMatchObject({ type: 'Error', error: { code: 'AUTH_INVALID' } });
+      expect(bystander.ws.readyState).toBe(bystander.ws.OPEN);
+      bystander.ws.close();
+    },
+  );
 
   it('a revocation that bypassed NOTIFY is still caught by the periodic check', async () => {
     const { id, key } = await gw.device();

@@ -43,8 +43,11 @@ describe('server start', () => {
   });
 });
 
+// Each case spawns the real bin (tsx compiles on start): slow on a loaded machine, not a hang.
+const SPAWN_TIMEOUT = { timeout: 240_000 };
+
 describe('voiceassist-server bin', () => {
-  it('exits 2 with a clear message on invalid configuration', async () => {
+  it('exits 2 with a clear message on invalid configuration', SPAWN_TIMEOUT, async () => {
     const s = runBin(['start', '--port', 'eighty']);
     expect(await s.exited).toBe(2);
     expect(s.stderr()).toContain('CONFIG_INVALID');
@@ -52,35 +55,39 @@ describe('voiceassist-server bin', () => {
     expect(s.stdout()).toBe('');
   });
 
-  it('exits 2 on an unknown flag', async () => {
+  it('exits 2 on an unknown flag', SPAWN_TIMEOUT, async () => {
     const s = runBin(['start', '--prot', '1']);
     expect(await s.exited).toBe(2);
     expect(s.stderr()).toContain('usage:');
   });
 
-  it('starts embedded PostgreSQL, is ready, shuts down on SIGTERM leaving no postgres behind, and reuses the cluster', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vas-data-'));
-    try {
-      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        const s = runBin(['start', '--port', '0', '--data-dir', dataDir], {
-          DATABASE_URL: '',
-        });
-        const url = await waitForListening(s);
-        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-        expect(url).not.toMatch(/:0$/);
-        const ready = await fetch(`${url}/ready`);
-        expect(ready.status).toBe(200);
-        const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-        const pgPid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-        expect(isAlive(pgPid)).toBe(true);
+  it(
+    'starts embedded PostgreSQL, is ready, shuts down on SIGTERM leaving no postgres behind, and reuses the cluster',
+    SPAWN_TIMEOUT,
+    async () => {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vas-data-'));
+      try {
+        for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+          const s = runBin(['start', '--port', '0', '--data-dir', dataDir], {
+            DATABASE_URL: '',
+          });
+          const url = await waitForListening(s);
+          expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+          expect(url).not.toMatch(/:0$/);
+          const ready = await fetch(`${url}/ready`);
+          expect(ready.status).toBe(200);
+          const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+          const pgPid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+          expect(isAlive(pgPid)).toBe(true);
 
-        s.child.kill(signal);
-        expect(await s.exited).toBe(0);
-        expect(isAlive(pgPid)).toBe(false);
-        await expect(access(pidFile)).rejects.toThrow();
+          s.child.kill(signal);
+          expect(await s.exited).toBe(0);
+          expect(isAlive(pgPid)).toBe(false);
+          await expect(access(pidFile)).rejects.toThrow();
+        }
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

