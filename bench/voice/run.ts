@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAec } from './aec.js';
+import { benchTurn, turnLine } from './turn.js';
 import { benchVad } from './vad.js';
 
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
@@ -58,6 +59,20 @@ const SECTIONS: readonly Section[] = [
             `${e.delayMs} ms/${e.gainDb} dB/${e.reverbMs} ms → ${e.erleDb}, ${e.erleAfter2sDb} dB`,
         )
         .join('; '),
+  ),
+  // Key-up → first audio through the real sync server and stand-ins; also bench/results/voice-turn.json.
+  section(
+    'turn',
+    async () => {
+      const r = await benchTurn();
+      mkdirSync(path.dirname(RESULTS), { recursive: true });
+      writeFileSync(
+        path.join(path.dirname(RESULTS), 'voice-turn.json'),
+        `${JSON.stringify({ at: new Date().toISOString(), ...r }, null, 2)}\n`,
+      );
+      return r;
+    },
+    turnLine,
   ),
 ];
 

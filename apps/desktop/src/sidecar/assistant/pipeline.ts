@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { CodedError } from '../../shared/errors.js';
 import { MAX_TTS_CHUNK_BYTES } from '../../shared/voice-turn.js';
 import { ExtractiveAnswerGenerator, checkCitations, termCoverage } from '../knowledge/answer.js';
 import { MIN_COSINE, MIN_TERM_COVERAGE, type KnowledgeBase } from '../knowledge/kb.js';
@@ -207,11 +208,13 @@ async function llmAnswer(
     return cited > 0; // nothing said yet: the local answer follows
   }
   if (cited === 0) {
-    turn.fail('llm', {
-      code: 'LLM_UNCITED',
-      message:
+    turn.fail(
+      'llm',
+      new CodedError(
+        'LLM_UNCITED',
         'The AI answer cited none of your sources, so the answer taken from your sources is shown instead.',
-    } as Error & { code: string });
+      ),
+    );
     return false;
   }
   return true;
@@ -264,13 +267,13 @@ class SpeechQueue {
         signal: turn.abort.signal,
       });
       for await (const chunk of stream.chunks) {
-        if (turn.cancelled) return;
+        if (isCancelled(turn)) return;
         turn.marks.ttsFirst ??= deps.now();
         this.emitAudio(index, chunk, stream.sampleRate);
       }
       deps.providers.set('tts', 'ready');
     } catch (err) {
-      if (turn.cancelled) return;
+      if (isCancelled(turn)) return;
       const e = toProviderError(err, 'tts', turn.abort.signal);
       if (e.code === 'PROVIDER_NOT_CONFIGURED') deps.providers.set('tts', 'not-configured');
       else turn.fail('tts', e);

@@ -167,7 +167,7 @@ export class VoiceTurnService implements VoiceApi {
     pcm,
   }: CallInput<'voice.audio'>): Promise<{ accepted: boolean }> => {
     const turn = this.current;
-    if (!turn || turn.id !== turnId || turn.cancelled) return { accepted: false };
+    if (turn?.id !== turnId || turn.cancelled) return { accepted: false };
     if (seq !== turn.nextAudioSeq)
       throw new CodedError(
         'AUDIO_OUT_OF_ORDER',
@@ -200,7 +200,7 @@ export class VoiceTurnService implements VoiceApi {
 
   'voice.turnEnd' = ({ turnId }: CallInput<'voice.turnEnd'>): CallOutput<'voice.turnEnd'> => {
     const turn = this.current;
-    if (!turn || turn.id !== turnId || turn.phase !== 'listening')
+    if (turn?.id !== turnId || turn.phase !== 'listening')
       throw new CodedError('VOICE_NO_TURN', 'There is no turn listening with this id.');
     turn.marks.keyUp = this.now();
     turn.phase = 'thinking';
@@ -221,7 +221,7 @@ export class VoiceTurnService implements VoiceApi {
     seq,
   }: CallInput<'voice.playback'>): Record<string, never> => {
     const turn = this.current;
-    if (!turn || turn.id !== turnId) return {};
+    if (turn?.id !== turnId) return {};
     if (state === 'playing') {
       turn.playbackActive = true;
       turn.input?.setPlaybackActive(true);
@@ -322,10 +322,13 @@ export class VoiceTurnService implements VoiceApi {
       });
       if (transcript === '') {
         turn.failed = true;
-        turn.fail('stt', {
-          code: 'STT_EMPTY',
-          message: 'Nothing was recognised. Hold the key while you speak, or type the question.',
-        } as Error & { code: string });
+        turn.fail(
+          'stt',
+          new CodedError(
+            'STT_EMPTY',
+            'Nothing was recognised. Hold the key while you speak, or type the question.',
+          ),
+        );
         return;
       }
       this.providers.set('stt', 'ready');

@@ -1,4 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../cli/main.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wavToEngineAudio } from '../voice/analyze.js';
 import { floatToInt16 } from '../voice/wav.js';
@@ -58,6 +63,34 @@ describe('voice turn against the real sync server and the provider stand-ins', (
     expect(gw.deepgram.requests.at(-1)?.messages).toContainEqual({ type: 'Finalize' });
     const stored = service['conversations.turns']({ conversationId: turn.conversationId });
     expect(stored).toEqual([turn]);
+  }, 60_000);
+
+  it('voiceassist turn FILE.wav --json runs a whole turn against the configured server', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'va-turn-cli-'));
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    try {
+      const code = await main(['turn', JFK_WAV, '--store', dir, '--json'], {
+        stdin: new PassThrough(),
+        stdout,
+        stderr,
+        env: {
+          VOICEASSIST_SERVER_URL: gw.url,
+          VOICEASSIST_DEVICE_KEY: gw.deviceKey,
+          VOICEASSIST_EMBED_MODEL: 'hashing-bow',
+        },
+        cwd: dir,
+        interactive: false,
+      });
+      expect(code).toBe(0);
+      const turn = JSON.parse(out) as { transcript: string; timings: Record<string, unknown> };
+      expect(turn.transcript).toBe(JFK_TRANSCRIPT);
+      expect(turn.timings.sttFinalize).not.toBeNull();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('answers a typed question through the LLM with citations; uncited sentences are dropped', async () => {
@@ -255,7 +288,7 @@ describe('degraded: no providers on the server, or no server', () => {
       expect(turn?.speech).toBe('os');
       expect(turn?.status).toBe('complete');
       expect(fx.of('voice.speak', ref.turnId).length).toBe(turn?.sentences.length);
-      const status = service['voice.status']({});
+      const status = service['voice.status']();
       expect(status).toMatchObject({
         stt: 'not-configured',
         llm: 'not-configured',

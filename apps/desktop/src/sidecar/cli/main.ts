@@ -25,6 +25,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
     summary: 'redact protected health information from text on stdin (on-device)',
     load: async () => (await import('./commands/phi.js')).command,
   },
+  turn: {
+    summary: 'run a whole voice turn from a WAV recording against the configured server',
+    load: async () => (await import('./commands/turn.js')).command,
+  },
 };
 
 function helpText(): string {

@@ -159,7 +159,7 @@ export class GatewayClient {
         kind,
       );
       if (!res.ok || !res.body) throw await errorFrom(res, kind);
-      const reader = res.body.getReader();
+      const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
       const sse = new SseParser();
       for (;;) {
         const { done, value } = await within(
@@ -216,7 +216,7 @@ export class GatewayClient {
         kind,
       );
       if (!res.ok || !res.body) throw await errorFrom(res, kind);
-      const reader = res.body.getReader();
+      const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
       return { sampleRate: TTS_SAMPLE_RATE, chunks: this.ttsChunks(reader, controller, dispose) };
     } catch (err) {
       controller.abort(new ProviderError('ABORTED', kind));

@@ -54,7 +54,7 @@ export async function openEngineFixture(
     env,
     frontEnd: options.frontEnd ?? true,
     emit: (name, payload) => {
-      events.push({ name, payload: payload as EventPayload<EventName>, order: order++ });
+      events.push({ name, payload, order: order++ });
       for (const l of listeners) l();
     },
   });

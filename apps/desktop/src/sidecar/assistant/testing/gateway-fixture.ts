@@ -58,7 +58,7 @@ interface PgHandle {
   stop(): Promise<void>;
 }
 interface Db {
-  query<R>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+  query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
 }
 interface App {
   db: Db;
@@ -72,10 +72,10 @@ const load = async <T>(rel: string): Promise<T> =>
 async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'va-turn-pg-'));
   const { startEmbeddedPostgres } = await load<{
-    startEmbeddedPostgres(
+    startEmbeddedPostgres: (
       d: string,
       log: { info(m: string): void; debug(m: string): void },
-    ): Promise<PgHandle>;
+    ) => Promise<PgHandle>;
   }>('src/db/embedded.ts');
   const quiet = { info: () => undefined, debug: () => undefined };
   const handle = await startEmbeddedPostgres(dir, quiet);
@@ -150,14 +150,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         }),
     ...options.env,
   };
-  const { loadConfig } = await load<{ loadConfig(e: Record<string, string>): object }>(
+  const { loadConfig } = await load<{ loadConfig: (e: Record<string, string>) => object }>(
     'src/config.ts',
   );
   const { buildApp } = await load<{
-    buildApp(c: object, o: { logger?: unknown }): Promise<App>;
+    buildApp: (c: object, o: { logger?: unknown }) => Promise<App>;
   }>('src/app.ts');
   const { addDevice } = await load<{
-    addDevice(db: Db, user: string): Promise<{ key: string }>;
+    addDevice: (db: Db, user: string) => Promise<{ key: string }>;
   }>('src/devices/devices.ts');
   const { pino } = await import('pino');
   const pg = await startPostgres();
@@ -174,7 +174,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     deepgram,
     elevenlabs,
     allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
-    sql: async <R>(text: string, values?: unknown[]) => (await app.db.query<R>(text, values)).rows,
+    sql: async <R>(text: string, values?: unknown[]) =>
+      (await app.db.query(text, values)).rows as R[],
     close: async () => {
       await app.close();
       await Promise.all([openai.close(), deepgram.close(), elevenlabs.close()]);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { SearchHit } from '../knowledge/search.js';
+import { SentenceSplitter, resolveCitations } from './sentences.js';
+
+const hit = (chunkId: number): SearchHit => ({
+  chunkId,
+  documentId: chunkId,
+  title: `doc ${chunkId}`,
+  sourcePath: `/kb/${chunkId}.md`,
+  heading: '',
+  page: null,
+  start: 10 * chunkId,
+  end: 10 * chunkId + 5,
+  text: 'x',
+  score: 1,
+  bm25: 1,
+  cosine: null,
+});
+
+describe('SentenceSplitter', () => {
+  it('emits a sentence once the next one starts, with its trailing citation markers', () => {
+    const s = new SentenceSplitter();
+    const out: string[] = [];
+    for (const t of [
+      'High ',
+      'blood ',
+      'pressure is common.',
+      ' [1]',
+      ' It ',
+      'has no ',
+      'symptoms [2].',
+    ])
+      out.push(...s.push(t));
+    expect(out).toEqual(['High blood pressure is common. [1]']);
+    expect(s.flush()).toEqual(['It has no symptoms [2].']);
+  });
+
+  it('does not split on abbreviations, decimals, or before a placeholder-led sentence too early', () => {
+    const s = new SentenceSplitter();
+    const out = s.push('Use e.g. a diuretic at 2.5 mg daily [1]. [PATIENT_1] should recheck. Next');
+    expect(out).toEqual([
+      'Use e.g. a diuretic at 2.5 mg daily [1].',
+      '[PATIENT_1] should recheck.',
+    ]);
+  });
+});
+
+describe('resolveCitations', () => {
+  it('maps [n] to retrieved passages, ignores numbers outside the list, strips the markers', () => {
+    const r = resolveCitations('It is common [1, 3] [9].', [hit(1), hit(2), hit(3)]);
+    expect(r.text).toBe('It is common.');
+    expect(r.citations.map((c) => c.chunkId)).toEqual([1, 3]);
+  });
+
+  it('an uncited sentence has no citations (the pipeline drops it)', () => {
+    expect(resolveCitations('No support here.', [hit(1)]).citations).toEqual([]);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * Voice-turn latency: key release → first TTS audio chunk handed to the renderer boundary (the
+ * RPC event, JSON-encoded as the transport sends it), over ≥ 50 turns through the REAL sync
+ * server (embedded PostgreSQL) and the provider stand-ins set to the issue's latencies: STT
+ * finalize 150 ms, LLM first token 350 ms, TTS first byte 150 ms. Baseline in the same run: the
+ * same three stand-ins called directly (no gateway, no pipeline). Own overhead = total − provider
+ * latencies (nominal 650 ms, and the measured direct baseline). Also: barge-in cancel → pipeline
+ * stopped. Writes bench/results/voice-turn.json; `npx tsx bench/voice/turn.ts [--turns N]`.
+ */
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { encodeEvent } from '../../apps/desktop/src/shared/protocol.js';
+import { runRecordedTurn } from '../../apps/desktop/src/sidecar/assistant/recorded-turn.js';
+import { openEngineFixture } from '../../apps/desktop/src/sidecar/assistant/testing/engine-fixture.js';
+import {
+  JFK_WAV,
+  startGateway,
+  type GatewayFixture,
+} from '../../apps/desktop/src/sidecar/assistant/testing/gateway-fixture.js';
+import { wavToEngineAudio } from '../../apps/desktop/src/sidecar/voice/analyze.js';
+import { floatToInt16 } from '../../apps/desktop/src/sidecar/voice/wav.js';
+import { distribution, now, round, type Distribution } from './stats.js';
+
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
+const RESULTS = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'results',
+  'voice-turn.json',
+);
+
+export const PROVIDER_MS = { sttFinalize: 150, llmFirstToken: 350, ttsFirstByte: 150 } as const;
+const NOMINAL_PROVIDERS_MS =
+  PROVIDER_MS.sttFinalize + PROVIDER_MS.llmFirstToken + PROVIDER_MS.ttsFirstByte;
+const GOALS = { ownOverheadP95Ms: 30, totalP50Ms: 680 } as const;
+const REPLY =
+  'High blood pressure is a common condition in which blood flows through the arteries at higher than normal pressures [1]. It often has no symptoms [2].';
+/** Two words: the STT stand-in reveals one per 0.25 s of audio, so 0.55 s of speech is enough. */
+const TRANSCRIPT = 'blood pressure';
+const AUDIO_SECONDS = 0.55;
+/** After the audio, before the key-up: the stand-in's interim results (150 ms apart) are out. */
+const HOLD_MS = 450;
+
+export interface TurnBenchResult {
+  readonly turns: number;
+  readonly providerLatencyMs: typeof PROVIDER_MS;
+  readonly keyUpToFirstAudio: Distribution;
+  readonly stages: Readonly<Record<string, Distribution>>;
+  /** Per provider stage: measured minus the stand-in's configured latency. */
+  readonly stageOverhead: Readonly<Record<string, Distribution>>;
+  readonly ownOverheadNominal: Distribution;
+  readonly baselineDirect: {
+    readonly sttFinalize: Distribution;
+    readonly llmFirstToken: Distribution;
+    readonly ttsFirstByte: Distribution;
+    readonly sum: Distribution;
+  };
+  readonly ownOverheadVsDirect: Distribution;
+  readonly cancel: { readonly cancelToStopped: Distribution; readonly eventsAfterCancel: number };
+  readonly goals: typeof GOALS & { readonly ownOverheadMet: boolean; readonly totalMet: boolean };
+}
+
+async function direct(gw: GatewayFixture, n: number): Promise<TurnBenchResult['baselineDirect']> {
+  const llm: number[] = [];
+  const tts: number[] = [];
+  const stt: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = now();
+    const r = await fetch(`${gw.openai.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-standin', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'm',
+        stream: true,
+        messages: [{ role: 'user', content: 'q' }],
+      }),
+    });
+    const reader = r.body?.getReader();
+    await reader?.read();
+    llm.push(now() - t);
+    await reader?.cancel();
+    t = now();
+    const e = await fetch(
+      `${gw.elevenlabs.url}/v1/text-to-speech/v/stream?output_format=pcm_24000`,
+      {
+        method: 'POST',
+        headers: { 'xi-api-key': 'el-standin', 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'High blood pressure is common.' }),
+      },
+    );
+    const er = e.body?.getReader();
+    await er?.read();
+    tts.push(now() - t);
+    await er?.cancel();
+    stt.push(await directFinalize(gw.deepgram.url));
+  }
+  const sum = llm.map((x, i) => x + (tts[i] ?? 0) + (stt[i] ?? 0));
+  return {
+    sttFinalize: distribution(stt),
+    llmFirstToken: distribution(llm),
+    ttsFirstByte: distribution(tts),
+    sum: distribution(sum),
+  };
+}
+
+/** Deepgram stand-in directly: audio, wait for the interims, Finalize → final result. */
+async function directFinalize(url: string): Promise<number> {
+  const ws = new WebSocket(`${url}/v1/listen?encoding=linear16&sample_rate=16000`, {
+    headers: { authorization: 'Token dg-standin' },
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(Buffer.alloc(Math.round(AUDIO_SECONDS * 32_000)));
+  await new Promise((r) => setTimeout(r, HOLD_MS));
+  const t = now();
+  const done = new Promise<number>((resolve) => {
+    ws.on('message', (d: Buffer) => {
+      const m = JSON.parse(d.toString('utf8')) as { from_finalize?: boolean };
+      if (m.from_finalize) resolve(now() - t);
+    });
+  });
+  ws.send(JSON.stringify({ type: 'Finalize' }));
+  const ms = await done;
+  ws.terminate();
+  return ms;
+}
+
+export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
+  const gw = await startGateway({ transcript: TRANSCRIPT, reply: REPLY });
+  const fx = await openEngineFixture(gw, { frontEnd: true });
+  // The renderer boundary: every event is JSON-encoded exactly as the transport sends it.
+  const wire: string[] = [];
+  const service = fx.engine.service;
+  try {
+    gw.deepgram.faults.chunkDelayMs = PROVIDER_MS.sttFinalize; // the final result trails by 150 ms
+    gw.openai.faults.latencyMs = PROVIDER_MS.llmFirstToken;
+    gw.elevenlabs.faults.latencyMs = PROVIDER_MS.ttsFirstByte;
+    const baselineDirect = await direct(gw, 20);
+    const audio = floatToInt16(wavToEngineAudio(readFileSync(JFK_WAV))).subarray(
+      0,
+      Math.round(AUDIO_SECONDS * 16_000),
+    );
+    const samples: Record<string, number[]> = {};
+    const push = (k: string, v: number | null): void => {
+      if (v !== null) (samples[k] ??= []).push(v);
+    };
+    const warmup = 3;
+    for (let i = 0; i < turns + warmup; i++) {
+      const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
+      for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));
+      wire.length = 0;
+      if (turn.status !== 'complete' || turn.generator !== 'llm:gateway')
+        throw new Error(
+          `turn ${i} did not complete on the LLM path: ${JSON.stringify(turn.errors)}`,
+        );
+      if (i < warmup) continue;
+      const t = turn.timings;
+      for (const [k, v] of Object.entries(t)) push(k, v);
+      if (t.firstAudio !== null) push('ownOverheadNominal', t.firstAudio - NOMINAL_PROVIDERS_MS);
+      if (t.sttFinalize !== null) push('stt-overhead', t.sttFinalize - PROVIDER_MS.sttFinalize);
+      if (t.llmFirstToken !== null)
+        push('llm-overhead', t.llmFirstToken - PROVIDER_MS.llmFirstToken);
+      if (t.ttsFirstByte !== null) push('tts-overhead', t.ttsFirstByte - PROVIDER_MS.ttsFirstByte);
+      if (t.firstAudio !== null)
+        push(
+          'glue',
+          t.firstAudio -
+            (t.sttFinalize ?? 0) -
+            (t.phi ?? 0) -
+            (t.retrieval ?? 0) -
+            (t.llmFirstToken ?? 0) -
+            (t.ttsFirstByte ?? 0),
+        );
+    }
+    // Barge-in: cancel while the answer streams; time until the pipeline has stopped.
+    gw.openai.faults.chunkDelayMs = 40;
+    gw.elevenlabs.faults.chunkDelayMs = 40;
+    const cancelMs: number[] = [];
+    let eventsAfterCancel = 0;
+    for (let i = 0; i < 10; i++) {
+      const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+      const turn = service.currentTurn;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (fx.events.some((e) => e.name === 'voice.audio.chunk')) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 2);
+      });
+      const t = now();
+      service['voice.cancel']({ turnId: ref.turnId, reason: 'user' });
+      const mark = fx.mark();
+      await turn?.done;
+      cancelMs.push(now() - t);
+      await new Promise((r) => setTimeout(r, 200));
+      eventsAfterCancel += fx.events.filter(
+        (e) =>
+          e.order > mark && ['voice.answer', 'voice.audio.chunk', 'voice.speak'].includes(e.name),
+      ).length;
+      fx.events.length = 0;
+    }
+    const d = (k: string): Distribution => distribution(samples[k] ?? []);
+    const firstAudio = d('firstAudio');
+    const own = d('ownOverheadNominal');
+    const ownVsDirect = distribution(
+      (samples.firstAudio ?? []).map((x) => x - baselineDirect.sum.median),
+    );
+    return {
+      turns,
+      providerLatencyMs: PROVIDER_MS,
+      keyUpToFirstAudio: firstAudio,
+      stages: Object.fromEntries(
+        [
+          'sttFinalize',
+          'phi',
+          'retrieval',
+          'llmFirstToken',
+          'ttsFirstByte',
+          'firstAudio',
+          'total',
+        ].map((k) => [k, d(k)]),
+      ),
+      stageOverhead: {
+        sttFinalize: d('stt-overhead'),
+        llmFirstToken: d('llm-overhead'),
+        ttsFirstByte: d('tts-overhead'),
+        phi: d('phi'),
+        retrieval: d('retrieval'),
+        glue: d('glue'),
+      },
+      ownOverheadNominal: own,
+      baselineDirect,
+      ownOverheadVsDirect: ownVsDirect,
+      cancel: { cancelToStopped: distribution(cancelMs), eventsAfterCancel },
+      goals: {
+        ...GOALS,
+        ownOverheadMet: own.p95 <= GOALS.ownOverheadP95Ms,
+        totalMet: firstAudio.median <= GOALS.totalP50Ms,
+      },
+    };
+  } finally {
+    await fx.close();
+    await gw.close();
+  }
+}
+
+export function turnLine(r: TurnBenchResult): string {
+  const s = (x: Distribution): string => `p50 ${round(x.median, 1)} / p95 ${round(x.p95, 1)} ms`;
+  return [
+    `voice turn (${r.turns} turns; stand-ins STT finalize ${r.providerLatencyMs.sttFinalize}, LLM first token ${r.providerLatencyMs.llmFirstToken}, TTS first byte ${r.providerLatencyMs.ttsFirstByte} ms):`,
+    `  key-up → first audio at the renderer boundary: ${s(r.keyUpToFirstAudio)} (goal p50 ≤ ${r.goals.totalP50Ms}: ${r.goals.totalMet ? 'met' : 'NOT met'})`,
+    `  own overhead (total − 650 ms nominal): ${s(r.ownOverheadNominal)} (goal p95 ≤ ${r.goals.ownOverheadP95Ms}: ${r.goals.ownOverheadMet ? 'met' : 'NOT met'}); vs direct stand-in baseline (${round(r.baselineDirect.sum.median, 1)} ms): ${s(r.ownOverheadVsDirect)}`,
+    `  stages: ${Object.entries(r.stages)
+      .map(([k, v]) => `${k} ${s(v)}`)
+      .join('; ')}`,
+    `  overhead by stage: ${Object.entries(r.stageOverhead)
+      .map(([k, v]) => `${k} ${s(v)}`)
+      .join('; ')}`,
+    `  barge-in cancel → pipeline stopped: ${s(r.cancel.cancelToStopped)}; content events after cancel: ${r.cancel.eventsAfterCancel}`,
+  ].join('\n');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--turns');
+  const turns = i > 0 ? Number(process.argv[i + 1]) : 60;
+  const result = await benchTurn(turns);
+  console.log(turnLine(result));
+  mkdirSync(path.dirname(RESULTS), { recursive: true });
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`,
+  );
+  console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
+}
