@@ -51,10 +51,15 @@ function startPushToTalk(window: BrowserWindow): void {
     helper: helperCommandFor(path.join(DIST, 'main', 'hook-process.cjs')),
     globalShortcut,
   });
+  const overlayController = new OverlayController(overlay.surface);
+  // A state sent before the overlay page had loaded is lost: send the current one once it has.
+  overlay.window.webContents.on('did-finish-load', () =>
+    overlay.surface.send(overlayController.state),
+  );
   const relay = new PushToTalkRelay({
     hotkey,
     window: contents,
-    overlay: new OverlayController(overlay.surface),
+    overlay: overlayController,
     notify,
     ...(hotkeyChoice.error ? { settingsError: hotkeyChoice.error } : {}),
   });
