@@ -72,23 +72,38 @@ const median = (xs: readonly number[]): number =>
     0.5,
   );
 
+/**
+ * Latency per call. `p95` is over single calls (what a user sees on this machine right now);
+ * `p95MinOf5` takes each utterance's fastest of 5 calls first, which removes preemption and GC
+ * pauses caused by other processes on a loaded machine and leaves the detector's own cost.
+ */
 function perCall(
   inputs: readonly string[],
   fn: (t: string) => unknown,
-): { p50: number; p95: number; p99: number; max: number } {
+): { p50: number; p95: number; p99: number; max: number; p95MinOf5: number; maxMinOf5: number } {
   for (const t of inputs.slice(0, 50)) fn(t); // warm-up
   const ms: number[] = [];
+  const mins: number[] = [];
   for (const t of inputs) {
-    const t0 = performance.now();
-    fn(t);
-    ms.push(performance.now() - t0);
+    let best = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      fn(t);
+      const d = performance.now() - t0;
+      if (r === 0) ms.push(d);
+      best = Math.min(best, d);
+    }
+    mins.push(best);
   }
   ms.sort((a, b) => a - b);
+  mins.sort((a, b) => a - b);
   return {
     p50: quantile(ms, 0.5),
     p95: quantile(ms, 0.95),
     p99: quantile(ms, 0.99),
     max: ms[ms.length - 1] ?? NaN,
+    p95MinOf5: quantile(mins, 0.95),
+    maxMinOf5: mins[mins.length - 1] ?? NaN,
   };
 }
 
@@ -96,7 +111,7 @@ function throughput(
   notes: readonly string[],
   fn: (t: string) => unknown,
   rounds = 5,
-): { mbPerSecond: number; rounds: number[] } {
+): { mbPerSecond: number; bestMbPerSecond: number; rounds: number[] } {
   const chars = notes.reduce((n, t) => n + t.length, 0);
   fn(notes[0] ?? '');
   const rates: number[] = [];
@@ -105,7 +120,7 @@ function throughput(
     for (const t of notes) fn(t);
     rates.push(chars / ((performance.now() - t0) / 1000) / 1e6);
   }
-  return { mbPerSecond: median(rates), rounds: rates };
+  return { mbPerSecond: median(rates), bestMbPerSecond: Math.max(...rates), rounds: rates };
 }
 
 function main(): void {
@@ -131,7 +146,12 @@ function main(): void {
   const base = results['naive regex baseline'];
   const out = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      loadAverage1m: os.loadavg()[0],
+    },
     inputs: {
       utterances: utts.length,
       utteranceChars: UTTERANCE_CHARS,
@@ -144,11 +164,14 @@ function main(): void {
   mkdirSync(path.dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(out, null, 2));
   console.log(
+    `load average (1 min) ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} CPUs`,
+  );
+  console.log(
     `${utts.length} utterances of ${UTTERANCE_CHARS} chars, ${notes.length} long notes of ~${LONG_NOTE_CHARS / 1000} k chars`,
   );
   for (const [name, r] of Object.entries(results)) {
     console.log(
-      `${name.padEnd(28)} utterance p50 ${r.utterance.p50.toFixed(2)} ms  p95 ${r.utterance.p95.toFixed(2)} ms  p99 ${r.utterance.p99.toFixed(2)} ms | long notes ${r.longNotes.mbPerSecond.toFixed(2)} MB/s (median)`,
+      `${name.padEnd(28)} utterance p50 ${r.utterance.p50.toFixed(2)} ms  p95 ${r.utterance.p95.toFixed(2)} ms (min-of-5 p95 ${r.utterance.p95MinOf5.toFixed(2)} ms) | long notes ${r.longNotes.mbPerSecond.toFixed(2)} MB/s median, ${r.longNotes.bestMbPerSecond.toFixed(2)} best`,
     );
   }
   if (ours && base) {
@@ -156,7 +179,7 @@ function main(): void {
       `detectPhi vs naive baseline: p95 ×${(ours.utterance.p95 / base.utterance.p95).toFixed(1)} slower, throughput ×${(base.longNotes.mbPerSecond / ours.longNotes.mbPerSecond).toFixed(1)} lower`,
     );
     console.log(
-      `goals: p95 ≤ 5 ms ${ours.utterance.p95 <= 5 ? 'met' : 'NOT met'}; ≥ 1 MB/s ${ours.longNotes.mbPerSecond >= 1 ? 'met' : 'NOT met'}`,
+      `goals: p95 ≤ 5 ms ${ours.utterance.p95 <= 5 ? 'met' : 'NOT met'} (min-of-5: ${ours.utterance.p95MinOf5 <= 5 ? 'met' : 'NOT met'}); ≥ 1 MB/s ${ours.longNotes.mbPerSecond >= 1 ? 'met' : 'NOT met'} (best round: ${ours.longNotes.bestMbPerSecond >= 1 ? 'met' : 'NOT met'})`,
     );
   }
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);

@@ -70,7 +70,9 @@ function phoneLib(text: string, out: Candidate[]): void {
   let calls = 0;
   for (let m = PHONE_WINDOW_RE.exec(text); m !== null; m = PHONE_WINDOW_RE.exec(text)) {
     const digits = m[0].replace(/\D/g, '').length;
-    if (digits < 7 || digits > 15) continue;
+    // Trunk-prefixed national numbers have 9+ digits ("0341 8387176"); shorter runs starting
+    // with 0 are clock times and doses ("0530", "0.5").
+    if (digits > 15 || digits < (m[0].startsWith('+') ? 8 : 9)) continue;
     if (++calls > PHONE_LIB_BUDGET) {
       out.push({ start: m.index, end: m.index + m[0].length, type: 'PHONE', source: 'phoneLib' });
       continue;
