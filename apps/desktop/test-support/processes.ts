@@ -91,13 +91,13 @@ export function startSidecarWeb(
   );
 }
 
-/** The real sync server (embedded PostgreSQL under `dataDir`). */
-export function startSyncServer(dataDir: string): Promise<Started> {
+/** The real sync server (embedded PostgreSQL under `dataDir`); `env` e.g. points its gateway at stand-ins. */
+export function startSyncServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Started> {
   return startUntilLine(
     process.execPath,
     [SERVER_BIN, 'start', '--port', '0', '--data-dir', dataDir],
     /listening on (http:\/\/[^\s]+)/,
-    { timeoutMs: 120_000 },
+    { timeoutMs: 120_000, env },
   );
 }
 

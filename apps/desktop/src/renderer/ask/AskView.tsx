@@ -44,7 +44,10 @@ export function AskView() {
     if (voice && turnId && conversationId) voice.log.begin(turnId, conversationId, turnMode);
   }, [voice, turnId, conversationId, turnMode]);
 
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [turns.length]);
+  useEffect(() => {
+    // Braces matter: Chromium's scrollIntoView now returns a promise, which an effect must not.
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [turns.length]);
 
   if (!voice)
     return (

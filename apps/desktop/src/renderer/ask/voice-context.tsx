@@ -6,6 +6,7 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
+import { BRIDGE_KEY, bindGlobalHotkey, type VoiceAssistBridge } from '../../shared/bridge.js';
 import type { RpcClient } from '../../shared/client.js';
 import { BrowserMic, type MicSource } from '../audio/capture.js';
 import { BrowserSpeaker, type Speaker } from '../audio/speaker.js';
@@ -57,7 +58,11 @@ export function VoiceProvider({
     if (!voice) return;
     voice.controller.start();
     voice.log.start();
+    // Electron: the global hotkey (main process) drives the same controller; web mode has none.
+    const bridge = (window as Window & { [BRIDGE_KEY]?: VoiceAssistBridge })[BRIDGE_KEY];
+    const unbind = bridge ? bindGlobalHotkey(bridge, voice.controller) : undefined;
     return () => {
+      unbind?.();
       voice.controller.stop();
       voice.log.stop();
     };

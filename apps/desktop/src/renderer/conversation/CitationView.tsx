@@ -15,7 +15,9 @@ export interface OpenCitation {
  */
 export function CitationView({ open, onClose }: { open: OpenCitation; onClose: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [open]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [open]);
   const { citation, sentence, number } = open;
   const passage = citation.passage;
   const where = [
