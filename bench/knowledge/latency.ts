@@ -8,7 +8,11 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Retriever, type SearchMode } from '../../apps/desktop/src/sidecar/knowledge/search.js';
+import {
+  Retriever,
+  type SearchMode,
+  type SearchOptions,
+} from '../../apps/desktop/src/sidecar/knowledge/search.js';
 import { openDatabase } from '../../apps/desktop/src/sidecar/store/database.js';
 import { VectorIndex } from '../../apps/desktop/src/sidecar/store/vectors.js';
 import { log, rng, summarize } from './common.js';
@@ -25,6 +29,16 @@ function normalize(v: Float32Array): Float32Array {
   return v;
 }
 
+/** The three modes as shipped, plus BM25 and hybrid without rare-word gating, for comparison. */
+type Variant = SearchMode | 'bm25Ungated' | 'hybridUngated';
+const VARIANTS: readonly { name: Variant; options: SearchOptions }[] = [
+  { name: 'bm25', options: { mode: 'bm25' } },
+  { name: 'vector', options: { mode: 'vector' } },
+  { name: 'hybrid', options: { mode: 'hybrid' } },
+  { name: 'bm25Ungated', options: { mode: 'bm25', bm25Gate: 'never' } },
+  { name: 'hybridUngated', options: { mode: 'hybrid', bm25Gate: 'never' } },
+];
+
 export interface LatencyResult {
   chunks: number;
   buildSeconds: number;
@@ -33,9 +47,9 @@ export interface LatencyResult {
   /** 1-minute load average when measured: the build machines are shared, wall time suffers. */
   loadAverage: number;
   /** Wall-clock per query. */
-  ms: Record<SearchMode, { p50: number; p95: number; mean: number; n: number }>;
+  ms: Record<Variant, { p50: number; p95: number; mean: number; n: number }>;
   /** CPU time of this process per query (what the query costs, less sensitive to other load). */
-  cpuMs: Record<SearchMode, { p50: number; p95: number; mean: number; n: number }>;
+  cpuMs: Record<Variant, { p50: number; p95: number; mean: number; n: number }>;
 }
 
 export async function measureLatency(
@@ -104,15 +118,15 @@ export async function measureLatency(
     const ms = {} as LatencyResult['ms'];
     const cpuMs = {} as LatencyResult['ms'];
     const load = os.loadavg()[0] ?? 0;
-    for (const mode of ['bm25', 'vector', 'hybrid'] as const) {
+    for (const { name: mode, options } of VARIANTS) {
       for (const q of qs.slice(0, 10))
-        retriever.search(q.text, { slot, vector: q.vector }, { mode, k: 10 }); // warm the page cache
+        retriever.search(q.text, { slot, vector: q.vector }, { ...options, k: 10 }); // warm the page cache
       const times: number[] = [];
       const cpu: number[] = [];
       for (const q of qs) {
         const c = process.cpuUsage();
         const t = performance.now();
-        retriever.search(q.text, { slot, vector: q.vector }, { mode, k: 10 });
+        retriever.search(q.text, { slot, vector: q.vector }, { ...options, k: 10 });
         times.push(performance.now() - t);
         const used = process.cpuUsage(c);
         cpu.push((used.user + used.system) / 1000);
