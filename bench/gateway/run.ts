@@ -111,7 +111,7 @@ async function firstByte(
       }
     }
   }
-  if (Number.isNaN(t)) throw new Error('no content');
+  if (Number.isNaN(t)) throw new Error(/"code":"(\w+)"/.exec(buf)?.[1] ?? 'no content');
   return t;
 }
 
@@ -155,18 +155,21 @@ async function pairs(n: number, direct: () => Promise<number>, gateway: () => Pr
 
 async function concurrent(n: number, run: () => Promise<number>) {
   const times: number[] = [];
+  const reasons: Record<string, number> = {};
   let errors = 0;
   await Promise.all(
     Array.from({ length: n }, () =>
       run().then(
         (t) => void times.push(t),
-        () => {
+        (e: unknown) => {
           errors++;
+          const why = e instanceof Error ? e.message : String(e);
+          reasons[why] = (reasons[why] ?? 0) + 1;
         },
       ),
     ),
   );
-  return { sessions: n, errors, ...stats(times) };
+  return { sessions: n, errors, errorReasons: reasons, ...stats(times) };
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'vas-bench-'));

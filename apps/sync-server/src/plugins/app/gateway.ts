@@ -49,8 +49,12 @@ export default fp<{ config: Config }>(
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits: new LimitsService(app.db),
+      // Our own SQL's errors carry no request content, so the message may be logged.
       meter: new Meter(app.db, (e) =>
-        app.log.error({ code: (e as { code?: string }).code }, 'metering failed'),
+        app.log.error(
+          { code: (e as { code?: string }).code, err: (e as Error).message },
+          'metering failed',
+        ),
       ),
       guard: new PhiGuard(app.db),
       llm,
