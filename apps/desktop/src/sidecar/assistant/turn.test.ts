@@ -70,7 +70,9 @@ describe('voice turn against the real sync server and the provider stand-ins', (
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let out = '';
+    let err = '';
     stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
     try {
       const code = await main(['turn', JFK_WAV, '--store', dir, '--json'], {
         stdin: new PassThrough(),
@@ -84,7 +86,8 @@ describe('voice turn against the real sync server and the provider stand-ins', (
         cwd: dir,
         interactive: false,
       });
-      expect(code).toBe(0);
+      await new Promise((r) => setImmediate(r));
+      expect({ code, err, out: out.slice(0, 300) }).toMatchObject({ code: 0, err: '' });
       const turn = JSON.parse(out) as { transcript: string; timings: Record<string, unknown> };
       expect(turn.transcript).toBe(JFK_TRANSCRIPT);
       expect(turn.timings.sttFinalize).not.toBeNull();

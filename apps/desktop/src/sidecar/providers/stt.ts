@@ -32,6 +32,13 @@ interface SttMessage {
   error?: { code?: unknown };
 }
 
+/**
+ * Audio sent before the server's first message, at most: the gateway holds audio only while its
+ * provider socket opens (5 s), so a recording replayed faster than real time waits here instead
+ * of overflowing it. Live capture never comes near this (it arrives in real time).
+ */
+const UNHEARD_LIMIT_BYTES = 3 * 16_000 * 2;
+
 const join = (parts: readonly string[]): string =>
   parts
     .map((p) => p.trim())
@@ -53,7 +60,10 @@ export function openSttSession(options: SttSessionOptions): SttSession {
   let closedByUs = false;
   let failure: ProviderError | undefined;
   let bytesSent = 0;
+  /** The server answered once: its provider session is open, audio may flow freely. */
+  let heard = false;
   const queue: Uint8Array[] = [];
+  let finalizeSent = false;
   let finalizeWaiter:
     { resolve: (text: string) => void; reject: (err: ProviderError) => void } | undefined;
 
@@ -90,7 +100,22 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     guarded.send(pcm).catch((err: unknown) => fail(toProviderError(err, kind, signal)));
   };
 
+  const flush = (): void => {
+    while (queue.length > 0 && (heard || bytesSent < UNHEARD_LIMIT_BYTES)) {
+      const pcm = queue.shift();
+      if (pcm) sendNow(pcm);
+    }
+    if (queue.length === 0 && finalizeWaiter && guarded && !finalizeSent) {
+      finalizeSent = true;
+      void guarded.send(JSON.stringify({ type: 'finalize' })).catch(() => undefined);
+    }
+  };
+
   const onMessage = (data: Buffer): void => {
+    if (!heard) {
+      heard = true;
+      flush();
+    }
     let msg: SttMessage;
     try {
       msg = JSON.parse(data.toString('utf8')) as SttMessage;
@@ -129,9 +154,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
         ws.on('open', () => {
           clearTimeout(connectTimer);
           open = true;
-          for (const pcm of queue.splice(0)) sendNow(pcm);
-          if (finalizeWaiter)
-            void g.send(JSON.stringify({ type: 'finalize' })).catch(() => undefined);
+          flush();
         });
         ws.on('unexpected-response', (_req, res) => {
           clearTimeout(connectTimer);
@@ -170,8 +193,8 @@ export function openSttSession(options: SttSessionOptions): SttSession {
   return {
     send(pcm) {
       if (failure || closedByUs) return;
-      if (open) sendNow(pcm);
-      else queue.push(pcm);
+      queue.push(pcm);
+      if (open) flush();
     },
     finalize() {
       if (failure) return Promise.reject(failure);
@@ -193,10 +216,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
             reject(e);
           },
         };
-        if (open && guarded)
-          guarded.send(JSON.stringify({ type: 'finalize' })).catch((err: unknown) => {
-            fail(toProviderError(err, kind, signal));
-          });
+        if (open) flush();
       });
     },
     transcriptSoFar: () => join([...finals, interim]),
