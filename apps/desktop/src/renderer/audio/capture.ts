@@ -84,9 +84,7 @@ export class BrowserMic implements MicSource {
   private context: AudioContext | undefined;
   private current: CaptureSettings | undefined;
 
-  constructor(
-    private readonly media: MediaDevices | undefined = navigator.mediaDevices,
-  ) {}
+  constructor(private readonly media: MediaDevices | undefined = navigator.mediaDevices) {}
 
   get settings(): CaptureSettings | undefined {
     return this.current;

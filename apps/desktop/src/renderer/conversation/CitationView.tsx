@@ -10,8 +10,9 @@ export interface OpenCitation {
 
 /**
  * The cited source span. When the engine sends the surrounding passage (`citation.passage`), the
- * span is shown highlighted inside it; otherwise the answer sentence quoted from it is shown with
- * the document, page and character range, so the reader knows exactly where to look.
+ * span is shown highlighted inside it; otherwise the view says so and shows the answer sentence
+ * with the document, page and character range, so the reader knows exactly where to look (an
+ * AI-written sentence is never dressed up as a quotation from the source).
  */
 export function CitationView({ open, onClose }: { open: OpenCitation; onClose: () => void }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -48,13 +49,13 @@ export function CitationView({ open, onClose }: { open: OpenCitation; onClose: (
           {passage.text.slice(passage.spanEnd)}
         </blockquote>
       ) : (
-        <blockquote className="citation__passage" data-testid="citation-passage">
-          <mark className="citation__span">{sentence.text}</mark>
-          <span className="citation__note">
-            {' '}
-            (the answer sentence this source supports; the engine did not send the surrounding text)
-          </span>
-        </blockquote>
+        <div className="citation__fallback" data-testid="citation-fallback">
+          <p className="citation__note">
+            The source text is not available in this view yet. The answer sentence below rests on
+            the range of the document given above:
+          </p>
+          <p className="citation__sentence">{sentence.text}</p>
+        </div>
       )}
     </section>
   );
