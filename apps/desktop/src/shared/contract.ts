@@ -19,6 +19,18 @@ import {
   VoiceStateEvent,
   VoiceStatusDto,
 } from './voice-turn.js';
+import {
+  IngestInput,
+  IngestStarted,
+  KbAnswerOutput,
+  KbAskInput,
+  PassageInput,
+  PassageOutput,
+  ProgressEvent,
+  SearchInput,
+  SearchOutput,
+  SourcesOutput,
+} from './knowledge.js';
 
 /**
  * THE contract between renderer and sidecar: every call (input → output) and every event. Both
@@ -159,6 +171,41 @@ export const CALLS = {
     ),
     output: Type.Array(TurnRecordDto),
   },
+  // ---- the Knowledge view (shared/knowledge.ts) ----
+  'knowledge.ingest': {
+    summary:
+      'Adds local files/folders (paths the engine reads) to the encrypted store; resolves once started, progress and per-file errors arrive as knowledge.progress. Fails with KB_BUSY while a run is going, KB_PATH_INVALID, STORE_* when the store cannot open.',
+    input: IngestInput,
+    output: IngestStarted,
+  },
+  'knowledge.cancelIngest': {
+    summary: 'Stops the running ingestion after the current document; finished documents stay.',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: Type.Object({ cancelled: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'knowledge.sources': {
+    summary:
+      'Documents in the store (title, path, chunks) plus the files the last run could not add, with the reason.',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: SourcesOutput,
+  },
+  'knowledge.search': {
+    summary: 'Hybrid search over the store: chunks with title, path, page, offsets and score.',
+    input: SearchInput,
+    output: SearchOutput,
+  },
+  'knowledge.ask': {
+    summary:
+      'A cited answer from the store: sentences with (document, start, end) citations, or covered: false with the nearest sources.',
+    input: KbAskInput,
+    output: KbAnswerOutput,
+  },
+  'knowledge.passage': {
+    summary:
+      'The source text around a cited span (by documentId or sourcePath), for showing it highlighted. KB_NOT_FOUND when the document is gone.',
+    input: PassageInput,
+    output: PassageOutput,
+  },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 
 export const EVENTS = {
@@ -180,6 +227,8 @@ export const EVENTS = {
   'voice.error': TurnErrorEvent,
   /** The turn is over (complete, partial, cancelled or failed) and saved: the full record. */
   'voice.turnDone': TurnDoneEvent,
+  /** Ingestion progress of the Knowledge view: files, chunks, ETA, current file, per-file errors. */
+  'knowledge.progress': ProgressEvent,
 } as const satisfies Readonly<Record<string, TSchema>>;
 
 export type CallName = keyof typeof CALLS;

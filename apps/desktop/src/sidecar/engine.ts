@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromEnv } from './assistant/engine-wiring.js';
 import { HealthMonitor } from './health.js';
+import { KnowledgeRpc } from './knowledge/rpc.js';
 import { createHandlers } from './rpc/handlers.js';
 import { RpcServer } from './rpc/server.js';
 
@@ -29,7 +30,11 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   const health = new HealthMonitor({ version, serverUrl: env.VOICEASSIST_SERVER_URL });
   // Events of the voice turn go to every connected renderer; `rpc` exists by the time one is sent.
   const voice = voiceFromEnv(env, log, (name, payload) => rpc.broadcast(name, payload));
-  const rpc: RpcServer = new RpcServer(createHandlers({ health, voice: voice.get }), log);
+  const knowledge = new KnowledgeRpc(env, log, (name, payload) => rpc.broadcast(name, payload));
+  const rpc: RpcServer = new RpcServer(
+    createHandlers({ health, voice: voice.get, knowledge }),
+    log,
+  );
   health.start((snapshot) => {
     log.info({ server: snapshot.server.status }, 'health changed');
     rpc.broadcast('health.changed', snapshot);
@@ -40,6 +45,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     stop: () => {
       health.stop();
       void voice.close();
+      void knowledge.close();
     },
   };
 }

@@ -1,11 +1,15 @@
+import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
+import { KnowledgeRpc } from '../knowledge/rpc.js';
 import type { Handlers } from './server.js';
 
 export interface EngineServices {
   readonly health: HealthMonitor;
   /** The voice turn and conversations (assistant/service.ts), resolved on first use. */
   readonly voice?: () => Promise<VoiceApi | undefined>;
+  /** The Knowledge view's calls (knowledge/rpc.ts); without it they answer KB_NOT_AVAILABLE. */
+  readonly knowledge?: KnowledgeRpc;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -14,5 +18,8 @@ export function createHandlers(services: EngineServices): Handlers {
     health: ({ refresh }) => services.health.snapshot(refresh ?? false),
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
+    ...(
+      services.knowledge ?? new KnowledgeRpc({}, pino({ level: 'silent' }), () => undefined)
+    ).handlers(),
   };
 }
