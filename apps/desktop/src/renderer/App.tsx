@@ -3,6 +3,7 @@ import { AskView } from './ask/AskView.js';
 import { VoiceProvider } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
 import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
+import { KnowledgeView } from './knowledge/KnowledgeView.js';
 import { Navigation } from './Navigation.js';
 import { StatusBadge } from './StatusBadge.js';
 import { engineStatus, serverStatus } from './status.js';
@@ -85,6 +86,8 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
       </>
     );
   if (view.id === 'ask') return <AskView />;
+  if (view.id === 'knowledge')
+    return <KnowledgeView client={engine.phase === 'ready' ? engine.client : undefined} />;
   return <Placeholder what={view.title} />;
 }
 

@@ -1,0 +1,538 @@
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
+import type { RpcClient } from '../../shared/client.js';
+import type { ErrorInfo } from '../../shared/errors.js';
+import type {
+  CitationDto,
+  KbAnswerOutput,
+  PassageOutput,
+  ProgressEvent,
+  SearchHitDto,
+  SourcesOutput,
+} from '../../shared/knowledge.js';
+import { baseName, formatEta, markTerms, queryTerms, snippet } from './highlight.js';
+import './knowledge.css';
+
+/** Opening the store may first load the embedding model: allow it more than the default timeout. */
+const SLOW_CALL = { timeoutMs: 120_000 };
+
+function Marked({ text, terms }: { text: string; terms: readonly string[] }) {
+  return (
+    <>{markTerms(text, terms).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>
+  );
+}
+
+function ErrorNote({ error }: { error: ErrorInfo | undefined }) {
+  if (!error) return null;
+  return (
+    <p className="kb-error" role="alert">
+      {error.message} <span className="kb-code">({error.code})</span>
+    </p>
+  );
+}
+
+/** The Knowledge view: add sources, the sources list, search, and cited answers. */
+export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
+  const [sources, setSources] = useState<SourcesOutput>();
+  const [sourcesError, setSourcesError] = useState<ErrorInfo>();
+  const [passage, setPassage] = useState<{ citation: CitationDto; number: number }>();
+  const opener = useRef<HTMLElement | null>(null);
+
+  const refresh = useCallback(() => {
+    if (!client) return;
+    void client.call('knowledge.sources', {}, SLOW_CALL).then((r) => {
+      if (r.ok) {
+        setSources(r.value);
+        setSourcesError(undefined);
+      } else setSourcesError(r.error);
+    });
+  }, [client]);
+
+  useEffect(refresh, [refresh]);
+
+  if (!client)
+    return (
+      <div className="notice" role="status">
+        Waiting for the engine to connect…
+      </div>
+    );
+
+  const openCitation = (citation: CitationDto, number: number, from: HTMLElement): void => {
+    opener.current = from;
+    setPassage({ citation, number });
+  };
+  const closePanel = (): void => {
+    setPassage(undefined);
+    opener.current?.focus();
+  };
+
+  return (
+    <div className={`kb${passage ? ' kb--with-panel' : ''}`}>
+      <div className="kb__main">
+        <AddSources client={client} onFinished={refresh} />
+        <SourcesTable sources={sources} error={sourcesError} />
+        <SearchBox client={client} />
+        <AskBox client={client} onCite={openCitation} />
+      </div>
+      {passage && (
+        <PassagePanel
+          key={`${passage.citation.documentId}:${passage.citation.start}:${passage.citation.end}`}
+          client={client}
+          citation={passage.citation}
+          number={passage.number}
+          onClose={closePanel}
+        />
+      )}
+    </div>
+  );
+}
+
+function AddSources({ client, onFinished }: { client: RpcClient; onFinished: () => void }) {
+  const [path, setPath] = useState('');
+  const [progress, setProgress] = useState<ProgressEvent>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(
+    () =>
+      client.on('knowledge.progress', (p) => {
+        setProgress(p);
+        if (p.phase === 'done' || p.phase === 'cancelled' || p.phase === 'failed') {
+          setBusy(false);
+          onFinished();
+        }
+      }),
+    [client, onFinished],
+  );
+
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    const paths = path
+      .split('\n')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    if (paths.length === 0) return;
+    setError(undefined);
+    setBusy(true);
+    void client.call('knowledge.ingest', { paths }, SLOW_CALL).then((r) => {
+      if (!r.ok) {
+        setBusy(false);
+        setError(r.error);
+      }
+    });
+  };
+
+  const running = busy || progress?.phase === 'scanning' || progress?.phase === 'ingesting';
+  const total = progress?.filesTotal ?? 0;
+  const done = (progress?.filesDone ?? 0) + (progress?.filesSkipped ?? 0);
+  return (
+    <section className="kb-card" aria-labelledby="kb-add-title">
+      <h2 id="kb-add-title" className="kb-card__title">
+        Add sources
+      </h2>
+      <form className="kb-form" onSubmit={submit}>
+        <label htmlFor="kb-path">File or folder path on this computer</label>
+        <div className="kb-form__row">
+          <input
+            id="kb-path"
+            className="kb-input"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/home/me/guidelines"
+            spellCheck={false}
+            autoComplete="off"
+            aria-describedby="kb-path-help"
+          />
+          <button className="kb-button" type="submit" disabled={running || !path.trim()}>
+            Add
+          </button>
+        </div>
+        <p id="kb-path-help" className="kb-help">
+          PDF, Word, HTML, Markdown and text files. Folders are read with everything below them.
+        </p>
+      </form>
+      <ErrorNote error={error} />
+      {progress && (
+        <div className="kb-progress" role="status" aria-live="polite" data-testid="kb-progress">
+          <progress
+            max={Math.max(total, 1)}
+            value={progress.phase === 'done' ? Math.max(total, 1) : done}
+            aria-label="Ingestion progress"
+          />
+          <p className="kb-progress__text">
+            {progress.phase === 'scanning' && 'Looking for files…'}
+            {progress.phase === 'ingesting' &&
+              `${done} of ${total} files · ${progress.chunksDone} chunks ${formatEta(progress.etaMs) ? `· ${formatEta(progress.etaMs)}` : ''}`}
+            {progress.phase === 'done' &&
+              `Done: ${progress.filesDone} of ${total} files added or up to date, ${progress.chunksDone} chunks.`}
+            {progress.phase === 'cancelled' &&
+              `Cancelled after ${done} of ${total} files; finished files stay.`}
+            {progress.phase === 'failed' &&
+              `Stopped: ${progress.error?.message ?? 'ingestion failed'}`}
+          </p>
+          {progress.currentFile && running && (
+            <p className="kb-progress__file">Reading {baseName(progress.currentFile)}</p>
+          )}
+          {running && (
+            <button
+              type="button"
+              className="kb-button kb-button--quiet"
+              onClick={() => void client.call('knowledge.cancelIngest', {})}
+            >
+              Cancel
+            </button>
+          )}
+        </div>
+      )}
+      {progress && progress.errors.length > 0 && (
+        <div className="kb-file-errors">
+          <h3 className="kb-subtitle">Files not added</h3>
+          <ul>
+            {progress.errors.map((e) => (
+              <li key={e.path}>
+                <span className="kb-path">{e.path}</span>: {e.reason}{' '}
+                <span className="kb-code">({e.code})</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SourcesTable({
+  sources,
+  error,
+}: {
+  sources: SourcesOutput | undefined;
+  error: ErrorInfo | undefined;
+}) {
+  return (
+    <section className="kb-card" aria-labelledby="kb-sources-title">
+      <h2 id="kb-sources-title" className="kb-card__title">
+        Sources
+        {sources && (
+          <span className="kb-card__meta">
+            {sources.documents} documents · {sources.chunks} chunks
+            {sources.ingesting ? ' · adding…' : ''}
+          </span>
+        )}
+      </h2>
+      <ErrorNote error={error} />
+      {sources?.sources.length === 0 && (
+        <p className="kb-help">No sources yet. Add a file or folder above.</p>
+      )}
+      {sources && sources.sources.length > 0 && (
+        <div className="kb-table-wrap">
+          <table className="kb-table" data-testid="kb-sources">
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Path</th>
+                <th scope="col" className="kb-num">
+                  Chunks
+                </th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sources.sources.map((s) => (
+                <tr key={`${s.status}:${s.sourcePath}`}>
+                  <th scope="row">{s.title}</th>
+                  <td className="kb-path">{s.sourcePath}</td>
+                  <td className="kb-num">{s.chunks}</td>
+                  <td>
+                    {s.status === 'ready' ? (
+                      <span className="kb-pill kb-pill--ok">Ready</span>
+                    ) : (
+                      <span className="kb-pill kb-pill--bad" title={s.code}>
+                        Not added: {s.reason}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SearchBox({ client }: { client: RpcClient }) {
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<{ terms: string[]; hits: SearchHitDto[] }>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    const q = query.trim();
+    if (!q) return;
+    setBusy(true);
+    void client.call('knowledge.search', { query: q, k: 10 }, SLOW_CALL).then((r) => {
+      setBusy(false);
+      if (r.ok) {
+        setError(undefined);
+        setHits({ terms: queryTerms(q), hits: r.value.hits });
+      } else setError(r.error);
+    });
+  };
+
+  return (
+    <section className="kb-card" aria-labelledby="kb-search-title">
+      <h2 id="kb-search-title" className="kb-card__title">
+        Search
+      </h2>
+      <form className="kb-form" role="search" onSubmit={submit}>
+        <label htmlFor="kb-search">Search your sources</label>
+        <div className="kb-form__row">
+          <input
+            id="kb-search"
+            type="search"
+            className="kb-input"
+            value={query}
+            maxLength={2000}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <button className="kb-button" type="submit" disabled={busy || !query.trim()}>
+            Search
+          </button>
+        </div>
+      </form>
+      <ErrorNote error={error} />
+      {hits && (
+        <div aria-live="polite">
+          {hits.hits.length === 0 ? (
+            <p className="kb-help">No matches.</p>
+          ) : (
+            <ol className="kb-results" aria-label="Search results">
+              {hits.hits.map((h) => (
+                <li key={h.chunkId} className="kb-result">
+                  <p className="kb-result__title">
+                    {h.title}
+                    {h.page !== null && <span className="kb-card__meta">page {h.page}</span>}
+                  </p>
+                  <p className="kb-result__snippet">
+                    <Marked text={snippet(h.text, hits.terms)} terms={hits.terms} />
+                  </p>
+                  <p className="kb-path">{h.sourcePath}</p>
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Citations numbered by first appearance; the same span keeps its number. */
+function numberCitations(answer: KbAnswerOutput): {
+  numberOf: (c: CitationDto) => number;
+  list: CitationDto[];
+} {
+  const key = (c: CitationDto) => `${c.documentId}:${c.start}:${c.end}`;
+  const numbers = new Map<string, number>();
+  const list: CitationDto[] = [];
+  for (const s of answer.sentences)
+    for (const c of s.citations)
+      if (!numbers.has(key(c))) {
+        numbers.set(key(c), list.length + 1);
+        list.push(c);
+      }
+  return { numberOf: (c) => numbers.get(key(c)) ?? 0, list };
+}
+
+function AskBox({
+  client,
+  onCite,
+}: {
+  client: RpcClient;
+  onCite: (c: CitationDto, n: number, from: HTMLElement) => void;
+}) {
+  const [question, setQuestion] = useState('');
+  const [answer, setAnswer] = useState<KbAnswerOutput>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    const q = question.trim();
+    if (!q) return;
+    setBusy(true);
+    void client.call('knowledge.ask', { question: q }, SLOW_CALL).then((r) => {
+      setBusy(false);
+      if (r.ok) {
+        setError(undefined);
+        setAnswer(r.value);
+      } else setError(r.error);
+    });
+  };
+  const numbered = answer && numberCitations(answer);
+
+  return (
+    <section className="kb-card" aria-labelledby="kb-ask-title">
+      <h2 id="kb-ask-title" className="kb-card__title">
+        Ask your sources
+      </h2>
+      <form className="kb-form" onSubmit={submit}>
+        <label htmlFor="kb-ask">Question</label>
+        <div className="kb-form__row">
+          <input
+            id="kb-ask"
+            className="kb-input"
+            value={question}
+            maxLength={2000}
+            onChange={(e) => setQuestion(e.target.value)}
+          />
+          <button className="kb-button" type="submit" disabled={busy || !question.trim()}>
+            {busy ? 'Asking…' : 'Ask'}
+          </button>
+        </div>
+      </form>
+      <ErrorNote error={error} />
+      {answer && numbered && (
+        <div className="kb-answer" aria-live="polite" data-testid="kb-answer">
+          {answer.covered ? (
+            <>
+              <ol className="kb-sentences" aria-label="Answer, sentence by sentence">
+                {answer.sentences.map((s, i) => (
+                  <li key={i} className="kb-sentence">
+                    {s.text}{' '}
+                    {s.citations.map((c) => {
+                      const n = numbered.numberOf(c);
+                      return (
+                        <button
+                          key={`${c.documentId}:${c.start}`}
+                          type="button"
+                          className="kb-cite"
+                          aria-label={`Citation ${n}: ${c.title}${c.page !== null ? `, page ${c.page}` : ''}`}
+                          onClick={(e) => onCite(c, n, e.currentTarget)}
+                        >
+                          {n}
+                        </button>
+                      );
+                    })}
+                  </li>
+                ))}
+              </ol>
+              <h3 className="kb-subtitle">Cited sources</h3>
+              <ol className="kb-cited">
+                {numbered.list.map((c, i) => (
+                  <li key={i}>
+                    {c.title}
+                    {c.page !== null ? `, page ${c.page}` : ''}{' '}
+                    <span className="kb-path">{c.sourcePath}</span>
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : (
+            <div className="kb-not-covered" role="note">
+              <p>
+                <strong>Your sources do not cover this question.</strong> Nothing was made up; here
+                are the nearest sources to check yourself.
+              </p>
+              {answer.sources.length > 0 ? (
+                <ul aria-label="Nearest sources">
+                  {answer.sources.slice(0, 5).map((s) => (
+                    <li key={s.sourcePath}>
+                      {s.title} <span className="kb-path">{s.sourcePath}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="kb-help">The knowledge store has nothing related.</p>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function PassagePanel({
+  client,
+  citation,
+  number,
+  onClose,
+}: {
+  client: RpcClient;
+  citation: CitationDto;
+  number: number;
+  onClose: () => void;
+}) {
+  const [passage, setPassage] = useState<PassageOutput>();
+  const [error, setError] = useState<ErrorInfo>();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const mark = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    heading.current?.focus();
+    let live = true;
+    void client
+      .call('knowledge.passage', {
+        documentId: citation.documentId,
+        start: citation.start,
+        end: citation.end,
+      })
+      .then((r) => {
+        if (!live) return;
+        if (r.ok) setPassage(r.value);
+        else setError(r.error);
+      });
+    return () => {
+      live = false;
+    };
+  }, [client, citation]);
+
+  useEffect(() => {
+    mark.current?.scrollIntoView({ block: 'center' });
+  }, [passage]);
+
+  const from = passage ? passage.start - passage.textStart : 0;
+  const to = passage ? passage.end - passage.textStart : 0;
+  return (
+    <aside
+      className="kb-panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="kb-panel-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <div className="kb-panel__head">
+        <h2 id="kb-panel-title" ref={heading} tabIndex={-1} className="kb-card__title">
+          [{number}] {citation.title}
+        </h2>
+        <button type="button" className="kb-button kb-button--quiet" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <p className="kb-path">
+        {citation.sourcePath}
+        {citation.page !== null ? ` · page ${citation.page}` : ''}
+      </p>
+      <ErrorNote error={error} />
+      {!passage && !error && <p className="kb-help">Loading the source…</p>}
+      {passage && (
+        <div className="kb-passage" data-testid="kb-passage" tabIndex={0} aria-label="Source text">
+          {passage.textStart > 0 && '… '}
+          {passage.text.slice(0, from)}
+          <mark ref={mark} className="kb-passage__span">
+            {passage.text.slice(from, to)}
+          </mark>
+          {passage.text.slice(to)}
+          {passage.textStart + passage.text.length < passage.documentLength && ' …'}
+        </div>
+      )}
+    </aside>
+  );
+}
