@@ -3,7 +3,7 @@
 // PostgreSQL), the engine, and the UI. The UI opens in Electron where Electron can run; otherwise
 // the same UI is served in web mode on loopback and its address is printed with the reason.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
@@ -86,6 +86,37 @@ function startChild(name, command, args, ready, extraEnv = {}) {
   });
 }
 
+/**
+ * First start: enrol this workstation with its own server, as an admin would with
+ * `voiceassist-server device add`; the engine reads the key from the profile (0600).
+ */
+function enrolDevice() {
+  const keyFile = path.join(PROFILE_DIR, 'device.key');
+  if (existsSync(keyFile)) return;
+  log('enrolling this workstation with the sync server (first start)');
+  const r = spawnSync(
+    process.execPath,
+    [
+      'apps/sync-server/bin/voiceassist-server.mjs',
+      'device',
+      'add',
+      '--user',
+      process.env.USER ?? 'clinician',
+      '--data-dir',
+      SERVER_DIR,
+    ],
+    { cwd: REPO_ROOT, env, encoding: 'utf8' },
+  );
+  const key = r.stdout.trim().split('\n').pop()?.trim();
+  if (r.status !== 0 || !key) {
+    log(
+      `could not enrol this workstation (exit ${r.status}); voice and cloud answers stay off:\n${r.stderr}`,
+    );
+    return;
+  }
+  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+}
+
 /** Why Electron cannot run here, or null when it can. */
 function electronUnavailableReason() {
   const electronBin = path.join(
@@ -128,6 +159,7 @@ try {
     /listening on (http:\/\/\S+)/,
   );
 
+  enrolDevice();
   const engineEnv = { VOICEASSIST_SERVER_URL: serverUrl, VOICEASSIST_PROFILE_DIR: PROFILE_DIR };
   const reason = electronUnavailableReason();
   if (reason === null) {
