@@ -52,6 +52,8 @@ export interface TurnBenchResult {
   /** Per provider stage: measured minus the stand-in's configured latency. */
   readonly stageOverhead: Readonly<Record<string, Distribution>>;
   readonly ownOverheadNominal: Distribution;
+  /** Time between stages that no stage timing covers (where the glue's overhead goes). */
+  readonly gaps: Readonly<Record<string, Distribution>>;
   readonly baselineDirect: {
     readonly sttFinalize: Distribution;
     readonly llmFirstToken: Distribution;
@@ -131,7 +133,8 @@ async function directFinalize(url: string): Promise<number> {
 }
 
 export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
-  const gw = await startGateway({ transcript: TRANSCRIPT, reply: REPLY });
+  // The server in its own process, as in production (the stand-ins stay in this one).
+  const gw = await startGateway({ transcript: TRANSCRIPT, reply: REPLY, spawn: true });
   const fx = await openEngineFixture(gw, { frontEnd: true });
   // The renderer boundary: every event is JSON-encoded exactly as the transport sends it.
   const wire: string[] = [];
@@ -159,6 +162,18 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
           `turn ${i} did not complete on the LLM path: ${JSON.stringify(turn.errors)}`,
         );
       if (i < warmup) continue;
+      const m = service.currentTurn?.marks;
+      if (m) {
+        const gap = (k: string, a?: number, b?: number): void => {
+          if (a !== undefined && b !== undefined) push(`gap:${k}`, b - a);
+        };
+        gap('sttFinal→phi', m.sttFinal, m.phiStart);
+        gap('phi→retrieval', m.phiEnd, m.retrievalStart);
+        gap('retrieval→llmSent', m.retrievalEnd, m.llmSent);
+        gap('llmFirst→firstSentence', m.llmFirst, m.firstSentence);
+        gap('firstSentence→ttsSent', m.firstSentence, m.ttsSent);
+        gap('ttsFirst→firstAudio', m.ttsFirst, m.firstAudio);
+      }
       const t = turn.timings;
       for (const [k, v] of Object.entries(t)) push(k, v);
       if (t.firstAudio !== null) push('ownOverheadNominal', t.firstAudio - NOMINAL_PROVIDERS_MS);
@@ -235,6 +250,11 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         glue: d('glue'),
       },
       ownOverheadNominal: own,
+      gaps: Object.fromEntries(
+        Object.keys(samples)
+          .filter((k) => k.startsWith('gap:'))
+          .map((k) => [k.slice(4), d(k)]),
+      ),
       baselineDirect,
       ownOverheadVsDirect: ownVsDirect,
       cancel: { cancelToStopped: distribution(cancelMs), eventsAfterCancel },
@@ -260,6 +280,9 @@ export function turnLine(r: TurnBenchResult): string {
       .map(([k, v]) => `${k} ${s(v)}`)
       .join('; ')}`,
     `  overhead by stage: ${Object.entries(r.stageOverhead)
+      .map(([k, v]) => `${k} ${s(v)}`)
+      .join('; ')}`,
+    `  between stages: ${Object.entries(r.gaps)
       .map(([k, v]) => `${k} ${s(v)}`)
       .join('; ')}`,
     `  barge-in cancel → pipeline stopped: ${s(r.cancel.cancelToStopped)}; content events after cancel: ${r.cancel.eventsAfterCancel}`,

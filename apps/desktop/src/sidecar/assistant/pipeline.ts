@@ -153,6 +153,7 @@ function emitSentence(
 ): void {
   if (turn.cancelled) return;
   const index = turn.sentences.length;
+  turn.marks.firstSentence ??= performance.now();
   turn.sentences.push(sentence);
   turn.emit('voice.answer', { turnId: turn.id, index, sentence, generator: turn.generator });
   speech.add(index, sentence.text);

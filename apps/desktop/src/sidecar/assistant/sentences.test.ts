@@ -31,8 +31,9 @@ describe('SentenceSplitter', () => {
       'symptoms [2].',
     ])
       out.push(...s.push(t));
-    expect(out).toEqual(['High blood pressure is common. [1]']);
-    expect(s.flush()).toEqual(['It has no symptoms [2].']);
+    // The second ends with its citation and a stop: complete at once, no next token needed.
+    expect(out).toEqual(['High blood pressure is common. [1]', 'It has no symptoms [2].']);
+    expect(s.flush()).toEqual([]);
   });
 
   it('does not split on abbreviations, decimals, or before a placeholder-led sentence too early', () => {

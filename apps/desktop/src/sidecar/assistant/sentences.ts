@@ -9,6 +9,7 @@ const MARKER = /\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
  * character arrives the sentence may still be followed by its markers, so it is held back.
  */
 const BOUNDARY = /[.!?]["')\]]*(?:\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\])*(?=\s+(?:[^\s[]|\[[A-Z]))/g;
+const CITED_END = /\[\d{1,2}(?:\s*,\s*\d{1,2})*\]\s*[.!?]["')]*$/;
 const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|approx|No|Fig)\.$/i;
 
 /** Splits a token stream into sentences as soon as each is complete. */
@@ -28,6 +29,13 @@ export class SentenceSplitter {
       from = end;
     }
     this.buffer = this.buffer.slice(from);
+    // A sentence whose citation came before its full stop ("… pressures [1].") is complete as
+    // soon as the stop arrives: no need to wait for the next token to see if markers follow.
+    const rest = this.buffer.trim();
+    if (CITED_END.test(rest) && !ABBREVIATION.test(rest)) {
+      out.push(rest);
+      this.buffer = '';
+    }
     return out;
   }
 

@@ -25,6 +25,8 @@ export interface TurnMarks {
   retrievalEnd?: number;
   llmSent?: number;
   llmFirst?: number;
+  /** The first answer sentence was complete (LLM path: first token → this = sentence assembly). */
+  firstSentence?: number;
   ttsSent?: number;
   ttsFirst?: number;
   firstAudio?: number;

@@ -4,6 +4,7 @@
  * and a device key for it. The server is loaded by path at run time: the desktop shares no code
  * with the server, it only talks to it over HTTP like the app does.
  */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -109,6 +110,54 @@ export interface GatewayOptions {
   readonly env?: Record<string, string>;
   /** Leave these providers unconfigured on the server. */
   readonly without?: readonly ('llm' | 'stt' | 'tts')[];
+  /**
+   * Run the server as its own process (`voiceassist-server start`, device key from `device add`)
+   * instead of in this one: benchmarks then do not share the engine's event loop with the server.
+   * `sql` is unavailable in this mode.
+   */
+  readonly spawn?: boolean;
+}
+
+const BIN = path.join(SERVER, 'bin', 'voiceassist-server.mjs');
+
+async function spawnServer(
+  env: Record<string, string>,
+): Promise<{ url: string; key: string; stop: () => Promise<void> }> {
+  const childEnv = { ...process.env, ...env };
+  const key = await new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [BIN, 'device', 'add', '--user', `clinician_${Date.now()}`],
+      { env: childEnv },
+      (err, stdout) => {
+        if (err) reject(err);
+        else resolve(stdout.trim().split('\n').at(-1) ?? '');
+      },
+    );
+  });
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--port', '0'], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${String(code)})`)));
+  });
+  return {
+    url,
+    key,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A listening gateway with its own embedded PostgreSQL and fresh stand-ins. */
@@ -150,6 +199,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
         }),
     ...options.env,
   };
+  if (options.spawn) {
+    const pg = await startPostgres();
+    const server = await spawnServer({ ...env, DATABASE_URL: pg.url });
+    return {
+      url: server.url,
+      deviceKey: server.key,
+      openai,
+      deepgram,
+      elevenlabs,
+      allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
+      sql: () => Promise.reject(new Error('sql() needs the in-process server')),
+      close: async () => {
+        await server.stop();
+        await Promise.all([openai.close(), deepgram.close(), elevenlabs.close()]);
+        await pg.stop();
+      },
+    };
+  }
   const { loadConfig } = await load<{ loadConfig: (e: Record<string, string>) => object }>(
     'src/config.ts',
   );
