@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventName, EventPayload } from '../../shared/contract.js';
@@ -70,6 +71,7 @@ export class KnowledgeRpc {
         'KB_NOT_AVAILABLE',
         'The knowledge store is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR).',
       );
+    if (!this.service) mkdirSync(profileDir, { recursive: true, mode: 0o700 });
     this.service ??= new KnowledgeService({
       profileDir,
       keyStores: engineKeyStores(profileDir, this.env),
