@@ -280,14 +280,11 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
     expect(text).toContain('Inaugural address of President John F. Kennedy');
     expect(text).toContain('inaugural-address.md');
     expect(text).toMatch(/characters \d+–\d+/);
-    // With the passage from the engine the span is highlighted in the source text; without it
-    // (the engine does not send `citation.passage` yet) the view says so instead of pretending.
-    if ((await page.getByTestId('citation-passage').count()) > 0) {
-      const passage = page.getByTestId('citation-passage');
-      expect(await passage.locator('mark').count()).toBe(1);
-      expect(await passage.innerText()).toContain('ask not what your country can do for you');
-    } else
-      expect(await page.getByTestId('citation-fallback').innerText()).toContain('not available');
+    // The source text read from the store (knowledge.passage), the cited span highlighted.
+    const passage = page.getByTestId('citation-passage');
+    await passage.waitFor({ timeout: 10_000 });
+    expect(await passage.locator('mark').count()).toBe(1);
+    expect(await passage.innerText()).toContain('ask not what your country can do for you');
     await screenshot(page, 'voice-citation.png');
   });
 

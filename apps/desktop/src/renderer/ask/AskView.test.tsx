@@ -194,7 +194,18 @@ const RECORD: TurnRecordDto = {
 
 describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-in', () => {
   it('holding Space runs one turn (auto-repeat ignored), streams frames in order, shows the turn', async () => {
-    const engine = standInEngine();
+    const engine = standInEngine({
+      'knowledge.passage': {
+        documentId: 7,
+        title: 'High Blood Pressure',
+        sourcePath: '/docs/hbp.md',
+        text: 'Overview: High blood pressure is common. It often has no symptoms.',
+        textStart: 0,
+        start: 10,
+        end: 40,
+        documentLength: 66,
+      },
+    });
     const { mic, speaker, audio } = devices();
     renderAsk(engine, audio);
     await flush();
@@ -281,6 +292,14 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     fireEvent.click(within(turn).getByRole('button', { name: 'Source 1: High Blood Pressure' }));
     const source = screen.getByTestId('citation-view');
     expect(source.textContent).toContain('/docs/hbp.md');
+    await flush();
+    // The source text from the store, the cited span highlighted inside it.
+    expect(engine.calls('knowledge.passage')[0]?.input).toEqual({
+      documentId: 7,
+      start: 10,
+      end: 40,
+    });
+    expect(source.textContent).toContain('It often has no symptoms.');
     expect(within(source).getByText('High blood pressure is common.').tagName).toBe('MARK');
     expect(document.activeElement?.id).toBe('citation-title');
   });

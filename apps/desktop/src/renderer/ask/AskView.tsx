@@ -151,7 +151,14 @@ export function AskView() {
           )}
           <div ref={bottom} />
         </section>
-        {cited && <CitationView open={cited} onClose={() => setCited(null)} />}
+        {cited && (
+          <CitationView
+            key={`${cited.citation.documentId}:${cited.citation.start}-${cited.citation.end}`}
+            open={cited}
+            client={voice.client}
+            onClose={() => setCited(null)}
+          />
+        )}
       </div>
     </div>
   );
