@@ -130,7 +130,7 @@ async function spawnServer(
       [BIN, 'device', 'add', '--user', `clinician_${Date.now()}`],
       { env: childEnv },
       (err, stdout) => {
-        if (err) reject(err);
+        if (err) reject(new Error(`device add failed: ${err.message}`));
         else resolve(stdout.trim().split('\n').at(-1) ?? '');
       },
     );
