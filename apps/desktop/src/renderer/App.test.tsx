@@ -105,7 +105,7 @@ describe('App', () => {
     const heading = screen.getByRole('heading', { level: 1 });
     expect(heading.textContent).toBe('Knowledge');
     expect(document.activeElement).toBe(heading);
-    expect(screen.getByText(/coming in a later release/)).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 2, name: 'Add sources' })).toBeTruthy();
 
     fireEvent.keyDown(window, { key: '6', altKey: true });
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Diagnostics');
