@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
   EnvKeyStore,
@@ -19,13 +20,20 @@ export const KEYCHAIN_SERVICE = 'VoiceAssist Workstation';
  * owner-only key file for web mode / CI. The first that holds the key wins; a new store's key goes
  * to the first writable one available. resolveDatabaseKey logs every step.
  */
+function profileAccount(profileDir: string): string {
+  const resolved = path.resolve(profileDir);
+  return `${path.basename(resolved)}-${createHash('sha256').update(resolved).digest('hex').slice(0, 16)}`;
+}
+
 export function engineKeyStores(
   profileDir: string,
   env: NodeJS.ProcessEnv,
   safeStorage?: SafeStorageLike,
 ): KeyStore[] {
   return [
-    new KeytarKeyStore(KEYCHAIN_SERVICE, `knowledge:${path.basename(profileDir)}`),
+    // One keychain entry per profile folder: the basename alone would let two profiles named
+    // alike share (and overwrite) one key, and the second would then fail with a wrong key.
+    new KeytarKeyStore(KEYCHAIN_SERVICE, `knowledge:${profileAccount(profileDir)}`),
     ...(safeStorage
       ? [new SafeStorageKeyStore(path.join(profileDir, `${KEY_FILE}.safe`), safeStorage)]
       : []),
