@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../cli/main.js';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS } from '../../shared/contract.js';
+import { describeMismatch } from '../../shared/protocol.js';
 import { wavToEngineAudio } from '../voice/analyze.js';
 import { floatToInt16 } from '../voice/wav.js';
 import { runRecordedTurn } from './recorded-turn.js';
@@ -178,7 +181,7 @@ describe('voice turn against the real sync server and the provider stand-ins', (
   it('barge-in by key cancels in-flight LLM and TTS: events stop and the abort reaches the gateway', async () => {
     const service = fx.engine.service;
     gw.openai.faults.chunkDelayMs = 60;
-    gw.elevenlabs.faults.chunkDelayMs = 60;
+    gw.elevenlabs.faults.chunkDelayMs = 150;
     try {
       const [max] = await gw.sql<{ id: string | null }>('SELECT max(id) AS id FROM usage_events');
       const before = Number(max?.id ?? 0);
@@ -201,12 +204,17 @@ describe('voice turn against the real sync server and the provider stand-ins', (
           [before],
         );
       let rows: { kind: string; outcome: string }[] = [];
-      for (let i = 0; i < 100 && new Set(rows.map((r) => r.kind)).size < 2; i++) {
+      const bothEnded = (): boolean =>
+        ['llm', 'tts'].every((k) => rows.some((r) => r.kind === k && r.outcome !== 'ok'));
+      for (let i = 0; i < 100 && !bothEnded(); i++) {
         rows = await ended();
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['llm', 'tts']));
-      for (const r of rows) expect(r.outcome).not.toBe('ok');
+      for (const kind of ['llm', 'tts'])
+        expect(
+          rows.some((r) => r.kind === kind && r.outcome !== 'ok'),
+          kind,
+        ).toBe(true);
       const [tokens] = await gw.sql<{ q: string }>(
         `SELECT quantity AS q FROM usage_events WHERE id > $1 AND kind = 'llm' AND unit = 'output_token'`,
         [before],
@@ -227,6 +235,26 @@ describe('voice turn against the real sync server and the provider stand-ins', (
       gw.elevenlabs.faults.chunkDelayMs = undefined;
     }
   }, 30_000);
+
+  it('every event the turns above emitted matches its contract schema (the renderer validates them)', () => {
+    expect(fx.events.length).toBeGreaterThan(50);
+    const names = new Set(fx.events.map((e) => e.name));
+    for (const n of [
+      'voice.state',
+      'voice.transcript',
+      'voice.answer',
+      'voice.audio.chunk',
+      'voice.speak',
+      'voice.stopPlayback',
+      'voice.error',
+      'voice.turnDone',
+    ] as const)
+      expect(names).toContain(n);
+    const bad = fx.events
+      .filter((e) => !Value.Check(EVENTS[e.name], e.payload))
+      .map((e) => `${e.name}: ${describeMismatch(EVENTS[e.name], e.payload)}`);
+    expect(bad).toEqual([]);
+  });
 });
 
 describe('PHI canary through the whole turn', () => {
