@@ -3,10 +3,10 @@ import { EgressGuard, JsonlFileAuditSink, type AuditSink } from '../egress/index
 import { createEmbedder, embedderConfigFromEnv } from '../knowledge/embed/factory.js';
 import type { Embedder } from '../knowledge/embed/embedder.js';
 import { HashingEmbedder } from '../knowledge/hashing-embedder.js';
-import { KEY_FILE, openProfileKnowledgeBase, type KnowledgeBase } from '../knowledge/kb.js';
+import { openProfileKnowledgeBase, type KnowledgeBase } from '../knowledge/kb.js';
+import { engineKeyStores } from '../knowledge/service.js';
 import { GatewayClient } from '../providers/client.js';
 import { gatewayConfigFromEnv, gatewayProviders, type GatewayConfig } from '../providers/config.js';
-import { EnvKeyStore, FileKeyStore } from '../store/keystore.js';
 import { Aec3EchoCanceller } from '../voice/aec.js';
 import { SileroVad } from '../voice/silero.js';
 import { ConversationStore, StoreVaultStore } from './conversations.js';
@@ -63,7 +63,7 @@ export interface VoiceEngine {
 
 /**
  * Everything the voice turn needs in one profile folder: the encrypted store (knowledge,
- * conversations, PHI vaults; key from VOICEASSIST_DB_KEY or DIR/knowledge.key), the egress audit
+ * conversations, PHI vaults; key from the OS keychain, VOICEASSIST_DB_KEY or DIR/knowledge.key), the egress audit
  * log, the gateway client (VOICEASSIST_SERVER_URL + device key) and the VAD/AEC front end.
  */
 export async function openVoiceEngine(options: {
@@ -75,11 +75,11 @@ export async function openVoiceEngine(options: {
 }): Promise<VoiceEngine> {
   const { profileDir, env } = options;
   const embedder = await profileEmbedder(env);
-  const { kb } = await openProfileKnowledgeBase(
-    profileDir,
-    [new EnvKeyStore(env), new FileKeyStore(path.join(profileDir, KEY_FILE))],
-    { embedder },
-  );
+  // The same key stores, in the same order, as the Knowledge view's service: whichever opens a
+  // new profile first, the other finds the key.
+  const { kb } = await openProfileKnowledgeBase(profileDir, engineKeyStores(profileDir, env), {
+    embedder,
+  });
   const config = gatewayConfigFromEnv(env, profileDir);
   const client = config
     ? createGatewayClient(
