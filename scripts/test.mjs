@@ -60,7 +60,8 @@ let skipped = 0;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests ?? 0;
-  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  // A suite that fails to load has no failed tests of its own: count it once.
+  failed = r.numFailedTests || (r.numFailedTestSuites ?? 0);
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
 rmSync(scratch, { recursive: true, force: true });
