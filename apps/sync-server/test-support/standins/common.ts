@@ -51,6 +51,31 @@ export async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Reads an HTTP request's body and records it (JSON parsed when it is JSON, else the text), as
+ * every HTTP stand-in keeps a log of exactly what reached the provider.
+ */
+export async function recordRequest(
+  req: http.IncomingMessage,
+  requests: Recorded[],
+): Promise<{ url: URL; body: unknown }> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const raw = await readBody(req);
+  let body: unknown = raw;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    /* recorded as text */
+  }
+  requests.push({
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: recordHeaders(req.headers),
+    body,
+  });
+  return { url, body };
+}
+
 /** Consumes one use of `status` when set; returns the status to fail with, if any. */
 export function takeStatus(f: Faults): number | undefined {
   if (f.status === undefined) return undefined;

@@ -2,8 +2,7 @@ import http from 'node:http';
 import {
   closeServer,
   listen,
-  readBody,
-  recordHeaders,
+  recordRequest,
   sleep,
   takeStatus,
   type Faults,
@@ -36,20 +35,7 @@ export async function startElevenLabsStandin(
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const u = new URL(req.url ?? '/', 'http://x');
-    const raw = await readBody(req);
-    let body: unknown = raw;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      /* recorded as text */
-    }
-    requests.push({
-      path: u.pathname,
-      query: Object.fromEntries(u.searchParams),
-      headers: recordHeaders(req.headers),
-      body,
-    });
+    const { url: u, body } = await recordRequest(req, requests);
     const error = (status: number, s: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ detail: { status: s, message } }));
