@@ -27,10 +27,14 @@ export interface Engine {
 /** The engine independent of transport: services, handlers, the RPC server and its events. */
 export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env): Engine {
   const version = readVersion();
-  const health = new HealthMonitor({ version, serverUrl: env.VOICEASSIST_SERVER_URL });
-  // Events of the voice turn go to every connected renderer; `rpc` exists by the time one is sent.
+  // Events go to every connected renderer; `rpc` exists by the time one is sent.
   const voice = voiceFromEnv(env, log, (name, payload) => rpc.broadcast(name, payload));
   const knowledge = new KnowledgeRpc(env, log, (name, payload) => rpc.broadcast(name, payload));
+  const health = new HealthMonitor({
+    version,
+    serverUrl: env.VOICEASSIST_SERVER_URL,
+    components: () => knowledge.components(),
+  });
   const rpc: RpcServer = new RpcServer(
     createHandlers({ health, voice: voice.get, knowledge }),
     log,

@@ -1,17 +1,13 @@
 import { strictAssert } from '../shared/assert.js';
-import type { ComponentStatus, Health, ServerStatus } from '../shared/contract.js';
+import type { Health, ServerStatus } from '../shared/contract.js';
 
 export const SERVER_CHECK_TIMEOUT_MS = 3_000;
 export const HEALTH_POLL_MS = 5_000;
 
-/** Until the encrypted store and the models land (later issues), say so plainly. */
-const STORE_NOT_CONFIGURED: ComponentStatus = {
-  status: 'not-configured',
-  detail: 'The encrypted local store arrives in a later release.',
-};
-const MODELS_NOT_CONFIGURED: ComponentStatus = {
-  status: 'not-configured',
-  detail: 'Local models (voice activity, embeddings) arrive in a later release.',
+/** Reported when the engine was started without the local store and models (no profile). */
+const NO_LOCAL_COMPONENTS: Pick<Health, 'store' | 'models'> = {
+  store: { status: 'not-configured', detail: 'This engine runs without a local store.' },
+  models: { status: 'not-configured', detail: 'This engine runs without local models.' },
 };
 
 /** Asks the sync server's `/ready`. The sidecar, not the renderer, talks to the network. */
@@ -65,6 +61,8 @@ export interface HealthMonitorOptions {
   readonly serverUrl: string | undefined;
   readonly now?: () => number;
   readonly fetchImpl?: typeof fetch;
+  /** The store's and models' current status (the knowledge service knows it). */
+  readonly components?: () => Pick<Health, 'store' | 'models'>;
 }
 
 /** Keeps the last known health; polls the server and reports changes of the summary. */
@@ -113,8 +111,7 @@ export class HealthMonitor {
     return {
       version: this.options.version,
       uptimeSeconds: Math.max(0, Math.round((this.now() - this.startedAt) / 1000)),
-      store: STORE_NOT_CONFIGURED,
-      models: MODELS_NOT_CONFIGURED,
+      ...(this.options.components?.() ?? NO_LOCAL_COMPONENTS),
       server,
     };
   }

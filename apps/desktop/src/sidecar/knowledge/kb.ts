@@ -89,6 +89,11 @@ export class KnowledgeBase {
   private reembedding: Promise<void> | undefined;
   private generator: AnswerGenerator;
 
+  /** The model new documents and queries are embedded with. */
+  get embedder(): Pick<Embedder, 'id' | 'dimension'> {
+    return this.options.embedder;
+  }
+
   private constructor(
     readonly db: Db,
     private readonly options: OpenKnowledgeBaseOptions,

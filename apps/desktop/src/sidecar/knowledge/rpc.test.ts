@@ -40,6 +40,7 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
     await expect(Promise.resolve(h['knowledge.sources']({}, ctx))).rejects.toMatchObject({
       code: 'KB_NOT_AVAILABLE',
     });
+    expect(rpc!.components().store.status).toBe('not-configured');
     const { h: h2 } = open({ VOICEASSIST_PROFILE_DIR: path.join(dir, 'p') });
     await expect(
       Promise.resolve(h2['knowledge.ingest']({ paths: ['docs/a.md'] }, ctx)),
@@ -58,6 +59,10 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
       VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
       VOICEASSIST_EMBED_MODEL: 'hashing-bow',
     });
+    expect(rpc!.components()).toMatchObject({
+      store: { status: 'not-ready' },
+      models: { status: 'not-ready' },
+    });
     expect(await h['knowledge.ingest']({ paths: [docs] }, ctx)).toEqual({
       started: true,
       paths: 1,
@@ -66,6 +71,10 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
       Promise.resolve(h['knowledge.ingest']({ paths: [docs] }, ctx)),
     ).rejects.toMatchObject({ code: 'KB_BUSY' });
     await done;
+    expect(rpc!.components()).toMatchObject({
+      store: { status: 'ready' },
+      models: { status: 'ready', detail: expect.stringContaining('hashing-bow') as unknown },
+    });
     expect(events[0]?.phase).toBe('scanning');
     const last = events.at(-1)!;
     expect(last).toMatchObject({ phase: 'done', filesTotal: 2, filesSkipped: 1 });
@@ -131,6 +140,10 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
     });
     await expect(Promise.resolve(second.h['knowledge.sources']({}, ctx))).rejects.toMatchObject({
       code: 'STORE_WRONG_KEY',
+    });
+    expect(rpc!.components().store).toEqual({
+      status: 'error',
+      detail: expect.stringContaining('STORE_WRONG_KEY') as unknown,
     });
   });
 });

@@ -13,6 +13,7 @@ import { profileEmbedder } from '../assistant/create.js';
 import type { Handlers } from '../rpc/server.js';
 import type { IngestProgress, IngestReport } from './ingest.js';
 import type { KnowledgeBase } from './kb.js';
+import type { Health } from '../../shared/contract.js';
 import { KnowledgeService, engineKeyStores } from './service.js';
 
 type KnowledgeCall =
@@ -57,6 +58,8 @@ export class KnowledgeRpc {
   private running: Promise<void> | undefined;
   /** Files the last run skipped, shown in the sources list with their reason. */
   private lastErrors: FileError[] = [];
+  /** What the last attempt to open the store gave, for the engine's health report. */
+  private opened: { embedder: string } | { code: string } | undefined;
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
@@ -84,15 +87,46 @@ export class KnowledgeRpc {
 
   private async kb(): Promise<KnowledgeBase> {
     try {
-      return await this.get().open();
+      const kb = await this.get().open();
+      const { id, dimension } = kb.embedder;
+      this.opened = { embedder: `${id} (${dimension}-d)` };
+      return kb;
     } catch (err) {
       const e = coded(
         err,
         'The knowledge store could not be opened; details are in the engine log.',
       );
+      this.opened = { code: e.code };
       this.log.error({ code: e.code }, 'knowledge store failed to open');
       throw e;
     }
+  }
+
+  /** The store's and embedding model's status as health reports them; never opens anything. */
+  components(): Pick<Health, 'store' | 'models'> {
+    if (!this.env.VOICEASSIST_PROFILE_DIR) {
+      const detail =
+        'No profile folder is set (VOICEASSIST_PROFILE_DIR), so there is no local store.';
+      return {
+        store: { status: 'not-configured', detail },
+        models: { status: 'not-configured', detail },
+      };
+    }
+    const opened = this.opened;
+    if (opened === undefined) {
+      return {
+        store: { status: 'not-ready', detail: 'The encrypted store opens on first use.' },
+        models: { status: 'not-ready', detail: 'The embedding model loads with the store.' },
+      };
+    }
+    if ('code' in opened) {
+      const detail = `The encrypted store could not be opened (${opened.code}); see the engine log.`;
+      return { store: { status: 'error', detail }, models: { status: 'not-ready', detail } };
+    }
+    return {
+      store: { status: 'ready', detail: 'Encrypted store open.' },
+      models: { status: 'ready', detail: `Embeddings: ${opened.embedder}.` },
+    };
   }
 
   private progress(p: IngestProgress): void {
