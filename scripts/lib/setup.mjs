@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Debian packages by purpose. Build-time ones must be present before `npm ci` compiles addons. */
+/**
+ * Debian packages by purpose. Build-time ones must be present before `npm ci` compiles addons.
+ * Only what a test uses today: Radicale (CalDAV) and Apache mod_dav (WebDAV) join this list with
+ * the tests that start them.
+ */
 export const DEBIAN_PACKAGES = {
   build: ['python3', 'make', 'g++', 'libsecret-1-dev'],
   test: [
@@ -17,10 +21,6 @@ export const DEBIAN_PACKAGES = {
     'fonts-liberation',
     'espeak-ng', // speech fixtures
     'sox',
-    'radicale', // real CalDAV server
-    'python3-bcrypt',
-    'apache2', // real WebDAV server (mod_dav)
-    'apache2-utils',
     'dbus', // headless OS keychain: D-Bus session + gnome-keyring
     'gnome-keyring',
     'xvfb', // display for the global hotkey hook
