@@ -34,6 +34,21 @@ type Listener = (s: VoiceSnapshot) => void;
 /** Frames buffered while turnStart is in flight: ~2 s at 32 ms each. */
 const MAX_BUFFERED_FRAMES = 64;
 
+/** Nothing captured, playing or pending: where every controller starts. */
+export const IDLE_SNAPSHOT: VoiceSnapshot = {
+  phase: 'idle',
+  level: null,
+  heldBy: null,
+  turnId: null,
+  turnMode: 'voice',
+  conversationId: null,
+  error: null,
+  capture: null,
+  chunksPlayed: 0,
+  playbackStops: 0,
+  playing: false,
+};
+
 /**
  * ONE controller for push-to-talk, whatever presses the key: Space in the window, the on-screen
  * button, or the global hotkey relayed by the main process. press() starts a turn (stopping any
@@ -41,19 +56,7 @@ const MAX_BUFFERED_FRAMES = 64;
  * auto-repeat, two sources at once) are ignored; only the source that pressed can release.
  */
 export class TurnController {
-  private snapshot: VoiceSnapshot = {
-    phase: 'idle',
-    level: null,
-    heldBy: null,
-    turnId: null,
-    turnMode: 'voice',
-    conversationId: null,
-    error: null,
-    capture: null,
-    chunksPlayed: 0,
-    playbackStops: 0,
-    playing: false,
-  };
+  private snapshot: VoiceSnapshot = IDLE_SNAPSHOT;
   private readonly listeners = new Set<Listener>();
   private readonly unsubscribe: (() => void)[] = [];
   /** Resolves to the engine's turn id once voice.turnStart answered (undefined: it failed). */

@@ -11,7 +11,7 @@ import type { RpcClient } from '../../shared/client.js';
 import { BrowserMic, type MicSource } from '../audio/capture.js';
 import { BrowserSpeaker, type Speaker } from '../audio/speaker.js';
 import { TurnLog, type TurnView } from '../conversation/turn-log.js';
-import { TurnController, type VoiceSnapshot } from './turn-controller.js';
+import { IDLE_SNAPSHOT, TurnController, type VoiceSnapshot } from './turn-controller.js';
 
 /** Browser audio by default; component tests pass stand-ins for the devices jsdom lacks. */
 export interface AudioDevices {
@@ -72,25 +72,12 @@ export function VoiceProvider({
 
 export const useVoice = (): Voice | undefined => useContext(VoiceContext);
 
-const IDLE: VoiceSnapshot = {
-  phase: 'idle',
-  level: null,
-  heldBy: null,
-  turnId: null,
-  turnMode: 'voice',
-  conversationId: null,
-  error: null,
-  capture: null,
-  chunksPlayed: 0,
-  playbackStops: 0,
-  playing: false,
-};
 const NO_TURNS: readonly TurnView[] = [];
 
 export function useVoiceSnapshot(voice: Voice | undefined): VoiceSnapshot {
   return useSyncExternalStore(
     (onChange) => voice?.controller.subscribe(onChange) ?? (() => undefined),
-    () => voice?.controller.state ?? IDLE,
+    () => voice?.controller.state ?? IDLE_SNAPSHOT,
   );
 }
 
