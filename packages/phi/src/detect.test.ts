@@ -127,3 +127,35 @@ describe('countByType', () => {
     expect(counts.NAME).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('detectPhi: facilities named with ordinary words, acronyms, universities', () => {
+  it.each([
+    ['PT SENT TO GOOD SAMARITAN YESTERDAY FOR CT', 'GOOD SAMARITAN'],
+    ['transferred from mercy hosp last night, vss', 'mercy hosp'],
+    ['plan is rehab (lourdes Memorial) on friday', 'lourdes Memorial'],
+    ['She was first seen at NY-Methodist for chest pain.', 'NY-Methodist'],
+    ['pt says "i am at the general hospital" and is calm', 'general hospital'],
+    ['family wants her moved to Our Lady of\nLourdes Hospital', 'Our Lady of\nLourdes Hospital'],
+    ['sent to BMC cath lab for PCI', 'BMC'],
+    ['went to mgh cath lab this am after the ecg changes were noted', 'mgh'],
+    ['PT TO BE W/U BY JHH FOR TRANSPLANT', 'JHH'],
+    ['Diagnosed by her PCP at OHSU on 3/2.', 'OHSU'],
+    ['sent from Ærø to ÅUH er for eval', 'ÅUH'],
+    ['admitted to U Iowa ER with chest pain', 'U Iowa ER'],
+    ['insulin per University of Utah protocol', 'University of Utah'],
+  ])('%s → FACILITY %s', (text, value) => {
+    expect(found(text)).toContainEqual({ type: 'FACILITY', text: value });
+  });
+
+  it.each([
+    'Living at the mercy of her symptoms, she asked for help.',
+    'Heart failure; cross-cover resident aware.',
+    'RLQ tenderness; pain at LLQ as well.',
+    'Withdrew cash from ATM machine, then sent to CT for scan.',
+    'Weaned from FMV to NC this AM.',
+    'TRANSFERRED TO PCU, SEEN BY OT AND PT.',
+    'Good response to diuresis, hope to extubate.',
+  ])('no facility: %s', (text) => {
+    expect(found(text).filter((f) => f.type === 'FACILITY')).toEqual([]);
+  });
+});

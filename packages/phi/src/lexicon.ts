@@ -285,9 +285,10 @@ export const CLINICAL_WORDS = new Set(
   r/o ivc svc ra rv lv la rca lad lcx pda om ptca cabg dvt pe los ca carevue permacath resp endo
   levo dopa tmax dsg sxn afeb afebrile wean weaned titrate titrated suctioned suctioning rij lij
   nsr nsb sr st bb pb hr rr bp angio ortho step-down pheresis camode commode micua trendelberg
-  trendelenburg t-berg ho pta lima lg surg god jesus lord christ lungsounds sputum flatus duoderm respalor addendum bilat misc soc`.split(
-    /\s+/,
-  ),
+  trendelenburg t-berg ho pta lima lg surg god jesus lord christ lungsounds sputum flatus duoderm respalor addendum bilat misc soc
+  yankauer dobhoff groshong broviac penrose tegaderm gelfoam mepilex steristrips steri-strips xeroform
+  pcp ems ortho uro derm ophtho optho cards cts csurg nsurg nsgy vns ccm mfm omfs icd ppm aicd
+  llq luq rlq ruq av sa mcp pip dip tmj`.split(/\s+/),
 );
 
 /** Eponyms that name diseases, signs and scores: "Parkinson's", "Crohn disease" are clinical terms. */
@@ -366,6 +367,24 @@ export const GENERIC_FACILITY_WORDS = new Set(
   `general county community outside local state children's university veterans va other another
   same previous referring receiving nearby teaching rehab psychiatric psych private public city
   regional district area`.split(/\s+/),
+);
+
+/**
+ * Words US hospitals are named after (religious orders, denominations, charities): rare in
+ * clinical prose, so a run of them before a facility word or after "to/at/from" names a facility
+ * in any case ("HOLY CROSS", "sacred heart hosp", "NY-Presbyterian"). Hand-written from general
+ * knowledge of how hospitals are named, not from any data set.
+ */
+export const HOSPITAL_NAME_WORDS = new Set(
+  `holy sacred samaritan presbyterian methodist baptist lutheran adventist episcopal deaconess
+  shriners providence mercy lourdes sinai cedars kaiser permanente redeemer calvary bethesda
+  misericordia carmel nazareth franciscan mennonite covenant incarnate ascension`.split(/\s+/),
+);
+/** Words that join a hospital-name word into one name ("Sacred Heart", "Good Samaritan"). */
+export const HOSPITAL_NAME_COMPANIONS = new Set(
+  `heart cross good shepherd our lady of saint st saints mount mt grace hope trinity
+  general memorial children's childrens community regional university valley beth israel
+  christ word sisters charity`.split(/\s+/),
 );
 
 export const FACILITY_SUFFIXES = new Set(

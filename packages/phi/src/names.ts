@@ -31,7 +31,8 @@ import {
   isKnownName,
   isUsState,
 } from './lexicon.js';
-import type { Token } from './tokens.js';
+import { detectFacilities } from './facilities.js';
+import { isCap, isDot, isWord, type Token } from './tokens.js';
 
 export interface TokenSources {
   readonly context: boolean;
@@ -40,10 +41,6 @@ export interface TokenSources {
   readonly capitals: boolean;
 }
 
-const isWord = (t: Token | undefined): t is Token => t?.kind === 'word';
-const isCap = (t: Token): boolean =>
-  t.shape === 'title' || (t.shape === 'upper' && t.text.length > 1);
-const isDot = (t: Token | undefined): boolean => t?.kind === 'punct' && t.text === '.';
 const isStop = (t: Token): boolean => FUNCTION_WORDS.has(t.lower) || isClinicalWord(t.lower);
 const isPossessive = (t: Token | undefined): boolean =>
   t?.kind === 'punct' && /^['’][sS]?$/.test(t.text);
@@ -771,7 +768,10 @@ export function detectTokens(
 ): void {
   if (sources.context) detectTitled(tokens, out);
   if (sources.nameLists) detectListNames(tokens, out);
-  if (sources.places) detectPlaces(tokens, out);
+  if (sources.places) {
+    detectPlaces(tokens, out);
+    detectFacilities(tokens, out);
+  }
   if (sources.capitals) detectCapitals(tokens, out);
   if (sources.nameLists) propagateNameLists(tokens, out, 0);
 }

@@ -21,6 +21,12 @@ export interface Token {
   readonly glued: boolean;
 }
 
+export const isWord = (t: Token | undefined): t is Token => t?.kind === 'word';
+/** Capitalised: Title-case, or ALL-CAPS of two letters or more. */
+export const isCap = (t: Token): boolean =>
+  t.shape === 'title' || (t.shape === 'upper' && t.text.length > 1);
+export const isDot = (t: Token | undefined): boolean => t?.kind === 'punct' && t.text === '.';
+
 // Words keep inner apostrophes and hyphens ("O'Driscoll", "FORMAN-LYONS"); a possessive "'s" is
 // split off so the name itself is the span.
 const TOKEN_RE =
@@ -115,14 +121,18 @@ export function tokenize(text: string): Token[] {
         if (newlines >= 2) blank = true;
       }
     }
+    const shape = kind === 'word' ? shapeOf(raw) : 'other';
+    const lineMode = modes[line] ?? 'mixed';
     tokens.push({
       text: raw,
       lower: raw.toLowerCase(),
       start,
       end: start + raw.length,
       kind,
-      shape: kind === 'word' ? shapeOf(raw) : 'other',
-      mode: modes[line] ?? 'mixed',
+      shape,
+      // In a lowercase note a capitalised word was capitalised on purpose ("docter Sullivan"):
+      // read it as prose, where capitals mark proper nouns.
+      mode: lineMode === 'lower' && shape === 'title' ? 'mixed' : lineMode,
       paragraphBreak: blank,
       lineStart: tokens.length === 0 || newlines > 0,
       glued: start === prevEnd && tokens.length > 0,
