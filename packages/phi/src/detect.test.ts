@@ -159,3 +159,83 @@ describe('detectPhi: facilities named with ordinary words, acronyms, universitie
     expect(found(text).filter((f) => f.type === 'FACILITY')).toEqual([]);
   });
 });
+
+describe('detectPhi: dates and ages in event and opening positions', () => {
+  it.each([
+    ['Impella weaned off 3/9, sheath pulled.', '3/9'],
+    ['plan to extubate 5/21 if ABG ok', '5/21'],
+    ['dopamine weaned 2/3 and stopped', '2/3'],
+    ['HAD CHEMO 11/02/11/05 AND TOLERATED IT', '11/02/11/05'],
+    ['Seen by her surgeon last Tuesday, doing well.', 'last Tuesday'],
+    ['RETURNS NEXT FRIDAY FOR LABS', 'NEXT FRIDAY'],
+  ])('%s → DATE %s', (text, value) => {
+    expect(found(text)).toContainEqual({ type: 'DATE', text: value });
+  });
+
+  it('reads an opening age over 89 before s/p or a sex word', () => {
+    expect(found('Nursing note\n93 s/p fall with hip fx')).toContainEqual({
+      type: 'AGE',
+      text: '93',
+    });
+    expect(found('Summary. 101 female admitted for CHF.')).toContainEqual({
+      type: 'AGE',
+      text: '101',
+    });
+  });
+
+  it.each([
+    'Weaned to PSV 10/5 this am, tolerating well.',
+    'CPAP trial: weaned 5/5 then back to AC.',
+    'Tmax 99 F overnight; SBP 98 s/p fluid bolus.',
+    'Sodium 4/2 ratio unchanged.',
+  ])('no date or age: %s', (text) => {
+    expect(found(text).filter((f) => f.type === 'DATE' || f.type === 'AGE')).toEqual([]);
+  });
+});
+
+describe('detectPhi: names and places from the shape of the text', () => {
+  it('finds a first name set off by commas after a relation word, in any case', () => {
+    expect(texts('his daughter, april, visited and was updated.')).toContain('april');
+    expect(texts('HER SON, MARK, CALLED TWICE.')).toContain('MARK');
+    expect(texts('the daughter, who called, was updated.')).toEqual([]);
+  });
+
+  it('finds the owner of a home, lowercase and Unicode included', () => {
+    expect(texts('says he is "at harold quince\'s house" today')).toContain('harold quince');
+    expect(texts('She stays at Zoë’s apartment on weekends.')).toContain('Zoë');
+    expect(texts("stays at her mother's house")).toEqual([]);
+  });
+
+  it('finds an ALL-CAPS first name with an unlisted surname', () => {
+    expect(texts('PT. MARGARET QUORLEY OF RISK MGMT CALLED')).toContain('MARGARET QUORLEY');
+    expect(texts('STOOL SOFT BROWN GUIAC NEG')).toEqual([]);
+  });
+
+  it('finds chat speakers once one speaker is a listed first name', () => {
+    expect(texts('Quendrick: How are you?\nSusan: Fine, thanks.')).toEqual(
+      expect.arrayContaining(['Quendrick', 'Susan']),
+    );
+    expect(texts('Neuro: alert.\nResp: clear.\nPlan: home.')).toEqual([]);
+  });
+
+  it('finds a one-word name opening a sentence before a person verb', () => {
+    expect(texts('Zorvak lives near the harbour.')).toContain('Zorvak');
+    expect(texts('Lisinopril lowers blood pressure.')).toEqual([]);
+  });
+
+  it('finds a town after a place noun and the town line of an address block', () => {
+    expect(found('the home town VARKAUSI is small')).toContainEqual({
+      type: 'LOCATION',
+      text: 'VARKAUSI',
+    });
+    expect(found('Ship to:\n12 Rue Lepic\nSuite 4\nTrondheimsby\nNorway 70123')).toContainEqual({
+      type: 'LOCATION',
+      text: 'Trondheimsby',
+    });
+    expect(found('in the city center')).toEqual([]);
+  });
+
+  it('finds a ward after a room number', () => {
+    expect(texts('pt transferred to 412 blackwellton this evening')).toContain('blackwellton');
+  });
+});

@@ -50,9 +50,9 @@ const STRONG_SUFFIXES = new Set([
 ]);
 
 const partsOf = (t: Token): string[] => t.lower.split('-');
-const isNameWord = (t: Token | undefined): t is Token =>
+const isNameWord = (t: Token | undefined): boolean =>
   isWord(t) && partsOf(t).some((p) => HOSPITAL_NAME_WORDS.has(p));
-const isCompanion = (t: Token | undefined): t is Token =>
+const isCompanion = (t: Token | undefined): boolean =>
   isWord(t) && (HOSPITAL_NAME_COMPANIONS.has(t.lower) || isNameWord(t));
 
 /** The preposition before token `i` (skipping "the"), if any. */
@@ -81,7 +81,7 @@ function hospitalNames(tokens: readonly Token[], out: Candidate[]): void {
     while (a < b && JOINERS.has(tokens[a]?.lower ?? '')) a++;
     while (b > a && JOINERS.has(tokens[b]?.lower ?? '')) b--;
     const words = tokens.slice(a, b + 1);
-    const named = words.some(isNameWord);
+    const named = words.some((w) => isNameWord(w));
     if (generic && named) continue; // handled from the name word itself
     let end = b;
     while (

@@ -329,7 +329,9 @@ export const RELATION_WORDS = new Set(
   grandchild grandchildren grandmother grandfather grandma grandpa aunt uncle cousin partner
   girlfriend boyfriend fiance fiancee fiancé fiancée neighbor neighbour guardian caregiver stepson
   stepdaughter children child kids sibling siblings parent parents named name lawyer attorney
-  poa nurse sister father dtr dtr-in-law son-in-law daughter-in-law`.split(/\s+/),
+  poa nurse sister father dtr dtr-in-law son-in-law daughter-in-law neice neices nephw`.split(
+    /\s+/,
+  ),
 );
 
 /** Verbs of talking to someone: "spoke with suzette", "CONTACTS KAREN ANN YANULIS". */

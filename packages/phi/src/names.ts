@@ -32,6 +32,7 @@ import {
   isUsState,
 } from './lexicon.js';
 import { detectFacilities } from './facilities.js';
+import { detectStructure } from './structure.js';
 import { isCap, isDot, isWord, type Token } from './tokens.js';
 
 export interface TokenSources {
@@ -239,6 +240,21 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
         if (j - i > 3) break;
       }
       let start = j;
+      // "his son, bill, called": a first name set off by commas after a relation word is a
+      // name even when it is also an ordinary word ("bill", "rose", "april").
+      const appositive = tokens[start];
+      if (
+        tokens[start - 1]?.text === ',' &&
+        isWord(appositive) &&
+        !appositive.paragraphBreak &&
+        isFirstName(appositive.lower) &&
+        !FUNCTION_WORDS.has(appositive.lower) &&
+        !isClinicalWord(appositive.lower) &&
+        /^[,)]$/.test(tokens[start + 1]?.text ?? '')
+      ) {
+        emitName(tokens, start, start + 1, out, 'context');
+        continue;
+      }
       for (let guard = 0; guard < 6; guard++) {
         const head = tokens[start];
         const mixedStrong = head?.mode === 'mixed' && isCap(head);
@@ -312,7 +328,23 @@ function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
       emitName(tokens, i, i + 1, out, 'nameLists'); // "JOHN STATES HIS SISTER…"
     } else if (isFirstName(lower) && !isCommonWord(lower)) {
       const n = tokens[i + 1];
-      if (isWord(n) && isKnownName(n.lower) && !isCommonWord(n.lower) && !isStop(n)) {
+      // "AGNES MUNROE": a common first name, then a surname that is in no list and no word.
+      const unlistedSurname =
+        isWord(n) &&
+        isCoreFirstName(lower) &&
+        !isDictionaryWord(lower) &&
+        n.text.length >= 4 &&
+        /[aeiouy]/.test(n.lower) &&
+        !n.paragraphBreak &&
+        !isDictionaryWord(n.lower) &&
+        !EPONYMS.has(n.lower) &&
+        !isCountry(n.lower);
+      if (
+        isWord(n) &&
+        !isCommonWord(n.lower) &&
+        !isStop(n) &&
+        (isKnownName(n.lower) || unlistedSurname)
+      ) {
         emitName(tokens, i, i + 2, out, 'nameLists');
         i++;
       }
@@ -480,6 +512,9 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       if (!motion) continue;
       let j = i + 1;
       if (tokens[j]?.lower === 'the') j++;
+      // "transferred to 209 quartermain": a room number before the building's name.
+      const room = tokens[j];
+      if (room?.kind === 'num' && room.text.length <= 4 && placeToken(tokens[j + 1])) j++;
       const first = j;
       while (j < tokens.length && j - first < 4 && placeToken(tokens[j])) {
         j++;
@@ -773,5 +808,6 @@ export function detectTokens(
     detectFacilities(tokens, out);
   }
   if (sources.capitals) detectCapitals(tokens, out);
+  detectStructure(tokens, { names: sources.capitals, places: sources.places }, out);
   if (sources.nameLists) propagateNameLists(tokens, out, 0);
 }

@@ -26,6 +26,13 @@ const INTL_PHONE_RE = /(?<![\w+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}
 const PHONE_CONTEXT_RE =
   /\b(?=[ptcmbfr])(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
 const DATE_NUM3_RE = /(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|\.\d)/g;
+const DATE_PAIR_RE = /(?<![\w/.-])(\d{1,2})\/(\d{1,2})\/(\d{1,2})\/(\d{1,2})(?![\w/-]|\.\d)/g;
+/** "last Thursday", "this past Monday", "next Friday": a day named relative to the note. */
+const DATE_WEEKDAY_RE =
+  /\b(?=[lnt])(?:last|next|this\s{1,2}past|this\s{1,2}coming)\s{1,3}(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/giu;
+/** An age over 89 opening a line or sentence before a sex or "s/p": "98 s/p hip fx", "92 female". */
+const AGE_OPENING_RE =
+  /(?<=(?:^|[\n.;])[ \t]{0,3})(9\d|1[01]\d)(?=\s{1,2}(?:s\/p|male|female|man|woman|gentleman|lady)\b)/giu;
 const DATE_ISO_RE = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])/g;
 const DATE_NUM2_RE = /(?<![\w/.,+-])(\d{1,2})\/(\d{1,2})(?![\w/]|\.\d)/g;
 const DATE_MONTH_DAY_RE = new RegExp(
@@ -85,6 +92,12 @@ const digitsOf = (s: string): string => s.replace(/\D/g, '');
 /** Ventilator and pump settings written as a/b ("PSV 10/5", "AC 14/300/P 5/30%"). */
 const SETTINGS_CONTEXT =
   /\b(?:psv?|ips|peep|cpap|bipap|vent|ventilat\w*|settings?|mask|flowby|fio2|ac|imv|simv|prvc|pmv|wean\w*|tried|trial)\b/i;
+/** Settings words that name a ventilator mode, not just weaning: these always win. */
+const VENT_MODE_CONTEXT =
+  /\b(?:psv?|ips|peep|cpap|bipap|vent|ventilat\w*|settings?|mask|flowby|fio2|ac|imv|simv|prvc|pmv)\b/i;
+/** "weaned off 9/7", "extubate 6/17", "levo weaned 4/2": an event on a day, not a setting. */
+const EVENT_DATE_BEFORE =
+  /\b(?:w[e]?an(?:ed)?(?:\s{1,2}off)?|extubat(?:e|ed)|extub|intubat(?:e|ed)|removed|d\/c'?d?|dc'?d|off)\s{1,2}$/i;
 const RATIO_CONTEXT =
   /\b(?:strength|score|gcs|grade|ratio|murmur|pain|scale|motor|power|x|of|rate|sounds|bp|pupils|assist|ie|i:e|\+|-|peep|ps|vent|cpap|bipap|about|approx|~)\s*$/i;
 /** Words before "a/b" that make it a date even among ventilator settings ("since 8/24/89"). */
@@ -92,7 +105,7 @@ const DATE_CONTEXT = /\b(?:since|until|till|dated?|dob|admitted|discharged|born)
 /** Weaker date cues: they beat the score/fraction shapes but not a settings context. */
 const WEAK_DATE_CONTEXT = /\b(?:on|from|by|seen|last|next|before|after)\s*$/i;
 const RATIO_FOLLOW =
-  /^\s*(?:%|-\s*\.?\d|peep|fio2|ns\b|pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm)\b/i;
+  /^\s*(?:%|-\s*\.?\d|peep|fio2|ns\b|pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm|ratio)\b/i;
 
 function numericDates(text: string, out: Candidate[]): void {
   for (const m of all(DATE_NUM3_RE, text)) {
@@ -108,6 +121,13 @@ function numericDates(text: string, out: Candidate[]): void {
     if (dayMonthValid(a, b) || dayMonthValid(b, a))
       out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
   }
+  for (const m of all(DATE_PAIR_RE, text)) {
+    // "10/03/10/04": two month/day dates written together (a course of treatments).
+    if (SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    const [a, b, c, d] = [m[1], m[2], m[3], m[4]].map(Number);
+    if (dayMonthValid(a ?? 0, b ?? 0) && dayMonthValid(c ?? 0, d ?? 0) && (a ?? 0) <= (c ?? 0))
+      out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
+  }
   for (const m of all(DATE_ISO_RE, text)) {
     if (dayMonthValid(Number(m[2]), Number(m[3])))
       out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
@@ -117,11 +137,12 @@ function numericDates(text: string, out: Candidate[]): void {
     const b = Number(m[2]);
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
-    const strongDate = DATE_CONTEXT.test(before);
+    const settingsWindow = text.slice(Math.max(0, m.index - 30), m.index);
+    const eventDate = EVENT_DATE_BEFORE.test(before) && !VENT_MODE_CONTEXT.test(settingsWindow);
+    const strongDate = DATE_CONTEXT.test(before) || eventDate;
     const dateContext = strongDate || WEAK_DATE_CONTEXT.test(before);
     if (RATIO_FOLLOW.test(after)) continue;
-    if (!strongDate && SETTINGS_CONTEXT.test(text.slice(Math.max(0, m.index - 30), m.index)))
-      continue;
+    if (!strongDate && SETTINGS_CONTEXT.test(settingsWindow)) continue;
     if (!dateContext) {
       if (RATIO_CONTEXT.test(before) || RATIO_FOLLOW.test(after)) continue;
       if (a === b || (a < b && b <= 4) || (b === 10 && a <= 10)) continue; // 5/5, 1/2, 7/10: scores
@@ -189,6 +210,8 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     const g = m[1] ?? '';
     add(m.index + m[0].length - g.length, m.index + m[0].length, 'DATE');
   }
+  for (const m of all(DATE_WEEKDAY_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
+  for (const m of all(AGE_OPENING_RE, text)) add(m.index, m.index + (m[1] ?? '').length, 'AGE');
   for (const m of all(YEAR_APOS_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
   for (const m of all(AGE_RE, text)) add(m.index, m.index + (m[1] ?? '').length, 'AGE');
   for (const m of all(AGE_WORD_RE, text)) {

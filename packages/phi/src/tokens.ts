@@ -62,8 +62,15 @@ function shapeOf(word: string): CaseShape {
 
 const MIN_LETTERS_FOR_LINE_MODE = 24;
 
-function modeOf(letters: number, uppers: number): CaseMode | undefined {
-  if (letters < MIN_LETTERS_FOR_LINE_MODE) return undefined;
+/** A whole text this short says little about its casing: read it as prose. */
+const MIN_LETTERS_FOR_TEXT_MODE = 12;
+
+function modeOf(
+  letters: number,
+  uppers: number,
+  min = MIN_LETTERS_FOR_LINE_MODE,
+): CaseMode | undefined {
+  if (letters < min) return undefined;
   const ratio = uppers / letters;
   if (ratio > 0.75) return 'upper';
   if (ratio < 0.008) return 'lower';
@@ -84,7 +91,7 @@ function countCase(text: string, from: number, to: number): { letters: number; u
 /** Casing mode per line, falling back to the whole text for short lines. */
 function lineModes(text: string): { starts: number[]; modes: CaseMode[] } {
   const all = countCase(text, 0, text.length);
-  const fallback = modeOf(all.letters, all.uppers) ?? 'mixed';
+  const fallback = modeOf(all.letters, all.uppers, MIN_LETTERS_FOR_TEXT_MODE) ?? 'mixed';
   const starts: number[] = [];
   const modes: CaseMode[] = [];
   let from = 0;

@@ -1,0 +1,176 @@
+/**
+ * Names and places recognised by the shape of the text around them rather than by a list:
+ * "at seymour black's house", chat transcripts ("Leverett: …" beside "Danielle: …"), a one-word
+ * name opening a sentence before a person's verb ("Trivo lives on …"), "home city KIIKOINEN",
+ * and the town line of a postal address block.
+ */
+import type { Candidate } from './candidate.js';
+import {
+  CLINICAL_WORDS,
+  EPONYMS,
+  FUNCTION_WORDS,
+  RELATION_WORDS,
+  isCommonWord,
+  isCountry,
+  isDictionaryWord,
+  isFirstName,
+  isKnownName,
+  isUsState,
+} from './lexicon.js';
+import { isCap, isWord, type Token } from './tokens.js';
+
+const DWELLINGS = new Set(
+  'house home apartment apt place farm condo cottage trailer room'.split(' '),
+);
+/** Verbs only a person does, right after a name that opens a sentence: "Trivo lives on …". */
+const PERSON_VERBS = new Set(
+  `lives lived works worked said says told married moved died visited wants wanted asked
+  called calls texted emailed wrote replied answered`.split(/\s+/),
+);
+/** "home city KIIKOINEN", "the town of Hasle", "village: Ørsta". */
+const PLACE_NOUNS = new Set(['city', 'town', 'village', 'hometown', 'municipality', 'borough']);
+
+/** A word that could be (part of) a proper name here: no function, clinical or relation word. */
+function nameish(t: Token | undefined): t is Token {
+  return (
+    isWord(t) &&
+    !t.paragraphBreak &&
+    !FUNCTION_WORDS.has(t.lower) &&
+    !CLINICAL_WORDS.has(t.lower) &&
+    !RELATION_WORDS.has(t.lower) &&
+    !EPONYMS.has(t.lower) &&
+    !isCountry(t.lower) &&
+    !isUsState(t.lower)
+  );
+}
+
+/** Unknown capitalised word: no ordinary or dictionary word ("Trivo", "Leverett", "Charleroi"). */
+function unknownCapital(t: Token | undefined): t is Token {
+  return (
+    nameish(t) &&
+    isCap(t) &&
+    t.text.length >= 3 &&
+    (t.mode === 'mixed' || t.shape === 'upper') &&
+    !isCommonWord(t.lower) &&
+    !isDictionaryWord(t.lower)
+  );
+}
+
+const push = (out: Candidate[], a: Token, b: Token, type: Candidate['type']): void => {
+  out.push({ start: a.start, end: b.end, type, source: type === 'NAME' ? 'capitals' : 'places' });
+};
+
+/** "at seymour black's house", "to Ana's place": the possessor of a home is a person. */
+function possessedHomes(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 1; i + 1 < tokens.length; i++) {
+    const p = tokens[i];
+    if (p?.kind !== 'punct' || !/^['’]s?$/i.test(p.text)) continue;
+    if (!DWELLINGS.has(tokens[i + 1]?.lower ?? '')) continue;
+    const last = tokens[i - 1];
+    if (!nameish(last)) continue;
+    const first = tokens[i - 2];
+    if (nameish(first) && isFirstName(first.lower) && !isCommonWord(first.lower)) {
+      push(out, first, last, 'NAME');
+    } else if (
+      (isKnownName(last.lower) && !isCommonWord(last.lower)) ||
+      (last.mode === 'mixed' && unknownCapital(last))
+    ) {
+      push(out, last, last, 'NAME');
+    }
+  }
+}
+
+/**
+ * Chat transcripts: lines opening with "Speaker:". Once one speaker is a listed first name, the
+ * other unknown capitalised speakers are names too ("Leverett:" beside "Danielle:").
+ */
+function transcriptSpeakers(tokens: readonly Token[], out: Candidate[]): void {
+  const speakers: Token[] = [];
+  let listed = false;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    if (!t?.lineStart || !isWord(t) || tokens[i + 1]?.text !== ':') continue;
+    if (t.mode !== 'mixed' || t.shape !== 'title') continue;
+    speakers.push(t);
+    if (isFirstName(t.lower) && !isDictionaryWord(t.lower)) listed = true;
+  }
+  if (!listed) return;
+  for (const s of speakers) if (unknownCapital(s)) push(out, s, s, 'NAME');
+}
+
+/** "Trivo lives on …": an unknown capitalised word opening a sentence, then a person's verb. */
+function sentenceOpeners(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    if (!unknownCapital(t) || t.mode !== 'mixed') continue;
+    const n = tokens[i + 1];
+    if (!isWord(n) || n.glued || !PERSON_VERBS.has(n.lower)) continue;
+    push(out, t, t, 'NAME');
+  }
+}
+
+/** "home city KIIKOINEN", "the town of Hasle": a capitalised name after a place noun. */
+function namedPlaces(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t) || !PLACE_NOUNS.has(t.lower) || t.mode !== 'mixed') continue;
+    let j = i + 1;
+    if (tokens[j]?.lower === 'of' || tokens[j]?.text === ':') j++;
+    const first = tokens[j];
+    if (!nameish(first) || !isCap(first) || isCommonWord(first.lower)) continue;
+    let end = j;
+    while (end - j < 2 && nameish(tokens[end + 1]) && isCap(tokens[end + 1] ?? first)) end++;
+    const last = tokens[end];
+    if (last) push(out, first, last, 'LOCATION');
+  }
+}
+
+/**
+ * The town line of a postal address: a line of one to three capitalised words right after a
+ * line holding an address, or right before a "Country 12345" line.
+ */
+function addressBlockTowns(tokens: readonly Token[], out: Candidate[], from: number): void {
+  const addresses = out.slice(0, from).filter((c) => c.type === 'ADDRESS');
+  if (addresses.length === 0 && !tokens.some((t) => isCountry(t.lower))) return;
+  const lines: Token[][] = [];
+  for (const t of tokens) {
+    if (t.lineStart || lines.length === 0) lines.push([]);
+    lines[lines.length - 1]?.push(t);
+  }
+  for (let l = 0; l < lines.length; l++) {
+    const words = (lines[l] ?? []).filter((t) => t.kind !== 'punct' || !/^[>|*•-]$/.test(t.text));
+    if (words.length === 0 || words.length > 3) continue;
+    if (!words.every((w) => nameish(w) && isCap(w) && !isCommonWord(w.lower))) continue;
+    const prev = lines[l - 1];
+    const next = lines[l + 1];
+    const afterAddress =
+      prev !== undefined &&
+      addresses.some((a) => a.end > (prev[0]?.start ?? 0) && a.start < (prev.at(-1)?.end ?? 0));
+    const nextWords = (next ?? []).filter(isWord);
+    const beforeCountry =
+      nextWords.length > 0 &&
+      isCountry(nextWords[0]?.lower ?? '') &&
+      (next ?? []).some((t) => t.kind === 'num' && t.text.length >= 4);
+    if (!afterAddress && !beforeCountry) continue;
+    const a = words[0];
+    const b = words.at(-1);
+    if (a && b) push(out, a, b, 'LOCATION');
+  }
+}
+
+export function detectStructure(
+  tokens: readonly Token[],
+  sources: { readonly names: boolean; readonly places: boolean },
+  out: Candidate[],
+): void {
+  const before = out.length;
+  if (sources.names) {
+    possessedHomes(tokens, out);
+    transcriptSpeakers(tokens, out);
+    sentenceOpeners(tokens, out);
+  }
+  if (sources.places) {
+    namedPlaces(tokens, out);
+    addressBlockTowns(tokens, out, before);
+  }
+}
