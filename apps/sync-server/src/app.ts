@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +13,8 @@ import llm from './routes/llm/index.js';
 import stt from './routes/stt/index.js';
 import tts from './routes/tts/index.js';
 import usage from './routes/usage/index.js';
+import calls from './routes/calls/index.js';
+import providers from './routes/providers/index.js';
 
 export type BuildOptions = {
   /** Apply pending migrations while the app boots (default true). */
@@ -35,6 +38,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const app = Fastify({
     loggerInstance: opts.logger ?? pino({ level: config.logLevel }),
     bodyLimit: 1024 * 1024,
+    // Request ids key call status and usage rows: unique across restarts and processes.
+    genReqId: () => randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   app.setErrorHandler((err, req, reply) => {
@@ -75,6 +80,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(stt);
   await app.register(tts);
   await app.register(usage);
+  await app.register(calls);
+  await app.register(providers);
   await app.register(health, {
     version: config.version,
     startedAt: Date.now(),

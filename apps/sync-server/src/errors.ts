@@ -39,6 +39,11 @@ export const ERRORS = {
     status: 502,
     message: 'The provider stream broke off or was malformed.',
   },
+  /** An outcome, never sent: the client hung up (barge-in) before the answer was complete. */
+  CLIENT_CANCELLED: {
+    status: 499,
+    message: 'The client closed the connection before the answer was complete.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

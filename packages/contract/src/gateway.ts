@@ -9,9 +9,15 @@ export const GATEWAY_PATHS = {
   sttLive: '/v1/stt/live',
   ttsStream: '/v1/tts/stream',
   usage: '/v1/usage',
+  /** `GET /v1/calls/:requestId`: how a streaming call ended (see CallStatus). */
+  calls: '/v1/calls',
+  providers: '/v1/providers',
 } as const;
 
-/** Every gateway error, in a JSON body, an SSE `data:` event, a WebSocket message or a trailer. */
+/** Response header naming a streaming call, the key for `GET /v1/calls/:requestId`. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Every gateway error, in a JSON body, an SSE `data:` event, a WebSocket message or a call status. */
 export const GatewayErrorCode = Type.Union([
   Type.Literal('AUTH_REQUIRED'),
   Type.Literal('AUTH_INVALID'),
@@ -24,6 +30,8 @@ export const GatewayErrorCode = Type.Union([
   Type.Literal('PROVIDER_TIMEOUT'),
   Type.Literal('PROVIDER_ERROR'),
   Type.Literal('PROVIDER_STREAM_BROKEN'),
+  /** Only as a call's outcome: the client hung up before the answer was complete. */
+  Type.Literal('CLIENT_CANCELLED'),
   Type.Literal('INTERNAL'),
 ]);
 export type GatewayErrorCode = Static<typeof GatewayErrorCode>;
@@ -87,7 +95,11 @@ export const ChatRequest = Type.Object(
 );
 export type ChatRequest = Static<typeof ChatRequest>;
 
-/** `POST /v1/tts/stream`: audio bytes stream back; a failure mid-stream sets the trailer below. */
+/**
+ * `POST /v1/tts/stream`: audio bytes stream back. A failure after the first byte breaks the
+ * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
+ * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
+ */
 export const TtsRequest = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 5000 }),
@@ -98,7 +110,50 @@ export const TtsRequest = Type.Object(
   { additionalProperties: false },
 );
 export type TtsRequest = Static<typeof TtsRequest>;
-export const TTS_ERROR_TRAILER = 'x-voiceassist-error';
+
+/** `GET /v1/calls/:requestId`: a streaming call's state, for the device that made it. */
+export const CallStatus = Type.Object({
+  requestId: Type.String(),
+  kind: Type.Union([Type.Literal('llm'), Type.Literal('stt'), Type.Literal('tts')]),
+  provider: Type.String(),
+  state: Type.Union([
+    Type.Literal('streaming'),
+    Type.Literal('ok'),
+    Type.Literal('failed'),
+    Type.Literal('cancelled'),
+  ]),
+  error: Type.Optional(Type.Object({ code: GatewayErrorCode, message: Type.String() })),
+});
+export type CallStatus = Static<typeof CallStatus>;
+
+const CircuitState = Type.Union([
+  Type.Literal('closed'),
+  Type.Literal('open'),
+  Type.Literal('half_open'),
+]);
+/** One configured provider: names only, never keys or URLs. */
+export const ProviderInfo = Type.Object({
+  name: Type.String(),
+  role: Type.Union([Type.Literal('primary'), Type.Literal('fallback')]),
+  /** LLM model, STT model or TTS model id. */
+  model: Type.String(),
+  voiceId: Type.Optional(Type.String()),
+  outputFormat: Type.Optional(Type.String()),
+  /** `open`: calls fail fast with PROVIDER_UNAVAILABLE until it recovers. */
+  circuit: CircuitState,
+});
+export type ProviderInfo = Static<typeof ProviderInfo>;
+const ProviderKindStatus = Type.Object({
+  configured: Type.Boolean(),
+  providers: Type.Array(ProviderInfo),
+});
+/** `GET /v1/providers`: which of llm/stt/tts the server can relay to, and their state. */
+export const ProvidersResponse = Type.Object({
+  llm: ProviderKindStatus,
+  stt: ProviderKindStatus,
+  tts: ProviderKindStatus,
+});
+export type ProvidersResponse = Static<typeof ProvidersResponse>;
 
 /**
  * `GET /v1/stt/live` (WebSocket): the client sends 16 kHz mono 16-bit little-endian PCM as binary

@@ -93,9 +93,18 @@ export async function revokeDevice(db: pg.Pool | pg.ClientBase, id: string): Pro
   await db.query(`SELECT pg_notify($1, $2)`, [REVOKE_CHANNEL, id]);
 }
 
-/** The principal for a presented key, or undefined when unknown or revoked. */
-export async function principalForKey(db: pg.Pool, key: string): Promise<Principal | undefined> {
-  if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
+/** Whether a presented string can be a device key at all (checked before any hashing). */
+export const looksLikeKey = (key: string): boolean =>
+  key.startsWith(KEY_PREFIX) && key.length <= 200;
+
+/**
+ * The principal for a key hash, or undefined when unknown or revoked; `stale` when its
+ * `last_used_at` is over a minute old (the caller decides whether to touch it).
+ */
+export async function lookupKeyHash(
+  db: pg.Pool,
+  keyHash: Buffer,
+): Promise<{ principal: Principal; stale: boolean } | undefined> {
   const r = await db.query<{
     device_id: string;
     user_id: string;
@@ -107,22 +116,35 @@ export async function principalForKey(db: pg.Pool, key: string): Promise<Princip
             (d.last_used_at IS NULL OR d.last_used_at < now() - interval '1 minute') AS stale
        FROM devices d JOIN users u ON u.id = d.user_id
       WHERE d.key_hash = $1 AND d.revoked_at IS NULL`,
-    [hashKey(key)],
+    [keyHash],
   );
   const row = r.rows[0];
   if (!row) return undefined;
-  if (row.stale) {
-    // Bookkeeping only; a failure here must not fail the request.
-    db.query(`UPDATE devices SET last_used_at = now() WHERE id = $1`, [row.device_id]).catch(
-      () => undefined,
-    );
-  }
   return {
-    deviceId: row.device_id,
-    userId: row.user_id,
-    userName: row.user_name,
-    clinicId: row.clinic_id,
+    principal: {
+      deviceId: row.device_id,
+      userId: row.user_id,
+      userName: row.user_name,
+      clinicId: row.clinic_id,
+    },
+    stale: row.stale,
   };
+}
+
+/** Bookkeeping only (`device list`); a failure here must not fail a request. */
+export function touchDevice(db: pg.Pool, deviceId: string): void {
+  db.query(`UPDATE devices SET last_used_at = now() WHERE id = $1`, [deviceId]).catch(
+    () => undefined,
+  );
+}
+
+/** The principal for a presented key, or undefined when unknown or revoked (uncached). */
+export async function principalForKey(db: pg.Pool, key: string): Promise<Principal | undefined> {
+  if (!looksLikeKey(key)) return undefined;
+  const hit = await lookupKeyHash(db, hashKey(key));
+  if (!hit) return undefined;
+  if (hit.stale) touchDevice(db, hit.principal.deviceId);
+  return hit.principal;
 }
 
 /** Of these device ids, the ones revoked (or deleted) since they connected. */

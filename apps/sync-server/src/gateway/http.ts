@@ -33,3 +33,25 @@ export function abortOnDisconnect(res: ServerResponse): AbortController {
 
 /** Rough token estimate (4 characters a token) for what was delivered when no usage arrived. */
 export const estimateTokens = (chars: number): number => Math.ceil(chars / 4);
+
+/**
+ * One timer for a whole stream instead of one per chunk: `touch()` re-arms it on every chunk,
+ * and after `ms` without one it calls `onIdle` (which aborts the provider call) and sets `fired`,
+ * so the failure that abort causes can be reported as PROVIDER_TIMEOUT.
+ */
+export class IdleWatchdog {
+  fired = false;
+  private readonly timer: NodeJS.Timeout;
+  constructor(ms: number, onIdle: () => void) {
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      onIdle();
+    }, ms);
+  }
+  touch(): void {
+    this.timer.refresh();
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}

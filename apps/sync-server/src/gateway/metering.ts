@@ -6,27 +6,58 @@ export type Unit = 'input_token' | 'output_token' | 'audio_second' | 'character'
 export type UsageItem = Readonly<{ unit: Unit; quantity: number }>;
 
 const PRICE_CACHE_MS = 30_000;
+/** Rows wait at most this long before they are written (one INSERT for all of them). */
+const FLUSH_MS = 25;
+const FLUSH_ROWS = 500;
 
-/** Writes what each call used, priced from `provider_prices`, into `usage_events`. */
+type Row = {
+  request_id: string;
+  user_id: string;
+  clinic_id: string;
+  device_id: string;
+  kind: Kind;
+  provider: string;
+  outcome: string;
+  unit: Unit;
+  quantity: number;
+  cost: number;
+};
+
+/**
+ * Writes what each call used, priced from `provider_prices`, into `usage_events`. Calls are
+ * metered after their stream ended, and rows are batched (a flush every FLUSH_MS), so under many
+ * concurrent streams metering is a few INSERTs a second rather than one per call. Quota checks do
+ * not wait for the batch: `onCost` tells them at once.
+ */
 export class Meter {
   private prices: { at: number; map: Map<string, number> } | undefined;
+  private loadingPrices: Promise<void> | undefined;
+  private queue: Row[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: pg.Pool,
     private readonly onError: (e: unknown) => void,
+    private readonly onCost: (p: Principal, usd: number) => void = () => undefined,
   ) {}
 
-  private async price(provider: string, unit: Unit): Promise<number> {
+  private async loadPrices(): Promise<void> {
+    const r = await this.db.query<{ provider: string; unit: string; usd_per_unit: string }>(
+      'SELECT provider, unit, usd_per_unit FROM provider_prices',
+    );
+    this.prices = {
+      at: Date.now(),
+      map: new Map(r.rows.map((x) => [`${x.provider}|${x.unit}`, Number(x.usd_per_unit)])),
+    };
+  }
+
+  private async priceMap(): Promise<Map<string, number>> {
     if (!this.prices || Date.now() - this.prices.at > PRICE_CACHE_MS) {
-      const r = await this.db.query<{ provider: string; unit: string; usd_per_unit: string }>(
-        'SELECT provider, unit, usd_per_unit FROM provider_prices',
-      );
-      this.prices = {
-        at: Date.now(),
-        map: new Map(r.rows.map((x) => [`${x.provider}|${x.unit}`, Number(x.usd_per_unit)])),
-      };
+      this.loadingPrices ??= this.loadPrices().finally(() => (this.loadingPrices = undefined));
+      await this.loadingPrices;
     }
-    return this.prices.map.get(`${provider}|${unit}`) ?? 0;
+    return this.prices?.map ?? new Map<string, number>();
   }
 
   /** Never throws: a metering failure is logged, it must not turn a delivered answer into an error. */
@@ -36,32 +67,56 @@ export class Meter {
     items: readonly UsageItem[],
   ): Promise<void> {
     try {
-      const rows: { unit: Unit; quantity: number; cost: number }[] = [];
+      const prices = await this.priceMap();
+      let total = 0;
       for (const it of items) {
         if (!(it.quantity >= 0)) continue; // zero is recorded too: the call and its outcome count
-        const cost = it.quantity * (await this.price(call.provider, it.unit));
-        rows.push({ unit: it.unit, quantity: it.quantity, cost });
+        const cost = it.quantity * (prices.get(`${call.provider}|${it.unit}`) ?? 0);
+        total += cost;
+        this.queue.push({
+          request_id: call.requestId,
+          user_id: p.userId,
+          clinic_id: p.clinicId,
+          device_id: p.deviceId,
+          kind: call.kind,
+          provider: call.provider,
+          outcome: call.outcome,
+          unit: it.unit,
+          quantity: it.quantity,
+          cost,
+        });
       }
-      if (rows.length === 0) return;
-      // One statement, so a call's rows appear together.
-      await this.db.query(
-        `INSERT INTO usage_events
-           (request_id, user_id, clinic_id, device_id, kind, provider, outcome, unit, quantity, cost_usd)
-         SELECT $1, $2, $3, $4, $5, $6, $7, x.unit, x.quantity, x.cost
-           FROM jsonb_to_recordset($8::jsonb) AS x(unit text, quantity numeric, cost numeric)`,
-        [
-          call.requestId,
-          p.userId,
-          p.clinicId,
-          p.deviceId,
-          call.kind,
-          call.provider,
-          call.outcome,
-          JSON.stringify(rows),
-        ],
-      );
+      this.onCost(p, total);
+      if (this.queue.length >= FLUSH_ROWS) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
     } catch (e) {
       this.onError(e);
     }
+  }
+
+  /** Writes what is queued (in one statement, so a call's rows appear together). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.queue;
+    if (rows.length === 0) return this.writing;
+    this.queue = [];
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.db.query(
+          `INSERT INTO usage_events
+             (request_id, user_id, clinic_id, device_id, kind, provider, outcome, unit, quantity, cost_usd)
+           SELECT x.request_id, x.user_id, x.clinic_id, x.device_id, x.kind, x.provider, x.outcome,
+                  x.unit, x.quantity, x.cost
+             FROM jsonb_to_recordset($1::jsonb) AS x(request_id text, user_id uuid, clinic_id text,
+                  device_id uuid, kind text, provider text, outcome text, unit text,
+                  quantity numeric, cost numeric)`,
+          [JSON.stringify(rows)],
+        );
+      } catch (e) {
+        this.onError(e);
+      }
+    });
+    return this.writing;
   }
 }

@@ -14,13 +14,15 @@ export type SttSession = Readonly<{
 }>;
 
 export type SttHandlers = Readonly<{
-  onMessage: (m: SttMessage) => void;
+  /** The parsed message and its text as received (forwarded as is, not serialised again). */
+  onMessage: (m: SttMessage, raw: string) => void;
   onClose: (code: number, reason: string) => void;
   onError: (e: Error) => void;
 }>;
 
 export type SttProvider = Readonly<{
   name: string;
+  model: string;
   /** Resolves once the provider's socket is open. */
   open: (h: SttHandlers, signal: AbortSignal) => Promise<SttSession>;
 }>;
@@ -30,6 +32,7 @@ export function deepgramProvider(cfg: DeepgramConfig): SttProvider {
   const client = new DeepgramClient({ apiKey: cfg.apiKey, baseUrl: cfg.url });
   return {
     name: 'deepgram',
+    model: cfg.model,
     open: async (h, signal) => {
       const conn = await client.listen.v1.connect({
         model: cfg.model,
@@ -69,7 +72,7 @@ export function deepgramProvider(cfg: DeepgramConfig): SttProvider {
         ) {
           return h.onError(new Error('provider message without a type'));
         }
-        h.onMessage(m as SttMessage);
+        h.onMessage(m as SttMessage, text);
       });
       await conn.waitForOpen();
       return {

@@ -5,13 +5,15 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { ChatRequest } from '@voiceassist/contract';
 import type { OpenAiConfig } from '../config.js';
+import { AppError } from '../errors.js';
 
 export type { ChatCompletionChunk };
 
 export type LlmProvider = Readonly<{
   name: string;
+  model: string;
   /** Resolves once the provider answered with a stream (headers received). */
-  stream: (req: ChatRequest, signal: AbortSignal) => Promise<AsyncIterable<ChatCompletionChunk>>;
+  stream: (req: ChatRequest, signal: AbortSignal) => Promise<ChatSseReader>;
 }>;
 
 /** Any OpenAI-compatible server (OpenAI, Azure OpenAI's /openai/v1, vLLM, Ollama) via the SDK. */
@@ -25,6 +27,7 @@ export function openAiProvider(name: string, cfg: OpenAiConfig, timeoutMs: numbe
   });
   return {
     name,
+    model: cfg.model,
     stream: async (req, signal) => {
       const { model: _ignored, stream: _s, ...rest } = req;
       const params = {
@@ -33,7 +36,12 @@ export function openAiProvider(name: string, cfg: OpenAiConfig, timeoutMs: numbe
         stream: true,
         stream_options: { include_usage: true },
       } as unknown as ChatCompletionCreateParamsStreaming;
-      return client.chat.completions.create(params, { signal });
+      // The SDK makes the call (auth, base URL, HTTP errors as APIError, connect timeout); the
+      // body is relayed as the provider's own SSE text, checked event by event, instead of being
+      // parsed into objects by the SDK and serialised again for every chunk.
+      const res = await client.chat.completions.create(params, { signal }).asResponse();
+      if (!res.body) throw new AppError('PROVIDER_STREAM_BROKEN', 'The provider sent no body.');
+      return new ChatSseReader(res.body.getReader());
     },
   };
 }
@@ -54,4 +62,106 @@ export function classifyOpenAiError(e: unknown): {
     }
   }
   return { code: 'PROVIDER_STREAM_BROKEN', retryable: false };
+}
+
+/** One read's worth of complete, checked SSE events from the provider. */
+export type ChatBatch = {
+  /** The events re-framed as `data: …\n\n` with the provider's JSON text unchanged. */
+  text: string;
+  chunks: ChatCompletionChunk[];
+  /** The provider sent `data: [DONE]`. */
+  done: boolean;
+};
+
+/**
+ * Reads a chat-completions SSE body and returns each read's complete events, each one's JSON
+ * checked (a malformed event or an in-band `error` ends the stream as PROVIDER_STREAM_BROKEN;
+ * the events before it in the same read are still returned first). `null` = the body ended.
+ */
+export class ChatSseReader {
+  private readonly decoder = new TextDecoder();
+  private buf = '';
+  private failure: AppError | undefined;
+  private finished = false;
+
+  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  async next(): Promise<ChatBatch | null> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.finished) return null;
+      const { done, value } = await this.reader.read();
+      if (done) {
+        this.finished = true;
+        if (this.buf.trim() !== '') throw this.broken('The provider stream ended mid-event.');
+        return null;
+      }
+      this.buf += this.decoder.decode(value, { stream: true });
+      const batch = this.parse();
+      if (batch) return batch;
+    }
+  }
+
+  cancel(): void {
+    this.reader.cancel().catch(() => undefined);
+  }
+
+  private broken(message: string): AppError {
+    return new AppError('PROVIDER_STREAM_BROKEN', message);
+  }
+
+  private parse(): ChatBatch | null {
+    let text = '';
+    const chunks: ChatCompletionChunk[] = [];
+    let done = false;
+    for (;;) {
+      const end = this.eventEnd();
+      if (!end) break;
+      const raw = this.buf.slice(0, end.at);
+      this.buf = this.buf.slice(end.at + end.len);
+      let data = '';
+      for (const line of raw.split(/\r?\n/)) {
+        if (line.startsWith('data:')) {
+          const v = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+          data = data === '' ? v : `${data}\n${v}`;
+        }
+      }
+      if (data === '') continue; // comments, keep-alives
+      if (data === '[DONE]') {
+        done = true;
+        this.finished = true;
+        break;
+      }
+      let chunk: (ChatCompletionChunk & { error?: unknown }) | null;
+      try {
+        chunk = JSON.parse(data) as (ChatCompletionChunk & { error?: unknown }) | null;
+      } catch {
+        this.failure = this.broken('The provider sent a malformed stream event.');
+        break;
+      }
+      if (typeof chunk !== 'object' || chunk === null || chunk.error !== undefined) {
+        this.failure = this.broken('The provider reported an error mid-stream.');
+        break;
+      }
+      if (!Array.isArray(chunk.choices)) {
+        this.failure = this.broken('The provider sent an event without choices.');
+        break;
+      }
+      chunks.push(chunk);
+      text += `data: ${data}\n\n`;
+    }
+    if (chunks.length === 0 && !done) {
+      if (this.failure) throw this.failure;
+      return null;
+    }
+    return { text, chunks, done };
+  }
+
+  private eventEnd(): { at: number; len: number } | undefined {
+    const lf = this.buf.indexOf('\n\n');
+    const crlf = this.buf.indexOf('\r\n\r\n');
+    if (lf < 0 && crlf < 0) return undefined;
+    if (crlf >= 0 && (lf < 0 || crlf < lf)) return { at: crlf, len: 4 };
+    return { at: lf, len: 2 };
+  }
 }

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
+import { CallRegistry } from '../../gateway/calls.js';
 import { CircuitBreaker } from '../../gateway/circuit-breaker.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
@@ -12,6 +13,7 @@ import { openAiProvider, type LlmProvider } from '../../integrations/openai.js';
 export type Gateway = Readonly<{
   timeoutMs: number;
   limits: LimitsService;
+  calls: CallRegistry;
   meter: Meter;
   guard: PhiGuard;
   llm: readonly Candidate<LlmProvider>[];
@@ -46,22 +48,26 @@ export default fp<{ config: Config }>(
     }
     const stt = p.deepgram ? [candidate(deepgramProvider(p.deepgram))] : [];
     const tts = p.elevenlabs ? [candidate(elevenLabsProvider(p.elevenlabs, g.timeoutMs))] : [];
+    // Our own SQL's errors carry no request content, so the message may be logged.
+    const dbError = (what: string) => (e: unknown) =>
+      app.log.error({ code: (e as { code?: string }).code, err: (e as Error).message }, what);
+    const limits = new LimitsService(app.db, Date.now, dbError('quota refresh failed'));
+    const meter = new Meter(app.db, dbError('metering failed'), (principal, usd) =>
+      limits.addSpend(principal, usd),
+    );
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
-      limits: new LimitsService(app.db),
-      // Our own SQL's errors carry no request content, so the message may be logged.
-      meter: new Meter(app.db, (e) =>
-        app.log.error(
-          { code: (e as { code?: string }).code, err: (e as Error).message },
-          'metering failed',
-        ),
-      ),
+      limits,
+      calls: new CallRegistry(),
+      meter,
       guard: new PhiGuard(app.db),
       llm,
       stt,
       tts,
       breakers,
     });
+    // Registered after the db plugin, so this runs before the pool is ended.
+    app.addHook('onClose', async () => meter.flush());
     done();
   },
   { name: 'gateway', dependencies: ['db'] },

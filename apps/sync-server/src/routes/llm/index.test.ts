@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
 import { TestPostgres } from '../../../test/helper.js';
+import type {} from '../../plugins/app/gateway.js'; // app.gateway's type
 import {
   eventually,
   postJson,
@@ -215,6 +216,42 @@ describe('POST /v1/llm/chat', () => {
           resetFaults();
         }
       });
+    }
+  });
+
+  it('a client hang-up mid-stream is metered as CLIENT_CANCELLED, output estimated from what was delivered, and does not count against the provider', async () => {
+    const { key, userId } = await gw.device();
+    gw.standins.openai.faults.chunkDelayMs = 100;
+    try {
+      const ac = new AbortController();
+      const res = await fetch(`${gw.url}/v1/llm/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(chat),
+        signal: ac.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const dec = new TextDecoder();
+      let text = '';
+      while (!/"content":"[^"]/.test(text)) text += dec.decode((await reader.read()).value);
+      ac.abort(); // barge-in
+      const rows = await eventually(() =>
+        gw.sql<{ unit: string; quantity: string; outcome: string }>(
+          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 ORDER BY unit',
+          [userId],
+        ),
+      );
+      expect(rows.map((r) => [r.unit, r.outcome])).toEqual([
+        ['input_token', 'CLIENT_CANCELLED'],
+        ['output_token', 'CLIENT_CANCELLED'],
+      ]);
+      const out = Number(rows[1]?.quantity);
+      expect(out).toBeGreaterThan(0);
+      expect(out).toBeLessThan(15); // the full reply is longer: only what was delivered
+      expect(gw.app.gateway.breakers.get('openai')?.state).toBe('closed');
+    } finally {
+      resetFaults();
     }
   });
 

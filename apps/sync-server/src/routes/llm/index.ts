@@ -1,9 +1,18 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ChatRequest, GATEWAY_PATHS } from '@voiceassist/contract';
 import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
-import { abortOnDisconnect, estimateTokens, writeOrGone } from '../../gateway/http.js';
+import {
+  abortOnDisconnect,
+  estimateTokens,
+  IdleWatchdog,
+  writeOrGone,
+} from '../../gateway/http.js';
 import { startCall, within } from '../../gateway/resilience.js';
-import { classifyOpenAiError, type ChatCompletionChunk } from '../../integrations/openai.js';
+import {
+  classifyOpenAiError,
+  type ChatBatch,
+  type ChatCompletionChunk,
+} from '../../integrations/openai.js';
 
 /** Every piece of text that would reach the provider: message contents and tool-call arguments. */
 export function chatTexts(req: ChatRequest): string[] {
@@ -42,14 +51,13 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
             const attempt = new AbortController();
             const abort = () => attempt.abort();
             ac.signal.addEventListener('abort', abort, { once: true });
-            const stream = await within(
+            const reader = await within(
               c.provider.stream(req.body, attempt.signal),
               gw.timeoutMs,
               abort,
             );
-            const it = stream[Symbol.asyncIterator]();
-            const first = await within(it.next(), gw.timeoutMs, abort);
-            return { it, first, abort: attempt };
+            const first = await within(reader.next(), gw.timeoutMs, abort);
+            return { reader, first, abort: attempt };
           },
           classify: classifyOpenAiError,
           onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'llm provider failed'),
@@ -64,38 +72,56 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           'x-request-id': req.id,
           'x-voiceassist-provider': candidate.name,
         });
+        gw.calls.begin(req.id, p, 'llm', candidate.name);
         let delivered = 0;
         let usage: ChatCompletionChunk['usage'] = undefined;
         let finished = false;
         let failure: ErrorCode | undefined;
-        let next: IteratorResult<ChatCompletionChunk> = value.first;
+        let batch: ChatBatch | null = value.first;
+        // One idle timer per stream (not a timer and a Promise.race per chunk).
+        const idle = new IdleWatchdog(gw.timeoutMs, () => value.abort.abort());
         try {
-          while (!next.done) {
-            const chunk = next.value;
-            if (chunk.usage) usage = chunk.usage;
-            for (const ch of chunk.choices) {
-              delivered += ch.delta.content?.length ?? 0;
-              for (const t of ch.delta.tool_calls ?? [])
-                delivered += t.function?.arguments?.length ?? 0;
-              if (ch.finish_reason) finished = true;
+          while (batch) {
+            for (const chunk of batch.chunks) {
+              if (chunk.usage) usage = chunk.usage;
+              for (const ch of chunk.choices) {
+                delivered += ch.delta.content?.length ?? 0;
+                for (const t of ch.delta.tool_calls ?? [])
+                  delivered += t.function?.arguments?.length ?? 0;
+                if (ch.finish_reason) finished = true;
+              }
             }
-            if (!(await writeOrGone(res, sse(chunk)))) break; // client left: stop paying for tokens
-            next = await within(value.it.next(), gw.timeoutMs, () => value.abort.abort());
+            // The provider's event text as it came: no re-serialisation per chunk.
+            if (batch.text !== '' && !(await writeOrGone(res, batch.text))) break; // client left
+            if (batch.done) break;
+            batch = await value.reader.next();
+            idle.touch();
           }
-          if (next.done && !finished)
+          if (ac.signal.aborted || res.destroyed) failure = 'CLIENT_CANCELLED';
+          else if (!finished)
             throw new AppError(
               'PROVIDER_STREAM_BROKEN',
               'The provider stream ended without a finish reason.',
             );
-          if (next.done) candidate.breaker.success();
-          else value.abort.abort();
+          else candidate.breaker.success();
         } catch (e) {
-          value.abort.abort();
-          const code: ErrorCode = isAppError(e) ? e.code : classifyOpenAiError(e).code;
-          failure = code === 'PROVIDER_ERROR' ? 'PROVIDER_STREAM_BROKEN' : code;
-          if (!ac.signal.aborted) candidate.breaker.failure();
-          req.log.warn({ provider: candidate.name, code: failure }, 'llm stream failed');
+          if (ac.signal.aborted)
+            failure = 'CLIENT_CANCELLED'; // our abort, not the provider's fault
+          else if (idle.fired) failure = 'PROVIDER_TIMEOUT';
+          else {
+            const code: ErrorCode = isAppError(e) ? e.code : classifyOpenAiError(e).code;
+            failure = code === 'PROVIDER_ERROR' ? 'PROVIDER_STREAM_BROKEN' : code;
+          }
+          if (failure !== 'CLIENT_CANCELLED') {
+            candidate.breaker.failure();
+            req.log.warn({ provider: candidate.name, code: failure }, 'llm stream failed');
+          }
+        } finally {
+          idle.stop();
         }
+        if (failure) value.abort.abort(); // stop paying for tokens nobody will read
+        value.reader.cancel();
+        gw.calls.end(req.id, failure ?? 'ok');
         if (!res.destroyed) {
           res.end(failure ? sse(errorBody(failure)) : 'data: [DONE]\n\n');
         }
@@ -105,7 +131,7 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
             requestId: req.id,
             kind: 'llm',
             provider: candidate.name,
-            outcome: failure ?? (ac.signal.aborted ? 'client_closed' : 'ok'),
+            outcome: failure ?? 'ok',
           },
           [
             { unit: 'input_token', quantity: usage?.prompt_tokens ?? estimateTokens(inputChars) },

@@ -98,4 +98,22 @@ describe('GET /v1/stt/live', () => {
       }
     });
   }
+
+  it('a client that drops the socket without "close" is metered as CLIENT_CANCELLED for the audio sent', async () => {
+    const { key, userId } = await gw.device();
+    const c = await openStt(gw.url, key);
+    for (let i = 0; i < 6; i++) c.ws.send(FRAME);
+    // The stand-in answers every 3 frames (>= 0.25 s): the second means all 0.6 s arrived.
+    await c.waitFor(() => c.messages.filter((m) => m.type === 'Results').length >= 2);
+    c.ws.terminate();
+    const rows = await eventually(() =>
+      gw.sql<{ unit: string; quantity: string; outcome: string }>(
+        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1',
+        [userId],
+      ),
+    );
+    expect(rows).toEqual([
+      { unit: 'audio_second', quantity: '0.6000', outcome: 'CLIENT_CANCELLED' },
+    ]);
+  });
 });

@@ -112,16 +112,17 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
         else if (msg.type === 'close') session.closeStream();
         else session.keepAlive();
       });
-      socket.on('close', () => finish(1000, failure));
+      // The client hung up without asking to close: a cancel (barge-in), metered as such.
+      socket.on('close', () => finish(1000, closing ? failure : 'CLIENT_CANCELLED'));
 
       // Callbacks count only once this attempt's socket is open; before that, failures are the
       // open attempt's (retried or fallen back by startCall).
       let opened = false;
-      const onMessage = (m: SttMessage) => {
+      const onMessage = (_m: SttMessage, raw: string) => {
         if (ended || !opened) return;
         clearTimeout(watchdog);
         watchdog = undefined;
-        socket.send(JSON.stringify(m));
+        socket.send(raw);
       };
       const onClose = (code: number) => {
         if (ended || !opened) return;

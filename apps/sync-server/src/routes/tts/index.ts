@@ -1,14 +1,27 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { GATEWAY_PATHS, TTS_ERROR_TRAILER, TtsRequest } from '@voiceassist/contract';
+import { GATEWAY_PATHS, TtsRequest } from '@voiceassist/contract';
 import { AppError, isAppError, type ErrorCode } from '../../errors.js';
-import { abortOnDisconnect, writeOrGone } from '../../gateway/http.js';
+import { abortOnDisconnect, IdleWatchdog, writeOrGone } from '../../gateway/http.js';
 import { startCall, within } from '../../gateway/resilience.js';
 import { classifyElevenLabsError, contentTypeFor } from '../../integrations/elevenlabs.js';
 
 /**
+ * Ends the response without its terminating chunk: the audio already written is flushed, then
+ * the socket is closed, which every HTTP client reports as an incomplete body.
+ */
+function breakConnection(res: ServerResponse): void {
+  const socket = res.socket;
+  if (!socket) return void res.destroy();
+  socket.end();
+  setTimeout(() => socket.destroy(), 1_000).unref(); // a peer that never closes its side
+}
+
+/**
  * `POST /v1/tts/stream`: text in, audio bytes streamed out as they arrive from ElevenLabs.
- * Failures before the first byte are coded JSON errors; after it, the body ends and the
- * `x-voiceassist-error` trailer carries the code (a complete body has no such trailer).
+ * Failures before the first byte are coded JSON errors. After it the status is sent, so a failure
+ * breaks the connection (no terminating chunk: fetch rejects the read, curl exits 18) and its
+ * code is kept for `GET /v1/calls/:x-request-id`. A complete answer ends normally.
  */
 const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const gw = app.gateway;
@@ -56,41 +69,48 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       res.writeHead(200, {
         'content-type': contentTypeFor(format),
         'cache-control': 'no-cache',
-        trailer: TTS_ERROR_TRAILER,
         'x-request-id': req.id,
         'x-voiceassist-provider': candidate.name,
       });
+      gw.calls.begin(req.id, p, 'tts', candidate.name);
       let bytes = 0;
       let failure: ErrorCode | undefined;
       let next = value.first;
+      const idle = new IdleWatchdog(gw.timeoutMs, () => value.abort.abort());
       try {
         while (!next.done) {
           bytes += next.value.length;
           if (!(await writeOrGone(res, next.value))) break;
-          next = await within(value.reader.read(), gw.timeoutMs, () => value.abort.abort());
+          next = await value.reader.read();
+          idle.touch();
         }
-        if (next.done) candidate.breaker.success();
-        else value.abort.abort();
+        if (!next.done || ac.signal.aborted) failure = 'CLIENT_CANCELLED';
+        else candidate.breaker.success();
       } catch (e) {
-        value.abort.abort();
-        const code = isAppError(e) ? e.code : classifyElevenLabsError(e).code;
-        failure = code === 'PROVIDER_TIMEOUT' ? code : 'PROVIDER_STREAM_BROKEN';
-        if (!ac.signal.aborted) candidate.breaker.failure();
-        req.log.warn({ provider: candidate.name, code: failure }, 'tts stream failed');
+        if (ac.signal.aborted) failure = 'CLIENT_CANCELLED';
+        else if (idle.fired) failure = 'PROVIDER_TIMEOUT';
+        else {
+          const code = isAppError(e) ? e.code : classifyElevenLabsError(e).code;
+          failure = code === 'PROVIDER_TIMEOUT' ? code : 'PROVIDER_STREAM_BROKEN';
+        }
+        if (failure !== 'CLIENT_CANCELLED') {
+          candidate.breaker.failure();
+          req.log.warn({ provider: candidate.name, code: failure }, 'tts stream failed');
+        }
+      } finally {
+        idle.stop();
       }
+      if (failure) value.abort.abort();
+      // Recorded before the connection breaks, so the client's status request finds it.
+      gw.calls.end(req.id, failure ?? 'ok');
       if (!res.destroyed) {
-        if (failure) res.addTrailers({ [TTS_ERROR_TRAILER]: failure });
-        res.end();
+        if (!failure) res.end();
+        else breakConnection(res);
       }
       // ElevenLabs bills the request's characters once it starts producing audio.
       await gw.meter.record(
         p,
-        {
-          requestId: req.id,
-          kind: 'tts',
-          provider: candidate.name,
-          outcome: failure ?? (ac.signal.aborted ? 'client_closed' : 'ok'),
-        },
+        { requestId: req.id, kind: 'tts', provider: candidate.name, outcome: failure ?? 'ok' },
         [{ unit: 'character', quantity: bytes > 0 ? req.body.text.length : 0 }],
       );
     },
