@@ -67,6 +67,9 @@ describe('detectPhi: clinical terms stay', () => {
     'Lasix 40 mg IV given; heparin drip at 1000 units/hr; INR 2.4.',
     'Diagnosed with type 2 diabetes mellitus and COPD, on albuterol nebs q4h prn.',
     "Alzheimer's dementia; CHA2DS2-VASc score 4; started apixaban 5 mg.",
+    'Pain controlled with Norco and Dilaudid; one dose of Senokot given.',
+    'Received 250 cc of Voluven, then Zofran/Lasix.',
+    'Allergies: Keflex, Bactrim, shellfish',
   ])('%s', (text) => {
     expect(found(text)).toEqual([]);
   });
@@ -233,6 +236,14 @@ describe('detectPhi: names and places from the shape of the text', () => {
       text: 'Trondheimsby',
     });
     expect(found('in the city center')).toEqual([]);
+  });
+
+  it('finds DC written in capitals after a residence verb, not the abbreviation', () => {
+    expect(found('Her sister lives in DC and visits often.')).toContainEqual({
+      type: 'LOCATION',
+      text: 'DC',
+    });
+    expect(found('Foley to be dc in am; pt lives in a group home.')).toEqual([]);
   });
 
   it('finds a ward after a room number', () => {

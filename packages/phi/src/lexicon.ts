@@ -247,6 +247,16 @@ export const FUNCTION_WORDS = new Set(
   tues wed thu thur thurs fri sat sun`.split(/\s+/),
 );
 
+/** Drugs, fluids and blood products named in notes: the company a drug keeps ("Dilaudid and X"). */
+export const DRUG_WORDS = new Set(
+  `lasix furosemide heparin coumadin warfarin ativan lorazepam haldol morphine dilaudid fentanyl
+  propofol versed midazolam levophed neo neosynephrine dopamine dobutamine milrinone insulin
+  tylenol acetaminophen aspirin asa plavix lopressor metoprolol captopril lisinopril amiodarone
+  digoxin dig vanco vancomycin zosyn levaquin levofloxacin flagyl cipro ceftriaxone kcl mag
+  albuterol atrovent flovent combivent nebs neb mdi mdis protonix pepcid colace senna ssi nitro
+  ntg tpa lovenox tpn tf tfs ppn prbc ffp rbc rbcs plts cryo ns lr d5w d5 kvo`.split(/\s+/),
+);
+
 /**
  * Clinical vocabulary and abbreviations that appear where a name or place could (after "to", "at",
  * "dr", in a signature line): units, wards, tests, routes, common drug names. Never redacted on
@@ -267,12 +277,6 @@ export const CLINICAL_WORDS = new Set(
   mg mcg kg g gm ml cc l dl meq mmol mmhg bpm hr bp rr sbp dbp map cvp pcwp pap co ci svr sat sats
   spo2 fio2 peep ps tv vt abg vbg lytes cbc bmp chem inr pt ptt hct hgb wbc plt na k cl bun cr creat
   glucose lactate trop troponin ck ckmb bnp alt ast alk tbili lfts ua ucx bcx cx ekg
-  lasix furosemide heparin coumadin warfarin ativan lorazepam haldol morphine dilaudid fentanyl
-  propofol versed midazolam levophed neo neosynephrine dopamine dobutamine milrinone insulin
-  tylenol acetaminophen aspirin asa plavix lopressor metoprolol captopril lisinopril amiodarone
-  digoxin dig vanco vancomycin zosyn levaquin levofloxacin flagyl cipro ceftriaxone kcl mag
-  albuterol atrovent flovent combivent nebs neb mdi mdis protonix pepcid colace senna ssi nitro
-  ntg tpa lovenox tpn tf tfs ppn prbc ffp rbc rbcs plts cryo ns lr d5w d5 kvo
   mi cad chf copd dm htn afib aflutter vfib vtach svt pe dvt cva tia uti pna ards sepsis esrd ckd
   arf aki gib ugib lgib cabg avr mvr ptca pci stent bx fx sob cp n/v abd ext extremities
   am pm noc eve today tonight tomorrow yesterday night morning evening afternoon shift day days
@@ -290,6 +294,7 @@ export const CLINICAL_WORDS = new Set(
   pcp ems ortho uro derm ophtho optho cards cts csurg nsurg nsgy vns ccm mfm omfs icd ppm aicd
   llq luq rlq ruq av sa mcp pip dip tmj`.split(/\s+/),
 );
+for (const w of DRUG_WORDS) CLINICAL_WORDS.add(w);
 
 /** Eponyms that name diseases, signs and scores: "Parkinson's", "Crohn disease" are clinical terms. */
 export const EPONYMS = new Set(

@@ -7,6 +7,7 @@ import {
   CITIES,
   CONTACT_WORDS,
   CREDENTIALS,
+  DRUG_WORDS,
   EPONYMS,
   EPONYM_FOLLOWERS,
   FACILITY_SUFFIXES,
@@ -632,6 +633,35 @@ const DRUG_AFTER = new Set(
   titrated infusing infusion x`.split(/\s+/),
 );
 
+/** Units and amounts before "of" that make the next word a drug: "dose of X", "500 cc of X". */
+const AMOUNT_BEFORE_OF = new Set(
+  `dose doses course trial mg mcg g gm ml cc units u amp amps tab tabs bottle bag`.split(/\s+/),
+);
+const COORDINATORS = new Set(['and', 'or', '/', '&']);
+
+/**
+ * Drugs keep company with amounts and other drugs: "dose of Lactulose", "500 cc of Hespan",
+ * "Dilaudid and Percocet", and every word on an "Allergies:" line.
+ */
+function drugByCompany(tokens: readonly Token[], i: number): boolean {
+  const drugish = (t: Token | undefined): boolean =>
+    isWord(t) && (DRUG_WORDS.has(t.lower) || DRUG_STEM.test(t.lower));
+  const p1 = tokens[i - 1];
+  const p2 = tokens[i - 2];
+  if (p1?.lower === 'of' && p2 && (p2.kind === 'num' || AMOUNT_BEFORE_OF.has(p2.lower)))
+    return true;
+  if (p1 && COORDINATORS.has(p1.lower) && drugish(p2)) return true;
+  const n1 = tokens[i + 1];
+  if (n1 && COORDINATORS.has(n1.lower) && drugish(tokens[i + 2])) return true;
+  for (let k = i - 1; k >= 0 && k >= i - 12; k--) {
+    const c = tokens[k];
+    if (!c) break;
+    if (/^all+erg(?:y|ies)$/.test(c.lower) && tokens[k + 1]?.text === ':') return true;
+    if (c.lineStart) break;
+  }
+  return false;
+}
+
 /** "Gaetane", "Cedars-Sinai": letters only, capital first, the rest lowercase. */
 const PLAIN_TITLE = /^\p{Lu}\p{Ll}{2,}(?:-\p{Lu}\p{Ll}+)?$/u;
 
@@ -668,6 +698,7 @@ function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
     const nextTok = tokens[i + 1];
     if (prevWord && DRUG_BEFORE.has(prevWord.lower)) continue;
     if (nextTok && (nextTok.kind === 'num' || DRUG_AFTER.has(nextTok.lower))) continue;
+    if (drugByCompany(tokens, i)) continue;
     const before = tokens[i - 1];
     // Sentence starts are capitalised anyway ("Suctioned for…", "Resp: …"): there a second unknown
     // capitalised word must follow ("User: Ágnes Földesy").

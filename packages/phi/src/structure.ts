@@ -125,6 +125,25 @@ function namedPlaces(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
+const RESIDENCE_VERBS = new Set(
+  'lives live lived living resides reside resided moved relocated'.split(' '),
+);
+
+/**
+ * "lives in DC": the District of Columbia is a city, below state level, but "dc" is also
+ * "discontinue", so it counts as a place only written in capitals after a residence verb.
+ */
+function districtOfColumbia(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 2; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t) || t.text !== 'DC') continue;
+    const prep = tokens[i - 1]?.lower ?? '';
+    if (!['in', 'to', 'from', 'near'].includes(prep)) continue;
+    if (!RESIDENCE_VERBS.has(tokens[i - 2]?.lower ?? '')) continue;
+    push(out, t, t, 'LOCATION');
+  }
+}
+
 /**
  * The town line of a postal address: a line of one to three capitalised words right after a
  * line holding an address, or right before a "Country 12345" line.
@@ -171,6 +190,7 @@ export function detectStructure(
   }
   if (sources.places) {
     namedPlaces(tokens, out);
+    districtOfColumbia(tokens, out);
     addressBlockTowns(tokens, out, before);
   }
 }
