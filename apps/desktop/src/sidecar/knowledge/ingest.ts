@@ -4,9 +4,11 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Db } from '../store/database.js';
 import { IngestSkip, type IngestSkipCode } from '../store/errors.js';
+import { CHUNK_LOG_KEEP } from '../store/migrations.js';
 import type { VectorIndex } from '../store/vectors.js';
 import { chunkDocument, embeddingText, type Chunk } from './chunk.js';
 import type { Embedder } from './embed/embedder.js';
+import { chunkTitle } from './lexical.js';
 import { parseDocument, type ParsedDocument } from './parse/index.js';
 import { collectFiles } from './walk.js';
 
@@ -256,6 +258,9 @@ export class Ingester {
     this.db
       .prepare('UPDATE ingest_jobs SET state = ?, finished_at = ? WHERE id = ?')
       .run(cancelled ? 'cancelled' : 'done', now(), jobId);
+    this.db
+      .prepare('DELETE FROM chunk_changes WHERE seq <= (SELECT max(seq) FROM chunk_changes) - ?')
+      .run(CHUNK_LOG_KEEP);
     progress(cancelled ? 'cancelled' : 'done');
     return summarize([jobId], results, cancelled, timings);
   }
@@ -332,11 +337,7 @@ export class Ingester {
         const id = Number(
           insertChunk.run(docId, c.ord, c.heading, c.text, c.start, c.end, c.page).lastInsertRowid,
         );
-        insertFts.run(
-          id,
-          c.heading && c.heading !== title ? `${title}\n${c.heading}` : title,
-          c.text,
-        );
+        insertFts.run(id, chunkTitle(title, c.heading), c.text);
         const vector = vectors[i];
         if (vector) this.vectors.put(slot, id, vector);
       });

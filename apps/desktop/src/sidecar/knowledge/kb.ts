@@ -303,9 +303,18 @@ export class KnowledgeBase {
     };
   }
 
+  /**
+   * Resolves once the in-memory keyword index is built. Without this call it builds on the first
+   * query (small stores inline, large ones in the background while FTS5 answers).
+   */
+  warmSearch(): Promise<void> {
+    return this.retriever.warm();
+  }
+
   async close(): Promise<void> {
     this.reembedAbort.abort();
     await this.reembedding;
+    this.retriever.close();
     this.db.close();
   }
 }

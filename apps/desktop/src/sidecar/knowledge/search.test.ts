@@ -144,7 +144,7 @@ describe('answers with citations', () => {
 });
 
 describe('rare-word gating of BM25 in large stores', () => {
-  it('requires a rare word, keeps the common words in the score, and ignores unknown words', async () => {
+  it('FTS5 fallback: requires a rare word, keeps the common words in the score, ignores unknown words', async () => {
     const gdir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-gate-'));
     const g = KnowledgeBase.open({
       file: path.join(gdir, 'k.db'),
@@ -168,10 +168,11 @@ describe('rare-word gating of BM25 in large stores', () => {
       );
       expect(r.ftsExpression('kawasaki treatment', 'never')).toBe('"kawasaki" OR "treatment"');
       expect(r.ftsExpression('zzyzx treatment', 'always')).toBe('"zzyzx" OR "treatment"');
-      const gated = r.bm25('kawasaki treatment', 10, undefined, 'always');
-      const full = r.bm25('kawasaki treatment', 10, undefined, 'never');
+      const gated = r.bm25('kawasaki treatment', 10, undefined, 'always', 'fts5');
+      const full = r.bm25('kawasaki treatment', 10, undefined, 'never', 'fts5');
       expect([...gated.keys()][0]).toBe([...full.keys()][0]);
       expect(gated.size).toBe(1);
+      r.close();
     } finally {
       await g.close();
       await fs.rm(gdir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { Db } from '../store/database.js';
 import { dot, type VectorIndex } from '../store/vectors.js';
+import { LexicalIndexHolder, TITLE_WEIGHT } from './lexical.js';
 import { STOPWORDS, words } from './terms.js';
 
 export type SearchMode = 'hybrid' | 'bm25' | 'vector';
@@ -23,6 +24,8 @@ export interface SearchOptions {
   readonly bm25Weight?: number;
   /** Rare-word gating of BM25 candidates: `auto` (large stores only, default), `always`, `never`. */
   readonly bm25Gate?: 'auto' | 'always' | 'never';
+  /** BM25 engine: the in-memory index when it is ready (`auto`, default), or always FTS5. */
+  readonly bm25Engine?: 'auto' | 'fts5';
 }
 
 export interface SearchHit {
@@ -45,10 +48,10 @@ export interface SearchHit {
 
 /**
  * Fusion weights chosen by measurement on the MedQuAD dev questions (bench/knowledge/run.ts
- * sweeps them and reports the curve): titles weigh 4x body text in BM25, and the fused score is
- * BM25_WEIGHT * bm25/max(bm25) + (1 - BM25_WEIGHT) * cosine.
+ * sweeps them and reports the curve): titles weigh 4x body text in BM25 (TITLE_WEIGHT), and the
+ * fused score is BM25_WEIGHT * bm25/max(bm25) + (1 - BM25_WEIGHT) * cosine.
  */
-export const TITLE_WEIGHT = 4;
+export { TITLE_WEIGHT };
 export const BM25_WEIGHT = 0.6;
 const RRF_K = 60;
 /**
@@ -95,10 +98,22 @@ interface ChunkRow {
 
 export class Retriever {
   private cachedCount: { at: number; n: number } | undefined;
+  private readonly lexical: LexicalIndexHolder;
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
-  ) {}
+  ) {
+    this.lexical = LexicalIndexHolder.acquire(db);
+  }
+
+  /** Resolves when the in-memory BM25 index is built (it builds on its own otherwise). */
+  warm(): Promise<void> {
+    return this.lexical.ready(this.db);
+  }
+
+  close(): void {
+    this.lexical.release();
+  }
 
   /** Chunk ids allowed by a filter, or undefined when there is no filter. */
   private allowedChunks(filter: SearchFilter | undefined): Set<number> | undefined {
@@ -181,7 +196,11 @@ export class Retriever {
     limit: number,
     allowed?: Set<number>,
     gate?: 'auto' | 'always' | 'never',
+    engine: 'auto' | 'fts5' = 'auto',
   ): Map<number, number> {
+    const index =
+      engine === 'auto' ? this.lexical.current(this.db, () => this.chunkCount()) : undefined;
+    if (index) return index.search(query, limit, allowed);
     const fts = this.ftsExpression(query, gate);
     const out = new Map<number, number>();
     if (!fts) return out;
@@ -232,7 +251,7 @@ export class Retriever {
     const bm25 =
       mode === 'vector'
         ? new Map<number, number>()
-        : this.bm25(query, pool, allowed, options.bm25Gate);
+        : this.bm25(query, pool, allowed, options.bm25Gate, options.bm25Engine);
     const cos =
       mode === 'bm25' || !q
         ? new Map<number, number>()

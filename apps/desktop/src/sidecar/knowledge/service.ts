@@ -73,6 +73,11 @@ export class KnowledgeService {
             log: this.options.log,
           },
         );
+        kb.warmSearch().catch((err: unknown) => {
+          this.options.log.warn(
+            `knowledge: keyword index build failed, full-text search answers instead: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        });
         if (kb.unfinishedJobs().length > 0) {
           this.options.log.info('knowledge: resuming an interrupted ingestion');
           void this.track((signal) => kb.resumeIngestion({ signal, ...this.progress() }));

@@ -122,4 +122,28 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'full-text vocabulary (document frequency of each indexed term)',
     sql: `CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab (chunks_fts, 'row');`,
   },
+  {
+    version: 3,
+    name: 'chunk change log (keeps in-memory search indexes in step with every writer)',
+    sql: `
+      CREATE TABLE chunk_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        chunk_id INTEGER NOT NULL,
+        op TEXT NOT NULL CHECK (op IN ('add', 'del'))
+      ) STRICT;
+      CREATE TRIGGER chunks_log_insert AFTER INSERT ON chunks BEGIN
+        INSERT INTO chunk_changes (chunk_id, op) VALUES (new.id, 'add');
+      END;
+      CREATE TRIGGER chunks_log_update AFTER UPDATE ON chunks BEGIN
+        INSERT INTO chunk_changes (chunk_id, op) VALUES (old.id, 'del');
+        INSERT INTO chunk_changes (chunk_id, op) VALUES (new.id, 'add');
+      END;
+      CREATE TRIGGER chunks_log_delete AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunk_changes (chunk_id, op) VALUES (old.id, 'del');
+      END;
+    `,
+  },
 ];
+
+/** Entries of `chunk_changes` kept behind the newest; an index further behind rebuilds. */
+export const CHUNK_LOG_KEEP = 100_000;
