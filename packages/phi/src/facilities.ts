@@ -49,9 +49,11 @@ const STRONG_SUFFIXES = new Set([
   'rehabilitation',
 ]);
 
-const partsOf = (t: Token): string[] => t.lower.split('-');
+/** "NY-Presbyterian" counts by its parts; most words have no hyphen and are one set lookup. */
 const isNameWord = (t: Token | undefined): boolean =>
-  isWord(t) && partsOf(t).some((p) => HOSPITAL_NAME_WORDS.has(p));
+  isWord(t) &&
+  (HOSPITAL_NAME_WORDS.has(t.lower) ||
+    (t.lower.includes('-') && t.lower.split('-').some((p) => HOSPITAL_NAME_WORDS.has(p))));
 const isCompanion = (t: Token | undefined): boolean =>
   isWord(t) && (HOSPITAL_NAME_COMPANIONS.has(t.lower) || isNameWord(t));
 
