@@ -1,7 +1,7 @@
 /**
  * Facility names the suffix walk-back in names.ts cannot see: hospitals named with ordinary
- * words ("HOLY CROSS", "sacred heart hosp"), bare hospital acronyms ("to GH cath lab", "at UCSF")
- * and universities ("U Maryland ER", "University of Utah").
+ * words ("GOOD SAMARITAN", "mercy hosp"), bare hospital acronyms ("to BMC cath lab", "at OHSU")
+ * and universities ("U Iowa ER", "University of Utah").
  */
 import type { Candidate } from './candidate.js';
 import {
@@ -19,9 +19,9 @@ import {
 } from './lexicon.js';
 import { isCap, isDot, isWord, type Token } from './tokens.js';
 
-/** Prepositions before a place: "to GH", "at UCSF", "from sacred heart", "W/U BY GBMC". */
+/** Prepositions before a place: "to BMC", "at OHSU", "from mercy hosp", "W/U BY JHH". */
 const PLACE_PREPS = new Set(['to', 'at', 'from', 'into', 'in', '@', 'near', 'by']);
-/** Departments written after a hospital's acronym: "to GH cath lab", "at BMC ER". */
+/** Departments written after a hospital's acronym: "to BMC cath lab", "at MGH ER". */
 const DEPARTMENTS = new Set(
   `cath er ed ew or icu ccu micu sicu nicu picu cvicu clinic lab labs hospital hosp campus
   rehab ward floor unit transplant`.split(/\s+/),
@@ -65,7 +65,7 @@ function prepBefore(tokens: readonly Token[], i: number): Token | undefined {
   return p && (PLACE_PREPS.has(p.lower) || p.text === '@' || p.text === '(') ? p : undefined;
 }
 
-/** "HOLY CROSS", "sacred heart Memorial", "NY-Presbyterian", "the general hospital". */
+/** "GOOD SAMARITAN", "lourdes Memorial", "NY-Methodist", "the general hospital". */
 function hospitalNames(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -127,7 +127,7 @@ const GENERIC_ONLY = new Set([
   'word',
 ]);
 
-/** Letters only, 2-6 of them, no ordinary, clinical or dictionary word: "GH", "GBMC", "ucsf". */
+/** Letters only, 2-6 of them, no ordinary, clinical or dictionary word: "BMC", "JHH", "ohsu". */
 function acronymLike(t: Token | undefined): t is Token {
   if (!isWord(t) || !/^\p{L}{2,6}$/u.test(t.text)) return false;
   if (t.mode === 'mixed' && t.shape !== 'upper') return false;
@@ -149,14 +149,14 @@ function careVerbBefore(tokens: readonly Token[], i: number): boolean {
     const c = tokens[k];
     if (!c) break;
     if (CARE_VERBS.has(c.lower)) return true;
-    // "W/U BY GBMC": work-up.
+    // "W/U BY JHH": work-up.
     if (c.lower === 'u' && tokens[k - 1]?.text === '/' && tokens[k - 2]?.lower === 'w') return true;
     if (c.kind === 'punct' && c.text !== '/' && c.text !== '-') break;
   }
   return false;
 }
 
-/** "to GH cath lab", "W/U BY GBMC", "diagnosed at UCSF on". */
+/** "to BMC cath lab", "W/U BY JHH", "diagnosed at OHSU on". */
 function facilityAcronyms(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i];
@@ -167,7 +167,7 @@ function facilityAcronyms(tokens: readonly Token[], out: Candidate[]): void {
     const department = isWord(next) && !next.paragraphBreak && DEPARTMENTS.has(next.lower);
     const care =
       prep.lower !== 'in' && careVerbBefore(tokens, i - (tokens[i - 1]?.lower === 'the' ? 2 : 1));
-    // In prose, an ALL-CAPS unknown word after "at" is a place ("seen at UCSF on …"), unless a
+    // In prose, an ALL-CAPS unknown word after "at" is a place ("seen at OHSU on …"), unless a
     // noun follows that it modifies ("at ATM machine", "from PND cultures").
     const modifier =
       isWord(next) && !FUNCTION_WORDS.has(next.lower) && !department && !next.paragraphBreak;
@@ -179,14 +179,14 @@ function facilityAcronyms(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
-/** "U Maryland ER", "Univ. of Utah", "University of Iowa": a university (hospital) by place. */
+/** "U Iowa ER", "Univ. of Utah", "University of Iowa": a university (hospital) by place. */
 function universities(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i];
     if (!isWord(t)) continue;
     let j = i + 1;
     if (t.text === 'U' && !isDot(tokens[j])) {
-      // "U Maryland": the capital U alone, then a place
+      // "U Iowa": the capital U alone, then a place
     } else if (t.lower === 'univ' || t.lower === 'university') {
       if (isDot(tokens[j])) j++;
       if (tokens[j]?.lower !== 'of') continue;

@@ -401,7 +401,7 @@ export const GENERIC_FACILITY_WORDS = new Set(
 /**
  * Words US hospitals are named after (religious orders, denominations, charities): rare in
  * clinical prose, so a run of them before a facility word or after "to/at/from" names a facility
- * in any case ("HOLY CROSS", "sacred heart hosp", "NY-Presbyterian"). Hand-written from general
+ * in any case ("GOOD SAMARITAN", "mercy hosp", "NY-Methodist"). Hand-written from general
  * knowledge of how hospitals are named, not from any data set.
  */
 export const HOSPITAL_NAME_WORDS = new Set(

@@ -241,7 +241,7 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
         if (j - i > 3) break;
       }
       let start = j;
-      // "his son, bill, called": a first name set off by commas after a relation word is a
+      // "his daughter, april, called": a first name set off by commas after a relation word is a
       // name even when it is also an ordinary word ("bill", "rose", "april").
       const appositive = tokens[start];
       if (
@@ -329,7 +329,7 @@ function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
       emitName(tokens, i, i + 1, out, 'nameLists'); // "JOHN STATES HIS SISTER…"
     } else if (isFirstName(lower) && !isCommonWord(lower)) {
       const n = tokens[i + 1];
-      // "AGNES MUNROE": a common first name, then a surname that is in no list and no word.
+      // "MARGARET QUORLEY": a common first name, then a surname that is in no list and no word.
       const unlistedSurname =
         isWord(n) &&
         isCoreFirstName(lower) &&
@@ -513,7 +513,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       if (!motion) continue;
       let j = i + 1;
       if (tokens[j]?.lower === 'the') j++;
-      // "transferred to 209 quartermain": a room number before the building's name.
+      // "transferred to 412 blackwellton": a room number before the building's name.
       const room = tokens[j];
       if (room?.kind === 'num' && room.text.length <= 4 && placeToken(tokens[j + 1])) j++;
       const first = j;
@@ -671,7 +671,7 @@ const DRUG_STEM =
 
 /**
  * In prose, a Title-case word that is no ordinary English word, clinical term, place or eponym is
- * most likely a proper name ("Gaetane", "Leverett:"); after "at/from/in" it is a place.
+ * most likely a proper name ("Gaetane", "Quendrick:"); after "at/from/in" it is a place.
  */
 function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i < tokens.length; i++) {

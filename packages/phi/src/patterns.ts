@@ -27,7 +27,7 @@ const PHONE_CONTEXT_RE =
   /\b(?=[ptcmbfr])(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
 const DATE_NUM3_RE = /(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|\.\d)/g;
 const DATE_PAIR_RE = /(?<![\w/.-])(\d{1,2})\/(\d{1,2})\/(\d{1,2})\/(\d{1,2})(?![\w/-]|\.\d)/g;
-/** "last Thursday", "this past Monday", "next Friday": a day named relative to the note. */
+/** "last Tuesday", "this past Monday", "next Friday": a day named relative to the note. */
 const DATE_WEEKDAY_RE =
   /\b(?=[lnt])(?:last|next|this\s{1,2}past|this\s{1,2}coming)\s{1,3}(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/giu;
 /** An age over 89 opening a line or sentence before a sex or "s/p": "98 s/p hip fx", "92 female". */

@@ -1,7 +1,7 @@
 /**
  * Names and places recognised by the shape of the text around them rather than by a list:
- * "at seymour black's house", chat transcripts ("Leverett: …" beside "Danielle: …"), a one-word
- * name opening a sentence before a person's verb ("Trivo lives on …"), "home city KIIKOINEN",
+ * "at harold quince's house", chat transcripts ("Quendrick: …" beside "Susan: …"), a one-word
+ * name opening a sentence before a person's verb ("Zorvak lives near …"), "home town VARKAUSI",
  * and the town line of a postal address block.
  */
 import type { Candidate } from './candidate.js';
@@ -22,12 +22,12 @@ import { isCap, isWord, type Token } from './tokens.js';
 const DWELLINGS = new Set(
   'house home apartment apt place farm condo cottage trailer room'.split(' '),
 );
-/** Verbs only a person does, right after a name that opens a sentence: "Trivo lives on …". */
+/** Verbs only a person does, right after a name that opens a sentence: "Zorvak lives near …". */
 const PERSON_VERBS = new Set(
   `lives lived works worked said says told married moved died visited wants wanted asked
   called calls texted emailed wrote replied answered`.split(/\s+/),
 );
-/** "home city KIIKOINEN", "the town of Hasle", "village: Ørsta". */
+/** "home town VARKAUSI", "the town of Ærøby", "village: Ørsta". */
 const PLACE_NOUNS = new Set(['city', 'town', 'village', 'hometown', 'municipality', 'borough']);
 
 /** A word that could be (part of) a proper name here: no function, clinical or relation word. */
@@ -44,7 +44,7 @@ function nameish(t: Token | undefined): t is Token {
   );
 }
 
-/** Unknown capitalised word: no ordinary or dictionary word ("Trivo", "Leverett", "Charleroi"). */
+/** Unknown capitalised word: no ordinary or dictionary word ("Zorvak", "Quendrick", "Trondheimsby"). */
 function unknownCapital(t: Token | undefined): t is Token {
   return (
     nameish(t) &&
@@ -60,7 +60,7 @@ const push = (out: Candidate[], a: Token, b: Token, type: Candidate['type']): vo
   out.push({ start: a.start, end: b.end, type, source: type === 'NAME' ? 'capitals' : 'places' });
 };
 
-/** "at seymour black's house", "to Ana's place": the possessor of a home is a person. */
+/** "at harold quince's house", "to Ana's place": the possessor of a home is a person. */
 function possessedHomes(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 1; i + 1 < tokens.length; i++) {
     const p = tokens[i];
@@ -82,7 +82,7 @@ function possessedHomes(tokens: readonly Token[], out: Candidate[]): void {
 
 /**
  * Chat transcripts: lines opening with "Speaker:". Once one speaker is a listed first name, the
- * other unknown capitalised speakers are names too ("Leverett:" beside "Danielle:").
+ * other unknown capitalised speakers are names too ("Quendrick:" beside "Susan:").
  */
 function transcriptSpeakers(tokens: readonly Token[], out: Candidate[]): void {
   const speakers: Token[] = [];
@@ -98,7 +98,7 @@ function transcriptSpeakers(tokens: readonly Token[], out: Candidate[]): void {
   for (const s of speakers) if (unknownCapital(s)) push(out, s, s, 'NAME');
 }
 
-/** "Trivo lives on …": an unknown capitalised word opening a sentence, then a person's verb. */
+/** "Zorvak lives near …": an unknown capitalised word opening a sentence, then a person's verb. */
 function sentenceOpeners(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i];
@@ -109,7 +109,7 @@ function sentenceOpeners(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
-/** "home city KIIKOINEN", "the town of Hasle": a capitalised name after a place noun. */
+/** "home town VARKAUSI", "the town of Ærøby": a capitalised name after a place noun. */
 function namedPlaces(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i];
