@@ -217,7 +217,14 @@ export class GatewayClient {
       );
       if (!res.ok || !res.body) throw await errorFrom(res, kind);
       const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
-      return { sampleRate: TTS_SAMPLE_RATE, chunks: this.ttsChunks(reader, controller, dispose) };
+      const call = {
+        requestId: res.headers.get('x-request-id'),
+        conversationId: req.conversationId,
+      };
+      return {
+        sampleRate: TTS_SAMPLE_RATE,
+        chunks: this.ttsChunks(reader, controller, dispose, call),
+      };
     } catch (err) {
       controller.abort(new ProviderError('ABORTED', kind));
       dispose();
@@ -229,6 +236,7 @@ export class GatewayClient {
     reader: ReadableStreamDefaultReader<Uint8Array>,
     controller: AbortController,
     dispose: () => void,
+    call: { requestId: string | null; conversationId: string },
   ): AsyncGenerator<Uint8Array> {
     const kind = 'tts';
     let odd: number | undefined; // a sample split across chunks
@@ -257,10 +265,40 @@ export class GatewayClient {
         if (bytes.length > 0) yield bytes;
       }
     } catch (err) {
-      throw toProviderError(err, kind, controller.signal);
+      if (controller.signal.aborted) throw toProviderError(err, kind, controller.signal);
+      // The gateway breaks the connection when the provider fails mid-stream; it keeps the coded
+      // reason under the request id.
+      throw await this.ttsFailure(call, err);
     } finally {
       controller.abort(new ProviderError('ABORTED', kind));
       dispose();
+    }
+  }
+
+  /** Why a TTS stream broke off: `GET /v1/calls/:id`, else PROVIDER_STREAM_BROKEN. */
+  private async ttsFailure(
+    call: { requestId: string | null; conversationId: string },
+    cause: unknown,
+  ): Promise<ProviderError> {
+    const kind = 'tts';
+    const broken = new ProviderError('PROVIDER_STREAM_BROKEN', kind, { cause });
+    if (!call.requestId) return broken;
+    try {
+      const res = await this.guard.fetch(
+        GATEWAY_PROVIDERS.tts,
+        this.url(`/v1/calls/${encodeURIComponent(call.requestId)}`),
+        {
+          headers: this.headers(false),
+          signal: AbortSignal.timeout(this.config.timeouts.idleMs),
+        },
+        { conversationId: call.conversationId },
+      );
+      if (!res.ok) return broken;
+      const status = (await res.json()) as { error?: { code?: unknown } };
+      const code = status.error?.code;
+      return code === undefined ? broken : fromGatewayCode(code, kind);
+    } catch {
+      return broken; // the server is unreachable too: the stream still broke
     }
   }
 
