@@ -4,8 +4,9 @@
  * TTS (chunked audio); then 200 concurrent streaming sessions. Writes bench/results/gateway.json.
  * The gateway (the real `voiceassist-server start`) and the stand-ins run in their own processes,
  * so the measuring client does not share an event loop with what it measures.
- *   npx tsx bench/gateway/run.ts [--samples N] [--concurrency N]
+ *   npx tsx bench/gateway/run.ts [--samples N] [--concurrency N] [--cpu-prof-dir DIR]
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,13 +22,17 @@ const { values } = parseArgs({
   options: {
     samples: { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '200' },
+    /** Write a V8 CPU profile of each gateway process into this folder (node --cpu-prof). */
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const SAMPLES = Number(values.samples);
 const CONCURRENCY = Number(values.concurrency);
+const PROF_DIR = values['cpu-prof-dir'] ? path.resolve(values['cpu-prof-dir']) : undefined;
 const RESULTS = path.resolve(import.meta.dirname, '..', 'results', 'gateway.json');
 const SERVER_DIR = path.resolve(import.meta.dirname, '..', '..', 'apps', 'sync-server');
 const children: ChildProcess[] = [];
+let lastPid: number | undefined;
 
 /** Spawns a process and resolves with its stdout once `ready` matches it. */
 function spawnUntil(cmd: string[], env: Record<string, string>, ready: RegExp): Promise<string> {
@@ -37,6 +42,7 @@ function spawnUntil(cmd: string[], env: Record<string, string>, ready: RegExp): 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
+  lastPid = child.pid;
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -62,6 +68,7 @@ async function startGatewayProcess(env: Record<string, string>, dataDir: string)
   const out = await spawnUntil(
     [
       process.execPath,
+      ...(PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : []),
       path.join(SERVER_DIR, 'bin/voiceassist-server.mjs'),
       'start',
       '--port',
@@ -81,6 +88,77 @@ const q = (xs: number[], p: number) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const stats = (xs: number[]) => ({ n: xs.length, p50: r2(q(xs, 0.5)), p95: r2(q(xs, 0.95)) });
+
+/**
+ * CPU seconds (user + system) a set of processes has used so far, from /proc: everything shares
+ * two cores, so each concurrent phase reports who burnt the CPU (gateway, stand-ins, PostgreSQL,
+ * this client) next to the latencies.
+ */
+function cpuTicks(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, Number(f[11] ?? 0) + Number(f[12] ?? 0)); // utime, stime (fields 14, 15)
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+
+/** CPU seconds used between two readings by the processes alive at both (USER_HZ = 100). */
+function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of b) ticks += Math.max(0, t - (a.get(pid) ?? t));
+  return ticks / 100;
+}
+
+/** A process and all its descendants (PostgreSQL's backends are children of the postmaster). */
+function withDescendants(root: number | undefined): number[] {
+  if (root === undefined) return [];
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* exited */
+    }
+  }
+  const out = [root];
+  for (const parent of out)
+    // visits what is pushed while iterating
+    for (const [pid, ppid] of parentOf) if (ppid === parent) out.push(pid);
+  return out;
+}
+
+type Roles = { gateway: number[]; standins: number[]; postgres: () => number[] };
+
+function cpuSnapshot(roles: Roles) {
+  return {
+    at: performance.now(),
+    gateway: cpuTicks(roles.gateway),
+    standins: cpuTicks(roles.standins),
+    postgres: cpuTicks(roles.postgres()),
+    client: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  };
+}
+
+function cpuSince(a: ReturnType<typeof cpuSnapshot>, roles: Roles) {
+  const b = cpuSnapshot(roles);
+  return {
+    wallS: r2((b.at - a.at) / 1000),
+    cpuS: {
+      gateway: r2(cpuDelta(a.gateway, b.gateway)),
+      standins: r2(cpuDelta(a.standins, b.standins)),
+      postgres: r2(cpuDelta(a.postgres, b.postgres)),
+      benchClient: r2(b.client - a.client),
+    },
+  };
+}
 
 /** ms until the first SSE chunk carrying content (or the first audio byte). */
 async function firstByte(
@@ -153,7 +231,8 @@ async function pairs(n: number, direct: () => Promise<number>, gateway: () => Pr
   return { direct: stats(d), gateway: stats(g), overheadMs: stats(diffs) };
 }
 
-async function concurrent(n: number, run: () => Promise<number>) {
+async function concurrent(n: number, run: () => Promise<number>, roles: Roles) {
+  const cpu0 = cpuSnapshot(roles);
   const times: number[] = [];
   const reasons: Record<string, number> = {};
   let errors = 0;
@@ -169,16 +248,19 @@ async function concurrent(n: number, run: () => Promise<number>) {
       ),
     ),
   );
-  return { sessions: n, errors, errorReasons: reasons, ...stats(times) };
+  return { sessions: n, errors, errorReasons: reasons, ...stats(times), ...cpuSince(cpu0, roles) };
 }
 
+const loadAtStart = r2(os.loadavg()[0] ?? 0);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'vas-bench-'));
 const db = await startEmbeddedPostgres(dir, { info: () => undefined, debug: () => undefined });
 try {
   const fast = await startStandinProcess(0);
   const slow = await startStandinProcess(10);
+  const slowPid = lastPid;
   const run = async (standinEnv: Record<string, string>) => {
     const gwUrl = await startGatewayProcess({ ...standinEnv, DATABASE_URL: db.url }, dir);
+    const gatewayPid = lastPid;
     const pool = new pg.Pool({ connectionString: db.url, max: 1 });
     const { key } = await addDevice(pool, `bench${children.length}`);
     await pool.end();
@@ -190,6 +272,7 @@ try {
     const tts = { text: 'Take one tablet twice a day with food.' };
     const e = (k: string) => standinEnv[k] ?? '';
     return {
+      gatewayPid,
       llmDirect: () =>
         firstByte(
           `${e('OPENAI_BASE_URL')}/chat/completions`,
@@ -222,13 +305,23 @@ try {
 
   console.log(`${CONCURRENCY} concurrent streaming sessions (chunks every 10 ms)…`);
   const c = await run(slow);
-  const llmDirectC = await concurrent(CONCURRENCY, c.llmDirect);
-  const llmGatewayC = await concurrent(CONCURRENCY, c.llmGateway);
-  const sttDirectC = await concurrent(CONCURRENCY, c.sttDirect);
-  const sttGatewayC = await concurrent(CONCURRENCY, c.sttGateway);
+  const roles: Roles = {
+    gateway: c.gatewayPid === undefined ? [] : [c.gatewayPid],
+    standins: slowPid === undefined ? [] : [slowPid],
+    postgres: () => withDescendants(db.pid),
+  };
+  const llmDirectC = await concurrent(CONCURRENCY, c.llmDirect, roles);
+  const llmGatewayC = await concurrent(CONCURRENCY, c.llmGateway, roles);
+  const sttDirectC = await concurrent(CONCURRENCY, c.sttDirect, roles);
+  const sttGatewayC = await concurrent(CONCURRENCY, c.sttGateway, roles);
   const result = {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, loadavg1m: r2(os.loadavg()[0] ?? 0) },
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      loadavg1mAtStart: loadAtStart,
+      loadavg1mAtEnd: r2(os.loadavg()[0] ?? 0),
+    },
     goalMsP95: 10,
     sequential: { llmTtft: llm, ttsFirstByte: ttsR, sttFirstResult: stt },
     concurrent: {
@@ -257,7 +350,13 @@ try {
     console.log(
       `${CONCURRENCY} x ${k}: errors direct ${v.direct.errors} gateway ${v.gateway.errors}; p95 direct ${v.direct.p95} ms gateway ${v.gateway.p95} ms; p95 overhead ${v.p95OverheadMs} ms`,
     );
+    const cpu = (x: typeof v.direct) =>
+      `${x.wallS} s wall, CPU s: gateway ${x.cpuS.gateway}, stand-ins ${x.cpuS.standins}, postgres ${x.cpuS.postgres}, bench client ${x.cpuS.benchClient}`;
+    console.log(`    direct:  ${cpu(v.direct)}\n    gateway: ${cpu(v.gateway)}`);
   }
+  console.log(
+    `load average (1 min): ${loadAtStart} at the start, ${r2(os.loadavg()[0] ?? 0)} at the end`,
+  );
   console.log(`→ ${path.relative(process.cwd(), RESULTS)}`);
 } finally {
   for (const child of children) child.kill('SIGTERM');

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { TestPostgres } from './helper.js';
 import { openStt, postJson, startGateway, type GatewayFixture } from './gateway.js';
 import { runBin } from './spawn.js';
+import { revokeDevice } from '../src/devices/devices.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;
@@ -107,5 +108,29 @@ describe('device keys', () => {
     const c = await openStt(gw.url, key);
     await gw.sql('UPDATE devices SET revoked_at = now() WHERE id = $1', [id]);
     expect((await c.closed).code).toBe(4401);
+  });
+
+  it('a cached key stops working at the next request after a revocation (NOTIFY evicts it)', async () => {
+    const { id, key } = await gw.device();
+    for (let i = 0; i < 2; i++)
+      // the second request is answered from the key cache
+      expect((await postJson(`${gw.url}/v1/llm/chat`, key, chat)).status).toBe(200);
+    await revokeDevice(gw.app.db, id);
+    const res = await postJson(`${gw.url}/v1/llm/chat`, key, chat);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'AUTH_INVALID' } });
+  });
+
+  it('a revocation written without NOTIFY still reaches cached keys (periodic re-check)', async () => {
+    const { id, key } = await gw.device();
+    expect((await postJson(`${gw.url}/v1/llm/chat`, key, chat)).status).toBe(200);
+    await gw.sql('UPDATE devices SET revoked_at = now() WHERE id = $1', [id]);
+    const t0 = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - t0 < 5_000) {
+      status = (await postJson(`${gw.url}/v1/llm/chat`, key, chat)).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe(401);
   });
 });
