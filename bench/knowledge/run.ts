@@ -14,7 +14,7 @@ import { createEmbedder } from '../../apps/desktop/src/sidecar/knowledge/embed/f
 import { silentLogger } from '../../apps/desktop/src/sidecar/knowledge/embed/log.js';
 import { RESULTS_DIR, log } from './common.js';
 import { CachedEmbedder, loadMedQuad, subset } from './corpus.js';
-import { measureLatency } from './latency.js';
+import { measureLatency, type LatencyResult } from './latency.js';
 import { measureQuality } from './quality.js';
 import { measureThroughput } from './throughput.js';
 
@@ -80,8 +80,7 @@ const q = out.quality as
       hybridRrf: { mrrAt10: number };
     }
   | undefined;
-const lat = out.queryLatency as
-  { chunks: number; ms: Record<string, { p50: number; p95: number }> }[] | undefined;
+const lat = out.queryLatency as LatencyResult[] | undefined;
 const thr = out.ingestThroughput as
   | { ours: { chunksPerSecond: number }; naive: { chunksPerSecond: number }; speedup: number }
   | undefined;
@@ -89,12 +88,18 @@ if (thr)
   console.log(
     `ingest: ours ${thr.ours.chunksPerSecond} chunks/s vs naive ${thr.naive.chunksPerSecond} chunks/s (chars/s ratio ${thr.speedup}x)`,
   );
-for (const l of lat ?? [])
+for (const l of lat ?? []) {
   console.log(
     `latency @${l.chunks}: ${Object.entries(l.ms)
       .map(([m, s]) => `${m} p50 ${s.p50} ms / p95 ${s.p95} ms`)
       .join('; ')}`,
   );
+  if ('hybridStore' in l.ms && 'warm' in l)
+    // older result files lack them
+    console.log(
+      `latency @${l.chunks}: hybrid p95 ${l.ms.hybrid.p95} ms vs store indexes ${l.ms.hybridStore.p95} ms (ratio ${(l.ms.hybridStore.p95 / l.ms.hybrid.p95).toFixed(1)}x); in-memory indexes load in ${l.warm.seconds} s, ${l.warm.heapMiB} MiB (load average ${l.loadAverage})`,
+    );
+}
 if (q)
   console.log(
     `MedQuAD: MRR@10 bm25 ${q.bm25.mrrAt10}, vector ${q.vector.mrrAt10}, hybrid ${q.hybrid.mrrAt10} (rrf ${q.hybridRrf.mrrAt10}); recall@10 bm25 ${q.bm25.recallAt10}, vector ${q.vector.recallAt10}, hybrid ${q.hybrid.recallAt10}`,

@@ -304,8 +304,9 @@ export class KnowledgeBase {
   }
 
   /**
-   * Resolves once the in-memory keyword index is built. Without this call it builds on the first
-   * query (small stores inline, large ones in the background while FTS5 answers).
+   * Resolves once the in-memory keyword index and vector bits are loaded. Without this call they
+   * load on the first query (small stores inline, large ones in the background while FTS5 and
+   * sqlite-vec answer).
    */
   warmSearch(): Promise<void> {
     return this.retriever.warm();
@@ -315,6 +316,7 @@ export class KnowledgeBase {
     this.reembedAbort.abort();
     await this.reembedding;
     this.retriever.close();
+    this.vectors.close();
     this.db.close();
   }
 }

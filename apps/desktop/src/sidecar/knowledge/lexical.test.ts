@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../store/database.js';
 import { VectorIndex } from '../store/vectors.js';
-import { LexicalIndex, LexicalIndexHolder, TopK, chunkTitle } from './lexical.js';
+import { LexicalIndex, TopK, acquireLexicalIndex, chunkTitle } from './lexical.js';
 import { Retriever } from './search.js';
 
 const KEY = Buffer.alloc(32, 0x5c);
@@ -183,8 +183,8 @@ describe('in-memory BM25 index', () => {
     const a = new Retriever(db, new VectorIndex(db));
     const other = openDatabase({ file: path.join(dir, 'knowledge.db'), key: KEY });
     const b = new Retriever(other, new VectorIndex(other));
-    const ha = LexicalIndexHolder.acquire(db);
-    const hb = LexicalIndexHolder.acquire(other);
+    const ha = acquireLexicalIndex(db);
+    const hb = acquireLexicalIndex(other);
     expect(hb).toBe(ha);
     ha.release();
     hb.release();

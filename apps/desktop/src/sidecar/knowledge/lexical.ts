@@ -1,5 +1,13 @@
 import { stemmer } from 'stemmer';
 import type { Db } from '../store/database.js';
+import {
+  changesSince,
+  lastChangeSeq,
+  SharedIndex,
+  yieldToLoop,
+  type SyncState,
+  type SyncedIndex,
+} from '../store/shared-index.js';
 import { STOPWORDS } from './terms.js';
 
 /**
@@ -93,12 +101,10 @@ interface ChunkText {
 const CHUNK_TEXT_SQL = `SELECT c.id, d.title, c.heading, c.text FROM chunks c JOIN documents d ON d.id = c.document_id`;
 /** Chunks read per step of a background build, between which the event loop runs. */
 const BUILD_PAGE = 500;
-/** More pending changes than this are cheaper to absorb by rebuilding. */
-const MAX_INCREMENTAL = 20_000;
 /** Dead postings above this share of all documents trigger a rebuild (they only cost time). */
 const MAX_DEAD_SHARE = 0.25;
 
-export class LexicalIndex {
+export class LexicalIndex implements SyncedIndex {
   /** Postings per term id. */
   private readonly postings: Postings[] = [];
   private readonly termIds = new Map<string, number>();
@@ -128,7 +134,7 @@ export class LexicalIndex {
   /** Builds the whole index now (small stores, tests, the CLI). */
   static build(db: Db): LexicalIndex {
     const index = new LexicalIndex();
-    index.seq = lastSeq(db);
+    index.seq = lastChangeSeq(db);
     for (const row of db.prepare(CHUNK_TEXT_SQL).all() as ChunkText[]) index.add(row);
     index.catchUp(db);
     return index;
@@ -138,7 +144,7 @@ export class LexicalIndex {
   static async buildInBackground(db: Db, signal?: AbortSignal): Promise<LexicalIndex> {
     const index = new LexicalIndex();
     // Changes made while the pages are read are applied afterwards; add and remove are idempotent.
-    index.seq = lastSeq(db);
+    index.seq = lastChangeSeq(db);
     const page = db.prepare(`${CHUNK_TEXT_SQL} WHERE c.id > ? ORDER BY c.id LIMIT ${BUILD_PAGE}`);
     for (let after = 0; ;) {
       signal?.throwIfAborted();
@@ -147,7 +153,7 @@ export class LexicalIndex {
       const last = rows.at(-1);
       if (!last || rows.length < BUILD_PAGE) break;
       after = last.id;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToLoop();
     }
     index.catchUp(db);
     return index;
@@ -233,24 +239,10 @@ export class LexicalIndex {
     this.alive = alive;
   }
 
-  /**
-   * Applies the store's changes since the last call: `current` when the index now matches the
-   * store; `slow` when it matches but carries many dead postings (usable, worth rebuilding);
-   * `behind` when it cannot be brought up to date cheaply (the log was pruned past it, or a very
-   * large batch arrived) and must be rebuilt before it is used again.
-   */
-  catchUp(db: Db): 'current' | 'slow' | 'behind' {
-    // The AUTOINCREMENT counter, not max(seq): the log may have been pruned to nothing.
-    const hi = lastSeq(db);
-    if (hi <= this.seq) return this.health();
-    const lo = (
-      db.prepare('SELECT min(seq) AS lo FROM chunk_changes').get() as { lo: number | null }
-    ).lo;
-    if (lo === null || lo > this.seq + 1) return 'behind';
-    if (hi - this.seq > MAX_INCREMENTAL) return 'behind';
-    const changes = db
-      .prepare('SELECT seq, chunk_id, op FROM chunk_changes WHERE seq > ? ORDER BY seq')
-      .all(this.seq) as { seq: number; chunk_id: number; op: 'add' | 'del' }[];
+  /** Applies the store's changes since the last call (see store/shared-index.ts). */
+  catchUp(db: Db): SyncState {
+    const changes = changesSince(db, this.seq);
+    if (changes === 'behind') return 'behind';
     const fetch = db.prepare(`${CHUNK_TEXT_SQL} WHERE c.id = ?`);
     for (const c of changes) {
       if (c.op === 'del') this.remove(c.chunk_id);
@@ -263,7 +255,7 @@ export class LexicalIndex {
     return this.health();
   }
 
-  private health(): 'current' | 'slow' {
+  private health(): SyncState {
     return this.docs - this.live <= MAX_DEAD_SHARE * Math.max(this.docs, 1000) ? 'current' : 'slow';
   }
 
@@ -388,84 +380,15 @@ export class TopK {
   }
 }
 
-/** Stores up to this many chunks build their index on the first query (about 30 ms per 1k chunks). */
+/** Stores up to this many chunks build their keyword index on the first query (~30 ms per 1k). */
 const BUILD_INLINE_MAX = 5_000;
 
-/**
- * One index per store file in this process, shared by every handle on it (the voice engine and
- * the Knowledge view each open the store).
- */
-export class LexicalIndexHolder {
-  private index: LexicalIndex | undefined;
-  private building: Promise<void> | undefined;
-  private readonly abort = new AbortController();
-  private users = 0;
-  private static readonly byFile = new Map<string, LexicalIndexHolder>();
-
-  private constructor(private readonly key: string | undefined) {}
-
-  /** The holder for `db`'s file (a private one for in-memory stores). */
-  static acquire(db: Db): LexicalIndexHolder {
-    const key = db.memory || !db.name ? undefined : db.name;
-    let holder = key === undefined ? undefined : LexicalIndexHolder.byFile.get(key);
-    if (!holder) {
-      holder = new LexicalIndexHolder(key);
-      if (key !== undefined) LexicalIndexHolder.byFile.set(key, holder);
-    }
-    holder.users++;
-    return holder;
-  }
-
-  release(): void {
-    if (--this.users > 0) return;
-    this.abort.abort();
-    if (this.key !== undefined) LexicalIndexHolder.byFile.delete(this.key);
-    this.index = undefined;
-  }
-
-  /**
-   * The index, up to date with the store, or undefined while a large store's index is (re)built
-   * in the background (callers then use FTS5).
-   */
-  current(db: Db, chunkCount: () => number): LexicalIndex | undefined {
-    if (this.index) {
-      const state = this.index.catchUp(db);
-      if (state === 'current') return this.index;
-      this.rebuild(db);
-      return state === 'slow' ? this.index : undefined;
-    }
-    if (!this.building && chunkCount() <= BUILD_INLINE_MAX) {
-      this.index = LexicalIndex.build(db);
-      return this.index;
-    }
-    this.rebuild(db);
-    return undefined;
-  }
-
-  /** Resolves once an index is built (or immediately when one is current). */
-  async ready(db: Db): Promise<void> {
-    if (this.index?.catchUp(db) === 'current') return;
-    this.rebuild(db);
-    await this.building;
-  }
-
-  private rebuild(db: Db): void {
-    this.building ??= (async () => {
-      try {
-        this.index = await LexicalIndex.buildInBackground(db, this.abort.signal);
-      } catch (err) {
-        if (!this.abort.signal.aborted) throw err;
-      } finally {
-        this.building = undefined;
-      }
-    })();
-    this.building.catch(() => undefined); // FTS5 keeps answering; the next query tries again
-  }
-}
-
-/** The last sequence number the change log ever handed out. */
-function lastSeq(db: Db): number {
-  const row = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'chunk_changes'`).get() as
-    { seq: number } | undefined;
-  return row?.seq ?? 0;
+/** The keyword index shared by every handle on `db`'s file in this process. */
+export function acquireLexicalIndex(db: Db): SharedIndex<LexicalIndex> {
+  return SharedIndex.acquire(db, 'lexical', {
+    build: (d) => LexicalIndex.build(d),
+    buildInBackground: (d, signal) => LexicalIndex.buildInBackground(d, signal),
+    size: (d) => (d.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n,
+    inlineMax: BUILD_INLINE_MAX,
+  });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../store/database.js';
 import { dot, type VectorIndex } from '../store/vectors.js';
-import { LexicalIndexHolder, TITLE_WEIGHT } from './lexical.js';
+import type { SharedIndex } from '../store/shared-index.js';
+import { acquireLexicalIndex, TITLE_WEIGHT, type LexicalIndex } from './lexical.js';
 import { STOPWORDS, words } from './terms.js';
 
 export type SearchMode = 'hybrid' | 'bm25' | 'vector';
@@ -26,6 +27,8 @@ export interface SearchOptions {
   readonly bm25Gate?: 'auto' | 'always' | 'never';
   /** BM25 engine: the in-memory index when it is ready (`auto`, default), or always FTS5. */
   readonly bm25Engine?: 'auto' | 'fts5';
+  /** Hamming shortlist: in memory when loaded (`auto`, default), or always sqlite-vec. */
+  readonly vectorEngine?: 'auto' | 'sqlite-vec';
 }
 
 export interface SearchHit {
@@ -55,9 +58,9 @@ export { TITLE_WEIGHT };
 export const BM25_WEIGHT = 0.6;
 const RRF_K = 60;
 /**
- * Candidates per retriever. sqlite-vec's k-NN cost grows with k (100k bit vectors: k=40 about 4x
- * cheaper than k=200, measured in bench/knowledge), so the Hamming shortlist stays small and is
- * rescored exactly with the float vectors.
+ * Candidates per retriever. The Hamming shortlist is rescored exactly with the float vectors, one
+ * encrypted-page read each, so it stays small (sqlite-vec's own k-NN, the fallback while the bits
+ * load, also grows with k: at 100k, k=40 is about 4x cheaper than k=200; bench/knowledge).
  */
 const POOL_MIN = 30;
 const SHORTLIST_MIN = 40;
@@ -98,17 +101,20 @@ interface ChunkRow {
 
 export class Retriever {
   private cachedCount: { at: number; n: number } | undefined;
-  private readonly lexical: LexicalIndexHolder;
+  private readonly lexical: SharedIndex<LexicalIndex>;
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
   ) {
-    this.lexical = LexicalIndexHolder.acquire(db);
+    this.lexical = acquireLexicalIndex(db);
   }
 
-  /** Resolves when the in-memory BM25 index is built (it builds on its own otherwise). */
-  warm(): Promise<void> {
-    return this.lexical.ready(this.db);
+  /**
+   * Resolves when the in-memory keyword index and vector bits are loaded (they load on their own
+   * otherwise: small stores on the first query, large ones in the background).
+   */
+  async warm(): Promise<void> {
+    await Promise.all([this.lexical.ready(this.db), this.vectors.warm()]);
   }
 
   close(): void {
@@ -198,8 +204,7 @@ export class Retriever {
     gate?: 'auto' | 'always' | 'never',
     engine: 'auto' | 'fts5' = 'auto',
   ): Map<number, number> {
-    const index =
-      engine === 'auto' ? this.lexical.current(this.db, () => this.chunkCount()) : undefined;
+    const index = engine === 'auto' ? this.lexical.current(this.db) : undefined;
     if (index) return index.search(query, limit, allowed);
     const fts = this.ftsExpression(query, gate);
     const out = new Map<number, number>();
@@ -222,15 +227,21 @@ export class Retriever {
    * Vector candidates: a Hamming shortlist on the sign bits, rescored with the float vectors. With
    * a narrow filter the allowed chunks are scored exactly instead.
    */
-  vector(slot: number, q: Float32Array, limit: number, allowed?: Set<number>): Map<number, number> {
+  vector(
+    slot: number,
+    q: Float32Array,
+    limit: number,
+    allowed?: Set<number>,
+    engine: 'auto' | 'sqlite-vec' = 'auto',
+  ): Map<number, number> {
     let ids: number[];
     if (allowed && allowed.size <= 5_000) ids = [...allowed];
     else {
-      const shortlist = this.vectors.shortlist(
-        slot,
-        q,
-        allowed ? limit * 10 : Math.max(limit, SHORTLIST_MIN),
-      );
+      const k = allowed ? limit * 10 : Math.max(limit, SHORTLIST_MIN);
+      const shortlist =
+        engine === 'sqlite-vec'
+          ? this.vectors.shortlistInStore(slot, q, k)
+          : this.vectors.shortlist(slot, q, k);
       ids = allowed ? shortlist.filter((id) => allowed.has(id)) : shortlist;
     }
     const scored = [...this.vectors.vectors(slot, ids)].map(([id, v]) => [id, dot(q, v)] as const);
@@ -255,7 +266,7 @@ export class Retriever {
     const cos =
       mode === 'bm25' || !q
         ? new Map<number, number>()
-        : this.vector(q.slot, q.vector, pool, allowed);
+        : this.vector(q.slot, q.vector, pool, allowed, options.vectorEngine);
     if (mode === 'hybrid' && q) {
       // Exact cosine for BM25 candidates the vector shortlist missed, so every candidate has both.
       const missing = [...bm25.keys()].filter((id) => !cos.has(id));

@@ -1,4 +1,6 @@
+import { acquireBitIndex, type BitIndex } from './bit-index.js';
 import type { Db } from './database.js';
+import type { SharedIndex } from './shared-index.js';
 
 export interface ModelSlot {
   readonly slot: number;
@@ -45,7 +47,32 @@ export function dot(a: Float32Array, b: Float32Array): number {
  * encrypted store because it is 32x smaller than the floats (ENVIRONMENT.md).
  */
 export class VectorIndex {
+  /** In-memory sign bits per slot (store/bit-index.ts), acquired on first use. */
+  private readonly bitIndexes = new Map<number, SharedIndex<BitIndex>>();
+
   constructor(private readonly db: Db) {}
+
+  private bitIndex(slot: number): SharedIndex<BitIndex> | undefined {
+    let holder = this.bitIndexes.get(slot);
+    if (!holder) {
+      const model = this.models().find((m) => m.slot === slot);
+      if (!model) return undefined;
+      holder = acquireBitIndex(this.db, slot, model.modelId, model.dimension);
+      this.bitIndexes.set(slot, holder);
+    }
+    return holder;
+  }
+
+  /** Resolves once the active slot's bits are in memory (they load on their own otherwise). */
+  async warm(): Promise<void> {
+    const active = this.active();
+    if (active) await this.bitIndex(active.slot)?.ready(this.db);
+  }
+
+  close(): void {
+    for (const holder of this.bitIndexes.values()) holder.release();
+    this.bitIndexes.clear();
+  }
 
   models(): ModelSlot[] {
     return (this.db.prepare('SELECT * FROM embedding_models ORDER BY slot').all() as SlotRow[]).map(
@@ -84,6 +111,8 @@ export class VectorIndex {
     this.db.transaction(() => {
       for (const m of this.models()) {
         if (m.slot === slot) continue;
+        this.bitIndexes.get(m.slot)?.release();
+        this.bitIndexes.delete(m.slot);
         this.db.exec(`DROP TABLE vec_f32_${m.slot}; DROP TABLE vec_bit_${m.slot};`);
         this.db.prepare('DELETE FROM embedding_models WHERE slot = ?').run(m.slot);
       }
@@ -119,8 +148,18 @@ export class VectorIndex {
     }
   }
 
-  /** Hamming-distance shortlist over the sign bits. */
+  /**
+   * Hamming-distance shortlist over the sign bits: from memory (WebAssembly SIMD) once the slot's
+   * bits are loaded, from sqlite-vec until then.
+   */
   shortlist(slot: number, query: Float32Array, k: number): number[] {
+    const bits = this.bitIndex(slot)?.current(this.db);
+    if (bits) return bits.shortlist(query, k);
+    return this.shortlistInStore(slot, query, k);
+  }
+
+  /** The same shortlist computed by sqlite-vec in the store. */
+  shortlistInStore(slot: number, query: Float32Array, k: number): number[] {
     const rows = this.db
       .prepare(
         `SELECT chunk_id FROM vec_bit_${slot} WHERE v MATCH vec_quantize_binary(?) AND k = ?`,

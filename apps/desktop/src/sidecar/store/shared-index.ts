@@ -1,0 +1,142 @@
+import type { Db } from './database.js';
+
+/**
+ * In-memory search structures derived from the store (the keyword index, the binary vector
+ * matrix) and how they stay in step with it: the store's triggers append every chunk insert and
+ * delete to `chunk_changes` in the writer's own transaction, and each structure applies the log
+ * from its last position before it answers, so writes from any handle or process are seen on the
+ * next query. The store stays the source of truth; a structure that fell too far behind is rebuilt
+ * while the store's own indexes (FTS5, sqlite-vec) answer.
+ */
+
+/** `current`: matches the store. `slow`: matches it but is worth rebuilding. `behind`: rebuild before use. */
+export type SyncState = 'current' | 'slow' | 'behind';
+
+export interface SyncedIndex {
+  catchUp(db: Db): SyncState;
+}
+
+export interface ChunkChange {
+  seq: number;
+  chunk_id: number;
+  op: 'add' | 'del';
+}
+
+/** More pending changes than this are cheaper to absorb by rebuilding. */
+const MAX_INCREMENTAL = 20_000;
+
+/** The last sequence number the change log ever handed out (the log itself may be pruned empty). */
+export function lastChangeSeq(db: Db): number {
+  const row = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'chunk_changes'`).get() as
+    { seq: number } | undefined;
+  return row?.seq ?? 0;
+}
+
+/**
+ * The changes after `seq` in order, `[]` when there are none, or `behind` when the log no longer
+ * holds all of them (pruned) or they are too many to apply one by one.
+ */
+export function changesSince(db: Db, seq: number): ChunkChange[] | 'behind' {
+  const hi = lastChangeSeq(db);
+  if (hi <= seq) return [];
+  const lo = (db.prepare('SELECT min(seq) AS lo FROM chunk_changes').get() as { lo: number | null })
+    .lo;
+  if (lo === null || lo > seq + 1 || hi - seq > MAX_INCREMENTAL) return 'behind';
+  return db
+    .prepare('SELECT seq, chunk_id, op FROM chunk_changes WHERE seq > ? ORDER BY seq')
+    .all(seq) as ChunkChange[];
+}
+
+export interface IndexBuilder<T extends SyncedIndex> {
+  /** Builds now (small stores). */
+  build(db: Db): T;
+  /** Builds in steps that yield to the event loop. */
+  buildInBackground(db: Db, signal: AbortSignal): Promise<T>;
+  /** Size of the store for this structure: up to `inlineMax` it is built on the first query. */
+  size(db: Db): number;
+  readonly inlineMax: number;
+}
+
+/**
+ * One structure per store file and kind in this process, shared by every handle on the file (the
+ * voice engine and the Knowledge view each open the store).
+ */
+export class SharedIndex<T extends SyncedIndex> {
+  private index: T | undefined;
+  private building: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private users = 0;
+  private static readonly registry = new Map<string, SharedIndex<SyncedIndex>>();
+
+  private constructor(
+    private readonly key: string | undefined,
+    private readonly builder: IndexBuilder<T>,
+  ) {}
+
+  /** The holder for `db`'s file and `kind` (a private one for in-memory stores). */
+  static acquire<T extends SyncedIndex>(
+    db: Db,
+    kind: string,
+    builder: IndexBuilder<T>,
+  ): SharedIndex<T> {
+    const key = db.memory || !db.name ? undefined : `${db.name}\n${kind}`;
+    let holder = key === undefined ? undefined : SharedIndex.registry.get(key);
+    if (!holder) {
+      holder = new SharedIndex(key, builder);
+      if (key !== undefined) SharedIndex.registry.set(key, holder);
+    }
+    holder.users++;
+    return holder as SharedIndex<T>;
+  }
+
+  release(): void {
+    if (--this.users > 0) return;
+    this.abort.abort();
+    if (this.key !== undefined) SharedIndex.registry.delete(this.key);
+    this.index = undefined;
+  }
+
+  /**
+   * The structure, up to date with the store, or undefined while it is (re)built in the
+   * background (callers then use the store's own index).
+   */
+  current(db: Db): T | undefined {
+    if (this.index) {
+      const state = this.index.catchUp(db);
+      if (state === 'current') return this.index;
+      this.rebuild(db);
+      return state === 'slow' ? this.index : undefined;
+    }
+    if (!this.building && this.builder.size(db) <= this.builder.inlineMax) {
+      this.index = this.builder.build(db);
+      return this.index;
+    }
+    this.rebuild(db);
+    return undefined;
+  }
+
+  /** Resolves once the structure is built (or at once when it is current). */
+  async ready(db: Db): Promise<void> {
+    if (this.index?.catchUp(db) === 'current') return;
+    this.rebuild(db);
+    await this.building;
+  }
+
+  private rebuild(db: Db): void {
+    this.building ??= (async () => {
+      try {
+        this.index = await this.builder.buildInBackground(db, this.abort.signal);
+      } catch (err) {
+        if (!this.abort.signal.aborted) throw err;
+      } finally {
+        this.building = undefined;
+      }
+    })();
+    this.building.catch(() => undefined); // the store's own index keeps answering; the next query retries
+  }
+}
+
+/** Lets the event loop run between the steps of a background build. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
