@@ -64,6 +64,22 @@ describe('second PHI guard', () => {
     for (const v of [CANARY_MRN, CANARY_PHONE, CANARY_DOB]) expect(audit).not.toContain(v);
   });
 
+  it('a resent conversation is refused as soon as a new turn carries identifiers (only clean texts are remembered)', async () => {
+    const { key } = await gw.device();
+    const history = [
+      { role: 'system', content: 'You are a clinical assistant.' },
+      { role: 'user', content: 'What does a raised troponin mean?' },
+    ];
+    const first = await postJson(`${gw.url}/v1/llm/chat`, key, { messages: history });
+    expect(first.status).toBe(200);
+    await first.text();
+    const res = await postJson(`${gw.url}/v1/llm/chat`, key, {
+      messages: [...history, { role: 'user', content: canaryText }],
+    });
+    expect(res.status).toBe(422);
+    expect(gw.standins.allRecorded()).not.toContain(CANARY_MRN);
+  });
+
   it('scans tool-call arguments and tool results too', async () => {
     const { key } = await gw.device();
     const messages = [

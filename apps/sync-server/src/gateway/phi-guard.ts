@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { detectPhi } from '@voiceassist/phi';
 import type { Principal } from '../devices/devices.js';
@@ -5,6 +6,7 @@ import { AppError } from '../errors.js';
 import { audit } from './audit.js';
 
 const POLICY_CACHE_MS = 5_000;
+const CLEAN_CACHE_MAX = 5_000;
 
 /** Counts of detected identifiers by type across all texts: what an audit row may hold. */
 export function countPhi(texts: readonly string[]): Record<string, number> {
@@ -23,8 +25,30 @@ export function countPhi(texts: readonly string[]): Record<string, number> {
  */
 export class PhiGuard {
   private readonly cache = new Map<string, { at: number; baa: boolean }>();
+  /**
+   * SHA-256 of texts already scanned and found clean. A chat request resends the whole
+   * conversation (system prompt, retrieved passages, earlier turns) every turn; only the new
+   * parts need the detector. Only clean verdicts are kept, as digests, never text.
+   */
+  private readonly clean = new Set<string>();
 
   constructor(private readonly db: pg.Pool) {}
+
+  /** Counts by type across the texts, skipping texts already found clean. */
+  scan(texts: readonly string[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const t of texts) {
+      if (t.length === 0) continue;
+      const digest = createHash('sha256').update(t).digest('base64');
+      if (this.clean.has(digest)) continue;
+      const spans = detectPhi(t);
+      for (const span of spans) counts[span.type] = (counts[span.type] ?? 0) + 1;
+      if (spans.length > 0) continue;
+      if (this.clean.size >= CLEAN_CACHE_MAX) this.clean.clear();
+      this.clean.add(digest);
+    }
+    return counts;
+  }
 
   private async baaCovered(clinicId: string, provider: string): Promise<boolean> {
     const key = `${clinicId}|${provider}`;
@@ -46,7 +70,7 @@ export class PhiGuard {
     texts: readonly string[],
     requestId: string,
   ): Promise<void> {
-    const counts = countPhi(texts);
+    const counts = this.scan(texts);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     if (total === 0) return;
     if (await this.baaCovered(p.clinicId, provider)) {
