@@ -129,8 +129,9 @@ const GENERIC_ONLY = new Set([
 
 /** Letters only, 2-6 of them, no ordinary, clinical or dictionary word: "BMC", "JHH", "ohsu". */
 function acronymLike(t: Token | undefined): t is Token {
-  if (!isWord(t) || !/^\p{L}{2,6}$/u.test(t.text)) return false;
+  if (!isWord(t) || t.text.length < 2 || t.text.length > 6) return false;
   if (t.mode === 'mixed' && t.shape !== 'upper') return false;
+  if (!/^\p{L}+$/u.test(t.text)) return false;
   const w = t.lower;
   return (
     !FUNCTION_WORDS.has(w) &&
@@ -159,10 +160,10 @@ function careVerbBefore(tokens: readonly Token[], i: number): boolean {
 /** "to BMC cath lab", "W/U BY JHH", "diagnosed at OHSU on". */
 function facilityAcronyms(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 1; i < tokens.length; i++) {
+    const prep = prepBefore(tokens, i); // first: most tokens follow no preposition
+    if (!prep || prep.text === '(') continue;
     const t = tokens[i];
     if (!acronymLike(t) || t.paragraphBreak) continue;
-    const prep = prepBefore(tokens, i);
-    if (!prep || prep.text === '(') continue;
     const next = tokens[i + 1];
     const department = isWord(next) && !next.paragraphBreak && DEPARTMENTS.has(next.lower);
     const care =

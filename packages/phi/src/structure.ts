@@ -101,10 +101,10 @@ function transcriptSpeakers(tokens: readonly Token[], out: Candidate[]): void {
 /** "Zorvak lives near …": an unknown capitalised word opening a sentence, then a person's verb. */
 function sentenceOpeners(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
+    const n = tokens[i + 1]; // the verb first: it rules out almost every token cheaply
+    if (!isWord(n) || n.glued || !PERSON_VERBS.has(n.lower)) continue;
     const t = tokens[i];
     if (!unknownCapital(t) || t.mode !== 'mixed') continue;
-    const n = tokens[i + 1];
-    if (!isWord(n) || n.glued || !PERSON_VERBS.has(n.lower)) continue;
     push(out, t, t, 'NAME');
   }
 }
@@ -150,26 +150,41 @@ function districtOfColumbia(tokens: readonly Token[], out: Candidate[]): void {
  */
 function addressBlockTowns(tokens: readonly Token[], out: Candidate[], from: number): void {
   const addresses = out.slice(0, from).filter((c) => c.type === 'ADDRESS');
-  if (addresses.length === 0 && !tokens.some((t) => isCountry(t.lower))) return;
-  const lines: Token[][] = [];
-  for (const t of tokens) {
-    if (t.lineStart || lines.length === 0) lines.push([]);
-    lines[lines.length - 1]?.push(t);
-  }
-  for (let l = 0; l < lines.length; l++) {
-    const words = (lines[l] ?? []).filter((t) => t.kind !== 'punct' || !/^[>|*•-]$/.test(t.text));
-    if (words.length === 0 || words.length > 3) continue;
-    if (!words.every((w) => nameish(w) && isCap(w) && !isCommonWord(w.lower))) continue;
-    const prev = lines[l - 1];
-    const next = lines[l + 1];
-    const afterAddress =
-      prev !== undefined &&
-      addresses.some((a) => a.end > (prev[0]?.start ?? 0) && a.start < (prev.at(-1)?.end ?? 0));
-    const nextWords = (next ?? []).filter(isWord);
-    const beforeCountry =
-      nextWords.length > 0 &&
-      isCountry(nextWords[0]?.lower ?? '') &&
-      (next ?? []).some((t) => t.kind === 'num' && t.text.length >= 4);
+  const lineEnd = (i: number): number => {
+    let j = i + 1;
+    while (j < tokens.length && !tokens[j]?.lineStart) j++;
+    return j;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const head = tokens[i];
+    if (!head?.lineStart) continue;
+    // Only short lines of capitalised words qualify: give up on a line at its first other token.
+    const words: Token[] = [];
+    let j = i;
+    let ok = true;
+    for (; j < tokens.length && (j === i || !tokens[j]?.lineStart); j++) {
+      const t = tokens[j];
+      if (t?.kind === 'punct' && /^[>|*•-]$/.test(t.text)) continue;
+      if (words.length === 3 || !nameish(t) || !isCap(t) || isCommonWord(t.lower)) {
+        ok = false;
+        break;
+      }
+      words.push(t);
+    }
+    if (!ok || words.length === 0) continue;
+    const next = tokens[j];
+    let prevStart = i - 1;
+    while (prevStart > 0 && !tokens[prevStart]?.lineStart) prevStart--;
+    const prevFrom = tokens[prevStart]?.start ?? 0;
+    const afterAddress = i > 0 && addresses.some((a) => a.end > prevFrom && a.start < head.start);
+    let beforeCountry = false;
+    if (next && isWord(next) && isCountry(next.lower)) {
+      const end = lineEnd(j);
+      for (let k = j + 1; k < end; k++) {
+        const n = tokens[k];
+        if (n?.kind === 'num' && n.text.length >= 4) beforeCountry = true;
+      }
+    }
     if (!afterAddress && !beforeCountry) continue;
     const a = words[0];
     const b = words.at(-1);
