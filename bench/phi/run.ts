@@ -126,6 +126,7 @@ function throughput(
 
 /** What importing costs, each module in fresh processes: the package, then its data dependencies. */
 const IMPORT_TARGETS = [
+  './import-baseline.ts',
   '@voiceassist/phi',
   'compromise',
   '@faker-js/faker',
