@@ -160,6 +160,19 @@ function cpuSince(a: ReturnType<typeof cpuSnapshot>, roles: Roles) {
   };
 }
 
+/** The gateway's own `Server-Timing` (pre, limits, guard, provider) per path, for the breakdown. */
+const serverTimings = new Map<string, Map<string, number[]>>();
+function recordServerTiming(pathname: string, header: string | null): void {
+  if (!header) return;
+  let byPart = serverTimings.get(pathname);
+  if (!byPart) serverTimings.set(pathname, (byPart = new Map<string, number[]>()));
+  for (const m of header.matchAll(/(\w+);dur=([\d.]+)/g)) {
+    const list = byPart.get(m[1] ?? '') ?? [];
+    list.push(Number(m[2]));
+    byPart.set(m[1] ?? '', list);
+  }
+}
+
 /** ms until the first SSE chunk carrying content (or the first audio byte). */
 async function firstByte(
   url: string,
@@ -174,6 +187,7 @@ async function firstByte(
     body: JSON.stringify(body),
   });
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+  recordServerTiming(new URL(url).pathname, res.headers.get('server-timing'));
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const dec = new TextDecoder();
   let buf = '';
@@ -301,6 +315,12 @@ try {
   console.log(`sequential first-byte, ${SAMPLES} pairs each…`);
   const llm = await pairs(SAMPLES, f.llmDirect, f.llmGateway);
   const ttsR = await pairs(SAMPLES, f.ttsDirect, f.ttsGateway);
+  const gatewayTimings = Object.fromEntries(
+    [...serverTimings].map(([pathname, parts]) => [
+      pathname,
+      Object.fromEntries([...parts].map(([part, xs]) => [part, stats(xs)])),
+    ]),
+  );
   const stt = await pairs(SAMPLES, f.sttDirect, f.sttGateway);
 
   console.log(`${CONCURRENCY} concurrent streaming sessions (chunks every 10 ms)…`);
@@ -324,6 +344,8 @@ try {
     },
     goalMsP95: 10,
     sequential: { llmTtft: llm, ttsFirstByte: ttsR, sttFirstResult: stt },
+    /** Inside the gateway before its first byte (Server-Timing), sequential runs. */
+    gatewayTimings,
     concurrent: {
       llm: {
         direct: llmDirectC,
@@ -346,6 +368,12 @@ try {
   line('LLM TTFT', llm);
   line('TTS first byte', ttsR);
   line('STT first result', stt);
+  for (const [pathname, parts] of Object.entries(gatewayTimings)) {
+    const desc = Object.entries(parts)
+      .map(([part, x]) => `${part} ${x.p50}/${x.p95}`)
+      .join(', ');
+    console.log(`  inside the gateway, ${pathname} (ms p50/p95): ${desc}`);
+  }
   for (const [k, v] of Object.entries(result.concurrent)) {
     console.log(
       `${CONCURRENCY} x ${k}: errors direct ${v.direct.errors} gateway ${v.gateway.errors}; p95 direct ${v.direct.p95} ms gateway ${v.gateway.p95} ms; p95 overhead ${v.p95OverheadMs} ms`,

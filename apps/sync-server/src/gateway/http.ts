@@ -55,3 +55,24 @@ export class IdleWatchdog {
     clearTimeout(this.timer);
   }
 }
+
+/**
+ * `Server-Timing` for a streamed answer, sent with its headers: `pre` = from the request's arrival
+ * to the handler (body parse, validation, authentication), `limits` + `guard` = quota check and
+ * PHI scan, `provider` = from calling the provider to its first chunk. Durations only, no content.
+ */
+export class FirstByteTimings {
+  private readonly t0 = performance.now();
+  private marks: [string, number][] = [];
+  private last = this.t0;
+  constructor(private readonly preMs: number) {}
+  mark(name: string): void {
+    const now = performance.now();
+    this.marks.push([name, now - this.last]);
+    this.last = now;
+  }
+  header(): string {
+    const parts = [['pre', this.preMs] as const, ...this.marks];
+    return parts.map(([n, d]) => `${n};dur=${d.toFixed(2)}`).join(', ');
+  }
+}

@@ -3,6 +3,7 @@ import { ChatRequest, GATEWAY_PATHS } from '@voiceassist/contract';
 import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
 import {
   abortOnDisconnect,
+  FirstByteTimings,
   estimateTokens,
   IdleWatchdog,
   writeOrGone,
@@ -40,7 +41,9 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       async (req, reply) => {
         const p = req.principal;
         if (!p) throw new AppError('AUTH_REQUIRED');
+        const timings = new FirstByteTimings(reply.elapsedTime);
         await gw.limits.admit(p);
+        timings.mark('limits');
         const texts = chatTexts(req.body);
         const inputChars = texts.reduce((n, t) => n + t.length, 0);
         const ac = abortOnDisconnect(reply.raw);
@@ -48,6 +51,7 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           candidates: gw.llm,
           before: (c) => gw.guard.check(p, c.name, 'llm', texts, req.id),
           start: async (c) => {
+            timings.mark('guard');
             const attempt = new AbortController();
             const abort = () => attempt.abort();
             ac.signal.addEventListener('abort', abort, { once: true });
@@ -63,6 +67,7 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'llm provider failed'),
         });
 
+        timings.mark('provider');
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -71,6 +76,7 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           'x-accel-buffering': 'no',
           'x-request-id': req.id,
           'x-voiceassist-provider': candidate.name,
+          'server-timing': timings.header(),
         });
         gw.calls.begin(req.id, p, 'llm', candidate.name);
         let delivered = 0;

@@ -2,7 +2,12 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { GATEWAY_PATHS, TtsRequest } from '@voiceassist/contract';
 import { AppError, isAppError, type ErrorCode } from '../../errors.js';
-import { abortOnDisconnect, IdleWatchdog, writeOrGone } from '../../gateway/http.js';
+import {
+  abortOnDisconnect,
+  FirstByteTimings,
+  IdleWatchdog,
+  writeOrGone,
+} from '../../gateway/http.js';
 import { startCall, within } from '../../gateway/resilience.js';
 import { classifyElevenLabsError, contentTypeFor } from '../../integrations/elevenlabs.js';
 
@@ -31,13 +36,16 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     async (req, reply) => {
       const p = req.principal;
       if (!p) throw new AppError('AUTH_REQUIRED');
+      const timings = new FirstByteTimings(reply.elapsedTime);
       await gw.limits.admit(p);
+      timings.mark('limits');
       const ac = abortOnDisconnect(reply.raw);
       let format = '';
       const { value, candidate } = await startCall({
         candidates: gw.tts,
         before: (c) => gw.guard.check(p, c.name, 'tts', [req.body.text], req.id),
         start: async (c) => {
+          timings.mark('guard');
           const d = c.provider.defaults;
           format = req.body.outputFormat ?? d.outputFormat;
           const attempt = new AbortController();
@@ -64,6 +72,7 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'tts provider failed'),
       });
 
+      timings.mark('provider');
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -71,6 +80,7 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         'cache-control': 'no-cache',
         'x-request-id': req.id,
         'x-voiceassist-provider': candidate.name,
+        'server-timing': timings.header(),
       });
       gw.calls.begin(req.id, p, 'tts', candidate.name);
       let bytes = 0;
