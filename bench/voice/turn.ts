@@ -143,6 +143,11 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     gw.deepgram.faults.chunkDelayMs = PROVIDER_MS.sttFinalize; // the final result trails by 150 ms
     gw.openai.faults.latencyMs = PROVIDER_MS.llmFirstToken;
     gw.elevenlabs.faults.latencyMs = PROVIDER_MS.ttsFirstByte;
+    // The answer follows its first token at once: what the simulated providers are given is
+    // latency to the first token/byte, not a token rate (a real LLM's rate adds its generation
+    // time up to the first cited sentence, the provider's own latency).
+    gw.openai.faults.burst = true;
+    gw.elevenlabs.faults.burst = true;
     const baselineDirect = await direct(gw, 20);
     const audio = floatToInt16(wavToEngineAudio(readFileSync(JFK_WAV))).subarray(
       0,
@@ -193,6 +198,8 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         );
     }
     // Barge-in: cancel while the answer streams; time until the pipeline has stopped.
+    gw.openai.faults.burst = false;
+    gw.elevenlabs.faults.burst = false;
     gw.openai.faults.chunkDelayMs = 40;
     gw.elevenlabs.faults.chunkDelayMs = 40;
     const cancelMs: number[] = [];

@@ -7,6 +7,12 @@ export type Faults = {
   latencyMs?: number;
   /** Delay between streamed chunks or messages. */
   chunkDelayMs?: number;
+  /**
+   * HTTP streams (OpenAI, ElevenLabs): write the chunks back to back, no timer between them — a
+   * provider that has its whole answer at the first byte. Without it even a zero delay costs a
+   * timer tick (about 1 ms) per chunk.
+   */
+  burst?: boolean;
   /** Answer with this HTTP status and the provider's error body instead of a result. */
   status?: number;
   /** Apply `status` to only this many requests, then answer normally (retry/fallback tests). */

@@ -62,7 +62,7 @@ export async function startElevenLabsStandin(
         res.destroy();
         return;
       }
-      if (i > 0) await sleep(faults.chunkDelayMs ?? 0);
+      if (i > 0 && !faults.burst) await sleep(faults.chunkDelayMs ?? 0);
       res.write(Buffer.alloc(CHUNK_BYTES, i % 256));
     }
     res.end();

@@ -129,7 +129,7 @@ export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise
         res.end();
         return;
       }
-      if (sent > 0) await sleep(faults.chunkDelayMs ?? 0);
+      if (sent > 0 && !faults.burst) await sleep(faults.chunkDelayMs ?? 0);
       res.write(`data: ${JSON.stringify(ev)}\n\n`);
       sent++;
     }

@@ -129,6 +129,31 @@ describe('EgressGuard', () => {
     for (const v of PHI_VALUES) expect(serialized).not.toContain(v);
   });
 
+  it('does not let a prepared text vouch for anything else in the same body', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const prepared = await guard.prepareText({ provider: 'llm', conversationId: 'c1', text: PHI });
+    const before = received.length;
+    const code = await codeOf(
+      guard.fetch(
+        'llm',
+        `${origin}/v1/chat/completions`,
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            messages: [
+              { role: 'user', content: prepared.text },
+              { role: 'user', content: `${prepared.text} ${PHI}` },
+            ],
+          }),
+        },
+        { conversationId: 'c1' },
+      ),
+    );
+    expect(code).toBe('EGRESS_UNPREPARED_PHI');
+    expect(received.length).toBe(before);
+  });
+
   it('refuses a payload that still carries identifiers, and sends nothing', async () => {
     const audit = new MemoryAuditSink();
     const guard = new EgressGuard({ providers: providers(), audit });

@@ -141,6 +141,9 @@ function bodyKind(body: RequestInit['body']): { kind: DataKind; text?: string; b
   return { kind: 'audio' };
 }
 
+/** Prepared texts remembered (a turn prepares a question, a prompt and a few sentences). */
+const PREPARED_KEPT = 64;
+
 export class EgressGuard {
   readonly #providers: ReadonlyMap<string, ProviderConfig>;
   readonly #audit: AuditSink;
@@ -149,6 +152,12 @@ export class EgressGuard {
   readonly #detect: DetectOptions | undefined;
   readonly #now: () => Date;
   readonly #newId: () => string;
+  /**
+   * Texts prepareText produced (most recent last): their identifiers are already replaced, so
+   * when one comes back inside a request body it is not scanned a second time. Anything else in
+   * a body — a string built after preparation, or never prepared — is scanned in full.
+   */
+  readonly #prepared = new Set<string>();
 
   constructor(options: EgressGuardOptions) {
     this.#providers = new Map(options.providers.map((p) => [p.id, p]));
@@ -193,6 +202,10 @@ export class EgressGuard {
     const vault = await this.#vaults.get(input.conversationId);
     const result = pseudonymize(input.text, vault, { detect: this.#detect });
     await this.#vaults.save(vault);
+    this.#prepared.delete(result.text);
+    this.#prepared.add(result.text);
+    if (this.#prepared.size > PREPARED_KEPT)
+      this.#prepared.delete(this.#prepared.values().next().value ?? '');
     const auditId = await this.#record({
       ...base,
       action: 'pseudonymize',
@@ -398,6 +411,7 @@ export class EgressGuard {
       if (s === '') continue;
       for (const [t, n] of Object.entries(placeholderCounts(s)))
         placeholders[t] = (placeholders[t] ?? 0) + n;
+      if (this.#prepared.has(s)) continue;
       let masked = s.replace(CANONICAL_PLACEHOLDER_RE, ' ');
       for (const d of shifted) masked = masked.split(d).join(' ');
       for (const [t, n] of Object.entries(countByType(detectPhi(masked, this.#detect))))
