@@ -50,7 +50,7 @@ if (!values['skip-quality']) {
     embedder,
     path.join(RESULTS_DIR, '.cache', `medquad-${embedder.id.replace(/[^\w.-]/g, '_')}.json`),
   );
-  const nDocs = Number(values.docs ?? (quick ? 250 : 400));
+  const nDocs = Number(values.docs ?? (quick ? 250 : 1000));
   out.quality = await measureQuality(nDocs, cached, embedder);
   await cached.save();
   log(`quality: embedding cache ${cached.hits} hits, ${cached.misses} misses`);

@@ -52,10 +52,11 @@ export interface SearchHit {
 /**
  * Fusion weights chosen by measurement on the MedQuAD dev questions (bench/knowledge/run.ts
  * sweeps them and reports the curve): titles weigh 4x body text in BM25 (TITLE_WEIGHT), and the
- * fused score is BM25_WEIGHT * bm25/max(bm25) + (1 - BM25_WEIGHT) * cosine.
+ * fused score is BM25_WEIGHT * bm25/max(bm25) + (1 - BM25_WEIGHT) * cosine. With 1000 documents,
+ * MRR@10 is 0.977 for weights 0.3-0.5 against 0.970 for BM25 alone; 0.4 is the plateau's middle.
  */
 export { TITLE_WEIGHT };
-export const BM25_WEIGHT = 0.6;
+export const BM25_WEIGHT = 0.4;
 const RRF_K = 60;
 /**
  * Candidates per retriever. The Hamming shortlist is rescored exactly with the float vectors, one
