@@ -126,7 +126,10 @@ export function isCommonWord(lower: string): boolean {
 
 /** Ward names built on "cu"/"icu" ("pcu", "vicu", "sicu") and the clinical word list. */
 export function isClinicalWord(lower: string): boolean {
-  return CLINICAL_WORDS.has(lower) || /^[a-z]{0,3}i?cu$|^q\d+h?r?$/.test(lower);
+  if (CLINICAL_WORDS.has(lower)) return true;
+  // The regex only for words that can match it (it runs for almost every token otherwise).
+  if (!lower.endsWith('cu') && lower.charCodeAt(0) !== 113 /* q */) return false;
+  return /^[a-z]{0,3}i?cu$|^q\d+h?r?$/.test(lower);
 }
 
 /** In the name lists (any locale), or a proper noun in spoken English. */

@@ -109,6 +109,15 @@ const UNIT_OR_COUNT =
 const VITAL_PREFIX =
   /^(?:hr|rr|bp|sr|st|sb|pb|p|t|o2|sat|sats|map|cvp|co|ci|svr|pap|pcwp|uo|uop|i|o|approx|though|am|pm|x|k|na|bs|fs|ns)$/i;
 
+/** Cheap pre-checks: each starts with a literal or a digit, which the engine scans for fast. */
+const DOMAIN_HINT =
+  /\.(?:com|org|net|edu|gov|mil|io|info|biz|health|us|uk|ca|de|fr|se|ee|nl|au|co)(?![\w@-])/i;
+const IPV6_HINT = /:[0-9a-f]{1,4}:[0-9a-f]{1,4}:/i;
+const ORDINAL_HINT = /\d(?:st|nd|rd|th)\b/i;
+const FIVE_DIGITS = /\d{5}/;
+const MILITARY_HINT = /[AFD]PO\s/;
+const SECONDARY_UNIT_WORDS = ['apt', 'apartment', 'suite', 'ste', 'unit', 'bldg', 'building'];
+
 function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
   re.lastIndex = 0;
   for (;;) {
@@ -197,18 +206,22 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
   const hasAt = text.includes('@');
   const hasDot = text.includes('.');
   const hasColon = text.includes(':');
+  // Substring checks on a lowercased copy skip whole patterns whose keyword is absent (the copy
+  // is only searched, never used for offsets, so a length-changing lowercase is harmless).
+  const lower = text.toLowerCase();
   if (hasAt) emails(text, add);
   if (hasDot || hasColon)
     for (const m of all(URL_RE, text)) {
       const trimmed = m[0].replace(/[.,;:!?]+$/u, '');
       add(m.index, m.index + trimmed.length, 'URL');
     }
-  if (hasDot) for (const m of all(DOMAIN_RE, text)) add(m.index, m.index + m[0].length, 'URL');
+  if (hasDot && DOMAIN_HINT.test(text))
+    for (const m of all(DOMAIN_RE, text)) add(m.index, m.index + m[0].length, 'URL');
   if (hasDot)
     for (const m of all(IPV4_RE, text)) {
       if (!useValidators || ipv4Valid(m[0])) add(m.index, m.index + m[0].length, 'IP');
     }
-  if (hasColon)
+  if (hasColon && (text.includes('::') || IPV6_HINT.test(text)))
     for (const m of all(IPV6_RE, text)) {
       if (/[a-f]/i.test(m[0]) || m[0].includes('::')) add(m.index, m.index + m[0].length, 'IP');
     }
@@ -239,22 +252,29 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
       add(s, m.index + m[0].length, 'DATE');
     }
   }
-  for (const m of all(DATE_ORDINAL_RE, text)) {
-    const g = m[1] ?? '';
-    add(m.index + m[0].length - g.length, m.index + m[0].length, 'DATE');
-  }
+  if (ORDINAL_HINT.test(text))
+    for (const m of all(DATE_ORDINAL_RE, text)) {
+      const g = m[1] ?? '';
+      add(m.index + m[0].length - g.length, m.index + m[0].length, 'DATE');
+    }
   weekdayDates(text, add);
   for (const m of all(AGE_OPENING_RE, text)) add(m.index, m.index + (m[1] ?? '').length, 'AGE');
-  for (const m of all(YEAR_APOS_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
+  if (text.includes("'") || text.includes('’'))
+    for (const m of all(YEAR_APOS_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
   for (const m of all(AGE_RE, text)) add(m.index, m.index + (m[1] ?? '').length, 'AGE');
-  for (const m of all(AGE_WORD_RE, text)) {
-    const g = m[1] ?? '';
-    add(m.index + m[0].length - g.length, m.index + m[0].length, 'AGE');
-  }
-  for (const m of all(ZIP_RE, text)) add(m.index, m.index + m[0].length, 'ZIP');
-  for (const m of all(PO_BOX_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
-  for (const m of all(MILITARY_MAIL_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
-  for (const m of all(SECONDARY_UNIT_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
+  if (lower.includes('age'))
+    for (const m of all(AGE_WORD_RE, text)) {
+      const g = m[1] ?? '';
+      add(m.index + m[0].length - g.length, m.index + m[0].length, 'AGE');
+    }
+  if (FIVE_DIGITS.test(text))
+    for (const m of all(ZIP_RE, text)) add(m.index, m.index + m[0].length, 'ZIP');
+  if (lower.includes('box') || lower.includes('psc') || lower.includes('unit'))
+    for (const m of all(PO_BOX_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
+  if (MILITARY_HINT.test(text))
+    for (const m of all(MILITARY_MAIL_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
+  if (SECONDARY_UNIT_WORDS.some((w) => lower.includes(w)))
+    for (const m of all(SECONDARY_UNIT_RE, text)) add(m.index, m.index + m[0].length, 'ADDRESS');
   // Identifiers without context: letters and at least 4 digits ("SJH-123456", "87342GH"), or a
   // long digit run that is no date, phone or card.
   for (const m of all(ALNUM_RE, text)) {
@@ -299,9 +319,11 @@ export function detectContextPatterns(text: string, out: Candidate[]): void {
     const type = (m[1] ?? '').toLowerCase() === 'fax' ? 'FAX' : 'PHONE';
     out.push({ start: end - value.length, end, type, source: 'context' });
   }
-  for (const m of all(ZIP_CONTEXT_RE, text)) {
-    const value = m[1] ?? '';
-    const end = m.index + m[0].length;
-    out.push({ start: end - value.length, end, type: 'ZIP', source: 'context' });
-  }
+  const lower = text.toLowerCase();
+  if (lower.includes('zip') || lower.includes('postal'))
+    for (const m of all(ZIP_CONTEXT_RE, text)) {
+      const value = m[1] ?? '';
+      const end = m.index + m[0].length;
+      out.push({ start: end - value.length, end, type: 'ZIP', source: 'context' });
+    }
 }

@@ -90,19 +90,24 @@ function countCase(text: string, from: number, to: number): { letters: number; u
 
 /** Casing mode per line, falling back to the whole text for short lines. */
 function lineModes(text: string): { starts: number[]; modes: CaseMode[] } {
-  const all = countCase(text, 0, text.length);
-  const fallback = modeOf(all.letters, all.uppers, MIN_LETTERS_FOR_TEXT_MODE) ?? 'mixed';
+  // One pass: per-line counts, summed for the whole-text fallback.
   const starts: number[] = [];
-  const modes: CaseMode[] = [];
+  const counts: { letters: number; uppers: number }[] = [];
+  let letters = 0;
+  let uppers = 0;
   let from = 0;
   while (from <= text.length) {
     let to = text.indexOf('\n', from);
     if (to === -1) to = text.length;
     const c = countCase(text, from, to);
     starts.push(from);
-    modes.push(modeOf(c.letters, c.uppers) ?? fallback);
+    counts.push(c);
+    letters += c.letters;
+    uppers += c.uppers;
     from = to + 1;
   }
+  const fallback = modeOf(letters, uppers, MIN_LETTERS_FOR_TEXT_MODE) ?? 'mixed';
+  const modes = counts.map((c) => modeOf(c.letters, c.uppers) ?? fallback);
   return { starts, modes };
 }
 
