@@ -114,18 +114,18 @@ export class ChatSseReader {
     let text = '';
     const chunks: ChatCompletionChunk[] = [];
     let done = false;
+    // CRLF framing is allowed by SSE; a CR split from its LF waits in the buffer for the next read.
+    if (this.buf.includes('\r\n')) this.buf = this.buf.replaceAll('\r\n', '\n');
+    const buf = this.buf;
+    let pos = 0;
     for (;;) {
-      const end = this.eventEnd();
-      if (!end) break;
-      const raw = this.buf.slice(0, end.at);
-      this.buf = this.buf.slice(end.at + end.len);
-      let data = '';
-      for (const line of raw.split(/\r?\n/)) {
-        if (line.startsWith('data:')) {
-          const v = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-          data = data === '' ? v : `${data}\n${v}`;
-        }
-      }
+      const end = buf.indexOf('\n\n', pos);
+      if (end < 0) break;
+      const data =
+        buf.startsWith('data: ', pos) && buf.indexOf('\n', pos) === end
+          ? buf.slice(pos + 6, end) // the usual one-line event
+          : dataOf(buf.slice(pos, end));
+      pos = end + 2;
       if (data === '') continue; // comments, keep-alives
       if (data === '[DONE]') {
         done = true;
@@ -150,18 +150,22 @@ export class ChatSseReader {
       chunks.push(chunk);
       text += `data: ${data}\n\n`;
     }
+    this.buf = pos === 0 ? buf : buf.slice(pos);
     if (chunks.length === 0 && !done) {
       if (this.failure) throw this.failure;
       return null;
     }
     return { text, chunks, done };
   }
+}
 
-  private eventEnd(): { at: number; len: number } | undefined {
-    const lf = this.buf.indexOf('\n\n');
-    const crlf = this.buf.indexOf('\r\n\r\n');
-    if (lf < 0 && crlf < 0) return undefined;
-    if (crlf >= 0 && (lf < 0 || crlf < lf)) return { at: crlf, len: 4 };
-    return { at: lf, len: 2 };
+/** The `data` of one SSE event block (multi-line data joined with newlines). */
+function dataOf(block: string): string {
+  let data: string | undefined;
+  for (const line of block.split('\n')) {
+    if (!line.startsWith('data:')) continue;
+    const v = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+    data = data === undefined ? v : `${data}\n${v}`;
   }
+  return data ?? '';
 }
