@@ -81,13 +81,8 @@ export async function openVoiceEngine(options: {
     embedder,
   });
   const config = gatewayConfigFromEnv(env, profileDir);
-  const client = config
-    ? createGatewayClient(
-        config,
-        kb,
-        new JsonlFileAuditSink(path.join(profileDir, EGRESS_AUDIT_FILE)),
-      )
-    : undefined;
+  const audit = new JsonlFileAuditSink(path.join(profileDir, EGRESS_AUDIT_FILE));
+  const client = config ? createGatewayClient(config, kb, audit) : undefined;
   const frontEnd = options.frontEnd === false ? undefined : loadFrontEnd(options.log);
   const service = new VoiceTurnService({
     kb,
@@ -107,6 +102,7 @@ export async function openVoiceEngine(options: {
       f?.echoCanceller?.close();
       await kb.close();
       await embedder.close();
+      audit.close();
     },
   };
 }

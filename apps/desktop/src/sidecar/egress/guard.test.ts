@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -322,12 +322,12 @@ describe('EgressGuard', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'egress-audit-'));
     try {
       const file = path.join(dir, 'audit', 'egress.jsonl');
-      const guard = new EgressGuard({
-        providers: providers(),
-        audit: new JsonlFileAuditSink(file),
-      });
+      const sink = new JsonlFileAuditSink(file);
+      const guard = new EgressGuard({ providers: providers(), audit: sink });
       await guard.prepareText({ provider: 'llm', conversationId: 'c', text: PHI });
       await guard.prepareText({ provider: 'llm', conversationId: 'c', text: 'Call 410-422-6213' });
+      sink.close();
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
       const text = await readFile(file, 'utf8');
       const lines = text
         .trim()
