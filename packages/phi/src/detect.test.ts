@@ -36,6 +36,11 @@ describe('detectPhi: identifier kinds', () => {
     expect(found(text)).toContainEqual({ type: 'DATE', text: value });
   });
 
+  it('takes a Title-case clinical abbreviation after a title as the surname', () => {
+    expect(texts('Updated by Dr. Ng and Dr. Ward.')).toEqual(['Ng', 'Ward']);
+    expect(texts('NG tube placed; ward clerk aware.')).toEqual([]);
+  });
+
   it('finds names by title, relation, signature and name lists', () => {
     expect(texts('Spoke with Dr. Sarah Johnson about the plan.')).toContain('Sarah Johnson');
     expect(texts('pt spoke at length w/dr vasquez today')).toContain('vasquez');
@@ -189,6 +194,12 @@ describe('detectPhi: dates and ages in event and opening positions', () => {
       type: 'AGE',
       text: '101',
     });
+  });
+
+  it('reads ages over 89 written in words', () => {
+    expect(texts('A ninety-two year old woman with CHF')).toContain('ninety-two');
+    expect(texts('ONE HUNDRED YO MALE, DNR')).toContain('ONE HUNDRED');
+    expect(texts('ninety minutes later; a hundred tablets')).toEqual([]);
   });
 
   it.each([

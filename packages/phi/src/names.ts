@@ -75,7 +75,11 @@ function isEponymUse(tokens: readonly Token[], i: number): boolean {
 function nameToken(tokens: readonly Token[], i: number, strong: boolean): boolean {
   const t = tokens[i];
   if (!isWord(t) || t.paragraphBreak) return false;
-  if (FUNCTION_WORDS.has(t.lower) || isClinicalWord(t.lower)) return false;
+  if (FUNCTION_WORDS.has(t.lower)) return false;
+  // "Dr. Ng", "Dr. Ward": right after a title, a Title-case word in prose is a surname even when
+  // it is also a clinical abbreviation (which notes write "NG", "ng").
+  if (isClinicalWord(t.lower) && !(strong && t.mode === 'mixed' && t.shape === 'title'))
+    return false;
   if (/['’](?:m|ll|d|ve|re|t)$/i.test(t.text)) return false; // "I'm", "don't"
   if (isEponymUse(tokens, i) || isCountry(t.lower)) return false;
   if (t.mode === 'mixed') {

@@ -66,6 +66,9 @@ function weekdayDates(text: string, add: (start: number, end: number, type: 'DAT
 /** An age over 89 opening a line or sentence before a sex or "s/p": "98 s/p hip fx", "92 female". */
 const AGE_OPENING_RE =
   /(?<=(?:^|[\n.;])[ \t]{0,3})(9\d|1[01]\d)(?=\s{1,2}(?:s\/p|male|female|man|woman|gentleman|lady)\b)/giu;
+/** Ages over 89 in words: "ninety-two year old", "one hundred yo". */
+const AGE_WORDS_RE =
+  /\b(?:ninety|one\s{1,2}hundred|a\s{1,2}hundred)(?:[\s-]{1,2}(?:and[\s-]{1,2})?(?:one|two|three|four|five|six|seven|eight|nine|ten))?(?=[\s-]{1,2}(?:years?|yrs?|y\/?o)\b)/giu;
 const DATE_ISO_RE = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w-])/g;
 const DATE_NUM2_RE = /(?<![\w/.,+-])(\d{1,2})\/(\d{1,2})(?![\w/]|\.\d)/g;
 const DATE_MONTH_DAY_RE = new RegExp(
@@ -262,6 +265,8 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
   if (text.includes("'") || text.includes('’'))
     for (const m of all(YEAR_APOS_RE, text)) add(m.index, m.index + m[0].length, 'DATE');
   for (const m of all(AGE_RE, text)) add(m.index, m.index + (m[1] ?? '').length, 'AGE');
+  if (lower.includes('ninety') || lower.includes('hundred'))
+    for (const m of all(AGE_WORDS_RE, text)) add(m.index, m.index + m[0].length, 'AGE');
   if (lower.includes('age'))
     for (const m of all(AGE_WORD_RE, text)) {
       const g = m[1] ?? '';
