@@ -262,6 +262,14 @@ describe('detectPhi: names and places from the shape of the text', () => {
     expect(found('Foley to be dc in am; pt lives in a group home.')).toEqual([]);
   });
 
+  it('finds a postal code written before its town', () => {
+    expect(found('Addr: Kauppakatu 3, 40100 Jyväskylä')).toContainEqual({
+      type: 'ZIP',
+      text: '40100',
+    });
+    expect(found('WBC 12000, Platelets 45000 today')).toEqual([]);
+  });
+
   it('finds a ward after a room number', () => {
     expect(texts('pt transferred to 412 blackwellton this evening')).toContain('blackwellton');
   });

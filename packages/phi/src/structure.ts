@@ -6,6 +6,7 @@
  */
 import type { Candidate } from './candidate.js';
 import {
+  CITIES,
   CLINICAL_WORDS,
   EPONYMS,
   FUNCTION_WORDS,
@@ -125,6 +126,20 @@ function namedPlaces(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
+/** "…, 00100 Helsinki", "10115 Berlin": a postal code written before its town in an address. */
+function postalCodesBeforeTowns(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i];
+    if (t?.kind !== 'num' || t.text.length < 4 || t.text.length > 5) continue;
+    const prev = tokens[i - 1];
+    if (!(t.lineStart || prev?.text === ',')) continue;
+    const town = tokens[i + 1];
+    if (!isWord(town) || town.glued || town.mode !== 'mixed' || !isCap(town)) continue;
+    if (!CITIES.has(town.lower) && !unknownCapital(town)) continue;
+    out.push({ start: t.start, end: t.end, type: 'ZIP', source: 'places' });
+  }
+}
+
 const RESIDENCE_VERBS = new Set(
   'lives live lived living resides reside resided moved relocated'.split(' '),
 );
@@ -206,6 +221,7 @@ export function detectStructure(
   if (sources.places) {
     namedPlaces(tokens, out);
     districtOfColumbia(tokens, out);
+    postalCodesBeforeTowns(tokens, out);
     addressBlockTowns(tokens, out, before);
   }
 }
