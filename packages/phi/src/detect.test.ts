@@ -36,6 +36,19 @@ describe('detectPhi: identifier kinds', () => {
     expect(found(text)).toContainEqual({ type: 'DATE', text: value });
   });
 
+  it('finds names after role words in any case, not ordinary words or compounds', () => {
+    expect(texts('ho kowalczyk aware of low bp, no new orders for now')).toContain('kowalczyk');
+    expect(texts('case d/w attending fitzgerald, will cont current regimen')).toContain(
+      'fitzgerald',
+    );
+    expect(texts('PLAN REVIEWED WITH NP SMITH-JONES TODAY')).toContain('SMITH-JONES');
+    expect(texts('Attending: Okonkwo. Resident - Patel.')).toEqual(['Okonkwo', 'Patel']);
+    expect(
+      texts('resident aware, fellow to see pt, attending physician notified, intern pgy1 here'),
+    ).toEqual([]);
+    expect(texts('DNR ORDER NEEDS ATTENDING CO-SIGNATURE BEFORE TRANSFER')).toEqual([]);
+  });
+
   it('takes a Title-case clinical abbreviation after a title as the surname', () => {
     expect(texts('Updated by Dr. Ng and Dr. Ward.')).toEqual(['Ng', 'Ward']);
     expect(texts('NG tube placed; ward clerk aware.')).toEqual([]);

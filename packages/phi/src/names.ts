@@ -158,14 +158,23 @@ function detectTitled(tokens: readonly Token[], out: Candidate[]): void {
     const key = t.lower;
     let j = i + 1;
     if (MEDIUM_TITLES.has(key)) {
-      // "NP DJURIC", "nurse Florence": a name only if the next word is no ordinary word.
+      // "NP DJURIC", "nurse Florence", "ho kowalczyk", "RN: maria": a name only if the next word
+      // is no ordinary word (letters only, so "pgy2" is no name).
+      if (tokens[j]?.text === ':' || (tokens[j]?.text === '-' && !tokens[j]?.glued)) j++;
       const n = tokens[j];
+      const lowerInProse =
+        n?.mode === 'mixed' &&
+        n.shape === 'lower' &&
+        isKnownName(n.lower) &&
+        !isDictionaryWord(n.lower);
       if (
         isWord(n) &&
         !isStop(n) &&
         !isCommonWord(n.lower) &&
         !n.paragraphBreak &&
-        (n.mode !== 'mixed' || isCap(n))
+        /^\p{L}[\p{L}'’-]*$/u.test(n.text) &&
+        !compoundOfWords(n.lower) &&
+        (n.mode !== 'mixed' || isCap(n) || lowerInProse)
       ) {
         const end = collectForward(tokens, j, 3, true);
         if (end !== undefined) emitName(tokens, j, end, out, 'context');
@@ -374,8 +383,29 @@ const VERBISH_TAGS = new Set([
 /** "Koskikatu", "Brixtonlaan": a street word of another language, with a stem before it. */
 const FOREIGN_STREET_RE = new RegExp(`^\\p{L}{3,}(?:${FOREIGN_STREET_ENDINGS.join('|')})$`, 'u');
 
+/** "co-signature", "follow-up": a hyphenated compound of ordinary words is no surname. */
+function compoundOfWords(lower: string): boolean {
+  return (
+    lower.includes('-') &&
+    lower
+      .split('-')
+      .every((p) => p === '' || isCommonWord(p) || (isDictionaryWord(p) && !isKnownName(p)))
+  );
+}
+
 /** Titles that are also clinical words ("4 L NP", "nurse note"). */
-const MEDIUM_TITLES = new Set(['np', 'nurse', 'rn', 'pa', 'md']);
+const MEDIUM_TITLES = new Set([
+  'np',
+  'nurse',
+  'rn',
+  'pa',
+  'md',
+  'ho',
+  'resident',
+  'fellow',
+  'attending',
+  'intern',
+]);
 /** Roles written before a name after a contact verb ("spoke with HO Schwarz"). */
 const ROLE_WORDS = new Set([
   'ho',
