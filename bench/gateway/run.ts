@@ -162,6 +162,7 @@ function cpuSince(a: ReturnType<typeof cpuSnapshot>, roles: Roles) {
 
 /** The gateway's own `Server-Timing` (pre, limits, guard, provider) per path, for the breakdown. */
 const serverTimings = new Map<string, Map<string, number[]>>();
+const GATEWAY_LLM_PATH = '/v1/llm/chat';
 function recordServerTiming(pathname: string, header: string | null): void {
   if (!header) return;
   let byPart = serverTimings.get(pathname);
@@ -315,12 +316,17 @@ try {
   console.log(`sequential first-byte, ${SAMPLES} pairs each…`);
   const llm = await pairs(SAMPLES, f.llmDirect, f.llmGateway);
   const ttsR = await pairs(SAMPLES, f.ttsDirect, f.ttsGateway);
-  const gatewayTimings = Object.fromEntries(
-    [...serverTimings].map(([pathname, parts]) => [
-      pathname,
-      Object.fromEntries([...parts].map(([part, xs]) => [part, stats(xs)])),
-    ]),
-  );
+  const timingSummary = () => {
+    const out = Object.fromEntries(
+      [...serverTimings].map(([pathname, parts]) => [
+        pathname,
+        Object.fromEntries([...parts].map(([part, xs]) => [part, stats(xs)])),
+      ]),
+    );
+    serverTimings.clear();
+    return out;
+  };
+  const gatewayTimings = timingSummary();
   const stt = await pairs(SAMPLES, f.sttDirect, f.sttGateway);
 
   console.log(`${CONCURRENCY} concurrent streaming sessions (chunks every 10 ms)…`);
@@ -332,6 +338,7 @@ try {
   };
   const llmDirectC = await concurrent(CONCURRENCY, c.llmDirect, roles);
   const llmGatewayC = await concurrent(CONCURRENCY, c.llmGateway, roles);
+  const concurrentLlmTimings = timingSummary()[GATEWAY_LLM_PATH];
   const sttDirectC = await concurrent(CONCURRENCY, c.sttDirect, roles);
   const sttGatewayC = await concurrent(CONCURRENCY, c.sttGateway, roles);
   const result = {
@@ -350,6 +357,8 @@ try {
       llm: {
         direct: llmDirectC,
         gateway: llmGatewayC,
+        /** Server-Timing of the gateway sessions: where their time to first byte went. */
+        gatewayTimings: concurrentLlmTimings,
         p95OverheadMs: r2(llmGatewayC.p95 - llmDirectC.p95),
       },
       stt: {
@@ -381,6 +390,14 @@ try {
     const cpu = (x: typeof v.direct) =>
       `${x.wallS} s wall, CPU s: gateway ${x.cpuS.gateway}, stand-ins ${x.cpuS.standins}, postgres ${x.cpuS.postgres}, bench client ${x.cpuS.benchClient}`;
     console.log(`    direct:  ${cpu(v.direct)}\n    gateway: ${cpu(v.gateway)}`);
+    const inside = ('gatewayTimings' in v ? v.gatewayTimings : undefined) as
+      Record<string, { p50: number; p95: number }> | undefined;
+    if (inside) {
+      const desc = Object.entries(inside)
+        .map(([part, x]) => `${part} ${x.p50}/${x.p95}`)
+        .join(', ');
+      console.log(`    inside the gateway (ms p50/p95): ${desc}`);
+    }
   }
   console.log(
     `load average (1 min): ${loadAtStart} at the start, ${r2(os.loadavg()[0] ?? 0)} at the end`,

@@ -29,6 +29,8 @@ export class LimitsService {
   private readonly cache = new Map<string, { at: number; limits: Limits; refreshing: boolean }>();
   private readonly windows = new Map<string, number[]>();
   private readonly spend = new Map<string, Spend>();
+  private readonly loadingLimits = new Map<string, Promise<Limits>>();
+  private readonly loadingSpend = new Map<string, Promise<Spend>>();
 
   constructor(
     private readonly db: pg.Pool,
@@ -36,7 +38,18 @@ export class LimitsService {
     private readonly onError: (e: unknown) => void = () => undefined,
   ) {}
 
-  private async loadLimits(p: Principal): Promise<Limits> {
+  /** One query per key at a time: a burst of first requests shares it. */
+  private loadLimits(p: Principal): Promise<Limits> {
+    const key = `${p.userId}|${p.clinicId}`;
+    let pending = this.loadingLimits.get(key);
+    if (!pending) {
+      pending = this.queryLimits(p).finally(() => this.loadingLimits.delete(key));
+      this.loadingLimits.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async queryLimits(p: Principal): Promise<Limits> {
     const r = await this.db.query<{
       scope: 'user' | 'clinic';
       daily_cost_usd: string | null;
@@ -74,7 +87,23 @@ export class LimitsService {
     return hit.limits;
   }
 
-  private async loadSpend(key: string, day: string, scope: 'user' | 'clinic', subject: string) {
+  private loadSpend(
+    key: string,
+    day: string,
+    scope: 'user' | 'clinic',
+    subject: string,
+  ): Promise<Spend> {
+    let pending = this.loadingSpend.get(key);
+    if (!pending) {
+      pending = this.querySpend(key, day, scope, subject).finally(() =>
+        this.loadingSpend.delete(key),
+      );
+      this.loadingSpend.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async querySpend(key: string, day: string, scope: 'user' | 'clinic', subject: string) {
     const r = await this.db.query<{ usd: string }>(
       `SELECT coalesce(sum(cost_usd), 0) AS usd FROM usage_events
         WHERE ${scope === 'user' ? 'user_id = $1::uuid' : 'clinic_id = $1'}
