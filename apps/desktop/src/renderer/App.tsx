@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { AskView } from './ask/AskView.js';
-import { VoiceProvider } from './ask/voice-context.js';
+import { usePushToTalkKey } from './ask/push-to-talk.js';
+import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
 import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
 import { KnowledgeView } from './knowledge/KnowledgeView.js';
 import { Navigation } from './Navigation.js';
+import { SettingsView } from './settings/SettingsView.js';
 import { StatusBadge } from './StatusBadge.js';
 import { engineStatus, serverStatus } from './status.js';
 import type { Transport } from './transport.js';
@@ -23,6 +25,8 @@ export function App({ transport }: { transport: Transport }) {
     moveFocus.current = true;
     setCurrent(id);
   };
+  // Talking from another view brings the conversation up, where the answer appears.
+  const showConversation = useCallback(() => setCurrent('ask'), []);
 
   useEffect(() => {
     if (moveFocus.current) heading.current?.focus(); // screen readers announce the new view
@@ -44,6 +48,7 @@ export function App({ transport }: { transport: Transport }) {
   const engineView = engineStatus(engine);
   return (
     <VoiceProvider client={engine.phase === 'ready' ? engine.client : undefined}>
+      <PushToTalkKey onTalk={showConversation} />
       <div className="shell">
         <a className="skip-link" href="#main">
           Skip to content
@@ -77,6 +82,12 @@ export function App({ transport }: { transport: Transport }) {
   );
 }
 
+/** Space held anywhere in the window talks (push-to-talk.ts), whichever view is shown. */
+function PushToTalkKey({ onTalk }: { onTalk: () => void }) {
+  usePushToTalkKey(useVoice()?.controller, onTalk);
+  return null;
+}
+
 function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
   if (view.id === 'diagnostics')
     return (
@@ -88,6 +99,7 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
   if (view.id === 'ask') return <AskView />;
   if (view.id === 'knowledge')
     return <KnowledgeView client={engine.phase === 'ready' ? engine.client : undefined} />;
+  if (view.id === 'settings') return <SettingsView />;
   return <Placeholder what={view.title} />;
 }
 

@@ -7,7 +7,8 @@ import type { TurnRecordDto } from '../../shared/voice-turn.js';
 import { MicError, type CaptureSettings, type MicSource } from '../audio/capture.js';
 import type { PlaybackProgress, Speaker, SpeakerCounters } from '../audio/speaker.js';
 import { AskView } from './AskView.js';
-import { VoiceProvider, type AudioDevices } from './voice-context.js';
+import { usePushToTalkKey } from './push-to-talk.js';
+import { VoiceProvider, useVoice, type AudioDevices } from './voice-context.js';
 
 afterEach(cleanup);
 beforeAll(() => {
@@ -137,9 +138,16 @@ function devices(options: { micError?: MicError } = {}) {
   return { mic, speaker, audio };
 }
 
+/** Space is push-to-talk window-wide; the shell (App) installs it, so do the same here. */
+function PushToTalk() {
+  usePushToTalkKey(useVoice()?.controller);
+  return null;
+}
+
 function renderAsk(engine: ReturnType<typeof standInEngine>, audio: AudioDevices) {
   return render(
     <VoiceProvider client={engine.client} devices={audio}>
+      <PushToTalk />
       <main tabIndex={-1} data-testid="main">
         <AskView />
       </main>

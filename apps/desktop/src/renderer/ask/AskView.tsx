@@ -4,7 +4,6 @@ import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
 import { ConversationList } from '../conversation/ConversationList.js';
 import { TurnCard } from '../conversation/TurnCard.js';
-import { usePushToTalkKey } from './push-to-talk.js';
 import { TalkPanel } from './TalkPanel.js';
 import { useTurns, useVoice, useVoiceSnapshot } from './voice-context.js';
 
@@ -20,7 +19,6 @@ export function AskView() {
   const [done, setDone] = useState(0);
   const [loadError, setLoadError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
-  usePushToTalkKey(voice?.controller);
 
   useEffect(() => {
     if (!voice) return;

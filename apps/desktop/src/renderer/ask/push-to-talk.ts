@@ -13,11 +13,15 @@ export function spaceTalks(target: EventTarget | null): boolean {
 }
 
 /**
- * Holding Space (outside text fields and other controls) is push-to-talk inside the window.
- * Auto-repeat keydowns are ignored; leaving the window while holding ends the turn, so a key-up
- * the window never sees cannot leave the microphone streaming.
+ * Holding Space (outside text fields and other controls) is push-to-talk anywhere in the window;
+ * `onTalk` runs at each press (the shell shows the conversation). Auto-repeat keydowns are
+ * ignored; leaving the window while holding ends the turn, so a key-up the window never sees
+ * cannot leave the microphone streaming.
  */
-export function usePushToTalkKey(controller: TurnController | undefined): void {
+export function usePushToTalkKey(
+  controller: TurnController | undefined,
+  onTalk?: () => void,
+): void {
   useEffect(() => {
     if (!controller) return;
     const down = (e: KeyboardEvent): void => {
@@ -26,6 +30,7 @@ export function usePushToTalkKey(controller: TurnController | undefined): void {
       e.preventDefault(); // no page scroll, no button click
       if (e.repeat) return;
       controller.press('space');
+      onTalk?.();
     };
     const up = (e: KeyboardEvent): void => {
       if (e.code !== 'Space') return;
@@ -43,5 +48,5 @@ export function usePushToTalkKey(controller: TurnController | undefined): void {
       window.removeEventListener('blur', blur);
       controller.release('space');
     };
-  }, [controller]);
+  }, [controller, onTalk]);
 }

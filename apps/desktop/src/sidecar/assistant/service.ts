@@ -40,6 +40,7 @@ export interface VoiceServiceOptions {
 }
 
 const LEVEL_EVERY_MS = 100;
+const SETTINGS_KEY = 'voice.settings';
 const NOOP_LOG: ServiceLog = { info: () => undefined, warn: () => undefined };
 
 function decodePcm(b64: string): Int16Array {
@@ -72,6 +73,9 @@ export class VoiceTurnService implements VoiceApi {
     this.providers = new ProviderState(options.client !== undefined);
     this.now = options.now ?? (() => performance.now());
     this.log = options.log ?? NOOP_LOG;
+    const saved = this.loadSettings();
+    this.bargeIn = saved.bargeIn ?? true;
+    this.recording = (saved.recording ?? false) && options.recordingsDir !== undefined;
     options.frontEnd?.then(
       (f) => {
         this.frontEnd = f;
@@ -119,8 +123,34 @@ export class VoiceTurnService implements VoiceApi {
         throw new CodedError('VOICE_RECORDING_UNAVAILABLE', 'No profile folder to record into.');
       this.recording = recording;
     }
+    this.saveSettings();
     return this.status();
   };
+
+  /** Voice settings live in the encrypted store, so they survive a restart. */
+  private loadSettings(): { bargeIn?: boolean; recording?: boolean } {
+    try {
+      const row = this.options.kb.db
+        .prepare('SELECT value FROM meta WHERE key = ?')
+        .get(SETTINGS_KEY) as { value: string } | undefined;
+      const parsed = row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
+      return {
+        ...(typeof parsed.bargeIn === 'boolean' ? { bargeIn: parsed.bargeIn } : {}),
+        ...(typeof parsed.recording === 'boolean' ? { recording: parsed.recording } : {}),
+      };
+    } catch (err) {
+      this.log.warn({}, `voice settings unreadable, using defaults: ${String(err)}`);
+      return {};
+    }
+  }
+
+  private saveSettings(): void {
+    this.options.kb.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(SETTINGS_KEY, JSON.stringify({ bargeIn: this.bargeIn, recording: this.recording }));
+  }
 
   'voice.turnStart' = ({
     conversationId,

@@ -10,6 +10,7 @@ import { EVENTS } from '../../shared/contract.js';
 import { describeMismatch } from '../../shared/protocol.js';
 import { wavToEngineAudio } from '../voice/analyze.js';
 import { floatToInt16 } from '../voice/wav.js';
+import { openVoiceEngine } from './create.js';
 import { runRecordedTurn } from './recorded-turn.js';
 import { openEngineFixture, type EngineFixture } from './testing/engine-fixture.js';
 import {
@@ -343,6 +344,38 @@ describe('degraded: no providers on the server, or no server', () => {
       expect(turn?.timings.phi).toBeNull();
     } finally {
       await fx.close();
+    }
+  }, 30_000);
+});
+
+describe('voice settings', () => {
+  it('barge-in by speech and recording survive a restart (kept in the encrypted store)', async () => {
+    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'va-settings-'));
+    const env = {
+      VOICEASSIST_DB_KEY: 'ab'.repeat(32),
+      VOICEASSIST_EMBED_MODEL: 'hashing-bow',
+    };
+    const open = () => openVoiceEngine({ profileDir, env, frontEnd: false, emit: () => undefined });
+    try {
+      let engine = await open();
+      expect(engine.service['voice.status']()).toMatchObject({ bargeIn: true, recording: false });
+      expect(engine.service['voice.configure']({ bargeIn: false, recording: true })).toMatchObject({
+        bargeIn: false,
+        recording: true,
+      });
+      await engine.close();
+      engine = await open();
+      expect(engine.service['voice.status']()).toMatchObject({ bargeIn: false, recording: true });
+      engine.service['voice.configure']({ recording: false });
+      await engine.close();
+      engine = await open();
+      expect(engine.service['voice.status']()).toMatchObject({
+        bargeIn: false,
+        recording: false,
+      });
+      await engine.close();
+    } finally {
+      await rm(profileDir, { recursive: true, force: true });
     }
   }, 30_000);
 });

@@ -26,6 +26,8 @@ const SERVER = path.join(REPO_ROOT, 'apps', 'sync-server');
 export interface Faults {
   latencyMs?: number;
   chunkDelayMs?: number;
+  /** HTTP streams back to back, no timer between chunks (the stand-ins' `burst`). */
+  burst?: boolean;
   status?: number;
   statusTimes?: number;
   hang?: boolean;
