@@ -1,5 +1,5 @@
 import '../ask/voice.css';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import { useVoice } from '../ask/voice-context.js';
 
@@ -62,35 +62,25 @@ export function SettingsView() {
             <p className="diag-section__text" data-testid="voice-status-detail">
               {status.detail}
             </p>
-            <label className="setting">
-              <input
-                type="checkbox"
-                role="switch"
-                checked={status.bargeIn}
-                disabled={saving !== null}
-                onChange={(e) => change('bargeIn', e.target.checked)}
-                data-testid="setting-barge-in"
-              />{' '}
-              <span>
-                <strong>Interrupt the answer when I speak.</strong> Talking while VoiceAssist speaks
-                stops it (holding the push-to-talk key always does).
-              </span>
-            </label>
-            <label className="setting">
-              <input
-                type="checkbox"
-                role="switch"
-                checked={status.recording}
-                disabled={saving !== null}
-                onChange={(e) => change('recording', e.target.checked)}
-                data-testid="setting-recording"
-              />{' '}
-              <span>
-                <strong>Keep recordings of my turns.</strong> Off by default. When on, the
-                microphone audio of each turn is saved in this workstation&rsquo;s profile folder
-                (it may contain patient details); nothing is recorded otherwise.
-              </span>
-            </label>
+            <SettingSwitch
+              checked={status.bargeIn}
+              disabled={saving !== null}
+              onChange={(on) => change('bargeIn', on)}
+              testId="setting-barge-in"
+            >
+              <strong>Interrupt the answer when I speak.</strong> Talking while VoiceAssist speaks
+              stops it (holding the push-to-talk key always does).
+            </SettingSwitch>
+            <SettingSwitch
+              checked={status.recording}
+              disabled={saving !== null}
+              onChange={(on) => change('recording', on)}
+              testId="setting-recording"
+            >
+              <strong>Keep recordings of my turns.</strong> Off by default. When on, the microphone
+              audio of each turn is saved in this workstation&rsquo;s profile folder (it may contain
+              patient details); nothing is recorded otherwise.
+            </SettingSwitch>
           </>
         ) : (
           !error && <p className="diag-section__text">Loading…</p>
@@ -108,5 +98,27 @@ export function SettingsView() {
         </p>
       </section>
     </>
+  );
+}
+
+function SettingSwitch(props: {
+  checked: boolean;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="setting">
+      <input
+        type="checkbox"
+        role="switch"
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.checked)}
+        data-testid={props.testId}
+      />{' '}
+      <span>{props.children}</span>
+    </label>
   );
 }

@@ -4,7 +4,7 @@ import {
   changesSince,
   lastChangeSeq,
   SharedIndex,
-  yieldToLoop,
+  readInPages,
   type SyncState,
   type SyncedIndex,
 } from '../store/shared-index.js';
@@ -145,16 +145,14 @@ export class LexicalIndex implements SyncedIndex {
     const index = new LexicalIndex();
     // Changes made while the pages are read are applied afterwards; add and remove are idempotent.
     index.seq = lastChangeSeq(db);
-    const page = db.prepare(`${CHUNK_TEXT_SQL} WHERE c.id > ? ORDER BY c.id LIMIT ${BUILD_PAGE}`);
-    for (let after = 0; ;) {
-      signal?.throwIfAborted();
-      const rows = page.all(after) as ChunkText[];
-      for (const row of rows) index.add(row);
-      const last = rows.at(-1);
-      if (!last || rows.length < BUILD_PAGE) break;
-      after = last.id;
-      await yieldToLoop();
-    }
+    await readInPages<ChunkText>(
+      db,
+      `${CHUNK_TEXT_SQL} WHERE c.id > ? ORDER BY c.id`,
+      BUILD_PAGE,
+      (r) => r.id,
+      (r) => index.add(r),
+      signal,
+    );
     index.catchUp(db);
     return index;
   }
@@ -163,8 +161,12 @@ export class LexicalIndex implements SyncedIndex {
     return this.live;
   }
 
-  /** The term id of a lower-cased word, or -1 when the word is not indexed. */
-  private wordId(word: string): number {
+  /**
+   * The term id of a lower-cased word, or -1 when the word is not indexed. Indexing creates ids
+   * for new terms; a query (`create` false) only looks them up, so unknown query words cost no
+   * memory.
+   */
+  private wordId(word: string, create = true): number {
     let id = this.wordIds.get(word);
     if (id === undefined) {
       const plain = word.normalize('NFD').replace(/\p{M}/gu, '');
@@ -173,6 +175,7 @@ export class LexicalIndex implements SyncedIndex {
         const term = stemmer(plain);
         id = this.termIds.get(term);
         if (id === undefined) {
+          if (!create) return -1;
           id = this.postings.length;
           this.termIds.set(term, id);
           this.postings.push(new Postings());
@@ -263,7 +266,7 @@ export class LexicalIndex implements SyncedIndex {
   private queryTerms(query: string): Postings[] {
     const ids = new Set<number>();
     forEachWord(query.toLowerCase(), (word) => {
-      const id = this.wordId(word);
+      const id = this.wordId(word, false);
       if (id >= 0) ids.add(id);
     });
     return [...ids]

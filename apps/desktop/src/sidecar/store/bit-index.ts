@@ -4,7 +4,7 @@ import {
   changesSince,
   lastChangeSeq,
   SharedIndex,
-  yieldToLoop,
+  readInPages,
   type SyncState,
   type SyncedIndex,
 } from './shared-index.js';
@@ -61,18 +61,14 @@ export class BitIndex implements SyncedIndex {
     const index = new BitIndex(slot, dimension);
     // Changes made while the pages are read are applied afterwards; add and remove are idempotent.
     index.seq = lastChangeSeq(db);
-    const page = db.prepare(
-      `SELECT chunk_id, v FROM vec_bit_${slot} WHERE chunk_id > ? ORDER BY chunk_id LIMIT ${PAGE}`,
+    await readInPages<BitRow>(
+      db,
+      `SELECT chunk_id, v FROM vec_bit_${slot} WHERE chunk_id > ? ORDER BY chunk_id`,
+      PAGE,
+      (r) => r.chunk_id,
+      (r) => index.add(r.chunk_id, r.v),
+      signal,
     );
-    for (let after = 0; ;) {
-      signal?.throwIfAborted();
-      const rows = page.all(after) as BitRow[];
-      for (const r of rows) index.add(r.chunk_id, r.v);
-      const last = rows.at(-1);
-      if (!last || rows.length < PAGE) break;
-      after = last.chunk_id;
-      await yieldToLoop();
-    }
     index.catchUp(db);
     return index;
   }

@@ -136,7 +136,27 @@ export class SharedIndex<T extends SyncedIndex> {
   }
 }
 
-/** Lets the event loop run between the steps of a background build. */
-export function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * Reads `select` (a query with one `?` for "key greater than", ordered by that key) page by page
+ * for a background build, handing each row to `visit` and letting the event loop run between
+ * pages.
+ */
+export async function readInPages<R>(
+  db: Db,
+  select: string,
+  pageSize: number,
+  keyOf: (row: R) => number,
+  visit: (row: R) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const page = db.prepare(`${select} LIMIT ${pageSize}`);
+  for (let after = 0; ;) {
+    signal?.throwIfAborted();
+    const rows = page.all(after) as R[];
+    for (const row of rows) visit(row);
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = keyOf(last);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
