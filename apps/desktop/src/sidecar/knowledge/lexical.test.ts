@@ -119,6 +119,16 @@ describe('in-memory BM25 index', () => {
     retriever.close();
   });
 
+  it('returns exactly what scoring every posting returns when it skips common terms', () => {
+    const index = LexicalIndex.build(db);
+    const some = new Set([...index.search('disease', 400).keys()].filter((_, i) => i % 3 === 0));
+    for (const q of [...questions, 'what is the treatment of the disease', 'symptoms'])
+      for (const k of [1, 3, 10, 30]) {
+        expect([...index.search(q, k)]).toEqual([...index.search(q, k, undefined, false)]);
+        expect([...index.search(q, k, some)]).toEqual([...index.search(q, k, some, false)]);
+      }
+  });
+
   it('builds the same index in background pages as in one pass', async () => {
     const inline = LexicalIndex.build(db);
     const paged = await LexicalIndex.buildInBackground(db);

@@ -75,6 +75,8 @@ class Postings {
   docs = new Int32Array(4);
   freqs = new Uint16Array(4);
   length = 0;
+  /** Highest frequency in the list (deleted documents included): bounds the term's score. */
+  maxFreq = 0;
 
   push(doc: number, freq: number): void {
     if (this.length === this.docs.length) {
@@ -87,6 +89,7 @@ class Postings {
     }
     this.docs[this.length] = doc;
     this.freqs[this.length] = Math.min(freq, 0xffff);
+    this.maxFreq = Math.max(this.maxFreq, this.freqs[this.length] ?? 0);
     this.length++;
   }
 }
@@ -124,6 +127,10 @@ export class LexicalIndex implements SyncedIndex {
   /** K1 * (1 - B + B * length / average length) per document, for `normsFor`. */
   private normCache = new Float64Array(0);
   private normsFor = { docs: -1, average: -1 };
+  /** The smallest length normaliser of any document (the one a term scores highest in). */
+  private minNorm = 0;
+  /** Scratch for the k-th best score. */
+  private scratch = new Float64Array(0);
   /** Last `chunk_changes.seq` applied. */
   private seq = 0;
 
@@ -280,9 +287,14 @@ export class LexicalIndex implements SyncedIndex {
     if (this.normsFor.docs !== this.docs || this.normsFor.average !== average) {
       if (this.normCache.length < this.docs)
         this.normCache = new Float64Array(this.chunkIds.length);
-      for (let d = 0; d < this.docs; d++)
-        this.normCache[d] = K1 * (1 - B + (B * (this.lengths[d] ?? 0)) / average);
+      let min = Infinity;
+      for (let d = 0; d < this.docs; d++) {
+        const norm = K1 * (1 - B + (B * (this.lengths[d] ?? 0)) / average);
+        this.normCache[d] = norm;
+        if (norm < min) min = norm;
+      }
       this.normsFor = { docs: this.docs, average };
+      this.minNorm = min;
     }
     return this.normCache;
   }
@@ -290,36 +302,153 @@ export class LexicalIndex implements SyncedIndex {
   /**
    * The best `limit` chunks by BM25 (FTS5's formula: IDF = ln((N - n + 0.5) / (n + 0.5)), floored
    * at 1e-6; title words weighted TITLE_WEIGHT), as chunk id → positive score.
+   *
+   * Terms are scored one at a time, the one that can add most first (the rarest, as a rule). Once
+   * the `limit`-th best score so far exceeds what all remaining terms together could still add
+   * (MaxScore, Turtle & Flood 1995), no unscored chunk can reach the top: the remaining, common
+   * terms ("symptoms", "disease", with posting lists of a fifth of the store) are then looked up
+   * only for the chunks still in contention instead of being walked end to end. Results are exactly
+   * those of scoring everything (`prune` false, kept for tests and benchmarks).
    */
-  search(query: string, limit: number, allowed?: ReadonlySet<number>): Map<number, number> {
+  search(
+    query: string,
+    limit: number,
+    allowed?: ReadonlySet<number>,
+    prune = true,
+  ): Map<number, number> {
     const out = new Map<number, number>();
-    const terms = this.queryTerms(query);
-    if (terms.length === 0 || this.live === 0) return out;
+    const postings = this.queryTerms(query);
+    if (postings.length === 0 || this.live === 0 || limit <= 0) return out;
     if (this.scores.length < this.docs) this.scores = new Float64Array(this.chunkIds.length);
     const norms = this.norms();
     const { scores, alive } = this;
+    const terms = postings
+      .map((p) => {
+        const idf = Math.max(1e-6, Math.log((this.live - p.length + 0.5) / (p.length + 0.5)));
+        const weight = idf * (K1 + 1);
+        // f / (f + norm) grows with f and shrinks with norm; the margin covers float rounding.
+        const bound = ((weight * p.maxFreq) / (p.maxFreq + this.minNorm)) * (1 + 1e-9);
+        return { p, weight, bound };
+      })
+      .sort((a, b) => b.bound - a.bound);
+    /** rest[i]: the most that terms i.. can add to any chunk's score. */
+    const rest = new Float64Array(terms.length + 1);
+    const unread = new Float64Array(terms.length + 1);
+    for (let i = terms.length - 1; i >= 0; i--) {
+      rest[i] = (rest[i + 1] ?? 0) + (terms[i]?.bound ?? 0);
+      unread[i] = (unread[i + 1] ?? 0) + (terms[i]?.p.length ?? 0);
+    }
     const touched: number[] = [];
-    for (const p of terms) {
-      const idf = Math.max(1e-6, Math.log((this.live - p.length + 0.5) / (p.length + 0.5)));
-      const weight = idf * (K1 + 1);
+    let threshold = 0;
+    let i = 0;
+    while (i < terms.length) {
+      const { p, weight } = terms[i++] ?? { p: new Postings(), weight: 0 };
       const { docs, freqs, length } = p;
-      for (let i = 0; i < length; i++) {
-        const d = docs[i] ?? 0;
+      for (let j = 0; j < length; j++) {
+        const d = docs[j] ?? 0;
         if (alive[d] === 0) continue;
-        const f = freqs[i] ?? 0;
+        const f = freqs[j] ?? 0;
         if (scores[d] === 0) touched.push(d);
         scores[d] = (scores[d] ?? 0) + (weight * f) / (f + (norms[d] ?? 0));
       }
+      // Worth checking only when walking the remaining lists would cost more than the check.
+      if (
+        !prune ||
+        i === terms.length ||
+        touched.length < limit ||
+        (unread[i] ?? 0) < touched.length
+      )
+        continue;
+      threshold = this.kthBest(touched, limit, allowed);
+      if (threshold > (rest[i] ?? 0)) break;
+    }
+    let candidates: Iterable<number> = touched;
+    if (i < terms.length) {
+      // Chunks outside `touched` score at most rest[i] < threshold: only `touched` can still win,
+      // and of those only the ones whose score plus what is left can reach the threshold.
+      let live = Int32Array.from(touched).sort();
+      for (; i < terms.length; i++) {
+        const { p, weight } = terms[i] ?? { p: new Postings(), weight: 0 };
+        const { docs, freqs, length } = p;
+        let at = 0;
+        let kept = 0;
+        for (const d of live) {
+          if ((scores[d] ?? 0) + (rest[i] ?? 0) < threshold) continue;
+          at = gallop(docs, length, at, d);
+          if (at < length && docs[at] === d) {
+            const f = freqs[at] ?? 0;
+            scores[d] = (scores[d] ?? 0) + (weight * f) / (f + (norms[d] ?? 0));
+          }
+          live[kept++] = d;
+        }
+        live = live.subarray(0, kept);
+      }
+      candidates = live;
     }
     const top = new TopK(limit);
-    for (const d of touched) {
+    for (const d of candidates) {
       const id = this.chunkIds[d] ?? 0;
       if (!allowed || allowed.has(id)) top.offer(id, scores[d] ?? 0);
-      scores[d] = 0;
     }
+    for (const d of touched) scores[d] = 0;
     for (const [id, s] of top.sorted()) out.set(id, s);
     return out;
   }
+
+  /** The k-th highest score among `docs` (allowed ones only), or 0 when there are fewer. */
+  private kthBest(docs: readonly number[], k: number, allowed?: ReadonlySet<number>): number {
+    if (this.scratch.length < docs.length) this.scratch = new Float64Array(docs.length * 2);
+    const values = this.scratch;
+    let n = 0;
+    for (const d of docs)
+      if (!allowed || allowed.has(this.chunkIds[d] ?? 0)) values[n++] = this.scores[d] ?? 0;
+    return n < k ? 0 : select(values, n, n - k);
+  }
+}
+
+/** First position >= `from` in sorted `docs[0, length)` holding a value >= `target`. */
+function gallop(docs: Int32Array, length: number, from: number, target: number): number {
+  if (from >= length || (docs[from] ?? 0) >= target) return from;
+  let lo = from;
+  let step = 1;
+  let hi = from + 1;
+  while (hi < length && (docs[hi] ?? 0) < target) {
+    lo = hi;
+    step *= 2;
+    hi = from + step;
+  }
+  hi = Math.min(hi, length);
+  // docs[lo] < target, and docs[hi] >= target or hi === length
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if ((docs[mid] ?? 0) < target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** The value of rank `r` (0 = smallest) among `values[0, n)`, reordering them (quickselect). */
+function select(values: Float64Array, n: number, r: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] ?? 0;
+    let a = lo;
+    let b = hi;
+    while (a <= b) {
+      while ((values[a] ?? 0) < pivot) a++;
+      while ((values[b] ?? 0) > pivot) b--;
+      if (a <= b) {
+        const t = values[a] ?? 0;
+        values[a++] = values[b] ?? 0;
+        values[b--] = t;
+      }
+    }
+    if (r <= b) hi = b;
+    else if (r >= a) lo = a;
+    else return values[r] ?? 0;
+  }
+  return values[r] ?? 0;
 }
 
 /** The k best (id, score) pairs seen, kept in a min-heap; ties go to the lower id. */
