@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { app, globalShortcut, ipcMain, Notification, type BrowserWindow } from 'electron';
+import { app, dialog, globalShortcut, ipcMain, Notification, type BrowserWindow } from 'electron';
 import { IPC, parseVoiceReport } from '../shared/bridge.js';
 import { APP_INDEX_URL } from './app-protocol.js';
 import { HotkeyController, helperCommandFor, type HotkeyErrorInfo } from './hotkey/index.js';
@@ -7,6 +7,7 @@ import { chooseHotkey } from './hotkey-settings.js';
 import { isTrustedSender } from './ipc-guard.js';
 import { OverlayController } from './overlay-logic.js';
 import { createOverlayWindow } from './overlay-window.js';
+import { pickPathsHandler } from './path-picker.js';
 import { brokerPorts } from './port-broker.js';
 import { handleAppProtocol, registerAppScheme } from './protocol.js';
 import { PushToTalkRelay } from './ptt-relay.js';
@@ -84,6 +85,14 @@ app
     // Only the main window may ask for the microphone; the overlay and anything else get nothing.
     installPermissionPolicy((contents) => contents !== window.webContents);
     brokerPorts(window.webContents, supervisor);
+    ipcMain.handle(
+      IPC.pickPaths,
+      pickPathsHandler({
+        contents: window.webContents,
+        pathname: new URL(APP_INDEX_URL).pathname,
+        showOpenDialog: (options) => dialog.showOpenDialog(window, options),
+      }),
+    );
     supervisor.start();
     startPushToTalk(window);
     app.on('second-instance', () => window.focus());

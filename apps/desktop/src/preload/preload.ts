@@ -2,9 +2,12 @@ import { contextBridge, ipcRenderer } from 'electron';
 import {
   BRIDGE_KEY,
   IPC,
+  isPickKind,
   parseHotkeyStatus,
+  parsePickReply,
   parsePushToTalkWire,
   parseVoiceReport,
+  pickFailure,
   type BridgeListener,
   type HotkeyStatus,
   type PushToTalkEvent,
@@ -15,7 +18,8 @@ import {
  * contextBridge only. Asks main for a port to the engine with a nonce, accepts a port only under
  * that nonce, and relays text frames; the page never touches IPC, Electron or the port itself.
  * Also relays the global hotkey (validated here) and the page's voice reports (validated again in
- * main, which checks the sender).
+ * main, which checks the sender), and asks main for the native open dialog (kind checked here and
+ * in main, main's answer checked here).
  */
 const nonce = crypto.randomUUID();
 let port: MessagePort | undefined;
@@ -90,6 +94,13 @@ const bridge: VoiceAssistBridge = {
     const valid = parseVoiceReport(report);
     if (!valid) throw new TypeError('reportVoice: not a voice report');
     ipcRenderer.send(IPC.voiceReport, valid);
+  },
+  pickPaths(kind) {
+    if (!isPickKind(kind)) return Promise.resolve(pickFailure('PICK_REFUSED'));
+    return ipcRenderer.invoke(IPC.pickPaths, kind).then(
+      (reply: unknown) => parsePickReply(reply) ?? pickFailure('PICK_FAILED'),
+      () => pickFailure('PICK_FAILED'), // no handler (yet), or the invoke itself failed
+    );
   },
 };
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   bindGlobalHotkey,
+  isPickKind,
+  MAX_PICKED_PATHS,
   parseHotkeyStatus,
   parseOverlayState,
+  parsePickReply,
   parsePushToTalkWire,
   parseVoiceReport,
   type PushToTalkEvent,
@@ -12,6 +15,35 @@ import {
 } from './bridge.js';
 
 describe('bridge payload validation', () => {
+  it('file dialog: the kind is "files" or "folder"; the reply is paths or a coded error', () => {
+    expect(['files', 'folder'].every(isPickKind)).toBe(true);
+    for (const bad of ['file', 'Folder', '', null, 1, ['files']])
+      expect(isPickKind(bad), JSON.stringify(bad)).toBe(false);
+
+    expect(parsePickReply({ ok: true, value: [] })).toEqual({ ok: true, value: [] });
+    expect(parsePickReply({ ok: true, value: ['/kb/a.pdf', 'C:\\kb'] })).toEqual({
+      ok: true,
+      value: ['/kb/a.pdf', 'C:\\kb'],
+    });
+    expect(parsePickReply({ ok: false, error: { code: 'PICK_BUSY', message: 'busy' } })).toEqual({
+      ok: false,
+      error: { code: 'PICK_BUSY', message: 'busy' },
+    });
+    for (const bad of [
+      null,
+      ['/kb'],
+      { ok: true },
+      { ok: true, value: '/kb' },
+      { ok: true, value: [''] },
+      { ok: true, value: [1] },
+      { ok: true, value: Array.from({ length: MAX_PICKED_PATHS + 1 }, () => '/kb') },
+      { ok: 'yes', value: [] },
+      { ok: false, error: { code: '', message: 'x' } },
+      { ok: false, error: 'PICK_FAILED' },
+    ])
+      expect(parsePickReply(bad), JSON.stringify(bad)).toBeNull();
+  });
+
   it('push-to-talk: down/up with a finite, non-negative wall time only', () => {
     expect(parsePushToTalkWire({ type: 'down', wallAt: 1.5 })).toEqual({
       type: 'down',

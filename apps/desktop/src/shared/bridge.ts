@@ -1,3 +1,5 @@
+import type { Result } from './result.js';
+
 /**
  * `window.voiceassist`: what the Electron preload exposes to the renderer, and nothing more. The
  * preload receives the MessagePort to the sidecar from main (nonce-checked) and relays text frames;
@@ -51,6 +53,10 @@ export interface VoiceReport {
   readonly held: boolean;
 }
 
+/** What the native open dialog picks: files (of the types the engine ingests) or folders. */
+export const PICK_KINDS = ['files', 'folder'] as const;
+export type PickKind = (typeof PICK_KINDS)[number];
+
 export interface VoiceAssistBridge {
   readonly kind: 'electron';
   /** Asks main for a port to the engine; listener callbacks report its life. */
@@ -63,6 +69,11 @@ export interface VoiceAssistBridge {
   onHotkeyStatus(listener: (status: HotkeyStatus) => void): () => void;
   /** The turn's phase and level (drives the overlay; `held: false` ends a toggled hotkey turn). */
   reportVoice(report: VoiceReport): void;
+  /**
+   * Opens the native open dialog on this window (several files, or several folders) and gives the
+   * chosen absolute paths, `[]` when cancelled. Never rejects: failures are coded (`PICK_*`).
+   */
+  pickPaths(kind: PickKind): Promise<Result<readonly string[]>>;
 }
 
 export const BRIDGE_KEY = 'voiceassist';
@@ -78,6 +89,8 @@ export const IPC = {
   hotkeyStatus: 'voiceassist:hotkey-status',
   /** main window → main: `VoiceReport`. */
   voiceReport: 'voiceassist:voice-report',
+  /** main window → main (invoke): `PickKind` → `Result<string[]>` (absolute paths). */
+  pickPaths: 'voiceassist:pick-paths',
   /** main → overlay window: `OverlayState`. */
   overlayState: 'voiceassist:overlay-state',
 } as const;
@@ -151,6 +164,48 @@ export function parseHotkeyStatus(x: unknown): HotkeyStatus | null {
     mode: x.mode,
     error: { code: error.code, message: error.message },
   };
+}
+
+export const isPickKind = (x: unknown): x is PickKind =>
+  typeof x === 'string' && (PICK_KINDS as readonly string[]).includes(x);
+
+/**
+ * One pick feeds one `knowledge.ingest`, so it obeys its limits (MAX_INGEST_PATHS, MAX_PATH_LENGTH
+ * in knowledge.ts; main's test checks they agree). Repeated here, not imported: the preload bundle
+ * stays free of the schema library.
+ */
+export const MAX_PICKED_PATHS = 100;
+export const MAX_PICKED_PATH_LENGTH = 4096;
+
+/** Coded failures of `pickPaths` (the dialog itself, or its IPC). */
+export const PICK_ERRORS = {
+  PICK_REFUSED: 'Only the app window may open the file dialog, for files or folders.',
+  PICK_BUSY: 'A file dialog is already open.',
+  PICK_TOO_MANY: `Choose at most ${MAX_PICKED_PATHS} files or folders at a time, or add the folder that holds them.`,
+  PICK_FAILED: 'The file dialog could not be opened.',
+} as const;
+export type PickErrorCode = keyof typeof PICK_ERRORS;
+export const pickFailure = (code: PickErrorCode): Result<never> => ({
+  ok: false,
+  error: { code, message: PICK_ERRORS[code] },
+});
+
+const isPath = (x: unknown): x is string =>
+  typeof x === 'string' && x.length > 0 && x.length <= MAX_PICKED_PATH_LENGTH;
+
+/** main's answer to `IPC.pickPaths`, checked by the preload; null when it is malformed. */
+export function parsePickReply(x: unknown): Result<readonly string[]> | null {
+  if (!isRecord(x)) return null;
+  if (x.ok === true) {
+    const { value } = x;
+    if (!Array.isArray(value) || value.length > MAX_PICKED_PATHS || !value.every(isPath))
+      return null;
+    return { ok: true, value: [...value] };
+  }
+  const { error } = x;
+  if (x.ok !== false || !isRecord(error) || !shortString(error.code)) return null;
+  if (typeof error.message !== 'string' || error.message.length > MAX_TEXT) return null;
+  return { ok: false, error: { code: error.code, message: error.message } };
 }
 
 // ---- renderer side helper: one call wires the global hotkey into a turn controller ----
