@@ -1,9 +1,11 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BRIDGE_KEY, type PickKind } from '../../shared/bridge.js';
 import { RpcClient } from '../../shared/client.js';
 import type { CallName, EventName, EventPayload } from '../../shared/contract.js';
 import type { KbAnswerOutput } from '../../shared/knowledge.js';
 import { decodeRequest, encodeEvent, encodeResponse } from '../../shared/protocol.js';
+import type { Result } from '../../shared/result.js';
 import { markTerms, queryTerms, snippet } from './highlight.js';
 import { KnowledgeView } from './KnowledgeView.js';
 
@@ -260,6 +262,114 @@ describe('KnowledgeView', () => {
     expect(screen.getByText('Your sources do not cover this question.')).toBeTruthy();
     expect(screen.getByRole('list', { name: 'Nearest sources' }).textContent).toContain('Glaucoma');
     expect(screen.queryByRole('button', { name: /Citation/ })).toBeNull();
+  });
+});
+
+describe('KnowledgeView with the native file dialog (Electron bridge)', () => {
+  const EMPTY = { sources: [], documents: 0, chunks: 0, ingesting: false };
+
+  /** `window.voiceassist` with only the dialog: answers each pick with the next reply. */
+  function fakeBridge(...replies: Result<readonly string[]>[]) {
+    const picked: PickKind[] = [];
+    Object.assign(window, {
+      [BRIDGE_KEY]: {
+        pickPaths: (kind: PickKind) => {
+          picked.push(kind);
+          return Promise.resolve(replies.shift() ?? { ok: true, value: [] });
+        },
+      },
+    });
+    return picked;
+  }
+  afterEach(() => {
+    Reflect.deleteProperty(window, BRIDGE_KEY);
+  });
+
+  it('"Add folder…" ingests the chosen paths with the same progress and cancel as the form', async () => {
+    const picked = fakeBridge({ ok: true, value: ['/home/me/guidelines', '/home/me/notes'] });
+    const engine = standInEngine({
+      'knowledge.sources': EMPTY,
+      'knowledge.ingest': { started: true, paths: 2 },
+      'knowledge.cancelIngest': { cancelled: true },
+    });
+    render(<KnowledgeView client={engine.client} />);
+    await flush();
+    expect(screen.getByText(/PDF, Word, HTML/).textContent).not.toContain('no file dialog');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add folder…' }));
+    await flush();
+    expect(picked).toEqual(['folder']);
+    expect(engine.calls('knowledge.ingest').map((c) => c.input)).toEqual([
+      { paths: ['/home/me/guidelines', '/home/me/notes'] },
+    ]);
+    // While it runs, neither the dialog nor the form can start another run.
+    expect(screen.getByRole('button', { name: 'Add files…' }).hasAttribute('disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Add folder…' }).hasAttribute('disabled')).toBe(true);
+
+    engine.push('knowledge.progress', {
+      phase: 'ingesting',
+      filesTotal: 2,
+      filesDone: 1,
+      filesSkipped: 0,
+      chunksDone: 5,
+      etaMs: null,
+      currentFile: '/home/me/notes/a.md',
+      errors: [],
+    });
+    const progress = screen.getByTestId('kb-progress');
+    expect(progress.textContent).toContain('1 of 2 files · 5 chunks');
+    fireEvent.click(within(progress).getByRole('button', { name: 'Cancel' }));
+    await flush();
+    expect(engine.calls('knowledge.cancelIngest')).toHaveLength(1);
+    engine.push('knowledge.progress', {
+      phase: 'cancelled',
+      filesTotal: 2,
+      filesDone: 1,
+      filesSkipped: 0,
+      chunksDone: 5,
+      etaMs: null,
+      currentFile: null,
+      errors: [],
+    });
+    expect(screen.getByText(/Cancelled after 1 of 2 files/)).toBeTruthy();
+    expect(engine.calls('knowledge.sources')).toHaveLength(2); // on mount and after the run
+    expect(screen.getByRole('button', { name: 'Add folder…' }).hasAttribute('disabled')).toBe(
+      false,
+    );
+  });
+
+  it('a cancelled dialog (no paths) starts nothing; a dialog error is shown with its code', async () => {
+    const picked = fakeBridge(
+      { ok: true, value: [] },
+      { ok: false, error: { code: 'PICK_BUSY', message: 'A file dialog is already open.' } },
+    );
+    const engine = standInEngine({ 'knowledge.sources': EMPTY });
+    render(<KnowledgeView client={engine.client} />);
+    await flush();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
+    await flush();
+    expect(picked).toEqual(['files']);
+    expect(engine.calls('knowledge.ingest')).toHaveLength(0);
+    expect(screen.queryByTestId('kb-progress')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Add files…' }).hasAttribute('disabled')).toBe(false);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
+    await flush();
+    expect(engine.calls('knowledge.ingest')).toHaveLength(0);
+    expect(screen.getByRole('alert').textContent).toContain('PICK_BUSY');
+  });
+
+  it('without the bridge (web mode) there are no dialog buttons and the help says to type a path', async () => {
+    const engine = standInEngine({ 'knowledge.sources': EMPTY });
+    render(<KnowledgeView client={engine.client} />);
+    await flush();
+    expect(screen.queryByRole('button', { name: 'Add files…' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Add folder…' })).toBeNull();
+    const input = screen.getByLabelText('File or folder path on this computer');
+    const help = document.getElementById(input.getAttribute('aria-describedby') ?? '');
+    expect(help?.textContent).toContain('no file dialog: type the full path');
   });
 });
 

@@ -5,28 +5,17 @@ import type {
   CitationDto,
   KbAnswerOutput,
   PassageOutput,
-  ProgressEvent,
   SearchHitDto,
   SourcesOutput,
 } from '../../shared/knowledge.js';
-import { baseName, formatEta, markTerms, queryTerms, snippet } from './highlight.js';
+import { AddSources } from './AddSources.js';
+import { markTerms, queryTerms, snippet } from './highlight.js';
+import { ErrorNote, SLOW_CALL } from './ui.js';
 import './knowledge.css';
-
-/** Opening the store may first load the embedding model: allow it more than the default timeout. */
-const SLOW_CALL = { timeoutMs: 120_000 };
 
 function Marked({ text, terms }: { text: string; terms: readonly string[] }) {
   return (
     <>{markTerms(text, terms).map((s, i) => (s.mark ? <mark key={i}>{s.text}</mark> : s.text))}</>
-  );
-}
-
-function ErrorNote({ error }: { error: ErrorInfo | undefined }) {
-  if (!error) return null;
-  return (
-    <p className="kb-error" role="alert">
-      {error.message} <span className="kb-code">({error.code})</span>
-    </p>
   );
 }
 
@@ -83,120 +72,6 @@ export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
         />
       )}
     </div>
-  );
-}
-
-function AddSources({ client, onFinished }: { client: RpcClient; onFinished: () => void }) {
-  const [path, setPath] = useState('');
-  const [progress, setProgress] = useState<ProgressEvent>();
-  const [error, setError] = useState<ErrorInfo>();
-  const [busy, setBusy] = useState(false);
-
-  useEffect(
-    () =>
-      client.on('knowledge.progress', (p) => {
-        setProgress(p);
-        if (p.phase === 'done' || p.phase === 'cancelled' || p.phase === 'failed') {
-          setBusy(false);
-          onFinished();
-        }
-      }),
-    [client, onFinished],
-  );
-
-  const submit = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    const paths = path
-      .split('\n')
-      .map((p) => p.trim())
-      .filter(Boolean);
-    if (paths.length === 0) return;
-    setError(undefined);
-    setBusy(true);
-    void client.call('knowledge.ingest', { paths }, SLOW_CALL).then((r) => {
-      if (!r.ok) {
-        setBusy(false);
-        setError(r.error);
-      }
-    });
-  };
-
-  const running = busy || progress?.phase === 'scanning' || progress?.phase === 'ingesting';
-  const total = progress?.filesTotal ?? 0;
-  const done = (progress?.filesDone ?? 0) + (progress?.filesSkipped ?? 0);
-  return (
-    <section className="kb-card" aria-labelledby="kb-add-title">
-      <h2 id="kb-add-title" className="kb-card__title">
-        Add sources
-      </h2>
-      <form className="kb-form" onSubmit={submit}>
-        <label htmlFor="kb-path">File or folder path on this computer</label>
-        <div className="kb-form__row">
-          <input
-            id="kb-path"
-            className="kb-input"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            placeholder="/home/me/guidelines"
-            spellCheck={false}
-            autoComplete="off"
-            aria-describedby="kb-path-help"
-          />
-          <button className="kb-button" type="submit" disabled={running || !path.trim()}>
-            Add
-          </button>
-        </div>
-        <p id="kb-path-help" className="kb-help">
-          PDF, Word, HTML, Markdown and text files. Folders are read with everything below them.
-        </p>
-      </form>
-      <ErrorNote error={error} />
-      {progress && (
-        <div className="kb-progress" role="status" aria-live="polite" data-testid="kb-progress">
-          <progress
-            max={Math.max(total, 1)}
-            value={progress.phase === 'done' ? Math.max(total, 1) : done}
-            aria-label="Ingestion progress"
-          />
-          <p className="kb-progress__text">
-            {progress.phase === 'scanning' && 'Looking for files…'}
-            {progress.phase === 'ingesting' &&
-              `${done} of ${total} files · ${progress.chunksDone} chunks ${formatEta(progress.etaMs) ? `· ${formatEta(progress.etaMs)}` : ''}`}
-            {progress.phase === 'done' &&
-              `Done: ${progress.filesDone} of ${total} files added or up to date, ${progress.chunksDone} chunks.`}
-            {progress.phase === 'cancelled' &&
-              `Cancelled after ${done} of ${total} files; finished files stay.`}
-            {progress.phase === 'failed' &&
-              `Stopped: ${progress.error?.message ?? 'ingestion failed'}`}
-          </p>
-          {progress.currentFile && running && (
-            <p className="kb-progress__file">Reading {baseName(progress.currentFile)}</p>
-          )}
-          {running && (
-            <button
-              type="button"
-              className="kb-button kb-button--quiet"
-              onClick={() => void client.call('knowledge.cancelIngest', {})}
-            >
-              Cancel
-            </button>
-          )}
-        </div>
-      )}
-      {progress && progress.errors.length > 0 && (
-        <div className="kb-file-errors">
-          <h3 className="kb-subtitle">Files not added</h3>
-          <ul>
-            {progress.errors.map((e) => (
-              <li key={e.path}>
-                <span className="kb-path">{e.path}</span>: {e.reason}{' '}
-                <span className="kb-code">({e.code})</span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </section>
   );
 }
 
