@@ -230,17 +230,47 @@ describe('KnowledgeView', () => {
     cite.focus();
     fireEvent.click(cite);
     await flush();
-    const panel = screen.getByRole('dialog', { name: '[1] Glaucoma' });
+    const panel = screen.getByRole('dialog', { name: 'Source [1]: Glaucoma' });
     expect(document.activeElement).toBe(within(panel).getByRole('heading', { level: 2 }));
     expect(engine.calls('knowledge.passage')[0]?.input).toEqual({
       documentId: 7,
       start: 0,
       end: 59,
     });
-    const marked = within(panel).getByTestId('kb-passage').querySelector('mark');
+    const marked = within(panel).getByTestId('citation-passage').querySelector('mark');
     expect(marked?.textContent).toBe(DOC_TEXT.slice(0, 59));
+    expect(panel.textContent).toContain('characters 0–59');
 
     fireEvent.keyDown(panel, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(cite);
+  });
+
+  it('a citation whose document cannot be read says so, with the code, the sentence and the range; Close returns focus', async () => {
+    const engine = standInEngine({
+      'knowledge.sources': SOURCES,
+      'knowledge.ask': ANSWER,
+      'knowledge.passage': Object.assign(new Error('The document is no longer in the store.'), {
+        name: 'KB_NOT_FOUND',
+      }),
+    });
+    render(<KnowledgeView client={engine.client} />);
+    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'What is glaucoma?' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Ask' }));
+    await flush();
+    const cite = screen.getByRole('button', { name: 'Citation 1: Glaucoma' });
+    cite.focus();
+    fireEvent.click(cite);
+    await flush();
+    const panel = screen.getByRole('dialog', { name: 'Source [1]: Glaucoma' });
+    expect(within(panel).queryByTestId('citation-passage')).toBeNull();
+    const fallback = within(panel).getByTestId('citation-fallback');
+    expect(fallback.textContent).toContain('could not be read');
+    expect(fallback.textContent).toContain('KB_NOT_FOUND');
+    expect(fallback.textContent).toContain(ANSWER.sentences[0]!.text);
+    expect(panel.textContent).toContain('/kb/glaucoma.md · characters 0–59');
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Close source' }));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(cite);
   });

@@ -1,13 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
 import type { RpcClient } from '../../shared/client.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type {
   CitationDto,
   KbAnswerOutput,
-  PassageOutput,
   SearchHitDto,
   SourcesOutput,
 } from '../../shared/knowledge.js';
+import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
 import { AddSources } from './AddSources.js';
 import { markTerms, queryTerms, snippet } from './highlight.js';
 import { ErrorNote, SLOW_CALL } from './ui.js';
@@ -23,8 +23,7 @@ function Marked({ text, terms }: { text: string; terms: readonly string[] }) {
 export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
   const [sources, setSources] = useState<SourcesOutput>();
   const [sourcesError, setSourcesError] = useState<ErrorInfo>();
-  const [passage, setPassage] = useState<{ citation: CitationDto; number: number }>();
-  const opener = useRef<HTMLElement | null>(null);
+  const [cited, setCited] = useState<OpenCitation>();
 
   const refresh = useCallback(() => {
     if (!client) return;
@@ -45,31 +44,23 @@ export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
       </div>
     );
 
-  const openCitation = (citation: CitationDto, number: number, from: HTMLElement): void => {
-    opener.current = from;
-    setPassage({ citation, number });
-  };
-  const closePanel = (): void => {
-    setPassage(undefined);
-    opener.current?.focus();
-  };
-
   return (
-    <div className={`kb${passage ? ' kb--with-panel' : ''}`}>
+    <div className={`kb${cited ? ' kb--with-panel' : ''}`}>
       <div className="kb__main">
         <AddSources client={client} onFinished={refresh} />
         <SourcesTable sources={sources} error={sourcesError} />
         <SearchBox client={client} />
-        <AskBox client={client} onCite={openCitation} />
+        <AskBox client={client} onCite={setCited} />
       </div>
-      {passage && (
-        <PassagePanel
-          key={`${passage.citation.documentId}:${passage.citation.start}:${passage.citation.end}`}
-          client={client}
-          citation={passage.citation}
-          number={passage.number}
-          onClose={closePanel}
-        />
+      {cited && (
+        <div className="kb__panel">
+          <CitationView
+            key={`${cited.citation.documentId}:${cited.citation.start}:${cited.citation.end}`}
+            open={cited}
+            client={client}
+            onClose={() => setCited(undefined)}
+          />
+        </div>
       )}
     </div>
   );
@@ -220,13 +211,7 @@ function numberCitations(answer: KbAnswerOutput): {
   return { numberOf: (c) => numbers.get(key(c)) ?? 0, list };
 }
 
-function AskBox({
-  client,
-  onCite,
-}: {
-  client: RpcClient;
-  onCite: (c: CitationDto, n: number, from: HTMLElement) => void;
-}) {
+function AskBox({ client, onCite }: { client: RpcClient; onCite: (open: OpenCitation) => void }) {
   const [question, setQuestion] = useState('');
   const [answer, setAnswer] = useState<KbAnswerOutput>();
   const [error, setError] = useState<ErrorInfo>();
@@ -284,7 +269,7 @@ function AskBox({
                           type="button"
                           className="kb-cite"
                           aria-label={`Citation ${n}: ${c.title}${c.page !== null ? `, page ${c.page}` : ''}`}
-                          onClick={(e) => onCite(c, n, e.currentTarget)}
+                          onClick={() => onCite({ citation: c, sentence: s, number: n })}
                         >
                           {n}
                         </button>
@@ -326,88 +311,5 @@ function AskBox({
         </div>
       )}
     </section>
-  );
-}
-
-function PassagePanel({
-  client,
-  citation,
-  number,
-  onClose,
-}: {
-  client: RpcClient;
-  citation: CitationDto;
-  number: number;
-  onClose: () => void;
-}) {
-  const [passage, setPassage] = useState<PassageOutput>();
-  const [error, setError] = useState<ErrorInfo>();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const mark = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    heading.current?.focus();
-    let live = true;
-    void client
-      .call('knowledge.passage', {
-        documentId: citation.documentId,
-        start: citation.start,
-        end: citation.end,
-      })
-      .then((r) => {
-        if (!live) return;
-        if (r.ok) setPassage(r.value);
-        else setError(r.error);
-      });
-    return () => {
-      live = false;
-    };
-  }, [client, citation]);
-
-  useEffect(() => {
-    mark.current?.scrollIntoView({ block: 'center' });
-  }, [passage]);
-
-  const from = passage ? passage.start - passage.textStart : 0;
-  const to = passage ? passage.end - passage.textStart : 0;
-  return (
-    <aside
-      className="kb-panel"
-      role="dialog"
-      aria-modal="false"
-      aria-labelledby="kb-panel-title"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onClose();
-        }
-      }}
-    >
-      <div className="kb-panel__head">
-        <h2 id="kb-panel-title" ref={heading} tabIndex={-1} className="kb-card__title">
-          [{number}] {citation.title}
-        </h2>
-        <button type="button" className="kb-button kb-button--quiet" onClick={onClose}>
-          Close
-        </button>
-      </div>
-      <p className="kb-path">
-        {citation.sourcePath}
-        {citation.page !== null ? ` · page ${citation.page}` : ''}
-      </p>
-      <ErrorNote error={error} />
-      {!passage && !error && <p className="kb-help">Loading the source…</p>}
-      {passage && (
-        <div className="kb-passage" data-testid="kb-passage" tabIndex={0} aria-label="Source text">
-          {passage.textStart > 0 && '… '}
-          {passage.text.slice(0, from)}
-          <mark ref={mark} className="kb-passage__span">
-            {passage.text.slice(from, to)}
-          </mark>
-          {passage.text.slice(to)}
-          {passage.textStart + passage.text.length < passage.documentLength && ' …'}
-        </div>
-      )}
-    </aside>
   );
 }
