@@ -143,9 +143,9 @@ describe('Knowledge view in real Chromium over the real sidecar', () => {
     await cite.click();
 
     const panel = page.getByRole('dialog');
-    await panel.getByTestId('kb-passage').waitFor();
+    await panel.getByTestId('citation-passage').waitFor();
     // Focus moved into the panel, to its heading.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('kb-panel-title');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('citation-title');
     const span = await panel.locator('mark').innerText();
     expect(span.length).toBeGreaterThan(10);
     const source = fileText.get(path.join(docsDir, `${DOC_IDS[0]!}.md`))!;
