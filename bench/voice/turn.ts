@@ -44,16 +44,27 @@ const AUDIO_SECONDS = 0.55;
 /** After the audio, before the key-up: the stand-in's interim results (150 ms apart) are out. */
 const HOLD_MS = 450;
 
+const diff = (a: number | undefined, b: number | undefined): number =>
+  a === undefined || b === undefined ? NaN : b - a;
+
 export interface TurnBenchResult {
   readonly turns: number;
   readonly providerLatencyMs: typeof PROVIDER_MS;
   readonly keyUpToFirstAudio: Distribution;
   readonly stages: Readonly<Record<string, Distribution>>;
-  /** Per provider stage: measured minus the stand-in's configured latency. */
-  readonly stageOverhead: Readonly<Record<string, Distribution>>;
+  /**
+   * Key-up → first audio cut into consecutive pieces that add up to it: each provider stage minus
+   * the stand-in's configured latency, and the time between stages.
+   */
+  readonly criticalPath: Readonly<Record<string, Distribution>>;
   readonly ownOverheadNominal: Distribution;
-  /** Time between stages that no stage timing covers (where the glue's overhead goes). */
-  readonly gaps: Readonly<Record<string, Distribution>>;
+  /** Share of turns whose answer was prepared before the final transcript arrived. */
+  readonly preparedBeforeFinal: number;
+  /** The same turns with nothing prepared ahead (final transcript → PHI, retrieval, prompt). */
+  readonly sequential: {
+    readonly keyUpToFirstAudio: Distribution;
+    readonly sttFinalToLlmSent: Distribution;
+  };
   readonly baselineDirect: {
     readonly sttFinalize: Distribution;
     readonly llmFirstToken: Distribution;
@@ -154,11 +165,15 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       Math.round(AUDIO_SECONDS * 16_000),
     );
     const samples: Record<string, number[]> = {};
-    const push = (k: string, v: number | null): void => {
-      if (v !== null) (samples[k] ??= []).push(v);
+    const push = (k: string, v: number | null | undefined): void => {
+      if (v !== null && v !== undefined && !Number.isNaN(v)) (samples[k] ??= []).push(v);
     };
-    const warmup = 3;
-    for (let i = 0; i < turns + warmup; i++) {
+    const warmup = 4;
+    // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes)
+    // and the baseline in the same run (everything after the final transcript), turn by turn.
+    for (let i = 0; i < 2 * turns + warmup; i++) {
+      const early = i % 2 === 0;
+      service.prepareWhileFinalizing = early;
       const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
       for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));
       wire.length = 0;
@@ -168,34 +183,24 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         );
       if (i < warmup) continue;
       const m = service.currentTurn?.marks;
-      if (m) {
-        const gap = (k: string, a?: number, b?: number): void => {
-          if (a !== undefined && b !== undefined) push(`gap:${k}`, b - a);
-        };
-        gap('sttFinal→phi', m.sttFinal, m.phiStart);
-        gap('phi→retrieval', m.phiEnd, m.retrievalStart);
-        gap('retrieval→llmSent', m.retrievalEnd, m.llmSent);
-        gap('llmFirst→firstSentence', m.llmFirst, m.firstSentence);
-        gap('firstSentence→ttsSent', m.firstSentence, m.ttsSent);
-        gap('ttsFirst→firstAudio', m.ttsFirst, m.firstAudio);
-      }
       const t = turn.timings;
+      if (!early) {
+        push('sequential:firstAudio', t.firstAudio);
+        push('sequential:phi+retrieval+prompt', m && diff(m.sttFinal, m.llmSent));
+        continue;
+      }
+      if (m) {
+        // The critical path from key-up to first audio, end to end: these sum to firstAudio.
+        push('path:stt-overhead', diff(m.keyUp, m.sttFinal) - PROVIDER_MS.sttFinalize);
+        push('path:sttFinal→llmSent', diff(m.sttFinal, m.llmSent));
+        push('path:llm-overhead', diff(m.llmSent, m.llmFirst) - PROVIDER_MS.llmFirstToken);
+        push('path:llmFirst→ttsSent', diff(m.llmFirst, m.ttsSent));
+        push('path:tts-overhead', diff(m.ttsSent, m.ttsFirst) - PROVIDER_MS.ttsFirstByte);
+        push('path:ttsFirst→firstAudio', diff(m.ttsFirst, m.firstAudio));
+        push('preparedBeforeFinal', (m.promptEnd ?? Infinity) <= (m.sttFinal ?? 0) ? 1 : 0);
+      }
       for (const [k, v] of Object.entries(t)) push(k, v);
       if (t.firstAudio !== null) push('ownOverheadNominal', t.firstAudio - NOMINAL_PROVIDERS_MS);
-      if (t.sttFinalize !== null) push('stt-overhead', t.sttFinalize - PROVIDER_MS.sttFinalize);
-      if (t.llmFirstToken !== null)
-        push('llm-overhead', t.llmFirstToken - PROVIDER_MS.llmFirstToken);
-      if (t.ttsFirstByte !== null) push('tts-overhead', t.ttsFirstByte - PROVIDER_MS.ttsFirstByte);
-      if (t.firstAudio !== null)
-        push(
-          'glue',
-          t.firstAudio -
-            (t.sttFinalize ?? 0) -
-            (t.phi ?? 0) -
-            (t.retrieval ?? 0) -
-            (t.llmFirstToken ?? 0) -
-            (t.ttsFirstByte ?? 0),
-        );
     }
     // Barge-in: cancel while the answer streams; time until the pipeline has stopped.
     gw.openai.faults.burst = false;
@@ -248,20 +253,17 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
           'total',
         ].map((k) => [k, d(k)]),
       ),
-      stageOverhead: {
-        sttFinalize: d('stt-overhead'),
-        llmFirstToken: d('llm-overhead'),
-        ttsFirstByte: d('tts-overhead'),
-        phi: d('phi'),
-        retrieval: d('retrieval'),
-        glue: d('glue'),
-      },
-      ownOverheadNominal: own,
-      gaps: Object.fromEntries(
+      criticalPath: Object.fromEntries(
         Object.keys(samples)
-          .filter((k) => k.startsWith('gap:'))
-          .map((k) => [k.slice(4), d(k)]),
+          .filter((k) => k.startsWith('path:'))
+          .map((k) => [k.slice(5), d(k)]),
       ),
+      ownOverheadNominal: own,
+      preparedBeforeFinal: d('preparedBeforeFinal').mean,
+      sequential: {
+        keyUpToFirstAudio: d('sequential:firstAudio'),
+        sttFinalToLlmSent: d('sequential:phi+retrieval+prompt'),
+      },
       baselineDirect,
       ownOverheadVsDirect: ownVsDirect,
       cancel: { cancelToStopped: distribution(cancelMs), eventsAfterCancel },
@@ -286,12 +288,11 @@ export function turnLine(r: TurnBenchResult): string {
     `  stages: ${Object.entries(r.stages)
       .map(([k, v]) => `${k} ${s(v)}`)
       .join('; ')}`,
-    `  overhead by stage: ${Object.entries(r.stageOverhead)
+    `  critical path (sums to the total): ${Object.entries(r.criticalPath)
       .map(([k, v]) => `${k} ${s(v)}`)
       .join('; ')}`,
-    `  between stages: ${Object.entries(r.gaps)
-      .map(([k, v]) => `${k} ${s(v)}`)
-      .join('; ')}`,
+    `  answer prepared on the interim transcript before the final one arrived: ${round(r.preparedBeforeFinal * 100, 0)} % of turns`,
+    `  baseline in the same run, nothing prepared ahead: key-up → first audio ${s(r.sequential.keyUpToFirstAudio)}; final transcript → LLM request ${s(r.sequential.sttFinalToLlmSent)}`,
     `  barge-in cancel → pipeline stopped: ${s(r.cancel.cancelToStopped)}; content events after cancel: ${r.cancel.eventsAfterCancel}`,
   ].join('\n');
 }

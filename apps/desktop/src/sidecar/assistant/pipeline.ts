@@ -4,7 +4,7 @@ import { MAX_TTS_CHUNK_BYTES } from '../../shared/voice-turn.js';
 import { ExtractiveAnswerGenerator, checkCitations, termCoverage } from '../knowledge/answer.js';
 import { MIN_COSINE, MIN_TERM_COVERAGE, type KnowledgeBase } from '../knowledge/kb.js';
 import type { SearchHit } from '../knowledge/search.js';
-import type { GatewayClient } from '../providers/client.js';
+import type { ChatMessageIn, GatewayClient, PreparedChat } from '../providers/client.js';
 import { toProviderError } from '../providers/errors.js';
 import {
   SYSTEM_PROMPT,
@@ -13,7 +13,7 @@ import {
   resolveCitations,
   userPrompt,
 } from './sentences.js';
-import type { Turn } from './turn.js';
+import type { Turn, TurnMarks } from './turn.js';
 
 export type Availability = 'ready' | 'not-configured' | 'unavailable' | 'unknown';
 
@@ -62,44 +62,103 @@ const NOT_COVERED = (titles: readonly string[]): string =>
     ? `Your sources do not cover this question. Nearest sources: ${titles.join('; ')}.`
     : 'Your sources do not cover this question: the knowledge store has nothing related.';
 
+/** What a turn works out from the question before it asks the LLM (see prepareAnswer). */
+export interface Preparation {
+  readonly question: string;
+  readonly hits: readonly SearchHit[];
+  /** Hits that support an answer (enough of the question's terms, or close in meaning). */
+  readonly supported: readonly SearchHit[];
+  /** The retrieval query: the question without its identifiers. */
+  readonly query: string;
+  /** The LLM request, pseudonymized and ready to send, when there is an LLM and passages. */
+  readonly chat: PreparedChat | undefined;
+  readonly phiError: unknown;
+  readonly marks: Pick<
+    TurnMarks,
+    'phiStart' | 'phiEnd' | 'retrievalStart' | 'retrievalEnd' | 'promptStart' | 'promptEnd'
+  >;
+}
+
+/**
+ * The work between a question and the LLM request: PHI pseudonymization, retrieval, and the
+ * pseudonymized prompt. It touches no turn, so a voice turn can run it on the last interim
+ * transcript while STT finalizes (the key-up → final-transcript wait, 150 ms with Deepgram) and
+ * drop it if the final transcript differs. Nothing is sent to a provider here.
+ */
+export async function prepareAnswer(
+  conversationId: string,
+  question: string,
+  deps: PipelineDeps,
+): Promise<Preparation> {
+  const { kb, client, providers, now } = deps;
+  const marks: Preparation['marks'] & TurnMarks = {};
+  let phiError: unknown;
+  // Retrieval runs on the question without its identifiers: a patient's name or record number
+  // only adds noise to the search (and the local store needs no PHI to find the guidance).
+  let query = question;
+  if (client) {
+    marks.phiStart = now();
+    try {
+      // Fills the conversation's vault; the LLM/TTS requests reuse its pseudonyms.
+      const pseudonymized = await client.prepareQuestion(conversationId, question);
+      query = pseudonymized.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim() || question;
+    } catch (err) {
+      phiError = err;
+    }
+    marks.phiEnd = now();
+  }
+  marks.retrievalStart = now();
+  const { hits } = await kb.search(query, { k: 8 });
+  const supported = hits
+    .slice(0, 5)
+    .filter((h) => termCoverage(query, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);
+  marks.retrievalEnd = now();
+  let chat: PreparedChat | undefined;
+  if (client && supported.length > 0 && providers.usable('llm', true)) {
+    marks.promptStart = now();
+    try {
+      chat = await client.prepareChat({
+        conversationId,
+        messages: chatMessages(question, supported.slice(0, PASSAGES_FOR_LLM)),
+        temperature: 0,
+      });
+    } catch {
+      chat = undefined; // prepared again when the LLM is asked, where the error is reported
+    }
+    marks.promptEnd = now();
+  }
+  return { question, hits, supported, query, chat, phiError, marks };
+}
+
+const chatMessages = (question: string, passages: readonly SearchHit[]): ChatMessageIn[] => [
+  { role: 'system', content: SYSTEM_PROMPT },
+  { role: 'user', content: userPrompt(question, passages) },
+];
+
 /**
  * Question → cited answer → speech, for one turn: PHI pseudonymization, retrieval, the LLM through
  * the gateway when it has one (else, or when it fails before saying anything citable, the local
  * extractive answer), each sentence emitted and queued for TTS as soon as it is complete.
+ * `early` is a preparation started ahead on what was then the question; it is used when the
+ * question is still the same.
  */
 export async function answerAndSpeak(
   turn: Turn,
   question: string,
   speak: boolean,
   deps: PipelineDeps,
+  early?: Promise<Preparation>,
 ): Promise<void> {
-  const { kb, client, providers, now } = deps;
+  const { client, providers } = deps;
   const configured = client !== undefined;
   const speech = new SpeechQueue(turn, deps, speak);
 
-  // Retrieval runs on the question without its identifiers: a patient's name or record number
-  // only adds noise to the search (and the local store needs no PHI to find the guidance).
-  let query = question;
-  if (client) {
-    turn.marks.phiStart = now();
-    try {
-      // Fills the conversation's vault; the LLM/TTS requests reuse its pseudonyms.
-      const pseudonymized = await client.prepareQuestion(turn.conversationId, question);
-      query = pseudonymized.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim() || question;
-    } catch (err) {
-      turn.fail('phi', err);
-    }
-    turn.marks.phiEnd = now();
-  }
+  let prep = early ? await early.catch(() => undefined) : undefined;
+  if (prep?.question !== question) prep = await prepareAnswer(turn.conversationId, question, deps);
+  Object.assign(turn.marks, prep.marks);
+  if (prep.phiError !== undefined) turn.fail('phi', prep.phiError);
   if (isCancelled(turn)) return;
-
-  turn.marks.retrievalStart = now();
-  const { hits } = await kb.search(query, { k: 8 });
-  const supported = hits
-    .slice(0, 5)
-    .filter((h) => termCoverage(query, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);
-  turn.marks.retrievalEnd = now();
-  if (isCancelled(turn)) return;
+  const { hits, supported, query } = prep;
 
   let answered = false;
   if (client && supported.length > 0 && providers.usable('llm', configured)) {
@@ -107,6 +166,7 @@ export async function answerAndSpeak(
       turn,
       question,
       supported.slice(0, PASSAGES_FOR_LLM),
+      prep.chat,
       client,
       deps,
       speech,
@@ -163,6 +223,7 @@ async function llmAnswer(
   turn: Turn,
   question: string,
   passages: readonly SearchHit[],
+  prepared: PreparedChat | undefined,
   client: GatewayClient,
   deps: PipelineDeps,
   speech: SpeechQueue,
@@ -180,16 +241,17 @@ async function llmAnswer(
     emitSentence(turn, { text, citations }, speech);
   };
   turn.marks.llmSent = now();
+  const signal = turn.abort.signal;
+  const events = prepared
+    ? client.streamChat(prepared, signal)
+    : client.chat({
+        conversationId: turn.conversationId,
+        messages: chatMessages(question, passages),
+        temperature: 0,
+        signal,
+      });
   try {
-    for await (const ev of client.chat({
-      conversationId: turn.conversationId,
-      messages: [
-        { role: 'system', content: SYSTEM_PROMPT },
-        { role: 'user', content: userPrompt(question, passages) },
-      ],
-      temperature: 0,
-      signal: turn.abort.signal,
-    })) {
+    for await (const ev of events) {
       if (ev.type !== 'text') continue; // no tools are offered in a voice turn yet
       turn.marks.llmFirst ??= now();
       for (const raw of splitter.push(ev.text)) await handle(raw);

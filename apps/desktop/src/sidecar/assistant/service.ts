@@ -13,7 +13,7 @@ import { VoiceInput } from '../voice/voice-input.js';
 import { encodeWav, floatToInt16, int16ToFloat } from '../voice/wav.js';
 import type { ConversationStore } from './conversations.js';
 import type { VoiceApi } from './handlers.js';
-import { ProviderState, answerAndSpeak } from './pipeline.js';
+import { ProviderState, answerAndSpeak, prepareAnswer, type Preparation } from './pipeline.js';
 import { Turn, newId, type Emit } from './turn.js';
 
 export interface FrontEnd {
@@ -60,6 +60,13 @@ const int16Bytes = (s: Int16Array): Uint8Array =>
  * a new key-down (or question) is a barge-in on the previous one.
  */
 export class VoiceTurnService implements VoiceApi {
+  /**
+   * Prepare the answer (PHI, retrieval, the LLM prompt) on the last interim transcript while STT
+   * finalizes, and use it when the final transcript is the same. On by default; the voice bench
+   * turns it off for its same-run baseline.
+   */
+  prepareWhileFinalizing = true;
+
   readonly providers: ProviderState;
   private current: Turn | undefined;
   private frontEnd: FrontEnd | undefined;
@@ -331,8 +338,17 @@ export class VoiceTurnService implements VoiceApi {
       if (turn.input) await turn.input.finish();
       const stt = turn.stt;
       let transcript = '';
+      let early: Promise<Preparation> | undefined;
       try {
-        transcript = stt ? await stt.finalize() : '';
+        const finalizing = stt ? stt.finalize() : Promise.resolve('');
+        // While STT finalizes, the question as last heard is prepared (PHI, retrieval, prompt);
+        // used if the final transcript is the same, which it is when the speaker has finished.
+        const heard = stt?.transcriptSoFar().trim() ?? '';
+        if (heard !== '' && this.prepareWhileFinalizing) {
+          early = prepareAnswer(turn.conversationId, heard, this.deps());
+          early.catch(() => undefined); // an unused preparation's failure is nobody's business
+        }
+        transcript = await finalizing;
       } catch (err) {
         if (turn.cancelled) return;
         turn.fail('stt', stt?.failure ?? err);
@@ -362,7 +378,7 @@ export class VoiceTurnService implements VoiceApi {
         return;
       }
       this.providers.set('stt', 'ready');
-      await answerAndSpeak(turn, transcript, true, this.deps());
+      await answerAndSpeak(turn, transcript.trim(), true, this.deps(), early);
     } catch (err) {
       if (!turn.cancelled) turn.fail('turn', err);
     } finally {

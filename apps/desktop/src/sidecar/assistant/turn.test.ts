@@ -258,6 +258,54 @@ describe('voice turn against the real sync server and the provider stand-ins', (
   });
 });
 
+describe('answer prepared while STT finalizes', () => {
+  let gw: GatewayFixture;
+  let fx: EngineFixture;
+
+  beforeAll(async () => {
+    gw = await startGateway({
+      transcript: 'what is high blood pressure and how is it treated',
+      reply: CITED_REPLY,
+    });
+    fx = await openEngineFixture(gw);
+  }, 60_000);
+  afterAll(async () => {
+    await fx.close();
+    await gw.close();
+  });
+
+  it('prepares the answer on the last interim transcript while STT finalizes; redoes it when the final differs', async () => {
+    const service = fx.engine.service;
+    const QUESTION = 'what is high blood pressure and how is it treated';
+    const lastPrompt = (): string => {
+      const body = gw.openai.requests.at(-1)?.body as { messages: { content: string }[] };
+      return body.messages.at(-1)?.content ?? '';
+    };
+    // Interims all delivered before the key-up: the final equals the last interim.
+    const same = await runRecordedTurn(service, JFK.subarray(0, 16_000 * 3), {
+      holdAfterMs: 400,
+    });
+    const m1 = service.currentTurn?.marks;
+    expect(same.transcript).toBe(QUESTION);
+    expect(same.generator).toBe('llm:gateway');
+    expect(m1?.promptEnd).toBeLessThanOrEqual(m1?.sttFinal ?? -1);
+    expect(lastPrompt()).toContain(QUESTION);
+    // Interims still queued at the key-up: the early preparation had fewer words; it is dropped.
+    // 3 s of audio: twelve interims, 100 ms apart; the key-up comes while most are queued.
+    gw.deepgram.faults.chunkDelayMs = 100;
+    try {
+      const differs = await runRecordedTurn(service, JFK.subarray(0, 16_000 * 3));
+      const m2 = service.currentTurn?.marks;
+      expect(differs.transcript).toBe(QUESTION);
+      expect(differs.generator).toBe('llm:gateway');
+      expect(m2?.promptStart).toBeGreaterThanOrEqual(m2?.sttFinal ?? Infinity);
+      expect(lastPrompt()).toContain(QUESTION);
+    } finally {
+      gw.deepgram.faults.chunkDelayMs = undefined;
+    }
+  }, 60_000);
+});
+
 describe('PHI canary through the whole turn', () => {
   const CANARY = ['Zebulon', '48213377', '03/14/1962'];
   let gw: GatewayFixture;

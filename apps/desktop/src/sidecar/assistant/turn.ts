@@ -23,6 +23,9 @@ export interface TurnMarks {
   phiEnd?: number;
   retrievalStart?: number;
   retrievalEnd?: number;
+  /** The LLM prompt's pseudonymization (counted in the `phi` stage). */
+  promptStart?: number;
+  promptEnd?: number;
   llmSent?: number;
   llmFirst?: number;
   /** The first answer sentence was complete (LLM path: first token → this = sentence assembly). */
@@ -39,6 +42,9 @@ export type TurnMode = 'voice' | 'text';
 const round = (x: number): number => Math.round(x * 10) / 10;
 const diff = (a: number | undefined, b: number | undefined): number | null =>
   a === undefined || b === undefined ? null : round(Math.max(0, b - a));
+
+const sum = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : round(a + b);
 
 export const newId = (): string => randomUUID();
 
@@ -104,7 +110,7 @@ export class Turn {
     return {
       capture: diff(m.keyDown, m.keyUp),
       sttFinalize: diff(m.keyUp, m.sttFinal),
-      phi: diff(m.phiStart, m.phiEnd),
+      phi: sum(diff(m.phiStart, m.phiEnd), diff(m.promptStart, m.promptEnd)),
       retrieval: diff(m.retrievalStart, m.retrievalEnd),
       llmFirstToken: diff(m.llmSent, m.llmFirst),
       ttsFirstByte: diff(m.ttsSent, m.ttsFirst),

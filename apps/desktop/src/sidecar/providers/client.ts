@@ -41,6 +41,12 @@ export interface ChatRequest {
   readonly signal?: AbortSignal;
 }
 
+/** A chat request ready to send: pseudonymized, serialized (see GatewayClient.prepareChat). */
+export interface PreparedChat {
+  readonly conversationId: string;
+  readonly body: string;
+}
+
 export interface TtsRequest {
   readonly conversationId: string;
   /** Clear text; pseudonymized here (placeholders are spoken as neutral words). */
@@ -126,32 +132,52 @@ export class GatewayClient {
    * calls pass through. The first token must arrive within `llmFirstTokenMs`.
    */
   async *chat(req: ChatRequest): AsyncGenerator<ChatEvent> {
-    const { controller, dispose } = linkedController(req.signal);
+    let prepared: PreparedChat;
+    try {
+      prepared = await this.prepareChat(req);
+    } catch (err) {
+      throw toProviderError(err, 'llm', req.signal);
+    }
+    yield* this.streamChat(prepared, req.signal);
+  }
+
+  /**
+   * The request body of a chat, its messages pseudonymized: everything before the request that
+   * depends only on the messages, so a caller can do it ahead (while STT finalizes) and send later.
+   */
+  async prepareChat(req: Omit<ChatRequest, 'signal'>): Promise<PreparedChat> {
+    const messages = [];
+    for (const m of req.messages) {
+      const prepared = await this.guard.prepareText({
+        provider: GATEWAY_PROVIDERS.llm,
+        conversationId: req.conversationId,
+        text: m.content,
+      });
+      messages.push({ ...m, content: prepared.text });
+    }
+    const body = JSON.stringify({
+      messages,
+      stream: true,
+      ...(req.tools ? { tools: req.tools } : {}),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
+    });
+    return { conversationId: req.conversationId, body };
+  }
+
+  /** Sends a prepared chat (the egress guard still checks the body) and streams its events. */
+  async *streamChat(chat: PreparedChat, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    const { controller, dispose } = linkedController(signal);
     const kind = 'llm';
     const t = this.config.timeouts;
+    const { body } = chat;
     try {
-      const messages = [];
-      for (const m of req.messages) {
-        const prepared = await this.guard.prepareText({
-          provider: GATEWAY_PROVIDERS.llm,
-          conversationId: req.conversationId,
-          text: m.content,
-        });
-        messages.push({ ...m, content: prepared.text });
-      }
-      const body = JSON.stringify({
-        messages,
-        stream: true,
-        ...(req.tools ? { tools: req.tools } : {}),
-        ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
-        ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
-      });
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.llm,
           this.url('/v1/llm/chat'),
           { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
-          { conversationId: req.conversationId },
+          { conversationId: chat.conversationId },
         ),
         t.llmFirstTokenMs,
         controller,
