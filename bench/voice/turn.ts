@@ -1,11 +1,13 @@
 /**
  * Voice-turn latency: key release → first TTS audio chunk handed to the renderer boundary (the
  * RPC event, JSON-encoded as the transport sends it), over ≥ 50 turns through the REAL sync
- * server (embedded PostgreSQL) and the provider stand-ins set to the issue's latencies: STT
- * finalize 150 ms, LLM first token 350 ms, TTS first byte 150 ms. Baseline in the same run: the
- * same three stand-ins called directly (no gateway, no pipeline). Own overhead = total − provider
- * latencies (nominal 650 ms, and the measured direct baseline). Also: barge-in cancel → pipeline
- * stopped. Writes bench/results/voice-turn.json; `npx tsx bench/voice/turn.ts [--turns N]`.
+ * server (embedded PostgreSQL) and the provider stand-ins, each in its own process, set to the
+ * issue's latencies: STT finalize 150 ms, LLM first token 350 ms, TTS first byte 150 ms.
+ * Baselines in the same run: the same three stand-ins called directly (no gateway, no pipeline),
+ * and turns with nothing prepared ahead of the final transcript, alternating with the shipped
+ * ones. Own overhead = total − provider latencies (nominal 650 ms, and the measured direct
+ * baseline). Also: barge-in cancel → pipeline stopped. Writes bench/results/voice-turn.json;
+ * `npx tsx bench/voice/turn.ts [--turns N]`.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -144,8 +146,14 @@ async function directFinalize(url: string): Promise<number> {
 }
 
 export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
-  // The server in its own process, as in production (the stand-ins stay in this one).
-  const gw = await startGateway({ transcript: TRANSCRIPT, reply: REPLY, spawn: true });
+  // The server and the provider stand-ins each in their own process, as in production: the
+  // engine's work (e.g. preparing the answer while STT finalizes) must not delay a "provider".
+  const gw = await startGateway({
+    transcript: TRANSCRIPT,
+    reply: REPLY,
+    spawn: true,
+    standinsProcess: true,
+  });
   const fx = await openEngineFixture(gw, { frontEnd: true });
   // The renderer boundary: every event is JSON-encoded exactly as the transport sends it.
   const wire: string[] = [];
@@ -159,6 +167,7 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     // time up to the first cited sentence, the provider's own latency).
     gw.openai.faults.burst = true;
     gw.elevenlabs.faults.burst = true;
+    await gw.syncFaults();
     const baselineDirect = await direct(gw, 20);
     const audio = floatToInt16(wavToEngineAudio(readFileSync(JFK_WAV))).subarray(
       0,
@@ -207,6 +216,7 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     gw.elevenlabs.faults.burst = false;
     gw.openai.faults.chunkDelayMs = 40;
     gw.elevenlabs.faults.chunkDelayMs = 40;
+    await gw.syncFaults();
     const cancelMs: number[] = [];
     let eventsAfterCancel = 0;
     for (let i = 0; i < 10; i++) {

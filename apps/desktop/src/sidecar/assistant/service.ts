@@ -343,9 +343,12 @@ export class VoiceTurnService implements VoiceApi {
         const finalizing = stt ? stt.finalize() : Promise.resolve('');
         // While STT finalizes, the question as last heard is prepared (PHI, retrieval, prompt);
         // used if the final transcript is the same, which it is when the speaker has finished.
+        // It starts once the finalize request is on its way, not competing with it.
         const heard = stt?.transcriptSoFar().trim() ?? '';
-        if (heard !== '' && this.prepareWhileFinalizing) {
-          early = prepareAnswer(turn.conversationId, heard, this.deps());
+        if (stt && heard !== '' && this.prepareWhileFinalizing) {
+          early = stt
+            .finalizeSent()
+            .then(() => prepareAnswer(turn.conversationId, heard, this.deps()));
           early.catch(() => undefined); // an unused preparation's failure is nobody's business
         }
         transcript = await finalizing;

@@ -18,6 +18,11 @@ export interface SttSession {
   send(pcm: Uint8Array): void;
   /** Key-up: flushes the provider; resolves with the whole final transcript. */
   finalize(): Promise<string>;
+  /**
+   * Resolves once the finalize request is on the socket, or the session has ended: work that
+   * would compete with that message for the event loop can start then.
+   */
+  finalizeSent(): Promise<void>;
   /** What was recognised so far (finals + the latest interim), for a turn that failed midway. */
   transcriptSoFar(): string;
   readonly failure: ProviderError | undefined;
@@ -64,6 +69,8 @@ export function openSttSession(options: SttSessionOptions): SttSession {
   let heard = false;
   const queue: Uint8Array[] = [];
   let finalizeSent = false;
+  let markFinalizeSent = (): void => undefined;
+  const finalizeSentPromise = new Promise<void>((resolve) => (markFinalizeSent = resolve));
   let finalizeWaiter:
     { resolve: (text: string) => void; reject: (err: ProviderError) => void } | undefined;
 
@@ -72,6 +79,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     failure = err;
     finalizeWaiter?.reject(err);
     finalizeWaiter = undefined;
+    markFinalizeSent();
     try {
       guarded?.socket.terminate();
     } catch {
@@ -88,6 +96,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     const err = new ProviderError('ABORTED', kind);
     finalizeWaiter?.reject(err);
     finalizeWaiter = undefined;
+    markFinalizeSent();
     closedByUs = true;
     clearTimeout(connectTimer);
     guarded?.socket.terminate();
@@ -107,7 +116,10 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     }
     if (queue.length === 0 && finalizeWaiter && guarded && !finalizeSent) {
       finalizeSent = true;
-      void guarded.send(JSON.stringify({ type: 'finalize' })).catch(() => undefined);
+      void guarded
+        .send(JSON.stringify({ type: 'finalize' }))
+        .catch(() => undefined)
+        .finally(markFinalizeSent);
     }
   };
 
@@ -198,7 +210,10 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     },
     finalize() {
       if (failure) return Promise.reject(failure);
-      if (bytesSent === 0 && queue.length === 0) return Promise.resolve(join(finals));
+      if (bytesSent === 0 && queue.length === 0) {
+        markFinalizeSent();
+        return Promise.resolve(join(finals));
+      }
       return new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
           finalizeWaiter = undefined;
@@ -219,11 +234,13 @@ export function openSttSession(options: SttSessionOptions): SttSession {
         if (open) flush();
       });
     },
+    finalizeSent: () => finalizeSentPromise,
     transcriptSoFar: () => join([...finals, interim]),
     get failure() {
       return failure;
     },
     close() {
+      markFinalizeSent();
       if (closedByUs) return;
       closedByUs = true;
       clearTimeout(connectTimer);

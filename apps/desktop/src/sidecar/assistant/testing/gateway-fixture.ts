@@ -4,7 +4,7 @@
  * and a device key for it. The server is loaded by path at run time: the desktop shares no code
  * with the server, it only talks to it over HTTP like the app does.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -99,6 +99,8 @@ export interface GatewayFixture {
   readonly elevenlabs: Standin;
   /** Everything any stand-in received, as one string (canary checks). */
   allRecorded(): string;
+  /** Resolves once every fault set so far is in effect (stand-ins in their own process). */
+  syncFaults(): Promise<void>;
   sql<R>(text: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
@@ -118,6 +120,85 @@ export interface GatewayOptions {
    * `sql` is unavailable in this mode.
    */
   readonly spawn?: boolean;
+  /**
+   * Run the provider stand-ins in a process of their own, as real providers are: the engine's
+   * work then cannot delay them. Faults are forwarded to it (call `syncFaults` before relying on
+   * them); requests are not recorded in this mode.
+   */
+  readonly standinsProcess?: boolean;
+}
+
+const STANDINS_PROCESS = path.join(import.meta.dirname, 'standins-process.mjs');
+
+interface RemoteStandins {
+  keys: StandinsModule['STANDIN_KEYS'];
+  openai: OpenAiStandin;
+  deepgram: Standin;
+  elevenlabs: Standin;
+  sync(): Promise<void>;
+}
+
+/** The three stand-ins in a child process; `faults` assignments are forwarded over IPC. */
+async function spawnStandins(options: GatewayOptions): Promise<RemoteStandins> {
+  const child = fork(STANDINS_PROCESS, [], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      VOICEASSIST_STANDINS: JSON.stringify({
+        transcript: options.transcript ?? JFK_TRANSCRIPT,
+        reply: options.reply,
+      }),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ keys: RemoteStandins['keys']; urls: Record<string, string> }>(
+    (resolve, reject) => {
+      child.once('message', (m) => resolve(m as never));
+      child.once('exit', (code) => reject(new Error(`stand-ins exited (${String(code)})`)));
+    },
+  );
+  let nextId = 0;
+  const acks = new Map<number, () => void>();
+  child.on('message', (m: { ack?: number }) => {
+    if (m.ack !== undefined) acks.get(m.ack)?.();
+  });
+  const post = (name: string, faults: Record<string, unknown> | null): Promise<void> => {
+    const id = nextId++;
+    return new Promise<void>((resolve) => {
+      acks.set(id, () => {
+        acks.delete(id);
+        resolve();
+      });
+      child.send({ id, name, faults });
+    });
+  };
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.disconnect();
+    }));
+  const remote = (name: string): Standin => {
+    const faults = new Proxy<Faults>(
+      {},
+      {
+        set: (target, key, value: unknown) => {
+          Reflect.set(target, key, value);
+          void post(name, { [String(key)]: value ?? null });
+          return true;
+        },
+      },
+    );
+    return { url: ready.urls[name] ?? '', faults, requests: [], close };
+  };
+  return {
+    keys: ready.keys,
+    openai: { ...remote('openai'), options: { reply: options.reply } },
+    deepgram: remote('deepgram'),
+    elevenlabs: remote('elevenlabs'),
+    sync: () => post('', null),
+  };
 }
 
 const BIN = path.join(SERVER, 'bin', 'voiceassist-server.mjs');
@@ -164,18 +245,30 @@ async function spawnServer(
 
 /** A listening gateway with its own embedded PostgreSQL and fresh stand-ins. */
 export async function startGateway(options: GatewayOptions = {}): Promise<GatewayFixture> {
-  const s = await load<StandinsModule>('test-support/standins/index.ts');
-  const [openai, deepgram, elevenlabs] = await Promise.all([
-    s.startOpenAiStandin({
-      apiKey: s.STANDIN_KEYS.openai,
-      ...(options.reply ? { reply: options.reply } : {}),
-    }),
-    s.startDeepgramStandin({
-      apiKey: s.STANDIN_KEYS.deepgram,
-      transcript: options.transcript ?? JFK_TRANSCRIPT,
-    }),
-    s.startElevenLabsStandin({ apiKey: s.STANDIN_KEYS.elevenlabs }),
-  ]);
+  let keys: StandinsModule['STANDIN_KEYS'];
+  let openai: OpenAiStandin;
+  let deepgram: Standin;
+  let elevenlabs: Standin;
+  let syncFaults = (): Promise<void> => Promise.resolve();
+  if (options.standinsProcess) {
+    const remote = await spawnStandins(options);
+    ({ keys, openai, deepgram, elevenlabs } = remote);
+    syncFaults = () => remote.sync();
+  } else {
+    const s = await load<StandinsModule>('test-support/standins/index.ts');
+    keys = s.STANDIN_KEYS;
+    [openai, deepgram, elevenlabs] = await Promise.all([
+      s.startOpenAiStandin({
+        apiKey: keys.openai,
+        ...(options.reply ? { reply: options.reply } : {}),
+      }),
+      s.startDeepgramStandin({
+        apiKey: keys.deepgram,
+        transcript: options.transcript ?? JFK_TRANSCRIPT,
+      }),
+      s.startElevenLabsStandin({ apiKey: keys.elevenlabs }),
+    ]);
+  }
   const without = new Set(options.without ?? []);
   const env: Record<string, string> = {
     LOG_LEVEL: 'silent',
@@ -186,17 +279,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       ? {}
       : {
           OPENAI_BASE_URL: openai.url,
-          OPENAI_API_KEY: s.STANDIN_KEYS.openai,
+          OPENAI_API_KEY: keys.openai,
           OPENAI_MODEL: 'gpt-standin',
         }),
-    ...(without.has('stt')
-      ? {}
-      : { DEEPGRAM_URL: deepgram.url, DEEPGRAM_API_KEY: s.STANDIN_KEYS.deepgram }),
+    ...(without.has('stt') ? {} : { DEEPGRAM_URL: deepgram.url, DEEPGRAM_API_KEY: keys.deepgram }),
     ...(without.has('tts')
       ? {}
       : {
           ELEVENLABS_BASE_URL: elevenlabs.url,
-          ELEVENLABS_API_KEY: s.STANDIN_KEYS.elevenlabs,
+          ELEVENLABS_API_KEY: keys.elevenlabs,
           ELEVENLABS_VOICE_ID: 'standinVoice01',
         }),
     ...options.env,
@@ -211,6 +302,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       deepgram,
       elevenlabs,
       allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
+      syncFaults,
       sql: () => Promise.reject(new Error('sql() needs the in-process server')),
       close: async () => {
         await server.stop();
@@ -243,6 +335,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     deepgram,
     elevenlabs,
     allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
+    syncFaults,
     sql: async <R>(text: string, values?: unknown[]) =>
       (await app.db.query(text, values)).rows as R[],
     close: async () => {
