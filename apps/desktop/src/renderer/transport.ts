@@ -102,9 +102,14 @@ export function webSocketTransport(
   };
 }
 
+/** What Electron's preload exposed on `win`; undefined in web mode (a plain browser). */
+export function preloadBridge(win: Window): VoiceAssistBridge | undefined {
+  return (win as Window & { [BRIDGE_KEY]?: VoiceAssistBridge })[BRIDGE_KEY];
+}
+
 /** The bridge when Electron's preload exposed one, else web mode. */
 export function detectTransport(win: Window): Transport {
-  const bridge = (win as Window & { [BRIDGE_KEY]?: VoiceAssistBridge })[BRIDGE_KEY];
+  const bridge = preloadBridge(win);
   if (bridge) return bridgeTransport(bridge);
   return webSocketTransport(win.location, win.sessionStorage, win.history);
 }

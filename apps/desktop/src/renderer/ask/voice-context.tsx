@@ -6,7 +6,8 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
-import { BRIDGE_KEY, bindGlobalHotkey, type VoiceAssistBridge } from '../../shared/bridge.js';
+import { bindGlobalHotkey } from '../../shared/bridge.js';
+import { preloadBridge } from '../transport.js';
 import type { RpcClient } from '../../shared/client.js';
 import { BrowserMic, type MicSource } from '../audio/capture.js';
 import { BrowserSpeaker, type Speaker } from '../audio/speaker.js';
@@ -59,7 +60,7 @@ export function VoiceProvider({
     voice.controller.start();
     voice.log.start();
     // Electron: the global hotkey (main process) drives the same controller; web mode has none.
-    const bridge = (window as Window & { [BRIDGE_KEY]?: VoiceAssistBridge })[BRIDGE_KEY];
+    const bridge = preloadBridge(window);
     const unbind = bridge ? bindGlobalHotkey(bridge, voice.controller) : undefined;
     return () => {
       unbind?.();

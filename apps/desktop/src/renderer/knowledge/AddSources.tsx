@@ -1,17 +1,18 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
-import { BRIDGE_KEY, type PickKind, type VoiceAssistBridge } from '../../shared/bridge.js';
+import type { PickKind, VoiceAssistBridge } from '../../shared/bridge.js';
 import type { RpcClient } from '../../shared/client.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { ProgressEvent } from '../../shared/knowledge.js';
 import { baseName, formatEta } from './highlight.js';
+import { preloadBridge } from '../transport.js';
 import { ErrorNote, SLOW_CALL } from './ui.js';
 
 type Picker = Pick<VoiceAssistBridge, 'pickPaths'>;
 
 /** The preload's native open dialog; undefined in web mode (a plain browser has none). */
 function nativePicker(): Picker | undefined {
-  const bridge = (window as Window & { [BRIDGE_KEY]?: Partial<Picker> })[BRIDGE_KEY];
-  return typeof bridge?.pickPaths === 'function' ? (bridge as Picker) : undefined;
+  const bridge = preloadBridge(window);
+  return typeof bridge?.pickPaths === 'function' ? bridge : undefined;
 }
 
 /**
