@@ -54,6 +54,7 @@ const PROVIDER_NETWORK_MODULES = [
   'tls',
   'dgram',
   'undici',
+  '@voiceassist/http-client',
   'ws',
   'node-fetch',
   'axios',
@@ -150,7 +151,8 @@ export default defineConfig(
   // ───────────────────────────── Layers ─────────────────────────────
   {
     files: ['packages/*/src/**/*.ts', 'apps/desktop/src/shared/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    // http-client is the one Node-only package: the HTTP client of the sidecar and the server.
+    ignores: ['**/*.test.ts', 'packages/http-client/**'],
     rules: restrict(
       nodeBuiltins(
         'Isomorphic code runs in the browser, the sidecar and the server: no Node built-ins. Take what you need as a parameter from the process that has it.',

@@ -16,8 +16,17 @@ export type TtsProvider = Readonly<{
   ) => Promise<ReadableStream<Uint8Array>>;
 }>;
 
-export function elevenLabsProvider(cfg: ElevenLabsConfig, timeoutMs: number): TtsProvider {
-  const client = new ElevenLabsClient({ baseUrl: cfg.baseUrl, apiKey: cfg.apiKey, maxRetries: 0 });
+export function elevenLabsProvider(
+  cfg: ElevenLabsConfig,
+  timeoutMs: number,
+  fetch?: typeof globalThis.fetch,
+): TtsProvider {
+  const client = new ElevenLabsClient({
+    baseUrl: cfg.baseUrl,
+    apiKey: cfg.apiKey,
+    maxRetries: 0,
+    ...(fetch ? { fetch } : {}),
+  });
   return {
     name: 'elevenlabs',
     defaults: { voiceId: cfg.voiceId, modelId: cfg.modelId, outputFormat: cfg.outputFormat },

@@ -17,13 +17,19 @@ export type LlmProvider = Readonly<{
 }>;
 
 /** Any OpenAI-compatible server (OpenAI, Azure OpenAI's /openai/v1, vLLM, Ollama) via the SDK. */
-export function openAiProvider(name: string, cfg: OpenAiConfig, timeoutMs: number): LlmProvider {
+export function openAiProvider(
+  name: string,
+  cfg: OpenAiConfig,
+  timeoutMs: number,
+  fetch?: typeof globalThis.fetch,
+): LlmProvider {
   // Retries are the gateway's decision (only before the stream starts), never the SDK's.
   const client = new OpenAI({
     baseURL: cfg.baseURL,
     apiKey: cfg.apiKey,
     maxRetries: 0,
     timeout: timeoutMs,
+    ...(fetch ? { fetch } : {}),
   });
   return {
     name,

@@ -6,6 +6,7 @@
  * counts by identifier type.
  */
 import { randomUUID } from 'node:crypto';
+import { requestFetch } from '@voiceassist/http-client';
 import WebSocket from 'ws';
 import {
   PLACEHOLDER_LABELS,
@@ -163,7 +164,7 @@ export class EgressGuard {
     this.#providers = new Map(options.providers.map((p) => [p.id, p]));
     this.#audit = options.audit;
     this.#vaults = new VaultRegistry(options.vaultStore, options.dateShiftDays);
-    this.#fetch = options.fetchImpl ?? globalThis.fetch.bind(globalThis);
+    this.#fetch = options.fetchImpl ?? requestFetch();
     this.#detect = options.detect;
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? randomUUID;

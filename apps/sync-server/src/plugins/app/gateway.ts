@@ -1,3 +1,4 @@
+import { requestFetch } from '@voiceassist/http-client';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { CallRegistry } from '../../gateway/calls.js';
@@ -41,13 +42,18 @@ export default fp<{ config: Config }>(
       breakers.set(provider.name, breaker);
       return { provider, name: provider.name, breaker };
     };
+    // The SDKs make their calls through undici.request with kept-alive connections: ~1 ms less per
+    // streamed call than the global fetch (packages/http-client), on the path to first audio.
+    const fetch = requestFetch();
     const llm: Candidate<LlmProvider>[] = [];
-    if (p.openai) llm.push(candidate(openAiProvider('openai', p.openai, g.timeoutMs)));
+    if (p.openai) llm.push(candidate(openAiProvider('openai', p.openai, g.timeoutMs, fetch)));
     if (p.openaiFallback) {
-      llm.push(candidate(openAiProvider('openai-fallback', p.openaiFallback, g.timeoutMs)));
+      llm.push(candidate(openAiProvider('openai-fallback', p.openaiFallback, g.timeoutMs, fetch)));
     }
     const stt = p.deepgram ? [candidate(deepgramProvider(p.deepgram))] : [];
-    const tts = p.elevenlabs ? [candidate(elevenLabsProvider(p.elevenlabs, g.timeoutMs))] : [];
+    const tts = p.elevenlabs
+      ? [candidate(elevenLabsProvider(p.elevenlabs, g.timeoutMs, fetch))]
+      : [];
     // Our own SQL's errors carry no request content, so the message may be logged.
     const dbError = (what: string) => (e: unknown) =>
       app.log.error({ code: (e as { code?: string }).code, err: (e as Error).message }, what);

@@ -1,0 +1,99 @@
+/**
+ * A `fetch` for the hot HTTP hops (sidecar → gateway, gateway → providers), built on
+ * `undici.request` instead of the WHATWG `fetch` that Node builds on the same library.
+ *
+ * Why: a streamed request through Node's `fetch` costs ~1 ms more per round trip than
+ * `undici.request` on our reference machine, and a voice turn makes four such hops before the
+ * first audio (bench/voice/README.md). The SDKs we relay through (openai, @elevenlabs) and the
+ * sidecar's egress guard all take a `fetch`, so this keeps their code and error handling as is.
+ *
+ * What differs from `fetch`, on purpose:
+ * - redirects are not followed (provider and gateway APIs do not redirect; a 3xx is returned);
+ * - `accept-encoding: identity` is sent and compressed responses are refused, since nothing
+ *   here decompresses (SSE and PCM are not worth compressing on the way back anyway);
+ * - connections are kept alive for `keepAliveMs` (the server's own Keep-Alive hint still wins
+ *   when it is shorter), so a turn minutes after the last one does not pay a new handshake.
+ * Requests it cannot represent (a `Request` object, FormData, Blob or stream bodies) go to the
+ * global `fetch` unchanged, so callers never need to know which path ran.
+ * Errors follow `fetch`: an aborted signal rejects with its reason, anything else with
+ * `TypeError('fetch failed', { cause })`.
+ */
+import { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+
+export interface RequestFetchOptions {
+  /** How long an idle connection is kept for reuse (default 60 s). */
+  readonly keepAliveMs?: number;
+  /** For tests: the dispatcher to use instead of a new keep-alive Agent. */
+  readonly dispatcher?: Dispatcher;
+  /** Where requests this adapter cannot represent go (default: the global fetch). */
+  readonly fallback?: typeof fetch;
+}
+
+/** Statuses whose responses have no body (Fetch standard, "null body status"). */
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+function plainBody(body: RequestInit['body']): string | Uint8Array | null | undefined {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body))
+    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return undefined; // FormData, Blob, URLSearchParams, streams: the global fetch handles these
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+export function requestFetch(options: RequestFetchOptions = {}): typeof fetch {
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ keepAliveTimeout: options.keepAliveMs ?? 60_000, keepAliveMaxTimeout: 600_000 });
+  const fallback = options.fallback ?? globalThis.fetch.bind(globalThis);
+  return async (input, init = {}) => {
+    const body = plainBody(init.body);
+    if (typeof input !== 'string' && !(input instanceof URL)) return fallback(input, init);
+    if (body === undefined) return fallback(input, init);
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) throw abortReason(signal);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    headers['accept-encoding'] = 'identity';
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(input, {
+        method: (init.method ?? 'GET').toUpperCase(),
+        headers,
+        body,
+        dispatcher,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw new TypeError('fetch failed', { cause: err });
+    }
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) responseHeaders.append(name, v);
+    }
+    const encoding = responseHeaders.get('content-encoding');
+    if (encoding !== null && encoding !== 'identity') {
+      res.body.on('error', () => undefined).destroy();
+      throw new TypeError(
+        `fetch failed: the server sent a ${encoding}-encoded response to accept-encoding: identity.`,
+      );
+    }
+    if (NULL_BODY_STATUS.has(res.statusCode)) res.body.resume();
+    return new Response(
+      NULL_BODY_STATUS.has(res.statusCode)
+        ? null
+        : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>),
+      { status: res.statusCode, headers: responseHeaders },
+    );
+  };
+}
