@@ -85,6 +85,7 @@ export class PhiVault {
   readonly #byLabel = new Map<string, VaultEntry>();
   readonly #counters = new Map<string, number>();
   readonly #shifted: ShiftedDate[] = [];
+  #revision = 0;
 
   constructor(
     readonly conversationId: string,
@@ -111,8 +112,14 @@ export class PhiVault {
   }
 
   recordShiftedDate(shifted: string, original: string): void {
-    if (!this.#shifted.some((s) => s.shifted === shifted))
-      this.#shifted.push({ shifted, original });
+    if (this.#shifted.some((s) => s.shifted === shifted)) return;
+    this.#shifted.push({ shifted, original });
+    this.#revision++;
+  }
+
+  /** Grows with every new placeholder or shifted date: callers persist only when it moved. */
+  get revision(): number {
+    return this.#revision;
   }
 
   get shiftedDates(): readonly ShiftedDate[] {
@@ -159,5 +166,6 @@ export class PhiVault {
   #add(key: string, entry: VaultEntry): void {
     this.#byKey.set(key, entry);
     this.#byLabel.set(`${entry.label}_${entry.index}`, entry);
+    this.#revision++;
   }
 }

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryVaultStore } from '@voiceassist/phi';
+import { MemoryVaultStore, type VaultStore } from '@voiceassist/phi';
 import { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -252,6 +252,34 @@ describe('EgressGuard', () => {
     expect(
       await guard.restoreText({ conversationId: 'c9', text: '[patient_1] since 2023-01-18' }),
     ).toBe('John Smith since 2023-01-08');
+  });
+
+  it('writes the vault when it gains a placeholder, before the text is returned, and only then', async () => {
+    const inner = new MemoryVaultStore();
+    const saves: number[] = [];
+    const store: VaultStore = {
+      load: (id) => inner.load(id),
+      save: (id, snapshot) => {
+        saves.push(snapshot.entries.length);
+        return inner.save(id, snapshot);
+      },
+    };
+    const make = (): EgressGuard =>
+      new EgressGuard({ providers: providers(), audit: new MemoryAuditSink(), vaultStore: store });
+    const prepare = (guard: EgressGuard, text: string) =>
+      guard.prepareText({ provider: 'llm', conversationId: 'c7', text });
+    const guard = make();
+    await prepare(guard, 'Is John Smith ready?');
+    expect(saves).toEqual([1]); // stored before the pseudonymized text could leave
+    await prepare(guard, 'Is John Smith ready?');
+    await prepare(guard, 'What is hypertension?');
+    expect(saves).toEqual([1]); // nothing new: no write
+    await prepare(guard, 'And Mary Jones, MRN 12345678?');
+    expect(saves.length).toBe(2);
+    expect(saves[1]).toBeGreaterThan(1);
+    const restarted = make();
+    expect((await prepare(restarted, 'Is John Smith ready?')).text).toBe('Is [PATIENT_1] ready?');
+    expect(saves.length).toBe(2); // a vault loaded from the store is not written back unchanged
   });
 
   it('exposes a fetch bound to a provider for SDKs', async () => {

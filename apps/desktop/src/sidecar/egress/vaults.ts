@@ -3,6 +3,8 @@ import { PhiVault, type VaultStore } from '@voiceassist/phi';
 /** One vault per conversation, loaded from the store on first use and saved after changes. */
 export class VaultRegistry {
   readonly #vaults = new Map<string, Promise<PhiVault>>();
+  /** The revision each vault had when it was last loaded or saved: unchanged vaults are not written. */
+  readonly #stored = new WeakMap<PhiVault, number>();
 
   constructor(
     private readonly store: VaultStore | undefined,
@@ -19,13 +21,19 @@ export class VaultRegistry {
     return vault;
   }
 
+  /** Persists the vault if it gained a placeholder or shifted date since it was last stored. */
   async save(vault: PhiVault): Promise<void> {
-    await this.store?.save(vault.conversationId, vault.serialize());
+    if (!this.store || this.#stored.get(vault) === vault.revision) return;
+    const revision = vault.revision;
+    await this.store.save(vault.conversationId, vault.serialize());
+    this.#stored.set(vault, revision);
   }
 
   async #load(conversationId: string): Promise<PhiVault> {
     const snapshot = await this.store?.load(conversationId);
-    if (snapshot) return PhiVault.restore(snapshot, conversationId);
-    return new PhiVault(conversationId, this.dateShiftDays?.(conversationId));
+    if (!snapshot) return new PhiVault(conversationId, this.dateShiftDays?.(conversationId));
+    const vault = PhiVault.restore(snapshot, conversationId);
+    this.#stored.set(vault, vault.revision); // what the store holds already
+    return vault;
   }
 }
