@@ -74,6 +74,13 @@ export interface TurnBenchResult {
     readonly sum: Distribution;
   };
   readonly ownOverheadVsDirect: Distribution;
+  /**
+   * What the stand-ins themselves took per call (request or Finalize in → first byte out, on the
+   * monotonic clock the processes share), and key-up → first audio minus those three, turn by
+   * turn: "total minus provider latencies" with each provider's latency as the provider saw it.
+   */
+  readonly providerSide: Readonly<Record<'stt' | 'llm' | 'tts', Distribution>>;
+  readonly ownOverheadProviderSide: Distribution;
   readonly cancel: { readonly cancelToStopped: Distribution; readonly eventsAfterCancel: number };
   readonly goals: typeof GOALS & { readonly ownOverheadMet: boolean; readonly totalMet: boolean };
 }
@@ -186,6 +193,8 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
       for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));
       wire.length = 0;
+      // This turn's calls as the stand-ins saw them: STT finalize, the chat, the first sentence.
+      const served = await gw.takeServed();
       if (turn.status !== 'complete' || turn.generator !== 'llm:gateway')
         throw new Error(
           `turn ${i} did not complete on the LLM path: ${JSON.stringify(turn.errors)}`,
@@ -210,6 +219,19 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       }
       for (const [k, v] of Object.entries(t)) push(k, v);
       if (t.firstAudio !== null) push('ownOverheadNominal', t.firstAudio - NOMINAL_PROVIDERS_MS);
+      const took = (x: { startMs: number; firstByteMs: number } | undefined): number =>
+        x ? x.firstByteMs - x.startMs : NaN;
+      const providerSide = {
+        stt: took(served.deepgram[0]),
+        llm: took(served.openai[0]),
+        tts: took(served.elevenlabs[0]),
+      };
+      for (const [k, v] of Object.entries(providerSide)) push(`providerSide:${k}`, v);
+      if (t.firstAudio !== null)
+        push(
+          'ownOverheadProviderSide',
+          t.firstAudio - providerSide.stt - providerSide.llm - providerSide.tts,
+        );
     }
     // Barge-in: cancel while the answer streams; time until the pipeline has stopped.
     gw.openai.faults.burst = false;
@@ -276,6 +298,12 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       },
       baselineDirect,
       ownOverheadVsDirect: ownVsDirect,
+      providerSide: {
+        stt: d('providerSide:stt'),
+        llm: d('providerSide:llm'),
+        tts: d('providerSide:tts'),
+      },
+      ownOverheadProviderSide: d('ownOverheadProviderSide'),
       cancel: { cancelToStopped: distribution(cancelMs), eventsAfterCancel },
       goals: {
         ...GOALS,
@@ -295,6 +323,7 @@ export function turnLine(r: TurnBenchResult): string {
     `voice turn (${r.turns} turns; stand-ins STT finalize ${r.providerLatencyMs.sttFinalize}, LLM first token ${r.providerLatencyMs.llmFirstToken}, TTS first byte ${r.providerLatencyMs.ttsFirstByte} ms):`,
     `  key-up → first audio at the renderer boundary: ${s(r.keyUpToFirstAudio)} (goal p50 ≤ ${r.goals.totalP50Ms}: ${r.goals.totalMet ? 'met' : 'NOT met'})`,
     `  own overhead (total − 650 ms nominal): ${s(r.ownOverheadNominal)} (goal p95 ≤ ${r.goals.ownOverheadP95Ms}: ${r.goals.ownOverheadMet ? 'met' : 'NOT met'}); vs direct stand-in baseline (${round(r.baselineDirect.sum.median, 1)} ms): ${s(r.ownOverheadVsDirect)}`,
+    `  own overhead (total − what the stand-ins took, measured at the stand-ins: STT ${s(r.providerSide.stt)}, LLM ${s(r.providerSide.llm)}, TTS ${s(r.providerSide.tts)}): ${s(r.ownOverheadProviderSide)}`,
     `  stages: ${Object.entries(r.stages)
       .map(([k, v]) => `${k} ${s(v)}`)
       .join('; ')}`,

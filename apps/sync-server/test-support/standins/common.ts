@@ -36,6 +36,22 @@ export type Recorded = {
   audioBytes?: number;
 };
 
+/**
+ * One answered request as the provider saw it, for benchmarks that subtract the provider's own
+ * latency: when the stand-in started on it (HTTP: the request arrived; STT: `Finalize` arrived)
+ * and when the first byte of the answer left, in ms on `process.hrtime`, a monotonic clock that
+ * every process on the machine shares.
+ */
+export type Served = { startMs: number; firstByteMs: number };
+
+export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** Keeps the most recent `Served` records (a long benchmark must not grow without bound). */
+export function recordServed(list: Served[], startMs: number): void {
+  list.push({ startMs, firstByteMs: monotonicMs() });
+  if (list.length > 1000) list.splice(0, list.length - 1000);
+}
+
 export const sleep = (ms: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 

@@ -5,11 +5,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   closeServer,
   listen,
+  monotonicMs,
   recordHeaders,
+  recordServed,
   sleep,
   takeStatus,
   type Faults,
   type Recorded,
+  type Served,
 } from './common.js';
 
 export type DeepgramStandinOptions = {
@@ -23,6 +26,8 @@ export type DeepgramStandin = {
   url: string; // ws://127.0.0.1:PORT (the SDK appends /v1/listen)
   faults: Faults;
   requests: Recorded[];
+  /** Provider-side finalize latency of each session (`Finalize` in → final result out). */
+  served: Served[];
   close: () => Promise<void>;
 };
 
@@ -39,6 +44,7 @@ export async function startDeepgramStandin(
 ): Promise<DeepgramStandin> {
   const faults: Faults = {};
   const requests: Recorded[] = [];
+  const served: Served[] = [];
   const words = (options.transcript ?? 'the patient reports intermittent chest pain').split(' ');
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true });
@@ -82,7 +88,8 @@ export async function startDeepgramStandin(
     let revealed = 0;
     let audioStart = 0;
     let outbox = Promise.resolve();
-    const send = (msg: unknown) => {
+    /** `onSent` runs once the message is on the socket (provider-side timing). */
+    const send = (msg: unknown, onSent?: () => void) => {
       outbox = outbox.then(async () => {
         if (ws.readyState !== ws.OPEN) return;
         if (faults.disconnectAfter !== undefined && sent >= faults.disconnectAfter)
@@ -94,6 +101,7 @@ export async function startDeepgramStandin(
         }
         if (sent > 0) await sleep(faults.chunkDelayMs ?? 0);
         ws.send(JSON.stringify(msg));
+        onSent?.();
         sent++;
       });
     };
@@ -135,7 +143,8 @@ export async function startDeepgramStandin(
     };
     const finalize = () => {
       if (revealed === 0 && bytes === 0) return;
-      send(results(true, true));
+      const startMs = monotonicMs();
+      send(results(true, true), () => recordServed(served, startMs));
       send({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: seconds() });
       revealed = 0;
       audioStart = seconds();
@@ -183,6 +192,7 @@ export async function startDeepgramStandin(
     url: `ws://127.0.0.1:${port}`,
     faults,
     requests,
+    served,
     close: async () => {
       for (const c of wss.clients) c.terminate();
       for (const s of sockets) s.destroy(); // upgrades left hanging on purpose (faults.hang)

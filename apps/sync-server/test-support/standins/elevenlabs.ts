@@ -2,11 +2,14 @@ import http from 'node:http';
 import {
   closeServer,
   listen,
+  monotonicMs,
+  recordServed,
   recordRequest,
   sleep,
   takeStatus,
   type Faults,
   type Recorded,
+  type Served,
 } from './common.js';
 
 export type ElevenLabsStandinOptions = { apiKey: string; port?: number };
@@ -15,6 +18,8 @@ export type ElevenLabsStandin = {
   url: string;
   faults: Faults;
   requests: Recorded[];
+  /** Provider-side latency of each audio stream (request in → first audio byte out). */
+  served: Served[];
   close: () => Promise<void>;
 };
 
@@ -30,11 +35,13 @@ export async function startElevenLabsStandin(
 ): Promise<ElevenLabsStandin> {
   const faults: Faults = {};
   const requests: Recorded[] = [];
+  const served: Served[] = [];
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const startMs = monotonicMs();
     const { url: u, body } = await recordRequest(req, requests);
     const error = (status: number, s: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -64,10 +71,17 @@ export async function startElevenLabsStandin(
       }
       if (i > 0 && !faults.burst) await sleep(faults.chunkDelayMs ?? 0);
       res.write(Buffer.alloc(CHUNK_BYTES, i % 256));
+      if (i === 0) recordServed(served, startMs);
     }
     res.end();
   }
 
   const port = await listen(server, options.port);
-  return { url: `http://127.0.0.1:${port}`, faults, requests, close: () => closeServer(server) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    faults,
+    requests,
+    served,
+    close: () => closeServer(server),
+  };
 }

@@ -2,7 +2,7 @@ import { startDeepgramStandin, type DeepgramStandin } from './deepgram.js';
 import { startElevenLabsStandin, type ElevenLabsStandin } from './elevenlabs.js';
 import { startOpenAiStandin, type OpenAiStandin, type OpenAiStandinOptions } from './openai.js';
 
-export type { Faults, Recorded } from './common.js';
+export type { Faults, Recorded, Served } from './common.js';
 export { resetFaults } from './common.js';
 export { startDeepgramStandin, startElevenLabsStandin, startOpenAiStandin };
 

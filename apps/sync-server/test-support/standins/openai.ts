@@ -2,11 +2,14 @@ import http from 'node:http';
 import {
   closeServer,
   listen,
+  monotonicMs,
+  recordServed,
   recordRequest,
   sleep,
   takeStatus,
   type Faults,
   type Recorded,
+  type Served,
 } from './common.js';
 
 export type OpenAiStandinOptions = {
@@ -22,6 +25,8 @@ export type OpenAiStandin = {
   url: string; // base URL for the SDK, ending in /v1
   faults: Faults;
   requests: Recorded[];
+  /** Provider-side latency of each streamed answer (request in → first event out). */
+  served: Served[];
   options: OpenAiStandinOptions;
   close: () => Promise<void>;
 };
@@ -37,11 +42,13 @@ const DEFAULT_REPLY =
 export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise<OpenAiStandin> {
   const faults: Faults = {};
   const requests: Recorded[] = [];
+  const served: Served[] = [];
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const startMs = monotonicMs();
     const { url: u, body } = await recordRequest(req, requests);
     const error = (status: number, message: string, type: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -131,6 +138,7 @@ export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise
       }
       if (sent > 0 && !faults.burst) await sleep(faults.chunkDelayMs ?? 0);
       res.write(`data: ${JSON.stringify(ev)}\n\n`);
+      if (sent === 0) recordServed(served, startMs);
       sent++;
     }
     res.end('data: [DONE]\n\n');
@@ -141,6 +149,7 @@ export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise
     url: `http://127.0.0.1:${port}/v1`,
     faults,
     requests,
+    served,
     options,
     close: () => closeServer(server),
   };

@@ -69,6 +69,39 @@ describe('voice turn against the real sync server and the provider stand-ins', (
     expect(stored).toEqual([turn]);
   }, 60_000);
 
+  it('the stand-ins report what each call took on their side, within the turn’s stage times (voice bench)', async () => {
+    const service = fx.engine.service;
+    await gw.takeServed(); // forget earlier turns
+    gw.deepgram.faults.chunkDelayMs = 40;
+    gw.openai.faults.latencyMs = 60;
+    gw.elevenlabs.faults.latencyMs = 30;
+    try {
+      const took = (s: { startMs: number; firstByteMs: number } | undefined) =>
+        s ? s.firstByteMs - s.startMs : NaN;
+      // A voice turn (STT finalize) and a spoken typed question (LLM, TTS per sentence).
+      const voiced = await runRecordedTurn(service, JFK);
+      const stt = (await gw.takeServed()).deepgram.at(-1);
+      expect(took(stt)).toBeGreaterThanOrEqual(39);
+      const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
+      await service.currentTurn?.done;
+      const asked = fx.of('voice.turnDone', ref.turnId)[0]?.turn;
+      expect(asked?.generator).toBe('llm:gateway');
+      const served = await gw.takeServed();
+      expect(served.openai).toHaveLength(1);
+      expect(took(served.openai[0])).toBeGreaterThanOrEqual(59);
+      expect(took(served.elevenlabs[0])).toBeGreaterThanOrEqual(29);
+      // Measured on the clock the engine's marks use: each provider's share fits inside its stage.
+      expect(voiced.timings.sttFinalize).toBeGreaterThanOrEqual(took(stt));
+      expect(asked?.timings.llmFirstToken).toBeGreaterThanOrEqual(took(served.openai[0]));
+      expect(asked?.timings.ttsFirstByte).toBeGreaterThanOrEqual(took(served.elevenlabs[0]));
+      expect((await gw.takeServed()).openai).toEqual([]); // taken means forgotten
+    } finally {
+      gw.deepgram.faults.chunkDelayMs = undefined;
+      gw.openai.faults.latencyMs = undefined;
+      gw.elevenlabs.faults.latencyMs = undefined;
+    }
+  }, 60_000);
+
   it('voiceassist turn FILE.wav --json runs a whole turn against the configured server', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'va-turn-cli-'));
     const stdout = new PassThrough();

@@ -40,12 +40,20 @@ export interface Recorded {
   messages?: unknown[];
   audioBytes?: number;
 }
+/** When a stand-in started on a request and sent its first byte (ms, process.hrtime clock). */
+export interface Served {
+  startMs: number;
+  firstByteMs: number;
+}
 export interface Standin {
   url: string;
   faults: Faults;
   requests: Recorded[];
+  served: Served[];
   close(): Promise<void>;
 }
+/** Provider-side latencies recorded since the last `takeServed` call, per stand-in. */
+export type ServedByStandin = Record<'openai' | 'deepgram' | 'elevenlabs', Served[]>;
 export interface OpenAiStandin extends Standin {
   options: { reply?: string };
 }
@@ -101,6 +109,11 @@ export interface GatewayFixture {
   allRecorded(): string;
   /** Resolves once every fault set so far is in effect (stand-ins in their own process). */
   syncFaults(): Promise<void>;
+  /**
+   * What each stand-in answered since the last call, as the provider saw it (see `Served`), and
+   * forgets it: benchmarks subtract the providers' own latency turn by turn.
+   */
+  takeServed(): Promise<ServedByStandin>;
   sql<R>(text: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
@@ -136,6 +149,7 @@ interface RemoteStandins {
   deepgram: Standin;
   elevenlabs: Standin;
   sync(): Promise<void>;
+  takeServed(): Promise<ServedByStandin>;
 }
 
 /** The three stand-ins in a child process; `faults` assignments are forwarded over IPC. */
@@ -158,19 +172,22 @@ async function spawnStandins(options: GatewayOptions): Promise<RemoteStandins> {
     },
   );
   let nextId = 0;
-  const acks = new Map<number, () => void>();
-  child.on('message', (m: { ack?: number }) => {
-    if (m.ack !== undefined) acks.get(m.ack)?.();
+  const acks = new Map<number, (served?: ServedByStandin) => void>();
+  child.on('message', (m: { ack?: number; served?: ServedByStandin }) => {
+    if (m.ack !== undefined) acks.get(m.ack)?.(m.served);
   });
-  const post = (name: string, faults: Record<string, unknown> | null): Promise<void> => {
+  const request = (message: object): Promise<ServedByStandin | undefined> => {
     const id = nextId++;
-    return new Promise<void>((resolve) => {
-      acks.set(id, () => {
+    return new Promise((resolve) => {
+      acks.set(id, (served) => {
         acks.delete(id);
-        resolve();
+        resolve(served);
       });
-      child.send({ id, name, faults });
+      child.send({ id, ...message });
     });
+  };
+  const post = async (name: string, faults: Record<string, unknown> | null): Promise<void> => {
+    await request({ name, faults });
   };
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -190,7 +207,7 @@ async function spawnStandins(options: GatewayOptions): Promise<RemoteStandins> {
         },
       },
     );
-    return { url: ready.urls[name] ?? '', faults, requests: [], close };
+    return { url: ready.urls[name] ?? '', faults, requests: [], served: [], close };
   };
   return {
     keys: ready.keys,
@@ -198,6 +215,8 @@ async function spawnStandins(options: GatewayOptions): Promise<RemoteStandins> {
     deepgram: remote('deepgram'),
     elevenlabs: remote('elevenlabs'),
     sync: () => post('', null),
+    takeServed: async () =>
+      (await request({ takeServed: true })) ?? { openai: [], deepgram: [], elevenlabs: [] },
   };
 }
 
@@ -250,10 +269,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   let deepgram: Standin;
   let elevenlabs: Standin;
   let syncFaults = (): Promise<void> => Promise.resolve();
+  let takeServed = (): Promise<ServedByStandin> =>
+    Promise.resolve({
+      openai: openai.served.splice(0),
+      deepgram: deepgram.served.splice(0),
+      elevenlabs: elevenlabs.served.splice(0),
+    });
   if (options.standinsProcess) {
     const remote = await spawnStandins(options);
     ({ keys, openai, deepgram, elevenlabs } = remote);
     syncFaults = () => remote.sync();
+    takeServed = () => remote.takeServed();
   } else {
     const s = await load<StandinsModule>('test-support/standins/index.ts');
     keys = s.STANDIN_KEYS;
@@ -303,6 +329,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       elevenlabs,
       allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
       syncFaults,
+      takeServed,
       sql: () => Promise.reject(new Error('sql() needs the in-process server')),
       close: async () => {
         await server.stop();
@@ -336,6 +363,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     elevenlabs,
     allRecorded: () => JSON.stringify([openai.requests, deepgram.requests, elevenlabs.requests]),
     syncFaults,
+    takeServed,
     sql: async <R>(text: string, values?: unknown[]) =>
       (await app.db.query(text, values)).rows as R[],
     close: async () => {

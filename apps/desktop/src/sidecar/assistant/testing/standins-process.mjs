@@ -1,7 +1,8 @@
 // The provider stand-ins in a process of their own (gateway-fixture's `standinsProcess`): a real
 // provider is never slowed down by the workstation's own work, so benchmarks must not run the
 // stand-ins on the engine's event loop. Options come in VOICEASSIST_STANDINS (JSON); fault changes
-// arrive over IPC as { id, name, faults } and are acknowledged with { ack: id }, in order.
+// arrive over IPC as { id, name, faults } and are acknowledged with { ack: id }, in order;
+// { id, takeServed: true } is answered with { ack: id, served } (provider-side timings).
 const { register } = await import('tsx/esm/api');
 register();
 const s = await import('../../../../../sync-server/test-support/standins/index.ts');
@@ -18,6 +19,13 @@ const standins = {
   elevenlabs: await s.startElevenLabsStandin({ apiKey: s.STANDIN_KEYS.elevenlabs }),
 };
 process.on('message', (m) => {
+  if (m.takeServed) {
+    const served = Object.fromEntries(
+      Object.entries(standins).map(([k, v]) => [k, v.served.splice(0)]),
+    );
+    process.send?.({ ack: m.id, served });
+    return;
+  }
   const target = standins[m.name];
   if (target && m.faults) {
     for (const [k, v] of Object.entries(m.faults)) target.faults[k] = v ?? undefined;
