@@ -7,6 +7,7 @@ import {
   pickFailure,
   type PickKind,
 } from '../shared/bridge.js';
+import { DOCUMENT_TYPES } from '../shared/knowledge.js';
 import type { Result } from '../shared/result.js';
 import { isTrustedSender, type SenderLike } from './ipc-guard.js';
 
@@ -16,17 +17,13 @@ import { isTrustedSender, type SenderLike } from './ipc-guard.js';
  * registers `pickPathsHandler(...)` with `ipcMain.handle`.
  */
 
-/** What the engine ingests (sidecar knowledge/parse BY_EXTENSION decides; keep these in step). */
+/** What the engine ingests (shared DOCUMENT_TYPES, the list the engine's parser picks by). */
 export const INGESTIBLE_FILTERS: readonly FileFilter[] = [
   {
     name: 'Documents (PDF, Word, HTML, Markdown, text)',
-    extensions: ['pdf', 'docx', 'html', 'htm', 'xhtml', 'md', 'markdown', 'txt', 'text'],
+    extensions: DOCUMENT_TYPES.flatMap((t) => t.extensions),
   },
-  { name: 'PDF', extensions: ['pdf'] },
-  { name: 'Word (DOCX)', extensions: ['docx'] },
-  { name: 'HTML', extensions: ['html', 'htm', 'xhtml'] },
-  { name: 'Markdown', extensions: ['md', 'markdown'] },
-  { name: 'Text', extensions: ['txt', 'text'] },
+  ...DOCUMENT_TYPES.map((t) => ({ name: t.name, extensions: [...t.extensions] })),
   { name: 'All files', extensions: ['*'] },
 ];
 

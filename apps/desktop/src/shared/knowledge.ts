@@ -6,6 +6,19 @@ import { Type, type Static } from 'typebox';
  * filesystem), the sources list, search, cited answers and the passage behind a citation.
  */
 
+/**
+ * The document types the engine ingests, by file extension (no dot, lower case): the engine's
+ * parser picks by them and the "Add files…" dialog filters by them, from this one list.
+ */
+export const DOCUMENT_TYPES = [
+  { kind: 'pdf', name: 'PDF', extensions: ['pdf'] },
+  { kind: 'docx', name: 'Word (DOCX)', extensions: ['docx'] },
+  { kind: 'html', name: 'HTML', extensions: ['html', 'htm', 'xhtml'] },
+  { kind: 'markdown', name: 'Markdown', extensions: ['md', 'markdown'] },
+  { kind: 'text', name: 'Text', extensions: ['txt', 'text'] },
+] as const;
+export type DocumentKind = (typeof DOCUMENT_TYPES)[number]['kind'];
+
 export const MAX_INGEST_PATHS = 100;
 export const MAX_PATH_LENGTH = 4096;
 export const MAX_QUERY_LENGTH = 2000;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DOCUMENT_TYPES } from '../../../shared/knowledge.js';
 import { IngestSkip } from '../../store/errors.js';
 import { parseDocx } from './docx.js';
 import { htmlToDocument } from './html.js';
@@ -8,17 +9,9 @@ import type { DocumentKind, ParsedDocument, ParseLimits } from './types.js';
 
 export type { DocumentKind, Heading, ParsedDocument, ParseLimits } from './types.js';
 
-const BY_EXTENSION: Readonly<Record<string, DocumentKind>> = {
-  '.pdf': 'pdf',
-  '.docx': 'docx',
-  '.html': 'html',
-  '.htm': 'html',
-  '.xhtml': 'html',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-  '.txt': 'text',
-  '.text': 'text',
-};
+const BY_EXTENSION: Readonly<Record<string, DocumentKind>> = Object.fromEntries(
+  DOCUMENT_TYPES.flatMap((t) => t.extensions.map((e) => [`.${e}`, t.kind])),
+);
 
 export function kindOf(file: string): DocumentKind | undefined {
   return BY_EXTENSION[path.extname(file).toLowerCase()];

@@ -1,4 +1,6 @@
-export type DocumentKind = 'pdf' | 'docx' | 'html' | 'markdown' | 'text';
+import type { DocumentKind } from '../../../shared/knowledge.js';
+
+export type { DocumentKind };
 
 export interface Heading {
   /** Character offset of the heading line in `ParsedDocument.text`. */
