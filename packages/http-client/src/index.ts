@@ -2,17 +2,20 @@
  * A `fetch` for the hot HTTP hops (sidecar → gateway, gateway → providers), built on
  * `undici.request` instead of the WHATWG `fetch` that Node builds on the same library.
  *
- * Why: a streamed request through Node's `fetch` costs ~1 ms more per round trip than
- * `undici.request` on our reference machine, and a voice turn makes four such hops before the
- * first audio (bench/voice/README.md). The SDKs we relay through (openai, @elevenlabs) and the
- * sidecar's egress guard all take a `fetch`, so this keeps their code and error handling as is.
+ * Why: a loopback round trip after an idle pause costs ~3 ms through Node's `fetch` and ~1.4 ms
+ * through `node:http` on our 2-core build machine, and a voice turn makes four HTTP hops to its
+ * first audio (LLM and TTS, each sidecar → gateway → provider). Measured effect: the gateway
+ * bench's LLM first-token p95 and its CPU under 200 streams went down, p50s moved within noise
+ * (apps/sync-server/README.md). The SDKs we relay through (openai, @elevenlabs) and the sidecar's
+ * egress guard all take a `fetch`, so this keeps their code and error handling as is.
  *
  * What differs from `fetch`, on purpose:
  * - redirects are not followed (provider and gateway APIs do not redirect; a 3xx is returned);
  * - `accept-encoding: identity` is sent and compressed responses are refused, since nothing
  *   here decompresses (SSE and PCM are not worth compressing on the way back anyway);
- * - connections are kept alive for `keepAliveMs` (the server's own Keep-Alive hint still wins
- *   when it is shorter), so a turn minutes after the last one does not pay a new handshake.
+ * - idle connections are kept for `keepAliveMs` (60 s; the server's own Keep-Alive hint wins when
+ *   shorter) instead of `fetch`'s 4 s, so a turn within a minute of the last one does not pay a
+ *   new TCP and TLS handshake to the gateway.
  * Requests it cannot represent (a `Request` object, FormData, Blob or stream bodies) go to the
  * global `fetch` unchanged, so callers never need to know which path ran.
  * Errors follow `fetch`: an aborted signal rejects with its reason, anything else with

@@ -42,8 +42,8 @@ export default fp<{ config: Config }>(
       breakers.set(provider.name, breaker);
       return { provider, name: provider.name, breaker };
     };
-    // The SDKs make their calls through undici.request with kept-alive connections: ~1 ms less per
-    // streamed call than the global fetch (packages/http-client), on the path to first audio.
+    // The SDKs make their calls through undici.request on kept-alive connections instead of the
+    // global fetch (packages/http-client): lower first-token tails and CPU (README, benchmark).
     const fetch = requestFetch();
     const llm: Candidate<LlmProvider>[] = [];
     if (p.openai) llm.push(candidate(openAiProvider('openai', p.openai, g.timeoutMs, fetch)));
