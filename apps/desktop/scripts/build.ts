@@ -86,6 +86,11 @@ export async function buildDesktop({ outDir = DIST, renderer = true } = {}): Pro
       format: 'esm',
       target: 'node22',
       external: runtimeDeps,
+      // CommonJS code bundled into this ESM file (undici, via @voiceassist/http-client) requires
+      // Node built-ins: give it a real `require`, which esbuild's shim uses when one exists.
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
     }),
   ]);
   if (renderer)
