@@ -5,8 +5,9 @@
  * issue's latencies: STT finalize 150 ms, LLM first token 350 ms, TTS first byte 150 ms.
  * Baselines in the same run: the same three stand-ins called directly (no gateway, no pipeline),
  * and turns with nothing prepared ahead of the final transcript, alternating with the shipped
- * ones. Own overhead = total − provider latencies (nominal 650 ms, and the measured direct
- * baseline). Also: barge-in cancel → pipeline stopped. Writes bench/results/voice-turn.json;
+ * ones. Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
+ * its own share of this turn, and the direct baseline's median. Also: barge-in cancel → pipeline
+ * stopped. Writes bench/results/voice-turn.json;
  * `npx tsx bench/voice/turn.ts [--turns N]`.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
