@@ -91,12 +91,11 @@ export function requestFetch(options: RequestFetchOptions = {}): typeof fetch {
         `fetch failed: the server sent a ${encoding}-encoded response to accept-encoding: identity.`,
       );
     }
-    if (NULL_BODY_STATUS.has(res.statusCode)) res.body.resume();
-    return new Response(
-      NULL_BODY_STATUS.has(res.statusCode)
-        ? null
-        : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>),
-      { status: res.statusCode, headers: responseHeaders },
-    );
+    const meta = { status: res.statusCode, headers: responseHeaders };
+    if (NULL_BODY_STATUS.has(res.statusCode)) {
+      res.body.resume();
+      return new Response(null, meta);
+    }
+    return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, meta);
   };
 }
