@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { requestFetch } from './index.js';
+import { preconnect, requestFetch } from './index.js';
 
 /** A real HTTP server with one route per behaviour the adapter must reproduce. */
 let server: http.Server;
@@ -9,6 +9,8 @@ let base: string;
 const seen: { method?: string; headers?: http.IncomingHttpHeaders; body?: string }[] = [];
 /** Lets the streaming route send its second chunk when the test says so. */
 let release: (() => void) | undefined;
+/** TCP connections the server accepted. */
+let connections = 0;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -46,6 +48,7 @@ beforeAll(async () => {
       }
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -157,5 +160,38 @@ describe('requestFetch', () => {
     );
     expect(await (await g(new Request(`${base}/json`))).text()).toBe('from fallback');
     expect(fallback).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('preconnect', () => {
+  it('opens the connections later requests reuse: concurrent requests open none of their own', async () => {
+    const f = requestFetch({ keepAliveMs: 5_000 });
+    const before = connections;
+    expect(await preconnect(f, `${base}/anything`, 2)).toBe(2); // a 404 answer is fine
+    expect(seen.at(-1)?.method).toBe('GET');
+    expect(connections - before).toBe(2);
+    // Two requests in flight at once (a streamed answer and a second call): both find a connection.
+    const streaming = await f(`${base}/stream`);
+    const other = await f(`${base}/json`, { method: 'POST', body: '{}' });
+    expect(await other.json()).toEqual({ ok: true });
+    release?.();
+    expect(await streaming.text()).toContain('two');
+    expect(connections - before).toBe(2);
+    // Warming again with idle connections in the pool reuses them (once the stream's connection is
+    // back in the pool: undici returns it on the tick after the body's end).
+    await new Promise((resolve) => setImmediate(resolve));
+    await preconnect(f, `${base}/anything`, 2);
+    expect(connections - before).toBe(2);
+  });
+
+  it('never rejects: a server that is not there counts as no answer', async () => {
+    const f = requestFetch();
+    expect(await preconnect(f, 'http://127.0.0.1:9/', 2)).toBe(0);
+  });
+
+  it('gives HEAD responses a null body, as fetch does', async () => {
+    const res = await requestFetch()(`${base}/json`, { method: 'HEAD' });
+    expect(res.status).toBe(201);
+    expect(res.body).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import {
   ElevenLabsError,
   ElevenLabsTimeoutError,
 } from '@elevenlabs/elevenlabs-js';
+import { preconnect } from '@voiceassist/http-client';
 import type { Config } from '../config.js';
 
 type ElevenLabsConfig = NonNullable<Config['providers']['elevenlabs']>;
@@ -14,6 +15,8 @@ export type TtsProvider = Readonly<{
     req: { text: string; voiceId: string; modelId: string; outputFormat: string },
     signal: AbortSignal,
   ) => Promise<ReadableStream<Uint8Array>>;
+  /** Opens a kept-alive connection to the API ahead of a call (a GET of the base URL). */
+  preconnect: () => Promise<void>;
 }>;
 
 export function elevenLabsProvider(
@@ -42,6 +45,9 @@ export function elevenLabsProvider(
         },
         { abortSignal: signal, maxRetries: 0, timeoutInSeconds: Math.ceil(timeoutMs / 1000) },
       ),
+    preconnect: async () => {
+      await preconnect(fetch ?? globalThis.fetch, cfg.baseUrl);
+    },
   };
 }
 

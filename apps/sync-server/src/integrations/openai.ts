@@ -1,3 +1,4 @@
+import { preconnect } from '@voiceassist/http-client';
 import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
@@ -14,6 +15,8 @@ export type LlmProvider = Readonly<{
   model: string;
   /** Resolves once the provider answered with a stream (headers received). */
   stream: (req: ChatRequest, signal: AbortSignal) => Promise<ChatSseReader>;
+  /** Opens a kept-alive connection to the API ahead of a call (a GET of the base URL). */
+  preconnect: () => Promise<void>;
 }>;
 
 /** Any OpenAI-compatible server (OpenAI, Azure OpenAI's /openai/v1, vLLM, Ollama) via the SDK. */
@@ -48,6 +51,9 @@ export function openAiProvider(
       const res = await client.chat.completions.create(params, { signal }).asResponse();
       if (!res.body) throw new AppError('PROVIDER_STREAM_BROKEN', 'The provider sent no body.');
       return new ChatSseReader(res.body.getReader());
+    },
+    preconnect: async () => {
+      await preconnect(fetch ?? globalThis.fetch, cfg.baseURL);
     },
   };
 }

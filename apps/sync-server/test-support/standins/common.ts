@@ -98,6 +98,20 @@ export async function recordRequest(
   return { url, body };
 }
 
+/**
+ * These stand-ins' APIs take POSTs only. A GET is what a client sends to open a connection ahead
+ * of its calls (http-client's `preconnect`): answered as the providers do (404, a small JSON body,
+ * the connection kept open) and counted by the caller rather than recorded in `requests`, so the
+ * log stays the calls that carried content. Returns true when it answered.
+ */
+export function answerPreconnect(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (req.method !== 'GET') return false;
+  req.resume();
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end('{"error":"not found"}');
+  return true;
+}
+
 /** Consumes one use of `status` when set; returns the status to fail with, if any. */
 export function takeStatus(f: Faults): number | undefined {
   if (f.status === undefined) return undefined;

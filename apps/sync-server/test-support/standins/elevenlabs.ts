@@ -1,5 +1,6 @@
 import http from 'node:http';
 import {
+  answerPreconnect,
   closeServer,
   listen,
   monotonicMs,
@@ -18,6 +19,8 @@ export type ElevenLabsStandin = {
   url: string;
   faults: Faults;
   requests: Recorded[];
+  /** GETs answered with 404: connections opened ahead of calls (see `answerPreconnect`). */
+  readonly preconnects: number;
   /** Provider-side latency of each audio stream (request in → first audio byte out). */
   served: Served[];
   close: () => Promise<void>;
@@ -36,12 +39,17 @@ export async function startElevenLabsStandin(
   const faults: Faults = {};
   const requests: Recorded[] = [];
   const served: Served[] = [];
+  let preconnects = 0;
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const startMs = monotonicMs();
+    if (answerPreconnect(req, res)) {
+      preconnects++;
+      return;
+    }
     const { url: u, body } = await recordRequest(req, requests);
     const error = (status: number, s: string, message: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -81,6 +89,9 @@ export async function startElevenLabsStandin(
     url: `http://127.0.0.1:${port}`,
     faults,
     requests,
+    get preconnects() {
+      return preconnects;
+    },
     served,
     close: () => closeServer(server),
   };

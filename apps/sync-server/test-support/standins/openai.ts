@@ -1,5 +1,6 @@
 import http from 'node:http';
 import {
+  answerPreconnect,
   closeServer,
   listen,
   monotonicMs,
@@ -25,6 +26,8 @@ export type OpenAiStandin = {
   url: string; // base URL for the SDK, ending in /v1
   faults: Faults;
   requests: Recorded[];
+  /** GETs answered with 404: connections opened ahead of calls (see `answerPreconnect`). */
+  readonly preconnects: number;
   /** Provider-side latency of each streamed answer (request in → first event out). */
   served: Served[];
   options: OpenAiStandinOptions;
@@ -43,12 +46,17 @@ export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise
   const faults: Faults = {};
   const requests: Recorded[] = [];
   const served: Served[] = [];
+  let preconnects = 0;
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const startMs = monotonicMs();
+    if (answerPreconnect(req, res)) {
+      preconnects++;
+      return;
+    }
     const { url: u, body } = await recordRequest(req, requests);
     const error = (status: number, message: string, type: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -149,6 +157,9 @@ export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise
     url: `http://127.0.0.1:${port}/v1`,
     faults,
     requests,
+    get preconnects() {
+      return preconnects;
+    },
     served,
     options,
     close: () => closeServer(server),

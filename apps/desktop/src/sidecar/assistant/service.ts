@@ -194,6 +194,10 @@ export class VoiceTurnService implements VoiceApi {
         if (turn.phase !== 'done') turn.fail('stt', err);
       },
     });
+    // While the clinician speaks: connections for the answer's LLM and TTS requests (the gateway,
+    // seeing the STT stream open, does the same towards the providers).
+    if (this.providers.usable('llm', true) || this.providers.usable('tts', true))
+      void client.preconnect();
     turn.emit('voice.state', { turnId: turn.id, state: 'listening', level: null });
     return { turnId: turn.id, conversationId: turn.conversationId };
   };

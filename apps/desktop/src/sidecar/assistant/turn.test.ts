@@ -40,6 +40,7 @@ describe('voice turn against the real sync server and the provider stand-ins', (
   it('runs a whole turn from jfk.wav: reference transcript, spoken answer, stage timings, stored', async () => {
     const service = fx.engine.service;
     const turn = await runRecordedTurn(service, JFK);
+    const marks = service.currentTurn?.marks;
     expect(turn.transcript).toBe(JFK_TRANSCRIPT);
     expect(fx.of('voice.transcript', turn.id).some((t) => !t.final)).toBe(true);
     expect(fx.of('voice.transcript', turn.id).at(-1)).toMatchObject({
@@ -67,6 +68,13 @@ describe('voice turn against the real sync server and the provider stand-ins', (
     expect(gw.deepgram.requests.at(-1)?.messages).toContainEqual({ type: 'Finalize' });
     const stored = service['conversations.turns']({ conversationId: turn.conversationId });
     expect(stored).toEqual([turn]);
+    // The engine's first turn: its connections to the gateway (the STT socket, and two for the LLM
+    // request and the TTS requests made while the answer still streams) were all opened while the
+    // key was held; nothing after the key-up waited for a handshake.
+    const keyUp = marks?.keyUp ?? -Infinity;
+    const opened = gw.connectionsOpenedAt().filter((t) => t >= (marks?.keyDown ?? Infinity));
+    expect(opened.length).toBeGreaterThanOrEqual(3);
+    expect(opened.filter((t) => t > keyUp)).toEqual([]);
   }, 60_000);
 
   it('the stand-ins report what each call took on their side, within the turn’s stage times (voice bench)', async () => {

@@ -6,7 +6,7 @@
  * counts by identifier type.
  */
 import { randomUUID } from 'node:crypto';
-import { requestFetch } from '@voiceassist/http-client';
+import { preconnect, requestFetch } from '@voiceassist/http-client';
 import WebSocket from 'ws';
 import {
   PLACEHOLDER_LABELS,
@@ -298,6 +298,22 @@ export class EgressGuard {
       ...(residual ? { residual } : {}),
     });
     return this.#fetch(url, init);
+  }
+
+  /**
+   * Opens `count` connections to one of `provider`'s configured origins before a turn needs them
+   * (see http-client's `preconnect`): requests without content, so there is nothing to scan or to
+   * audit, and a URL outside the provider's origins is refused like any egress. Best effort:
+   * never rejects.
+   */
+  async preconnect(providerId: string, url: string, count: number): Promise<void> {
+    try {
+      const u = new URL(url);
+      assertDestination(this.#provider(providerId), u);
+      await preconnect(this.#fetch, u.href, count);
+    } catch {
+      /* warming is an optimisation: the request that needs the connection reports failures */
+    }
   }
 
   /** A `fetch` bound to one provider, for SDKs that accept a custom fetch (openai, deepgram…). */

@@ -111,6 +111,16 @@ export class GatewayClient {
     };
   }
 
+  /**
+   * Called when the key goes down: makes sure two connections to the gateway are open by the time
+   * the turn's LLM request and, while the answer still streams, its first TTS request are sent,
+   * so neither waits for a TCP and TLS handshake (idle connections close after a minute, and a
+   * clinician's turns are often further apart). `GET /health`, no content.
+   */
+  preconnect(): Promise<void> {
+    return this.guard.preconnect(GATEWAY_PROVIDERS.llm, this.url('/health'), 2);
+  }
+
   /** Pseudonymizes a question into the conversation's vault (the PHI stage of a turn). */
   async prepareQuestion(conversationId: string, text: string): Promise<string> {
     const prepared = await this.guard.prepareText({

@@ -21,7 +21,15 @@ export type Gateway = Readonly<{
   stt: readonly Candidate<SttProvider>[];
   tts: readonly Candidate<TtsProvider>[];
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /**
+   * A turn has begun (its STT stream opened): open connections to the LLM and TTS providers now,
+   * so the calls that follow in a few hundred ms skip the TCP and TLS handshakes. Fire and forget.
+   */
+  preconnect: () => void;
 }>;
+
+/** A provider is warmed at most this often; key-downs in between find the connection open. */
+const PRECONNECT_EVERY_MS = 5_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,6 +69,16 @@ export default fp<{ config: Config }>(
     const meter = new Meter(app.db, dbError('metering failed'), (principal, usd) =>
       limits.addSpend(principal, usd),
     );
+    const warmedAt = new Map<string, number>();
+    const preconnect = (): void => {
+      const now = Date.now();
+      for (const c of [llm[0], tts[0]]) {
+        if (!c || c.breaker.state === 'open') continue;
+        if (now - (warmedAt.get(c.name) ?? -Infinity) < PRECONNECT_EVERY_MS) continue;
+        warmedAt.set(c.name, now);
+        void c.provider.preconnect();
+      }
+    };
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits,
@@ -71,6 +89,7 @@ export default fp<{ config: Config }>(
       stt,
       tts,
       breakers,
+      preconnect,
     });
     // Registered after the db plugin, so this runs before the pool is ended.
     app.addHook('onClose', async () => meter.flush());

@@ -27,7 +27,13 @@ describe('GET /v1/stt/live', () => {
   it('relays audio to Deepgram and interim results, finalize, utterance end and close back', async () => {
     const { key, userId } = await gw.device();
     const before = gw.standins.deepgram.requests.length;
+    const warmed = () => [gw.standins.openai.preconnects, gw.standins.elevenlabs.preconnects];
+    expect(warmed()).toEqual([0, 0]);
     const c = await openStt(gw.url, key);
+    // The stream opening is the turn starting: the gateway opens connections to the LLM and TTS
+    // providers for the calls that follow (a GET each, no content; none reaches `requests`).
+    await eventually(() => Promise.resolve(warmed().every((n) => n === 1)));
+    expect(warmed()).toEqual([1, 1]);
     for (let i = 0; i < 10; i++) c.ws.send(FRAME); // 1 s of audio
     const interim = await c.waitFor((m) => m.type === 'Results' && m.is_final === false);
     expect(interim.channel).toBeDefined();
@@ -55,6 +61,11 @@ describe('GET /v1/stt/live', () => {
       ),
     );
     expect(rows).toEqual([{ unit: 'audio_second', quantity: '1.0000', outcome: 'ok' }]);
+    // A second turn within seconds finds those connections open: no second warm-up.
+    const again = await openStt(gw.url, key);
+    again.ws.send(JSON.stringify({ type: 'close' }));
+    await again.closed;
+    expect(warmed()).toEqual([1, 1]);
   });
 
   it('refuses the upgrade without a valid key', async () => {

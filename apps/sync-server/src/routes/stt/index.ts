@@ -30,6 +30,7 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
     (socket: WebSocket, req: FastifyRequest) => {
       const p = req.principal;
       if (!p) return socket.close(1008, 'AUTH_REQUIRED');
+      gw.preconnect(); // the answer's LLM and TTS calls follow the end of this stream
       const ac = new AbortController();
       let session: SttSession | undefined;
       let providerName = gw.stt[0]?.name ?? 'deepgram';

@@ -4,6 +4,7 @@
  * and a device key for it. The server is loaded by path at run time: the desktop shares no code
  * with the server, it only talks to it over HTTP like the app does.
  */
+import type { Server } from 'node:http';
 import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -73,6 +74,7 @@ interface Db {
 }
 interface App {
   db: Db;
+  server: Server;
   listen(o: { host: string; port: number }): Promise<string>;
   close(): Promise<void>;
 }
@@ -115,6 +117,11 @@ export interface GatewayFixture {
    */
   takeServed(): Promise<ServedByStandin>;
   sql<R>(text: string, values?: unknown[]): Promise<R[]>;
+  /**
+   * When the server accepted each TCP connection so far, on this process's `performance.now()`
+   * (the engine's clock for turn marks). In-process server only.
+   */
+  connectionsOpenedAt(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -331,6 +338,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       syncFaults,
       takeServed,
       sql: () => Promise.reject(new Error('sql() needs the in-process server')),
+      connectionsOpenedAt: () => {
+        throw new Error('connectionsOpenedAt() needs the in-process server');
+      },
       close: async () => {
         await server.stop();
         await Promise.all([openai.close(), deepgram.close(), elevenlabs.close()]);
@@ -354,6 +364,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     { logger: pino({ level: 'silent' }) },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const opened: number[] = [];
+  app.server.on('connection', () => opened.push(performance.now()));
   const { key } = await addDevice(app.db, `clinician_${Date.now()}`);
   return {
     url,
@@ -366,6 +378,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     takeServed,
     sql: async <R>(text: string, values?: unknown[]) =>
       (await app.db.query(text, values)).rows as R[],
+    connectionsOpenedAt: () => opened,
     close: async () => {
       await app.close();
       await Promise.all([openai.close(), deepgram.close(), elevenlabs.close()]);
