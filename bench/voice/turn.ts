@@ -38,6 +38,8 @@ const RESULTS = path.resolve(
 export const PROVIDER_MS = { sttFinalize: 150, llmFirstToken: 350, ttsFirstByte: 150 } as const;
 const NOMINAL_PROVIDERS_MS =
   PROVIDER_MS.sttFinalize + PROVIDER_MS.llmFirstToken + PROVIDER_MS.ttsFirstByte;
+/** How many measured turns count as "first turns" in `ownOverheadByPhase`. */
+const FIRST_TURNS = 10;
 const GOALS = { ownOverheadP95Ms: 30, totalP50Ms: 680 } as const;
 const REPLY =
   'High blood pressure is a common condition in which blood flows through the arteries at higher than normal pressures [1]. It often has no symptoms [2].';
@@ -61,6 +63,12 @@ export interface TurnBenchResult {
    */
   readonly criticalPath: Readonly<Record<string, Distribution>>;
   readonly ownOverheadNominal: Distribution;
+  /**
+   * The same, split into the first FIRST_TURNS measured turns (after the warm-up turns; the
+   * baseline turns alternate with them) and the rest: early in a session V8 is still compiling
+   * the hot paths of the engine, the server and the stand-ins, and those turns are slower.
+   */
+  readonly ownOverheadByPhase: { readonly firstTurns: Distribution; readonly later: Distribution };
   /** Share of turns whose answer was prepared before the final transcript arrived. */
   readonly preparedBeforeFinal: number;
   /** The same turns with nothing prepared ahead (final transcript → PHI, retrieval, prompt). */
@@ -268,6 +276,7 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     const d = (k: string): Distribution => distribution(samples[k] ?? []);
     const firstAudio = d('firstAudio');
     const own = d('ownOverheadNominal');
+    const ownSamples = samples.ownOverheadNominal ?? [];
     const ownVsDirect = distribution(
       (samples.firstAudio ?? []).map((x) => x - baselineDirect.sum.median),
     );
@@ -292,6 +301,10 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
           .map((k) => [k.slice(5), d(k)]),
       ),
       ownOverheadNominal: own,
+      ownOverheadByPhase: {
+        firstTurns: distribution(ownSamples.slice(0, FIRST_TURNS)),
+        later: distribution(ownSamples.slice(FIRST_TURNS)),
+      },
       preparedBeforeFinal: d('preparedBeforeFinal').mean,
       sequential: {
         keyUpToFirstAudio: d('sequential:firstAudio'),
@@ -324,6 +337,7 @@ export function turnLine(r: TurnBenchResult): string {
     `voice turn (${r.turns} turns; stand-ins STT finalize ${r.providerLatencyMs.sttFinalize}, LLM first token ${r.providerLatencyMs.llmFirstToken}, TTS first byte ${r.providerLatencyMs.ttsFirstByte} ms):`,
     `  key-up → first audio at the renderer boundary: ${s(r.keyUpToFirstAudio)} (goal p50 ≤ ${r.goals.totalP50Ms}: ${r.goals.totalMet ? 'met' : 'NOT met'})`,
     `  own overhead (total − 650 ms nominal): ${s(r.ownOverheadNominal)} (goal p95 ≤ ${r.goals.ownOverheadP95Ms}: ${r.goals.ownOverheadMet ? 'met' : 'NOT met'}); vs direct stand-in baseline (${round(r.baselineDirect.sum.median, 1)} ms): ${s(r.ownOverheadVsDirect)}`,
+    `  own overhead vs nominal, first ${FIRST_TURNS} measured turns of the session: ${s(r.ownOverheadByPhase.firstTurns)}; the ${r.ownOverheadByPhase.later.n} after them: ${s(r.ownOverheadByPhase.later)}`,
     `  own overhead (total − what the stand-ins took, measured at the stand-ins: STT ${s(r.providerSide.stt)}, LLM ${s(r.providerSide.llm)}, TTS ${s(r.providerSide.tts)}): ${s(r.ownOverheadProviderSide)}`,
     `  stages: ${Object.entries(r.stages)
       .map(([k, v]) => `${k} ${s(v)}`)

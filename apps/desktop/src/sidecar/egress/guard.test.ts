@@ -282,6 +282,25 @@ describe('EgressGuard', () => {
     expect(saves.length).toBe(2); // a vault loaded from the store is not written back unchanged
   });
 
+  it('preconnects only to a provider origin, without content or audit, and not while recently used', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const before = received.length;
+    await guard.preconnect('llm', 'http://127.0.0.2:9/health', 2); // not an llm origin: refused
+    await guard.preconnect('nobody', `${origin}/health`, 2); // unknown provider: refused
+    expect(received.length).toBe(before);
+    await guard.preconnect('llm', `${origin}/health`, 2, 20_000);
+    expect(received.slice(before)).toEqual(['', '']); // two GETs, no body
+    await guard.preconnect('llm', `${origin}/health`, 2, 20_000); // within 20 s: skipped
+    expect(received.length).toBe(before + 2);
+    expect(audit.records).toEqual([]);
+    // A request sent through the guard counts as recent use as well.
+    const other = new EgressGuard({ providers: providers(), audit });
+    await (await other.fetch('llm', `${origin}/x`)).text();
+    await other.preconnect('llm', `${origin}/health`, 2, 20_000);
+    expect(received.length).toBe(before + 3);
+  });
+
   it('exposes a fetch bound to a provider for SDKs', async () => {
     const guard = new EgressGuard({ providers: providers(), audit: new MemoryAuditSink() });
     const f = guard.fetchFor('llm', { conversationId: 'c1' });

@@ -159,6 +159,8 @@ export class EgressGuard {
    * a body — a string built after preparation, or never prepared — is scanned in full.
    */
   readonly #prepared = new Set<string>();
+  /** When a request last went to each origin (`performance.now()`), for `preconnect`. */
+  readonly #lastRequestAt = new Map<string, number>();
 
   constructor(options: EgressGuardOptions) {
     this.#providers = new Map(options.providers.map((p) => [p.id, p]));
@@ -297,19 +299,24 @@ export class EgressGuard {
       counts,
       ...(residual ? { residual } : {}),
     });
+    this.#lastRequestAt.set(url.origin, performance.now());
     return this.#fetch(url, init);
   }
 
   /**
    * Opens `count` connections to one of `provider`'s configured origins before a turn needs them
-   * (see http-client's `preconnect`): requests without content, so there is nothing to scan or to
-   * audit, and a URL outside the provider's origins is refused like any egress. Best effort:
-   * never rejects.
+   * (see http-client's `preconnect`), unless a request went there in the last `ifIdleMs`: its
+   * connections are then still open (kept 60 s) and there is nothing to gain. Requests without
+   * content, so there is nothing to scan or to audit; a URL outside the provider's origins is
+   * refused like any egress. Best effort: never rejects.
    */
-  async preconnect(providerId: string, url: string, count: number): Promise<void> {
+  async preconnect(providerId: string, url: string, count: number, ifIdleMs = 0): Promise<void> {
     try {
       const u = new URL(url);
       assertDestination(this.#provider(providerId), u);
+      const last = this.#lastRequestAt.get(u.origin);
+      if (last !== undefined && performance.now() - last < ifIdleMs) return;
+      this.#lastRequestAt.set(u.origin, performance.now());
       await preconnect(this.#fetch, u.href, count);
     } catch {
       /* warming is an optimisation: the request that needs the connection reports failures */

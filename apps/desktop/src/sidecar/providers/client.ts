@@ -60,6 +60,9 @@ export interface TtsStream {
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 
+/** Connections to the gateway are kept 60 s; after this long without a request, open new ones. */
+const PRECONNECT_IF_IDLE_MS = 20_000;
+
 export const TTS_OUTPUT_FORMAT = 'pcm_24000';
 export const TTS_SAMPLE_RATE = 24_000;
 
@@ -115,10 +118,16 @@ export class GatewayClient {
    * Called when the key goes down: makes sure two connections to the gateway are open by the time
    * the turn's LLM request and, while the answer still streams, its first TTS request are sent,
    * so neither waits for a TCP and TLS handshake (idle connections close after a minute, and a
-   * clinician's turns are often further apart). `GET /health`, no content.
+   * clinician's turns are often further apart). `GET /health`, no content; skipped when the
+   * gateway was used in the last PRECONNECT_IF_IDLE_MS (its connections are still open).
    */
   preconnect(): Promise<void> {
-    return this.guard.preconnect(GATEWAY_PROVIDERS.llm, this.url('/health'), 2);
+    return this.guard.preconnect(
+      GATEWAY_PROVIDERS.llm,
+      this.url('/health'),
+      2,
+      PRECONNECT_IF_IDLE_MS,
+    );
   }
 
   /** Pseudonymizes a question into the conversation's vault (the PHI stage of a turn). */

@@ -28,8 +28,11 @@ export type Gateway = Readonly<{
   preconnect: () => void;
 }>;
 
-/** A provider is warmed at most this often; key-downs in between find the connection open. */
-const PRECONNECT_EVERY_MS = 5_000;
+/**
+ * A provider is warmed at most this often: the connection is kept 60 s (or as long as the
+ * provider allows), so key-downs in between find it open.
+ */
+const PRECONNECT_EVERY_MS = 20_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
