@@ -75,8 +75,11 @@ export default fp<{ config: Config }>(
     const warmedAt = new Map<string, number>();
     const preconnect = (): void => {
       const now = Date.now();
-      for (const c of [llm[0], tts[0]]) {
-        if (!c || c.breaker.state === 'open') continue;
+      // The candidate the next call will try first: the primary, or the fallback while the
+      // primary's circuit is open.
+      const next = <P>(cs: readonly Candidate<P>[]) => cs.find((c) => c.breaker.state !== 'open');
+      for (const c of [next(llm), next(tts)]) {
+        if (!c) continue;
         if (now - (warmedAt.get(c.name) ?? -Infinity) < PRECONNECT_EVERY_MS) continue;
         warmedAt.set(c.name, now);
         void c.provider.preconnect();
