@@ -4,6 +4,7 @@ import { TestPostgres } from '../../../test/helper.js';
 import type {} from '../../plugins/app/gateway.js'; // app.gateway's type
 import {
   eventually,
+  openStt,
   postJson,
   sseData,
   startGateway,
@@ -296,6 +297,34 @@ describe('POST /v1/llm/chat', () => {
         expect(res.headers.get('x-voiceassist-provider')).toBe('openai-fallback');
         expect(await res.text()).toContain('fallback');
         expect((fallback.requests[0]?.body as { model: string }).model).toBe('fallback-model');
+      } finally {
+        await g.close();
+        await fallback.close();
+      }
+    });
+
+    it('a turn starting warms the provider the next call will use: the fallback while the circuit is open', async () => {
+      const fallback = await startOpenAiStandin({ apiKey: 'sk-fallback' });
+      const g = await startGateway(pgServer, {
+        env: {
+          OPENAI_FALLBACK_BASE_URL: fallback.url,
+          OPENAI_FALLBACK_API_KEY: 'sk-fallback',
+          OPENAI_FALLBACK_MODEL: 'fallback-model',
+          CIRCUIT_FAILURE_THRESHOLD: '1',
+          CIRCUIT_RESET_MS: '60000',
+        },
+      });
+      try {
+        const { key } = await g.device();
+        g.standins.openai.faults.status = 500;
+        const res = await postJson(`${g.url}/v1/llm/chat`, key, chat); // primary's circuit opens
+        expect(res.headers.get('x-voiceassist-provider')).toBe('openai-fallback');
+        await res.text();
+        const stt = await openStt(g.url, key); // the next turn starts
+        await eventually(() => Promise.resolve(fallback.preconnects === 1));
+        expect([g.standins.openai.preconnects, fallback.preconnects]).toEqual([0, 1]);
+        expect(g.standins.elevenlabs.preconnects).toBe(1);
+        stt.ws.close();
       } finally {
         await g.close();
         await fallback.close();
