@@ -65,8 +65,8 @@ export interface TurnBenchResult {
   readonly ownOverheadNominal: Distribution;
   /**
    * The same, split into the first FIRST_TURNS measured turns (after the warm-up turns; the
-   * baseline turns alternate with them) and the rest: early in a session V8 is still compiling
-   * the hot paths of the engine, the server and the stand-ins, and those turns are slower.
+   * baseline turns alternate with them) and the rest: the first turns of a session are the
+   * slowest (most likely V8 still compiling hot paths on the same two cores; not profiled).
    */
   readonly ownOverheadByPhase: { readonly firstTurns: Distribution; readonly later: Distribution };
   /** Share of turns whose answer was prepared before the final transcript arrived. */
