@@ -3,7 +3,6 @@ import {
   ElevenLabsError,
   ElevenLabsTimeoutError,
 } from '@elevenlabs/elevenlabs-js';
-import { preconnect } from '@voiceassist/http-client';
 import type { Config } from '../config.js';
 
 type ElevenLabsConfig = NonNullable<Config['providers']['elevenlabs']>;
@@ -15,8 +14,8 @@ export type TtsProvider = Readonly<{
     req: { text: string; voiceId: string; modelId: string; outputFormat: string },
     signal: AbortSignal,
   ) => Promise<ReadableStream<Uint8Array>>;
-  /** Opens a kept-alive connection to the API ahead of a call (a GET of the base URL). */
-  preconnect: () => Promise<void>;
+  /** The API's base URL (the gateway opens a connection to it when a turn starts). */
+  baseUrl: string;
 }>;
 
 export function elevenLabsProvider(
@@ -32,6 +31,7 @@ export function elevenLabsProvider(
   });
   return {
     name: 'elevenlabs',
+    baseUrl: cfg.baseUrl,
     defaults: { voiceId: cfg.voiceId, modelId: cfg.modelId, outputFormat: cfg.outputFormat },
     stream: async (req, signal) =>
       client.textToSpeech.stream(
@@ -45,9 +45,6 @@ export function elevenLabsProvider(
         },
         { abortSignal: signal, maxRetries: 0, timeoutInSeconds: Math.ceil(timeoutMs / 1000) },
       ),
-    preconnect: async () => {
-      await preconnect(fetch ?? globalThis.fetch, cfg.baseUrl);
-    },
   };
 }
 

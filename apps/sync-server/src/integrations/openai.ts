@@ -1,4 +1,3 @@
-import { preconnect } from '@voiceassist/http-client';
 import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
@@ -15,8 +14,8 @@ export type LlmProvider = Readonly<{
   model: string;
   /** Resolves once the provider answered with a stream (headers received). */
   stream: (req: ChatRequest, signal: AbortSignal) => Promise<ChatSseReader>;
-  /** Opens a kept-alive connection to the API ahead of a call (a GET of the base URL). */
-  preconnect: () => Promise<void>;
+  /** The API's base URL (the gateway opens a connection to it when a turn starts). */
+  baseUrl: string;
 }>;
 
 /** Any OpenAI-compatible server (OpenAI, Azure OpenAI's /openai/v1, vLLM, Ollama) via the SDK. */
@@ -37,6 +36,7 @@ export function openAiProvider(
   return {
     name,
     model: cfg.model,
+    baseUrl: cfg.baseURL,
     stream: async (req, signal) => {
       const { model: _ignored, stream: _s, ...rest } = req;
       const params = {
@@ -51,9 +51,6 @@ export function openAiProvider(
       const res = await client.chat.completions.create(params, { signal }).asResponse();
       if (!res.body) throw new AppError('PROVIDER_STREAM_BROKEN', 'The provider sent no body.');
       return new ChatSseReader(res.body.getReader());
-    },
-    preconnect: async () => {
-      await preconnect(fetch ?? globalThis.fetch, cfg.baseURL);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { requestFetch } from '@voiceassist/http-client';
+import { preconnect, requestFetch } from '@voiceassist/http-client';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { CallRegistry } from '../../gateway/calls.js';
@@ -73,7 +73,7 @@ export default fp<{ config: Config }>(
       limits.addSpend(principal, usd),
     );
     const warmedAt = new Map<string, number>();
-    const preconnect = (): void => {
+    const warmNextProviders = (): void => {
       const now = Date.now();
       // The candidate the next call will try first: the primary, or the fallback while the
       // primary's circuit is open.
@@ -82,7 +82,8 @@ export default fp<{ config: Config }>(
         if (!c) continue;
         if (now - (warmedAt.get(c.name) ?? -Infinity) < PRECONNECT_EVERY_MS) continue;
         warmedAt.set(c.name, now);
-        void c.provider.preconnect();
+        // Through the SDKs' fetch, so the calls that follow reuse the connection.
+        void preconnect(fetch, c.provider.baseUrl);
       }
     };
     app.decorate('gateway', {
@@ -95,7 +96,7 @@ export default fp<{ config: Config }>(
       stt,
       tts,
       breakers,
-      preconnect,
+      preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.
     app.addHook('onClose', async () => meter.flush());
