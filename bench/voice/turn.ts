@@ -12,6 +12,7 @@
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { encodeEvent } from '../../apps/desktop/src/shared/protocol.js';
@@ -90,6 +91,18 @@ export interface TurnBenchResult {
    */
   readonly providerSide: Readonly<Record<'stt' | 'llm' | 'tts', Distribution>>;
   readonly ownOverheadProviderSide: Distribution;
+  /**
+   * Garbage collection in the engine's process (this one) between key-up and first audio, turn by
+   * turn: a pause there delays the turn when the engine had work in it (not while it only waited
+   * for a provider). Own overhead of the turns with and without one, to show how much it matters.
+   */
+  readonly engineGc: {
+    readonly turnsWithPause: number;
+    readonly ownOverheadWithPause: Distribution;
+    readonly ownOverheadWithout: Distribution;
+  };
+  /** Every measured turn, in order: own overhead vs nominal and engine GC pause time in it (ms). */
+  readonly perTurn: readonly { readonly ownOverhead: number; readonly engineGcMs: number }[];
   readonly cancel: { readonly cancelToStopped: Distribution; readonly eventsAfterCancel: number };
   readonly goals: typeof GOALS & { readonly ownOverheadMet: boolean; readonly totalMet: boolean };
 }
@@ -194,6 +207,14 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       if (v !== null && v !== undefined && !Number.isNaN(v)) (samples[k] ??= []).push(v);
     };
     const warmup = 4;
+    /** Each measured turn's own overhead and its key-up → first audio on performance.now(). */
+    const windows: { own: number; from: number; to: number }[] = [];
+    const gcPauses: { start: number; end: number }[] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes)
     // and the baseline in the same run (everything after the final transcript), turn by turn.
     for (let i = 0; i < 2 * turns + warmup; i++) {
@@ -228,6 +249,8 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       }
       for (const [k, v] of Object.entries(t)) push(k, v);
       if (t.firstAudio !== null) push('ownOverheadNominal', t.firstAudio - NOMINAL_PROVIDERS_MS);
+      if (t.firstAudio !== null && m?.keyUp !== undefined && m.firstAudio !== undefined)
+        windows.push({ own: t.firstAudio - NOMINAL_PROVIDERS_MS, from: m.keyUp, to: m.firstAudio });
       const took = (x: { startMs: number; firstByteMs: number } | undefined): number =>
         x ? x.firstByteMs - x.startMs : NaN;
       const providerSide = {
@@ -273,6 +296,18 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       ).length;
       fx.events.length = 0;
     }
+    // GC entries arrive asynchronously: matched to the turns once all of them are in.
+    await new Promise((r) => setTimeout(r, 50));
+    gcObserver.disconnect();
+    const perTurn = windows.map(({ own, from, to }) => ({
+      ownOverhead: round(own, 2),
+      engineGcMs: round(
+        gcPauses
+          .filter((g) => g.end > from && g.start < to)
+          .reduce((sum, g) => sum + Math.min(g.end, to) - Math.max(g.start, from), 0),
+        2,
+      ),
+    }));
     const d = (k: string): Distribution => distribution(samples[k] ?? []);
     const firstAudio = d('firstAudio');
     const own = d('ownOverheadNominal');
@@ -318,6 +353,16 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         tts: d('providerSide:tts'),
       },
       ownOverheadProviderSide: d('ownOverheadProviderSide'),
+      engineGc: {
+        turnsWithPause: perTurn.filter((x) => x.engineGcMs > 0).length,
+        ownOverheadWithPause: distribution(
+          perTurn.filter((x) => x.engineGcMs > 0).map((x) => x.ownOverhead),
+        ),
+        ownOverheadWithout: distribution(
+          perTurn.filter((x) => x.engineGcMs === 0).map((x) => x.ownOverhead),
+        ),
+      },
+      perTurn,
       cancel: { cancelToStopped: distribution(cancelMs), eventsAfterCancel },
       goals: {
         ...GOALS,
@@ -338,6 +383,7 @@ export function turnLine(r: TurnBenchResult): string {
     `  key-up → first audio at the renderer boundary: ${s(r.keyUpToFirstAudio)} (goal p50 ≤ ${r.goals.totalP50Ms}: ${r.goals.totalMet ? 'met' : 'NOT met'})`,
     `  own overhead (total − 650 ms nominal): ${s(r.ownOverheadNominal)} (goal p95 ≤ ${r.goals.ownOverheadP95Ms}: ${r.goals.ownOverheadMet ? 'met' : 'NOT met'}); vs direct stand-in baseline (${round(r.baselineDirect.sum.median, 1)} ms): ${s(r.ownOverheadVsDirect)}`,
     `  own overhead vs nominal, first ${FIRST_TURNS} measured turns of the session: ${s(r.ownOverheadByPhase.firstTurns)}; the ${r.ownOverheadByPhase.later.n} after them: ${s(r.ownOverheadByPhase.later)}`,
+    `  turns with a garbage collection in the engine between key-up and first audio: ${r.engineGc.turnsWithPause} of ${r.perTurn.length}; own overhead with one ${s(r.engineGc.ownOverheadWithPause)}, without ${s(r.engineGc.ownOverheadWithout)}`,
     `  own overhead (total − what the stand-ins took, measured at the stand-ins: STT ${s(r.providerSide.stt)}, LLM ${s(r.providerSide.llm)}, TTS ${s(r.providerSide.tts)}): ${s(r.ownOverheadProviderSide)}`,
     `  stages: ${Object.entries(r.stages)
       .map(([k, v]) => `${k} ${s(v)}`)
