@@ -4,8 +4,8 @@
  * server (embedded PostgreSQL) and the provider stand-ins, each in its own process, set to the
  * issue's latencies: STT finalize 150 ms, LLM first token 350 ms, TTS first byte 150 ms.
  * Baselines in the same run: the same three stand-ins called directly (no gateway, no pipeline),
- * and turns with nothing prepared ahead of the final transcript, alternating with the shipped
- * ones. Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
+ * and, alternating with the shipped turns, turns with nothing prepared ahead of the final
+ * transcript and turns without the gateway's speak-ahead. Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
  * its own share of this turn, and the direct baseline's median. Also: barge-in cancel → pipeline
  * stopped. Writes bench/results/voice-turn.json;
  * `npx tsx bench/voice/turn.ts [--turns N]`.
@@ -76,6 +76,15 @@ export interface TurnBenchResult {
   readonly sequential: {
     readonly keyUpToFirstAudio: Distribution;
     readonly sttFinalToLlmSent: Distribution;
+  };
+  /**
+   * The same turns with the engine asking for the first sentence's TTS itself, the gateway not
+   * speaking ahead: key-up → first audio and the TTS leg's overhead (TTS request → first byte at
+   * the engine, minus the stand-in's latency), to compare with `criticalPath['tts-overhead']`.
+   */
+  readonly withoutSpeakAhead: {
+    readonly keyUpToFirstAudio: Distribution;
+    readonly ttsOverhead: Distribution;
   };
   readonly baselineDirect: {
     readonly sttFinalize: Distribution;
@@ -215,11 +224,13 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
     });
     gcObserver.observe({ entryTypes: ['gc'] });
-    // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes)
-    // and the baseline in the same run (everything after the final transcript), turn by turn.
-    for (let i = 0; i < 2 * turns + warmup; i++) {
-      const early = i % 2 === 0;
-      service.prepareWhileFinalizing = early;
+    // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes,
+    // the first sentence spoken ahead by the gateway) and two baselines in the same run, turn by
+    // turn: everything after the final transcript, and TTS asked for by the engine only.
+    for (let i = 0; i < 3 * turns + warmup; i++) {
+      const variant = (['shipped', 'sequential', 'noSpeakAhead'] as const)[i % 3];
+      service.prepareWhileFinalizing = variant !== 'sequential';
+      service.speakAhead = variant !== 'noSpeakAhead';
       const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
       for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));
       wire.length = 0;
@@ -232,9 +243,17 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
       if (i < warmup) continue;
       const m = service.currentTurn?.marks;
       const t = turn.timings;
-      if (!early) {
+      if (variant === 'sequential') {
         push('sequential:firstAudio', t.firstAudio);
         push('sequential:phi+retrieval+prompt', m && diff(m.sttFinal, m.llmSent));
+        continue;
+      }
+      if (variant === 'noSpeakAhead') {
+        push('noSpeakAhead:firstAudio', t.firstAudio);
+        push(
+          'noSpeakAhead:tts-overhead',
+          m && diff(m.ttsSent, m.ttsFirst) - PROVIDER_MS.ttsFirstByte,
+        );
         continue;
       }
       if (m) {
@@ -345,6 +364,10 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         keyUpToFirstAudio: d('sequential:firstAudio'),
         sttFinalToLlmSent: d('sequential:phi+retrieval+prompt'),
       },
+      withoutSpeakAhead: {
+        keyUpToFirstAudio: d('noSpeakAhead:firstAudio'),
+        ttsOverhead: d('noSpeakAhead:tts-overhead'),
+      },
       baselineDirect,
       ownOverheadVsDirect: ownVsDirect,
       providerSide: {
@@ -393,6 +416,7 @@ export function turnLine(r: TurnBenchResult): string {
       .join('; ')}`,
     `  answer prepared on the interim transcript before the final one arrived: ${round(r.preparedBeforeFinal * 100, 0)} % of turns`,
     `  baseline in the same run, nothing prepared ahead: key-up → first audio ${s(r.sequential.keyUpToFirstAudio)}; final transcript → LLM request ${s(r.sequential.sttFinalToLlmSent)}`,
+    `  baseline in the same run, TTS asked for by the engine only (no speak-ahead): key-up → first audio ${s(r.withoutSpeakAhead.keyUpToFirstAudio)}; tts-overhead ${s(r.withoutSpeakAhead.ttsOverhead)}`,
     `  barge-in cancel → pipeline stopped: ${s(r.cancel.cancelToStopped)}; content events after cancel: ${r.cancel.eventsAfterCancel}`,
   ].join('\n');
 }

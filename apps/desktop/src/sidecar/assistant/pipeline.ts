@@ -55,6 +55,8 @@ export interface PipelineDeps {
   readonly client: GatewayClient | undefined;
   readonly providers: ProviderState;
   readonly now: () => number;
+  /** Ask the gateway to speak the first cited sentence ahead (default true). */
+  readonly speakAhead?: boolean;
 }
 
 const NOT_COVERED = (titles: readonly string[]): string =>
@@ -88,6 +90,7 @@ export interface Preparation {
 export async function prepareAnswer(
   conversationId: string,
   question: string,
+  speak: boolean,
   deps: PipelineDeps,
 ): Promise<Preparation> {
   const { kb, client, providers, now } = deps;
@@ -117,10 +120,12 @@ export async function prepareAnswer(
   if (client && supported.length > 0 && providers.usable('llm', true)) {
     marks.promptStart = now();
     try {
+      const passages = supported.slice(0, PASSAGES_FOR_LLM);
       chat = await client.prepareChat({
         conversationId,
-        messages: chatMessages(question, supported.slice(0, PASSAGES_FOR_LLM)),
+        messages: chatMessages(question, passages),
         temperature: 0,
+        ...speakAhead(speak && deps.speakAhead !== false, passages.length, providers),
       });
     } catch {
       chat = undefined; // prepared again when the LLM is asked, where the error is reported
@@ -129,6 +134,10 @@ export async function prepareAnswer(
   }
   return { question, hits, supported, query, chat, phiError, marks };
 }
+
+/** Ask the gateway to speak the first sentence ahead when the answer goes to the gateway's TTS. */
+const speakAhead = (speak: boolean, passages: number, providers: ProviderState) =>
+  speak && providers.usable('tts', true) ? { speakAheadPassages: passages } : {};
 
 const chatMessages = (question: string, passages: readonly SearchHit[]): ChatMessageIn[] => [
   { role: 'system', content: SYSTEM_PROMPT },
@@ -154,7 +163,8 @@ export async function answerAndSpeak(
   const speech = new SpeechQueue(turn, deps, speak);
 
   let prep = early ? await early.catch(() => undefined) : undefined;
-  if (prep?.question !== question) prep = await prepareAnswer(turn.conversationId, question, deps);
+  if (prep?.question !== question)
+    prep = await prepareAnswer(turn.conversationId, question, speak, deps);
   Object.assign(turn.marks, prep.marks);
   if (prep.phiError !== undefined) turn.fail('phi', prep.phiError);
   if (isCancelled(turn)) return;
@@ -248,6 +258,7 @@ async function llmAnswer(
         conversationId: turn.conversationId,
         messages: chatMessages(question, passages),
         temperature: 0,
+        ...speakAhead(speech.speaks && deps.speakAhead !== false, passages.length, providers),
         signal,
       });
   try {
@@ -300,6 +311,11 @@ class SpeechQueue {
     this.useOs = !deps.providers.usable('tts', deps.client !== undefined);
   }
 
+  /** Sentences go to the gateway's TTS (not the OS voices, not silent). */
+  get speaks(): boolean {
+    return this.speak && !this.useOs;
+  }
+
   add(index: number, text: string): void {
     if (!this.speak) return;
     this.chain = this.chain.then(() => this.speakOne(index, text));
@@ -329,6 +345,7 @@ class SpeechQueue {
         text,
         signal: turn.abort.signal,
       });
+      if (stream.spokenAhead) turn.spokenAhead++;
       for await (const chunk of stream.chunks) {
         if (isCancelled(turn)) return;
         turn.marks.ttsFirst ??= deps.now();

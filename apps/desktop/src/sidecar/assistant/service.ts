@@ -66,6 +66,11 @@ export class VoiceTurnService implements VoiceApi {
    * turns it off for its same-run baseline.
    */
   prepareWhileFinalizing = true;
+  /**
+   * Ask the gateway to start TTS for the answer's first cited sentence itself (speak-ahead, see
+   * GatewayClient.prepareChat). On by default; the voice bench turns it off for a baseline.
+   */
+  speakAhead = true;
 
   readonly providers: ProviderState;
   private current: Turn | undefined;
@@ -352,7 +357,7 @@ export class VoiceTurnService implements VoiceApi {
         if (stt && heard !== '' && this.prepareWhileFinalizing) {
           early = stt
             .finalizeSent()
-            .then(() => prepareAnswer(turn.conversationId, heard, this.deps()));
+            .then(() => prepareAnswer(turn.conversationId, heard, true, this.deps()));
           early.catch(() => undefined); // an unused preparation's failure is nobody's business
         }
         transcript = await finalizing;
@@ -409,6 +414,7 @@ export class VoiceTurnService implements VoiceApi {
       client: this.options.client,
       providers: this.providers,
       now: this.now,
+      speakAhead: this.speakAhead,
     };
   }
 

@@ -60,6 +60,8 @@ export class Turn {
   covered = false;
   generator = '';
   speech: TurnRecordDto['speech'] = 'none';
+  /** Sentences whose TTS the gateway had started before the engine asked (speak-ahead). */
+  spokenAhead = 0;
   failed = false;
   readonly errors: TurnError[] = [];
   stt: SttSession | undefined;

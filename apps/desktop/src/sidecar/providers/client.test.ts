@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromGatewayCode, ProviderError } from './errors.js';
 import { gatewayConfigFromEnv, gatewayProviders } from './config.js';
-import { speakablePlaceholders } from './client.js';
 import { SseParser } from './sse.js';
 
 describe('SseParser', () => {
@@ -46,11 +45,5 @@ describe('configuration', () => {
     expect(tts?.policy.audio).toBe('block');
     expect(stt).toMatchObject({ baa: false, policy: { audio: 'allow-with-baa' } });
     expect(stt?.origins).toEqual(['https://s.example', 'wss://s.example']);
-  });
-
-  it('speaks placeholders as neutral words', () => {
-    expect(speakablePlaceholders('Call [PATIENT_1] on [DATE_2] about [MRN_1].')).toBe(
-      'Call the patient on that date about that detail.',
-    );
   });
 });

@@ -5,6 +5,12 @@
  * takes an AbortSignal (barge-in cancels down to the socket), and every failure becomes a
  * ProviderError with a message for the clinician, within the configured timeouts (~2 s).
  */
+import {
+  SPEAK_AHEAD_HEADER,
+  SPOKEN_AHEAD_HEADER,
+  speakAheadHeader,
+  speakablePlaceholders,
+} from '@voiceassist/contract';
 import type { EgressGuard } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
@@ -38,6 +44,12 @@ export interface ChatRequest {
   readonly tools?: readonly Record<string, unknown>[];
   readonly temperature?: number;
   readonly maxTokens?: number;
+  /**
+   * The answer will be spoken and its prompt numbers this many passages: the gateway may start
+   * TTS for the first cited sentence itself (SPEAK_AHEAD_HEADER), saving a round trip to the
+   * workstation before the first audio. The `tts` call for that sentence then picks it up.
+   */
+  readonly speakAheadPassages?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -45,6 +57,7 @@ export interface ChatRequest {
 export interface PreparedChat {
   readonly conversationId: string;
   readonly body: string;
+  readonly speakAheadPassages?: number;
 }
 
 export interface TtsRequest {
@@ -56,6 +69,8 @@ export interface TtsRequest {
 
 export interface TtsStream {
   readonly sampleRate: number;
+  /** The gateway had started this text's TTS before the request (speak-ahead). */
+  readonly spokenAhead: boolean;
   /** PCM16 LE mono chunks as they arrive (whole samples). */
   readonly chunks: AsyncIterable<Uint8Array>;
 }
@@ -65,26 +80,6 @@ const PRECONNECT_IF_IDLE_MS = 20_000;
 
 export const TTS_OUTPUT_FORMAT = 'pcm_24000';
 export const TTS_SAMPLE_RATE = 24_000;
-
-/** How a placeholder is spoken: the provider never gets the identifier, the listener gets a hint. */
-const SPOKEN_PLACEHOLDER: Readonly<Record<string, string>> = {
-  PATIENT: 'the patient',
-  DATE: 'that date',
-  AGE: 'that age',
-  PHONE: 'that phone number',
-  FAX: 'that fax number',
-  EMAIL: 'that email address',
-  ADDRESS: 'that address',
-  LOCATION: 'that place',
-  FACILITY: 'that facility',
-  ZIP: 'that postal code',
-};
-
-export function speakablePlaceholders(text: string): string {
-  return text.replace(/\[([A-Z]+)_\d{1,6}\]/g, (_m, label: string) => {
-    return SPOKEN_PLACEHOLDER[label] ?? 'that detail';
-  });
-}
 
 async function errorFrom(res: Response, kind: ProviderKind): Promise<ProviderError> {
   let code: unknown;
@@ -181,7 +176,11 @@ export class GatewayClient {
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
     });
-    return { conversationId: req.conversationId, body };
+    return {
+      conversationId: req.conversationId,
+      body,
+      ...(req.speakAheadPassages ? { speakAheadPassages: req.speakAheadPassages } : {}),
+    };
   }
 
   /** Sends a prepared chat (the egress guard still checks the body) and streams its events. */
@@ -189,13 +188,16 @@ export class GatewayClient {
     const { controller, dispose } = linkedController(signal);
     const kind = 'llm';
     const t = this.config.timeouts;
-    const { body } = chat;
+    const { body, speakAheadPassages: passages } = chat;
+    const headers = this.headers(true);
+    if (passages)
+      headers[SPEAK_AHEAD_HEADER] = speakAheadHeader({ passages, format: TTS_OUTPUT_FORMAT });
     try {
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.llm,
           this.url('/v1/llm/chat'),
-          { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
+          { method: 'POST', headers, body, signal: controller.signal },
           { conversationId: chat.conversationId },
         ),
         t.llmFirstTokenMs,
@@ -268,6 +270,7 @@ export class GatewayClient {
       };
       return {
         sampleRate: TTS_SAMPLE_RATE,
+        spokenAhead: res.headers.get(SPOKEN_AHEAD_HEADER) === '1',
         chunks: this.ttsChunks(reader, controller, dispose, call),
       };
     } catch (err) {

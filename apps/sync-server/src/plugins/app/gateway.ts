@@ -6,6 +6,7 @@ import { CircuitBreaker } from '../../gateway/circuit-breaker.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
 import { PhiGuard } from '../../gateway/phi-guard.js';
+import { SpeakAheadCalls } from '../../gateway/speak-ahead.js';
 import type { Candidate } from '../../gateway/resilience.js';
 import { deepgramProvider, type SttProvider } from '../../integrations/deepgram.js';
 import { elevenLabsProvider, type TtsProvider } from '../../integrations/elevenlabs.js';
@@ -21,6 +22,8 @@ export type Gateway = Readonly<{
   stt: readonly Candidate<SttProvider>[];
   tts: readonly Candidate<TtsProvider>[];
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /** TTS started by the chat route ahead of the workstation's request (speak-ahead). */
+  speakAhead: SpeakAheadCalls;
   /**
    * A turn has begun (its STT stream opened): open connections to the LLM and TTS providers now,
    * so the calls that follow in a few hundred ms skip the TCP and TLS handshakes. Fire and forget.
@@ -86,16 +89,19 @@ export default fp<{ config: Config }>(
         void preconnect(fetch, c.provider.baseUrl);
       }
     };
+    const guard = new PhiGuard(app.db);
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits,
       calls: new CallRegistry(),
       meter,
-      guard: new PhiGuard(app.db),
+      guard,
       llm,
       stt,
       tts,
       breakers,
+      // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
+      speakAhead: new SpeakAheadCalls({ tts, guard, meter, timeoutMs: g.timeoutMs }, g.timeoutMs),
       preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.

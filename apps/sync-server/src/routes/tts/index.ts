@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { GATEWAY_PATHS, TtsRequest } from '@voiceassist/contract';
+import { GATEWAY_PATHS, SPOKEN_AHEAD_HEADER, TtsRequest } from '@voiceassist/contract';
 import { AppError, isAppError, type ErrorCode } from '../../errors.js';
 import {
   abortOnDisconnect,
@@ -8,7 +8,7 @@ import {
   IdleWatchdog,
   writeOrGone,
 } from '../../gateway/http.js';
-import { startCall, within } from '../../gateway/resilience.js';
+import { startTts, type StartedTts } from '../../gateway/speak-ahead.js';
 import { classifyElevenLabsError, contentTypeFor } from '../../integrations/elevenlabs.js';
 
 /**
@@ -40,37 +40,20 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       await gw.limits.admit(p);
       timings.mark('limits');
       const ac = abortOnDisconnect(reply.raw);
-      let format = '';
-      const { value, candidate } = await startCall({
-        candidates: gw.tts,
-        before: (c) => gw.guard.check(p, c.name, 'tts', [req.body.text], req.id),
-        start: async (c) => {
-          timings.mark('guard');
-          const d = c.provider.defaults;
-          format = req.body.outputFormat ?? d.outputFormat;
-          const attempt = new AbortController();
-          const abort = () => attempt.abort();
-          ac.signal.addEventListener('abort', abort, { once: true });
-          const body = await within(
-            c.provider.stream(
-              {
-                text: req.body.text,
-                voiceId: req.body.voiceId ?? d.voiceId,
-                modelId: req.body.modelId ?? d.modelId,
-                outputFormat: format,
-              },
-              attempt.signal,
-            ),
-            gw.timeoutMs,
-            abort,
-          );
-          const reader = body.getReader();
-          const first = await within(reader.read(), gw.timeoutMs, abort);
-          return { reader, first, abort: attempt };
-        },
-        classify: classifyElevenLabsError,
-        onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'tts provider failed'),
-      });
+      const fresh = () =>
+        startTts(gw, p, req.body, req.id, ac.signal, req.log, () => timings.mark('guard'));
+      // The gateway may have started this very sentence already (speak-ahead, see the chat route).
+      const ahead = gw.speakAhead.claim(p, req.body);
+      let started: StartedTts;
+      if (ahead) {
+        ac.signal.addEventListener('abort', () => ahead.abort.abort(), { once: true });
+        if (ac.signal.aborted) ahead.abort.abort();
+        timings.mark('guard');
+        // Its failure is retried as a call of our own (the provider may have recovered, or
+        // the fallback will take it), like any failure before the first byte.
+        started = await ahead.call.catch(fresh);
+      } else started = await fresh();
+      const { value, candidate, format } = started;
 
       timings.mark('provider');
       reply.hijack();
@@ -80,6 +63,7 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         'cache-control': 'no-cache',
         'x-request-id': req.id,
         'x-voiceassist-provider': candidate.name,
+        ...(ahead ? { [SPOKEN_AHEAD_HEADER]: '1' } : {}),
         'server-timing': timings.header(),
       });
       gw.calls.begin(req.id, p, 'tts', candidate.name);
