@@ -5,7 +5,8 @@
  * issue's latencies: STT finalize 150 ms, LLM first token 350 ms, TTS first byte 150 ms.
  * Baselines in the same run: the same three stand-ins called directly (no gateway, no pipeline),
  * and, alternating with the shipped turns, turns with nothing prepared ahead of the final
- * transcript and turns without the gateway's speak-ahead. Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
+ * transcript and turns in which the gateway waits for the engine (no chat sent ahead of the final
+ * transcript, no speak-ahead). Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
  * its own share of this turn, and the direct baseline's median. Also: barge-in cancel → pipeline
  * stopped. Writes bench/results/voice-turn.json;
  * `npx tsx bench/voice/turn.ts [--turns N]`.
@@ -78,13 +79,17 @@ export interface TurnBenchResult {
     readonly sttFinalToLlmSent: Distribution;
   };
   /**
-   * The same turns with the engine asking for the first sentence's TTS itself, the gateway not
-   * speaking ahead: key-up → first audio and the TTS leg's overhead (TTS request → first byte at
-   * the engine, minus the stand-in's latency), to compare with `criticalPath['tts-overhead']`.
+   * The same turns with the gateway waiting for the engine: the chat sent once the final
+   * transcript is at the engine (not ahead), the first sentence's TTS asked for by the engine
+   * (no speak-ahead). Key-up → first audio, and the overhead split at the engine's first LLM
+   * token: key-up → first token − 500 ms (STT and LLM legs), first token → first TTS byte −
+   * 150 ms (TTS leg); `shipped` is the same split of the shipped turns.
    */
-  readonly withoutSpeakAhead: {
+  readonly gatewayWaits: {
     readonly keyUpToFirstAudio: Distribution;
+    readonly sttLlmOverhead: Distribution;
     readonly ttsOverhead: Distribution;
+    readonly shipped: { readonly sttLlmOverhead: Distribution; readonly ttsOverhead: Distribution };
   };
   readonly baselineDirect: {
     readonly sttFinalize: Distribution;
@@ -224,13 +229,16 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         gcPauses.push({ start: e.startTime, end: e.startTime + e.duration });
     });
     gcObserver.observe({ entryTypes: ['gc'] });
-    // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes,
-    // the first sentence spoken ahead by the gateway) and two baselines in the same run, turn by
-    // turn: everything after the final transcript, and TTS asked for by the engine only.
+    // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes and
+    // sent ahead, the first sentence spoken ahead by the gateway) and two baselines in the same
+    // run, turn by turn: everything after the final transcript, and the answer prepared ahead
+    // but the gateway waiting for the engine (chat sent after the final transcript, TTS asked for
+    // by the engine).
     for (let i = 0; i < 3 * turns + warmup; i++) {
-      const variant = (['shipped', 'sequential', 'noSpeakAhead'] as const)[i % 3];
+      const variant = (['shipped', 'sequential', 'gatewayWaits'] as const)[i % 3];
       service.prepareWhileFinalizing = variant !== 'sequential';
-      service.speakAhead = variant !== 'noSpeakAhead';
+      service.speakAhead = variant === 'shipped';
+      service.sendChatAhead = variant === 'shipped';
       const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
       for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));
       wire.length = 0;
@@ -248,11 +256,13 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         push('sequential:phi+retrieval+prompt', m && diff(m.sttFinal, m.llmSent));
         continue;
       }
-      if (variant === 'noSpeakAhead') {
-        push('noSpeakAhead:firstAudio', t.firstAudio);
+      if (variant === 'gatewayWaits') {
+        push('gatewayWaits:firstAudio', t.firstAudio);
+        const providers = PROVIDER_MS.sttFinalize + PROVIDER_MS.llmFirstToken;
+        push('gatewayWaits:stt+llm-overhead', m && diff(m.keyUp, m.llmFirst) - providers);
         push(
-          'noSpeakAhead:tts-overhead',
-          m && diff(m.ttsSent, m.ttsFirst) - PROVIDER_MS.ttsFirstByte,
+          'gatewayWaits:tts-overhead',
+          m && diff(m.llmFirst, m.ttsFirst) - PROVIDER_MS.ttsFirstByte,
         );
         continue;
       }
@@ -264,6 +274,9 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         push('path:llmFirst→ttsSent', diff(m.llmFirst, m.ttsSent));
         push('path:tts-overhead', diff(m.ttsSent, m.ttsFirst) - PROVIDER_MS.ttsFirstByte);
         push('path:ttsFirst→firstAudio', diff(m.ttsFirst, m.firstAudio));
+        const providers = PROVIDER_MS.sttFinalize + PROVIDER_MS.llmFirstToken;
+        push('shipped:stt+llm-overhead', diff(m.keyUp, m.llmFirst) - providers);
+        push('shipped:tts-overhead', diff(m.llmFirst, m.ttsFirst) - PROVIDER_MS.ttsFirstByte);
         push('preparedBeforeFinal', (m.promptEnd ?? Infinity) <= (m.sttFinal ?? 0) ? 1 : 0);
       }
       for (const [k, v] of Object.entries(t)) push(k, v);
@@ -364,9 +377,14 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
         keyUpToFirstAudio: d('sequential:firstAudio'),
         sttFinalToLlmSent: d('sequential:phi+retrieval+prompt'),
       },
-      withoutSpeakAhead: {
-        keyUpToFirstAudio: d('noSpeakAhead:firstAudio'),
-        ttsOverhead: d('noSpeakAhead:tts-overhead'),
+      gatewayWaits: {
+        keyUpToFirstAudio: d('gatewayWaits:firstAudio'),
+        sttLlmOverhead: d('gatewayWaits:stt+llm-overhead'),
+        ttsOverhead: d('gatewayWaits:tts-overhead'),
+        shipped: {
+          sttLlmOverhead: d('shipped:stt+llm-overhead'),
+          ttsOverhead: d('shipped:tts-overhead'),
+        },
       },
       baselineDirect,
       ownOverheadVsDirect: ownVsDirect,
@@ -416,7 +434,7 @@ export function turnLine(r: TurnBenchResult): string {
       .join('; ')}`,
     `  answer prepared on the interim transcript before the final one arrived: ${round(r.preparedBeforeFinal * 100, 0)} % of turns`,
     `  baseline in the same run, nothing prepared ahead: key-up → first audio ${s(r.sequential.keyUpToFirstAudio)}; final transcript → LLM request ${s(r.sequential.sttFinalToLlmSent)}`,
-    `  baseline in the same run, TTS asked for by the engine only (no speak-ahead): key-up → first audio ${s(r.withoutSpeakAhead.keyUpToFirstAudio)}; tts-overhead ${s(r.withoutSpeakAhead.ttsOverhead)}`,
+    `  baseline in the same run, the gateway waiting for the engine (chat not sent ahead, no speak-ahead): key-up → first audio ${s(r.gatewayWaits.keyUpToFirstAudio)}; STT+LLM legs' overhead ${s(r.gatewayWaits.sttLlmOverhead)} (shipped ${s(r.gatewayWaits.shipped.sttLlmOverhead)}); TTS leg's ${s(r.gatewayWaits.ttsOverhead)} (shipped ${s(r.gatewayWaits.shipped.ttsOverhead)})`,
     `  barge-in cancel → pipeline stopped: ${s(r.cancel.cancelToStopped)}; content events after cancel: ${r.cancel.eventsAfterCancel}`,
   ].join('\n');
 }

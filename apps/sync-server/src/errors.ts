@@ -39,6 +39,11 @@ export const ERRORS = {
     status: 502,
     message: 'The provider stream broke off or was malformed.',
   },
+  TRANSCRIPT_CHANGED: {
+    status: 409,
+    message:
+      'The final transcript is not the one this request was prepared for; prepare it again and resend.',
+  },
   /** An outcome, never sent: the client hung up (barge-in) before the answer was complete. */
   CLIENT_CANCELLED: {
     status: 499,

@@ -81,9 +81,17 @@ export type WsClient = {
   waitFor: (pred: (m: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
 };
 
-/** Opens the STT WebSocket; rejects with the HTTP status if the upgrade is refused. */
-export async function openStt(url: string, key: string | undefined): Promise<WsClient> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/stt/live`, {
+/**
+ * Opens the STT WebSocket (for `turn`, when given); rejects with the HTTP status if the upgrade is
+ * refused.
+ */
+export async function openStt(
+  url: string,
+  key: string | undefined,
+  turn?: string,
+): Promise<WsClient> {
+  const query = turn === undefined ? '' : `?turn=${turn}`;
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/stt/live${query}`, {
     headers: key ? bearer(key) : {},
   });
   const messages: Record<string, unknown>[] = [];

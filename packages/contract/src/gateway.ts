@@ -30,6 +30,8 @@ export const GatewayErrorCode = Type.Union([
   Type.Literal('PROVIDER_TIMEOUT'),
   Type.Literal('PROVIDER_ERROR'),
   Type.Literal('PROVIDER_STREAM_BROKEN'),
+  /** A chat sent ahead of its turn's final transcript (AFTER_TRANSCRIPT_HEADER) for another one. */
+  Type.Literal('TRANSCRIPT_CHANGED'),
   /** Only as a call's outcome: the client hung up before the answer was complete. */
   Type.Literal('CLIENT_CANCELLED'),
   Type.Literal('INTERNAL'),

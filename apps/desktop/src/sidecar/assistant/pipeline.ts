@@ -4,8 +4,14 @@ import { MAX_TTS_CHUNK_BYTES } from '../../shared/voice-turn.js';
 import { ExtractiveAnswerGenerator, checkCitations, termCoverage } from '../knowledge/answer.js';
 import { MIN_COSINE, MIN_TERM_COVERAGE, type KnowledgeBase } from '../knowledge/kb.js';
 import type { SearchHit } from '../knowledge/search.js';
-import type { ChatMessageIn, GatewayClient, PreparedChat } from '../providers/client.js';
-import { toProviderError } from '../providers/errors.js';
+import type {
+  AfterTranscript,
+  ChatEvent,
+  ChatMessageIn,
+  GatewayClient,
+  PreparedChat,
+} from '../providers/client.js';
+import { ProviderError, toProviderError } from '../providers/errors.js';
 import {
   SYSTEM_PROMPT,
   SentenceSplitter,
@@ -74,6 +80,8 @@ export interface Preparation {
   readonly query: string;
   /** The LLM request, pseudonymized and ready to send, when there is an LLM and passages. */
   readonly chat: PreparedChat | undefined;
+  /** `chat`, already sent while STT finalized (see sendAhead). */
+  readonly sent?: SentChat;
   readonly phiError: unknown;
   readonly marks: Pick<
     TurnMarks,
@@ -135,6 +143,78 @@ export async function prepareAnswer(
   return { question, hits, supported, query, chat, phiError, marks };
 }
 
+/** A chat already on its way to the gateway, sent before the final transcript was in. */
+export interface SentChat {
+  readonly events: AsyncGenerator<ChatEvent>;
+  /** The final transcript turned out different: stop it. */
+  cancel(): void;
+}
+
+/**
+ * Sends a preparation's chat at once, while STT is still finalizing: the gateway holds it until
+ * the turn's final transcript is in and forwards it to the LLM only if it is `after.transcript`
+ * (GatewayClient.streamChat). The LLM request then leaves the gateway as soon as the transcript
+ * is final, instead of after the transcript has come to the workstation and the request gone
+ * back. Nothing reaches the provider before the final transcript, and only for that transcript.
+ */
+export function sendAhead(
+  prep: Preparation,
+  client: GatewayClient,
+  after: AfterTranscript,
+  signal: AbortSignal,
+): Preparation {
+  if (!prep.chat) return prep;
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', stop, { once: true });
+  const stream = client.streamChat(prep.chat, controller.signal, after);
+  const first = stream.next(); // starts the request now; its outcome is read by `events`
+  first.catch(() => undefined);
+  async function* events(): AsyncGenerator<ChatEvent> {
+    try {
+      const r = await first;
+      if (r.done) return;
+      yield r.value;
+      yield* stream;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      await stream.return(undefined);
+    }
+  }
+  return {
+    ...prep,
+    sent: {
+      events: events(),
+      cancel: () => {
+        signal.removeEventListener('abort', stop);
+        controller.abort();
+        void stream.return(undefined).catch(() => undefined);
+      },
+    },
+  };
+}
+
+/**
+ * A chat sent ahead, and if the gateway found the final transcript different after all (its
+ * hash of the transcript disagrees with ours: TRANSCRIPT_CHANGED, before any event), the same
+ * chat sent again as an ordinary request.
+ */
+async function* orResend(
+  sent: AsyncGenerator<ChatEvent>,
+  resend: () => AsyncGenerator<ChatEvent>,
+): AsyncGenerator<ChatEvent> {
+  let any = false;
+  try {
+    for await (const ev of sent) {
+      any = true;
+      yield ev;
+    }
+  } catch (err) {
+    if (any || !(err instanceof ProviderError) || err.code !== 'TRANSCRIPT_CHANGED') throw err;
+    yield* resend();
+  }
+}
+
 /** Ask the gateway to speak the first sentence ahead when the answer goes to the gateway's TTS. */
 const speakAhead = (speak: boolean, passages: number, providers: ProviderState) =>
   speak && providers.usable('tts', true) ? { speakAheadPassages: passages } : {};
@@ -163,8 +243,10 @@ export async function answerAndSpeak(
   const speech = new SpeechQueue(turn, deps, speak);
 
   let prep = early ? await early.catch(() => undefined) : undefined;
-  if (prep?.question !== question)
+  if (prep?.question !== question) {
+    prep?.sent?.cancel();
     prep = await prepareAnswer(turn.conversationId, question, speak, deps);
+  }
   Object.assign(turn.marks, prep.marks);
   if (prep.phiError !== undefined) turn.fail('phi', prep.phiError);
   if (isCancelled(turn)) return;
@@ -176,7 +258,7 @@ export async function answerAndSpeak(
       turn,
       question,
       supported.slice(0, PASSAGES_FOR_LLM),
-      prep.chat,
+      prep,
       client,
       deps,
       speech,
@@ -233,7 +315,7 @@ async function llmAnswer(
   turn: Turn,
   question: string,
   passages: readonly SearchHit[],
-  prepared: PreparedChat | undefined,
+  { chat: prepared, sent }: Pick<Preparation, 'chat' | 'sent'>,
   client: GatewayClient,
   deps: PipelineDeps,
   speech: SpeechQueue,
@@ -250,10 +332,16 @@ async function llmAnswer(
     turn.covered = true;
     emitSentence(turn, { text, citations }, speech);
   };
-  turn.marks.llmSent = now();
+  turn.marks.llmSent = now(); // the request is sent now, or was sent ahead and is taken up now
+  turn.chatSentAhead = sent !== undefined;
   const signal = turn.abort.signal;
   const events = prepared
-    ? client.streamChat(prepared, signal)
+    ? sent
+      ? orResend(sent.events, () => {
+          turn.chatSentAhead = false;
+          return client.streamChat(prepared, signal);
+        })
+      : client.streamChat(prepared, signal)
     : client.chat({
         conversationId: turn.conversationId,
         messages: chatMessages(question, passages),

@@ -13,7 +13,13 @@ import { VoiceInput } from '../voice/voice-input.js';
 import { encodeWav, floatToInt16, int16ToFloat } from '../voice/wav.js';
 import type { ConversationStore } from './conversations.js';
 import type { VoiceApi } from './handlers.js';
-import { ProviderState, answerAndSpeak, prepareAnswer, type Preparation } from './pipeline.js';
+import {
+  ProviderState,
+  answerAndSpeak,
+  prepareAnswer,
+  sendAhead,
+  type Preparation,
+} from './pipeline.js';
 import { Turn, newId, type Emit } from './turn.js';
 
 export interface FrontEnd {
@@ -71,6 +77,12 @@ export class VoiceTurnService implements VoiceApi {
    * GatewayClient.prepareChat). On by default; the voice bench turns it off for a baseline.
    */
   speakAhead = true;
+  /**
+   * Send the answer's LLM request prepared on the last interim transcript at once, for the
+   * gateway to forward when the final transcript is the same (see sendAhead). On by default; the
+   * voice bench turns it off for a baseline.
+   */
+  sendChatAhead = true;
 
   readonly providers: ProviderState;
   private current: Turn | undefined;
@@ -355,9 +367,21 @@ export class VoiceTurnService implements VoiceApi {
         // It starts once the finalize request is on its way, not competing with it.
         const heard = stt?.transcriptSoFar().trim() ?? '';
         if (stt && heard !== '' && this.prepareWhileFinalizing) {
+          const client = this.options.client;
+          const ahead = this.sendChatAhead;
           early = stt
             .finalizeSent()
-            .then(() => prepareAnswer(turn.conversationId, heard, true, this.deps()));
+            .then(() => prepareAnswer(turn.conversationId, heard, true, this.deps()))
+            .then((prep) =>
+              ahead && client
+                ? sendAhead(
+                    prep,
+                    client,
+                    { turnId: stt.turnId, transcript: heard },
+                    turn.abort.signal,
+                  )
+                : prep,
+            );
           early.catch(() => undefined); // an unused preparation's failure is nobody's business
         }
         transcript = await finalizing;

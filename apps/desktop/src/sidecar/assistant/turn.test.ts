@@ -341,6 +341,9 @@ describe('answer prepared while STT finalizes', () => {
     expect(same.generator).toBe('llm:gateway');
     expect(m1?.promptEnd).toBeLessThanOrEqual(m1?.sttFinal ?? -1);
     expect(lastPrompt()).toContain(QUESTION);
+    // …and sent before the final transcript: the gateway forwarded it once that was the same.
+    expect(service.currentTurn?.chatSentAhead).toBe(true);
+    const llmCalls = gw.openai.requests.length;
     // Interims still queued at the key-up: the early preparation had fewer words; it is dropped.
     // 3 s of audio: twelve interims, 100 ms apart; the key-up comes while most are queued.
     gw.deepgram.faults.chunkDelayMs = 100;
@@ -351,6 +354,9 @@ describe('answer prepared while STT finalizes', () => {
       expect(differs.generator).toBe('llm:gateway');
       expect(m2?.promptStart).toBeGreaterThanOrEqual(m2?.sttFinal ?? Infinity);
       expect(lastPrompt()).toContain(QUESTION);
+      // The chat sent ahead for the shorter question never reached the provider.
+      expect(service.currentTurn?.chatSentAhead).toBe(false);
+      expect(gw.openai.requests.length).toBe(llmCalls + 1);
     } finally {
       gw.deepgram.faults.chunkDelayMs = undefined;
     }

@@ -62,6 +62,8 @@ export class Turn {
   speech: TurnRecordDto['speech'] = 'none';
   /** Sentences whose TTS the gateway had started before the engine asked (speak-ahead). */
   spokenAhead = 0;
+  /** The answer's LLM request was sent before the final transcript, and used (sendAhead). */
+  chatSentAhead = false;
   failed = false;
   readonly errors: TurnError[] = [];
   stt: SttSession | undefined;

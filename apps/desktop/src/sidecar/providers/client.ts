@@ -5,8 +5,11 @@
  * takes an AbortSignal (barge-in cancels down to the socket), and every failure becomes a
  * ProviderError with a message for the clinician, within the configured timeouts (~2 s).
  */
+import { createHash } from 'node:crypto';
 import {
+  AFTER_TRANSCRIPT_HEADER,
   SPEAK_AHEAD_HEADER,
+  afterTranscriptHeader,
   SPOKEN_AHEAD_HEADER,
   speakAheadHeader,
   speakablePlaceholders,
@@ -73,6 +76,17 @@ export interface TtsStream {
   readonly spokenAhead: boolean;
   /** PCM16 LE mono chunks as they arrive (whole samples). */
   readonly chunks: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A chat sent while STT still finalizes (see `streamChat`): the gateway forwards it only when the
+ * turn's final transcript is `transcript` (compared by hash; the text is not sent).
+ */
+export interface AfterTranscript {
+  /** The STT stream's id at the gateway (`SttSession.turnId`). */
+  readonly turnId: string;
+  /** The transcript the chat was prepared for, in clear (hashed here, never sent). */
+  readonly transcript: string;
 }
 
 /** Connections to the gateway are kept 60 s; after this long without a request, open new ones. */
@@ -183,8 +197,18 @@ export class GatewayClient {
     };
   }
 
-  /** Sends a prepared chat (the egress guard still checks the body) and streams its events. */
-  async *streamChat(chat: PreparedChat, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+  /**
+   * Sends a prepared chat (the egress guard still checks the body) and streams its events. With
+   * `after`, it is sent while STT is still finalizing: the gateway holds it until the turn's final
+   * transcript is in and forwards it only if that is the one it was prepared for (else the stream
+   * fails with TRANSCRIPT_CHANGED before any event), so it leaves for the provider without
+   * waiting for the transcript to reach the workstation and the request to come back.
+   */
+  async *streamChat(
+    chat: PreparedChat,
+    signal?: AbortSignal,
+    after?: AfterTranscript,
+  ): AsyncGenerator<ChatEvent> {
     const { controller, dispose } = linkedController(signal);
     const kind = 'llm';
     const t = this.config.timeouts;
@@ -192,6 +216,11 @@ export class GatewayClient {
     const headers = this.headers(true);
     if (passages)
       headers[SPEAK_AHEAD_HEADER] = speakAheadHeader({ passages, format: TTS_OUTPUT_FORMAT });
+    if (after)
+      headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
+        turn: after.turnId,
+        sha256: createHash('sha256').update(after.transcript, 'utf8').digest('base64url'),
+      });
     try {
       const res = await within(
         this.guard.fetch(
@@ -200,7 +229,7 @@ export class GatewayClient {
           { method: 'POST', headers, body, signal: controller.signal },
           { conversationId: chat.conversationId },
         ),
-        t.llmFirstTokenMs,
+        after ? t.sttFinalizeMs + t.llmFirstTokenMs : t.llmFirstTokenMs,
         controller,
         'GATEWAY_TIMEOUT',
         kind,

@@ -29,6 +29,8 @@ export const PROVIDER_ERRORS = {
   PROVIDER_ERROR: 'The {what} provider returned an error.',
   PROVIDER_STREAM_BROKEN: 'The {what} stream broke off before it was complete.',
   INTERNAL: 'The sync server failed while handling {what}.',
+  TRANSCRIPT_CHANGED:
+    'The {what} request prepared during speech recognition did not match the final transcript; it is sent again.',
   EGRESS_REFUSED: 'The workstation refused to send this to the {what} provider (egress policy).',
   ABORTED: 'The {what} request was cancelled.',
 } as const;

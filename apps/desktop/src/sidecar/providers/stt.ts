@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { STT_TURN_PARAM, joinTranscript } from '@voiceassist/contract';
 import type { EgressGuard, GuardedSocket } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError } from './errors.js';
@@ -14,6 +16,11 @@ export interface SttSessionOptions {
 }
 
 export interface SttSession {
+  /**
+   * This stream's id at the gateway (random): a chat prepared while it finalizes can be sent
+   * ahead, to be forwarded once the final transcript is the expected one (GatewayClient.chatAfter).
+   */
+  readonly turnId: string;
   /** 16 kHz mono PCM16 LE; queued until the socket is open. */
   send(pcm: Uint8Array): void;
   /** Key-up: flushes the provider; resolves with the whole final transcript. */
@@ -44,11 +51,7 @@ interface SttMessage {
  */
 const UNHEARD_LIMIT_BYTES = 3 * 16_000 * 2;
 
-const join = (parts: readonly string[]): string =>
-  parts
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
-    .join(' ');
+const join = joinTranscript;
 
 /**
  * `GET /v1/stt/live` through the egress guard's WebSocket opener (audio: allowed by the STT
@@ -151,7 +154,8 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     }
   };
 
-  const wsUrl = `${config.serverUrl.replace(/^http/, 'ws')}/v1/stt/live`;
+  const turnId = randomUUID();
+  const wsUrl = `${config.serverUrl.replace(/^http/, 'ws')}/v1/stt/live?${STT_TURN_PARAM}=${turnId}`;
   options.guard
     .openWebSocket(GATEWAY_PROVIDERS.stt, wsUrl, {
       headers: { authorization: `Bearer ${config.deviceKey}` },
@@ -203,6 +207,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     );
 
   return {
+    turnId,
     send(pcm) {
       if (failure || closedByUs) return;
       queue.push(pcm);

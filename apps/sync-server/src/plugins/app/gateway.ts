@@ -5,6 +5,7 @@ import { CallRegistry } from '../../gateway/calls.js';
 import { CircuitBreaker } from '../../gateway/circuit-breaker.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
+import { FinalTranscripts } from '../../gateway/final-transcripts.js';
 import { PhiGuard } from '../../gateway/phi-guard.js';
 import { SpeakAheadCalls } from '../../gateway/speak-ahead.js';
 import type { Candidate } from '../../gateway/resilience.js';
@@ -22,6 +23,8 @@ export type Gateway = Readonly<{
   stt: readonly Candidate<SttProvider>[];
   tts: readonly Candidate<TtsProvider>[];
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /** Final transcripts of live STT streams, for chats sent before them (AFTER_TRANSCRIPT_HEADER). */
+  transcripts: FinalTranscripts;
   /** TTS started by the chat route ahead of the workstation's request (speak-ahead). */
   speakAhead: SpeakAheadCalls;
   /**
@@ -36,6 +39,8 @@ export type Gateway = Readonly<{
  * provider allows), so key-downs in between find it open.
  */
 const PRECONNECT_EVERY_MS = 20_000;
+/** A final transcript is kept this long after its stream ended, for a chat that refers to it. */
+const TRANSCRIPT_KEPT_MS = 10_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -101,6 +106,7 @@ export default fp<{ config: Config }>(
       tts,
       breakers,
       // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
+      transcripts: new FinalTranscripts(TRANSCRIPT_KEPT_MS),
       speakAhead: new SpeakAheadCalls({ tts, guard, meter, timeoutMs: g.timeoutMs }, g.timeoutMs),
       preconnect: warmNextProviders,
     });

@@ -1,7 +1,9 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import {
+  AFTER_TRANSCRIPT_HEADER,
   ChatRequest,
   GATEWAY_PATHS,
+  parseAfterTranscript,
   SPEAK_AHEAD_HEADER,
   SentenceSplitter,
   parseSpeakAhead,
@@ -15,6 +17,7 @@ import {
   IdleWatchdog,
   writeOrGone,
 } from '../../gateway/http.js';
+import { transcriptHash } from '../../gateway/final-transcripts.js';
 import { startCall, within } from '../../gateway/resilience.js';
 import {
   classifyOpenAiError,
@@ -51,9 +54,21 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         const timings = new FirstByteTimings(reply.elapsedTime);
         await gw.limits.admit(p);
         timings.mark('limits');
-        const texts = chatTexts(req.body);
-        const inputChars = texts.reduce((n, t) => n + t.length, 0);
+        // Prepared while STT was finalizing: sent on only for the final transcript it was made for.
+        const after = parseAfterTranscript(
+          req.headers[AFTER_TRANSCRIPT_HEADER] as string | undefined,
+        );
         const ac = abortOnDisconnect(reply.raw);
+        const texts = chatTexts(req.body);
+        if (after) {
+          gw.guard.scan(texts); // while waiting: the guard's check below then finds them known
+          const final = await gw.transcripts.wait(p.deviceId, after.turn, gw.timeoutMs);
+          if (ac.signal.aborted) throw new AppError('CLIENT_CANCELLED'); // barge-in meanwhile
+          if (final === undefined || transcriptHash(final) !== after.sha256)
+            throw new AppError('TRANSCRIPT_CHANGED');
+          timings.mark('transcript');
+        }
+        const inputChars = texts.reduce((n, t) => n + t.length, 0);
         const { value, candidate } = await startCall({
           candidates: gw.llm,
           before: (c) => gw.guard.check(p, c.name, 'llm', texts, req.id),

@@ -1,7 +1,14 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { Value } from 'typebox/value';
-import { GATEWAY_PATHS, SttClientMessage, WS_CLOSE_AUTH_REVOKED } from '@voiceassist/contract';
+import {
+  GATEWAY_PATHS,
+  STT_TURN_PARAM,
+  SttClientMessage,
+  WS_CLOSE_AUTH_REVOKED,
+  isTurnId,
+  joinTranscript,
+} from '@voiceassist/contract';
 import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
 import { startCall, within } from '../../gateway/resilience.js';
 import type { SttMessage, SttSession } from '../../integrations/deepgram.js';
@@ -31,6 +38,12 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
       const p = req.principal;
       if (!p) return socket.close(1008, 'AUTH_REQUIRED');
       gw.preconnect(); // the answer's LLM and TTS calls follow the end of this stream
+      // The turn this stream belongs to, if the workstation named it: a chat request prepared
+      // while STT finalizes waits for this stream's final transcript (see the chat route).
+      const named = (req.query as Record<string, unknown>)[STT_TURN_PARAM];
+      const turn = typeof named === 'string' && isTurnId(named) ? named : undefined;
+      if (turn) gw.transcripts.open(p.deviceId, turn);
+      const finals: string[] = [];
       const ac = new AbortController();
       let session: SttSession | undefined;
       let providerName = gw.stt[0]?.name ?? 'deepgram';
@@ -47,6 +60,7 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
         if (ended) return;
         ended = true;
         failure = outcome;
+        if (turn) gw.transcripts.end(p.deviceId, turn);
         clearTimeout(watchdog);
         untrack();
         if (outcome && socket.readyState === socket.OPEN) {
@@ -119,11 +133,23 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
       // Callbacks count only once this attempt's socket is open; before that, failures are the
       // open attempt's (retried or fallen back by startCall).
       let opened = false;
-      const onMessage = (_m: SttMessage, raw: string) => {
+      const onMessage = (m: SttMessage, raw: string) => {
         if (ended || !opened) return;
         clearTimeout(watchdog);
         watchdog = undefined;
         socket.send(raw);
+        if (!turn || m.type !== 'Results') return;
+        // Deepgram's results as the workstation reads them: finals accumulate; the result
+        // answering the finalize completes the transcript.
+        const r = m as Readonly<{
+          is_final?: unknown;
+          from_finalize?: unknown;
+          channel?: { alternatives?: { transcript?: unknown }[] };
+        }>;
+        const text = r.channel?.alternatives?.[0]?.transcript;
+        if (r.is_final === true) finals.push(typeof text === 'string' ? text : '');
+        if (r.from_finalize === true)
+          gw.transcripts.finalize(p.deviceId, turn, joinTranscript(finals));
       };
       const onClose = (code: number) => {
         if (ended || !opened) return;
