@@ -39,6 +39,11 @@ export type Gateway = Readonly<{
  * provider allows), so key-downs in between find it open.
  */
 const PRECONNECT_EVERY_MS = 20_000;
+/**
+ * A TTS call started ahead of the workstation is given up when not claimed within this long (or
+ * the provider timeout, if shorter): the workstation asks for it within milliseconds.
+ */
+const SPEAK_AHEAD_HOLD_MS = 5_000;
 /** A final transcript is kept this long after its stream ended, for a chat that refers to it. */
 const TRANSCRIPT_KEPT_MS = 10_000;
 
@@ -107,7 +112,10 @@ export default fp<{ config: Config }>(
       breakers,
       // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
       transcripts: new FinalTranscripts(TRANSCRIPT_KEPT_MS),
-      speakAhead: new SpeakAheadCalls({ tts, guard, meter, timeoutMs: g.timeoutMs }, g.timeoutMs),
+      speakAhead: new SpeakAheadCalls(
+        { tts, guard, meter, timeoutMs: g.timeoutMs },
+        Math.min(g.timeoutMs, SPEAK_AHEAD_HOLD_MS),
+      ),
       preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.
