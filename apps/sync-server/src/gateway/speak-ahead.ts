@@ -100,9 +100,9 @@ const keyOf = (deviceId: string, format: string, text: string): string =>
  * its TTS at once instead of waiting for the workstation to receive the sentence, check it and
  * ask for it — one round trip to the workstation less before the first audio. The workstation's
  * `POST /v1/tts/stream` for the identical text, from the same device, in the same format and the
- * provider's default voice and model claims it. A call nobody claims within `holdMs` (the workstation
- * dropped the sentence, or derived a different text) is aborted and metered as cancelled; so is
- * one whose chat request was cancelled (barge-in).
+ * provider's default voice and model claims it. A call nobody claims within `holdMs` (the
+ * workstation dropped the sentence, or derived a different text) is aborted and metered as
+ * cancelled; so is one whose chat request was cancelled (barge-in).
  */
 export class SpeakAheadCalls {
   private readonly held = new Map<string, Held>();
@@ -146,6 +146,8 @@ export class SpeakAheadCalls {
       void call.then(
         ({ value, candidate }) => {
           void value.reader.cancel().catch(() => undefined);
+          // It answered: healthy (this call may have been a half-open circuit's probe).
+          candidate.breaker.success();
           // The provider bills the characters once it produced audio, heard or not.
           return this.gw.meter.record(
             p,
