@@ -45,13 +45,19 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       // The gateway may have started this very sentence already (speak-ahead, see the chat route).
       const ahead = gw.speakAhead.claim(p, req.body);
       let started: StartedTts;
+      let spokenAhead = false;
       if (ahead) {
         ac.signal.addEventListener('abort', () => ahead.abort.abort(), { once: true });
         if (ac.signal.aborted) ahead.abort.abort();
         timings.mark('guard');
         // Its failure is retried as a call of our own (the provider may have recovered, or
         // the fallback will take it), like any failure before the first byte.
-        started = await ahead.call.catch(fresh);
+        try {
+          started = await ahead.call;
+          spokenAhead = true;
+        } catch {
+          started = await fresh();
+        }
       } else started = await fresh();
       const { value, candidate, format } = started;
 
@@ -63,7 +69,7 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         'cache-control': 'no-cache',
         'x-request-id': req.id,
         'x-voiceassist-provider': candidate.name,
-        ...(ahead ? { [SPOKEN_AHEAD_HEADER]: '1' } : {}),
+        ...(spokenAhead ? { [SPOKEN_AHEAD_HEADER]: '1' } : {}),
         'server-timing': timings.header(),
       });
       gw.calls.begin(req.id, p, 'tts', candidate.name);
