@@ -7,8 +7,8 @@ export const transcriptHash = (text: string): string =>
 interface Entry {
   /** The final transcript, or undefined when the stream ended without one. */
   final: Promise<string | undefined>;
+  /** Resolves `final` (later calls do nothing: a promise settles once). */
   settle: (text: string | undefined) => void;
-  settled: boolean;
   expiry?: NodeJS.Timeout;
 }
 
@@ -28,18 +28,9 @@ export class FinalTranscripts {
     const key = `${deviceId}\n${turn}`;
     let e = this.entries.get(key);
     if (!e && create) {
-      let settle: (text: string | undefined) => void = () => undefined;
+      let settle: Entry['settle'] = () => undefined;
       const final = new Promise<string | undefined>((resolve) => (settle = resolve));
-      const created: Entry = {
-        final,
-        settled: false,
-        settle: (text) => {
-          if (created.settled) return;
-          created.settled = true;
-          settle(text);
-        },
-      };
-      e = created;
+      e = { final, settle };
       this.entries.set(key, e);
     }
     return e;

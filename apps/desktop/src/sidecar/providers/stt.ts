@@ -18,7 +18,8 @@ export interface SttSessionOptions {
 export interface SttSession {
   /**
    * This stream's id at the gateway (random): a chat prepared while it finalizes can be sent
-   * ahead, to be forwarded once the final transcript is the expected one (GatewayClient.chatAfter).
+   * ahead, to be forwarded once the final transcript is the expected one (`after` of
+   * GatewayClient.streamChat).
    */
   readonly turnId: string;
   /** 16 kHz mono PCM16 LE; queued until the socket is open. */
@@ -50,8 +51,6 @@ interface SttMessage {
  * of overflowing it. Live capture never comes near this (it arrives in real time).
  */
 const UNHEARD_LIMIT_BYTES = 3 * 16_000 * 2;
-
-const join = joinTranscript;
 
 /**
  * `GET /v1/stt/live` through the egress guard's WebSocket opener (audio: allowed by the STT
@@ -146,9 +145,9 @@ export function openSttSession(options: SttSessionOptions): SttSession {
     } else {
       interim = text;
     }
-    options.onTranscript?.(join([...finals, interim]), false);
+    options.onTranscript?.(joinTranscript([...finals, interim]), false);
     if (msg.from_finalize && finalizeWaiter) {
-      const whole = join(finals);
+      const whole = joinTranscript(finals);
       finalizeWaiter.resolve(whole);
       finalizeWaiter = undefined;
     }
@@ -217,7 +216,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
       if (failure) return Promise.reject(failure);
       if (bytesSent === 0 && queue.length === 0) {
         markFinalizeSent();
-        return Promise.resolve(join(finals));
+        return Promise.resolve(joinTranscript(finals));
       }
       return new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -240,7 +239,7 @@ export function openSttSession(options: SttSessionOptions): SttSession {
       });
     },
     finalizeSent: () => finalizeSentPromise,
-    transcriptSoFar: () => join([...finals, interim]),
+    transcriptSoFar: () => joinTranscript([...finals, interim]),
     get failure() {
       return failure;
     },
