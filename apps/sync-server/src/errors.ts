@@ -1,3 +1,5 @@
+import type { GatewayErrorCode } from '@voiceassist/contract';
+
 /**
  * Every error the server reports to a client or an operator, by code. Clients and tests rely on
  * the codes; messages say what to do. Never put request content (possible PHI) in a message.
@@ -49,7 +51,8 @@ export const ERRORS = {
     status: 499,
     message: 'The client closed the connection before the answer was complete.',
   },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies Record<string, { status: number; message: string }> &
+  Record<GatewayErrorCode, unknown>; // every code of the gateway contract has its entry here
 
 export type ErrorCode = keyof typeof ERRORS;
 

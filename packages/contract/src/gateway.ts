@@ -5,7 +5,11 @@ import { Type, type Static } from 'typebox';
  * workstation client. Requests authenticate with `Authorization: Bearer DEVICE_KEY`.
  */
 export const GATEWAY_PATHS = {
+  /** Liveness, no authentication, no content: the workstation also opens connections with it. */
+  health: '/health',
   llmChat: '/v1/llm/chat',
+  /** The same route under the name the openai SDK appends to its `baseURL`. */
+  llmChatCompletions: '/v1/llm/chat/completions',
   sttLive: '/v1/stt/live',
   ttsStream: '/v1/tts/stream',
   usage: '/v1/usage',
@@ -14,30 +18,48 @@ export const GATEWAY_PATHS = {
   providers: '/v1/providers',
 } as const;
 
+/** `GET /v1/calls/:requestId` for one call. */
+export const callStatusPath = (requestId: string): string =>
+  `${GATEWAY_PATHS.calls}/${encodeURIComponent(requestId)}`;
+
+/** Request header carrying the device key, as `bearer(KEY)`. */
+export const AUTHORIZATION_HEADER = 'authorization';
+export const bearer = (deviceKey: string): string => `Bearer ${deviceKey}`;
 /** Response header naming a streaming call, the key for `GET /v1/calls/:requestId`. */
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** Response header of LLM and TTS streams: which configured provider answered. */
+export const PROVIDER_HEADER = 'x-voiceassist-provider';
 
-/** Every gateway error, in a JSON body, an SSE `data:` event, a WebSocket message or a call status. */
-export const GatewayErrorCode = Type.Union([
-  Type.Literal('AUTH_REQUIRED'),
-  Type.Literal('AUTH_INVALID'),
-  Type.Literal('BAD_REQUEST'),
-  Type.Literal('PHI_BLOCKED'),
-  Type.Literal('QUOTA_EXCEEDED'),
-  Type.Literal('RATE_LIMITED'),
-  Type.Literal('PROVIDER_NOT_CONFIGURED'),
-  Type.Literal('PROVIDER_UNAVAILABLE'),
-  Type.Literal('PROVIDER_TIMEOUT'),
-  Type.Literal('PROVIDER_ERROR'),
-  Type.Literal('PROVIDER_STREAM_BROKEN'),
+/**
+ * Every gateway error code, in a JSON body, an SSE `data:` event, a WebSocket message or a call
+ * status. The server's error registry covers each (`satisfies`), the workstation's client has a
+ * message for each; a client still accepts a code it does not know (a newer server).
+ */
+export const GATEWAY_ERROR_CODES = [
+  'AUTH_REQUIRED',
+  'AUTH_INVALID',
+  'BAD_REQUEST',
+  'PHI_BLOCKED',
+  'QUOTA_EXCEEDED',
+  'RATE_LIMITED',
+  'PROVIDER_NOT_CONFIGURED',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_ERROR',
+  'PROVIDER_STREAM_BROKEN',
   /** A chat sent ahead of its turn's final transcript (AFTER_TRANSCRIPT_HEADER) for another one. */
-  Type.Literal('TRANSCRIPT_CHANGED'),
+  'TRANSCRIPT_CHANGED',
   /** Only as a call's outcome: the client hung up before the answer was complete. */
-  Type.Literal('CLIENT_CANCELLED'),
-  Type.Literal('INTERNAL'),
-]);
-export type GatewayErrorCode = Static<typeof GatewayErrorCode>;
+  'CLIENT_CANCELLED',
+  'INTERNAL',
+] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+export const GatewayErrorCode = Type.Enum(GATEWAY_ERROR_CODES);
+const GATEWAY_ERROR_CODE_SET: ReadonlySet<string> = new Set(GATEWAY_ERROR_CODES);
+export const isGatewayErrorCode = (code: unknown): code is GatewayErrorCode =>
+  typeof code === 'string' && GATEWAY_ERROR_CODE_SET.has(code);
 
+/** An error as the gateway sends it (the code is a string: a newer server may add codes). */
 export const GatewayError = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
 });
@@ -96,6 +118,56 @@ export const ChatRequest = Type.Object(
   { additionalProperties: false },
 );
 export type ChatRequest = Static<typeof ChatRequest>;
+
+/**
+ * One `data:` event of the `POST /v1/llm/chat` stream: an OpenAI `chat.completion.chunk` as the
+ * provider wrote it (only the fields a client reads are described; others pass), or, after a
+ * failure mid-stream, a GatewayError. The stream ends with `data: [DONE]` (CHAT_STREAM_DONE).
+ */
+export const ChatCompletionChunk = Type.Object(
+  {
+    choices: Type.Array(
+      Type.Object(
+        {
+          index: Type.Optional(Type.Integer()),
+          delta: Type.Optional(
+            Type.Object(
+              {
+                content: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+                tool_calls: Type.Optional(
+                  Type.Array(
+                    Type.Object(
+                      {
+                        index: Type.Optional(Type.Integer()),
+                        id: Type.Optional(Type.String()),
+                        function: Type.Optional(
+                          Type.Object(
+                            {
+                              name: Type.Optional(Type.String()),
+                              arguments: Type.Optional(Type.String()),
+                            },
+                            { additionalProperties: true },
+                          ),
+                        ),
+                      },
+                      { additionalProperties: true },
+                    ),
+                  ),
+                ),
+              },
+              { additionalProperties: true },
+            ),
+          ),
+          finish_reason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
+export type ChatCompletionChunk = Static<typeof ChatCompletionChunk>;
+export const CHAT_STREAM_DONE = '[DONE]';
 
 /**
  * `POST /v1/tts/stream`: audio bytes stream back. A failure after the first byte breaks the
@@ -169,6 +241,33 @@ export const SttClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('keepalive') }),
 ]);
 export type SttClientMessage = Static<typeof SttClientMessage>;
+
+/** A transcription result relayed from the provider (Deepgram's `Results`; other fields pass). */
+export const SttResults = Type.Object(
+  {
+    type: Type.Literal('Results'),
+    is_final: Type.Optional(Type.Boolean()),
+    speech_final: Type.Optional(Type.Boolean()),
+    /** The result answering the client's `finalize`: the last of the utterance. */
+    from_finalize: Type.Optional(Type.Boolean()),
+    channel: Type.Object(
+      {
+        alternatives: Type.Array(
+          Type.Object({ transcript: Type.String() }, { additionalProperties: true }),
+        ),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
+export type SttResults = Static<typeof SttResults>;
+/** The gateway's failure message, sent before it closes the socket. */
+export const SttErrorMessage = Type.Object({
+  type: Type.Literal('Error'),
+  error: GatewayError.properties.error,
+});
+export type SttErrorMessage = Static<typeof SttErrorMessage>;
 export const STT_SAMPLE_RATE = 16_000;
 /** WebSocket close code when the device key is revoked mid-session. */
 export const WS_CLOSE_AUTH_REVOKED = 4401;

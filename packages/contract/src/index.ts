@@ -1,2 +1,2 @@
 export * from './gateway.js';
-export * from './speech.js';
+export * from './transcript.js';

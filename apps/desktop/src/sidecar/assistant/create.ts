@@ -97,6 +97,7 @@ export async function openVoiceEngine(options: {
     service,
     kb,
     close: async () => {
+      service.close();
       const f = await frontEnd;
       await f?.vad.close();
       f?.echoCanceller?.close();

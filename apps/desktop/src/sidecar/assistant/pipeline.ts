@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { ProviderCapabilities } from '../providers/capabilities.js';
 import { CodedError } from '../../shared/errors.js';
 import { MAX_TTS_CHUNK_BYTES } from '../../shared/voice-turn.js';
 import { ExtractiveAnswerGenerator, checkCitations, termCoverage } from '../knowledge/answer.js';
@@ -21,36 +22,12 @@ import {
 } from './sentences.js';
 import type { Turn, TurnMarks } from './turn.js';
 
-export type Availability = 'ready' | 'not-configured' | 'unavailable' | 'unknown';
-
-/** What the gateway said it can do, learnt from its answers (it has no capability endpoint). */
-export class ProviderState {
-  llm: Availability;
-  stt: Availability;
-  tts: Availability;
-  private readonly since = { llm: 0, stt: 0, tts: 0 };
-
-  constructor(configured: boolean) {
-    const initial: Availability = configured ? 'unknown' : 'not-configured';
-    this.llm = initial;
-    this.stt = initial;
-    this.tts = initial;
-  }
-
-  set(kind: 'llm' | 'stt' | 'tts', value: Availability): void {
-    this[kind] = value;
-    this.since[kind] = performance.now();
-  }
-
-  /** "Not configured" is re-checked after a minute: an admin may have added the provider. */
-  usable(kind: 'llm' | 'stt' | 'tts', configured: boolean): boolean {
-    if (!configured) return false;
-    if (this[kind] !== 'not-configured') return true;
-    return performance.now() - this.since[kind] > RECHECK_MS;
-  }
-}
-
-const RECHECK_MS = 60_000;
+/** Failures that mean the server's providers changed: ask it again (GET /v1/providers). */
+const CAPABILITY_CODES: ReadonlySet<string> = new Set([
+  'PROVIDER_NOT_CONFIGURED',
+  'PROVIDER_UNAVAILABLE',
+  'GATEWAY_UNREACHABLE',
+]);
 const PLACEHOLDER = /\[[A-Z]+_\d{1,6}\]/g;
 /** A getter read after an await (TypeScript would keep its narrowing from before the await). */
 const isCancelled = (turn: Turn): boolean => turn.cancelled;
@@ -59,10 +36,8 @@ const PASSAGES_FOR_LLM = 3;
 export interface PipelineDeps {
   readonly kb: KnowledgeBase;
   readonly client: GatewayClient | undefined;
-  readonly providers: ProviderState;
+  readonly providers: ProviderCapabilities;
   readonly now: () => number;
-  /** Ask the gateway to speak the first cited sentence ahead (default true). */
-  readonly speakAhead?: boolean;
 }
 
 const NOT_COVERED = (titles: readonly string[]): string =>
@@ -98,7 +73,6 @@ export interface Preparation {
 export async function prepareAnswer(
   conversationId: string,
   question: string,
-  speak: boolean,
   deps: PipelineDeps,
 ): Promise<Preparation> {
   const { kb, client, providers, now } = deps;
@@ -125,7 +99,7 @@ export async function prepareAnswer(
     .filter((h) => termCoverage(query, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);
   marks.retrievalEnd = now();
   let chat: PreparedChat | undefined;
-  if (client && supported.length > 0 && providers.usable('llm', true)) {
+  if (client && supported.length > 0 && providers.usable('llm')) {
     marks.promptStart = now();
     try {
       const passages = supported.slice(0, PASSAGES_FOR_LLM);
@@ -133,7 +107,6 @@ export async function prepareAnswer(
         conversationId,
         messages: chatMessages(question, passages),
         temperature: 0,
-        ...speakAhead(speak && deps.speakAhead !== false, passages.length, providers),
       });
     } catch {
       chat = undefined; // prepared again when the LLM is asked, where the error is reported
@@ -215,10 +188,6 @@ async function* orResend(
   }
 }
 
-/** Ask the gateway to speak the first sentence ahead when the answer goes to the gateway's TTS. */
-const speakAhead = (speak: boolean, passages: number, providers: ProviderState) =>
-  speak && providers.usable('tts', true) ? { speakAheadPassages: passages } : {};
-
 const chatMessages = (question: string, passages: readonly SearchHit[]): ChatMessageIn[] => [
   { role: 'system', content: SYSTEM_PROMPT },
   { role: 'user', content: userPrompt(question, passages) },
@@ -239,13 +208,12 @@ export async function answerAndSpeak(
   early?: Promise<Preparation>,
 ): Promise<void> {
   const { client, providers } = deps;
-  const configured = client !== undefined;
   const speech = new SpeechQueue(turn, deps, speak);
 
   let prep = early ? await early.catch(() => undefined) : undefined;
   if (prep?.question !== question) {
     prep?.sent?.cancel();
-    prep = await prepareAnswer(turn.conversationId, question, speak, deps);
+    prep = await prepareAnswer(turn.conversationId, question, deps);
   }
   Object.assign(turn.marks, prep.marks);
   if (prep.phiError !== undefined) turn.fail('phi', prep.phiError);
@@ -253,7 +221,7 @@ export async function answerAndSpeak(
   const { hits, supported, query } = prep;
 
   let answered = false;
-  if (client && supported.length > 0 && providers.usable('llm', configured)) {
+  if (client && supported.length > 0 && providers.usable('llm')) {
     answered = await llmAnswer(
       turn,
       question,
@@ -346,7 +314,6 @@ async function llmAnswer(
         conversationId: turn.conversationId,
         messages: chatMessages(question, passages),
         temperature: 0,
-        ...speakAhead(speech.speaks && deps.speakAhead !== false, passages.length, providers),
         signal,
       });
   try {
@@ -356,16 +323,11 @@ async function llmAnswer(
       for (const raw of splitter.push(ev.text)) await handle(raw);
     }
     for (const raw of splitter.flush()) await handle(raw);
-    providers.set('llm', 'ready');
   } catch (err) {
     if (turn.cancelled) return true;
     const e = toProviderError(err, 'llm', turn.abort.signal);
-    if (e.code === 'PROVIDER_NOT_CONFIGURED') {
-      providers.set('llm', 'not-configured');
-      return cited > 0;
-    }
-    if (e.code === 'PROVIDER_UNAVAILABLE' || e.code === 'GATEWAY_UNREACHABLE')
-      providers.set('llm', 'unavailable');
+    if (CAPABILITY_CODES.has(e.code)) void providers.refresh(); // the server's state changed
+    if (e.code === 'PROVIDER_NOT_CONFIGURED') return cited > 0; // the local answer follows
     turn.fail('llm', e);
     return cited > 0; // nothing said yet: the local answer follows
   }
@@ -396,12 +358,7 @@ class SpeechQueue {
     private readonly deps: PipelineDeps,
     private readonly speak: boolean,
   ) {
-    this.useOs = !deps.providers.usable('tts', deps.client !== undefined);
-  }
-
-  /** Sentences go to the gateway's TTS (not the OS voices, not silent). */
-  get speaks(): boolean {
-    return this.speak && !this.useOs;
+    this.useOs = !deps.providers.usable('tts');
   }
 
   add(index: number, text: string): void {
@@ -433,18 +390,16 @@ class SpeechQueue {
         text,
         signal: turn.abort.signal,
       });
-      if (stream.spokenAhead) turn.spokenAhead++;
       for await (const chunk of stream.chunks) {
         if (isCancelled(turn)) return;
         turn.marks.ttsFirst ??= deps.now();
         this.emitAudio(index, chunk, stream.sampleRate);
       }
-      deps.providers.set('tts', 'ready');
     } catch (err) {
       if (isCancelled(turn)) return;
       const e = toProviderError(err, 'tts', turn.abort.signal);
-      if (e.code === 'PROVIDER_NOT_CONFIGURED') deps.providers.set('tts', 'not-configured');
-      else turn.fail('tts', e);
+      if (CAPABILITY_CODES.has(e.code)) void deps.providers.refresh();
+      if (e.code !== 'PROVIDER_NOT_CONFIGURED') turn.fail('tts', e);
       this.useOs = true;
       this.speakOs(index, text);
     }

@@ -13,13 +13,8 @@ import { VoiceInput } from '../voice/voice-input.js';
 import { encodeWav, floatToInt16, int16ToFloat } from '../voice/wav.js';
 import type { ConversationStore } from './conversations.js';
 import type { VoiceApi } from './handlers.js';
-import {
-  ProviderState,
-  answerAndSpeak,
-  prepareAnswer,
-  sendAhead,
-  type Preparation,
-} from './pipeline.js';
+import { ProviderCapabilities } from '../providers/capabilities.js';
+import { answerAndSpeak, prepareAnswer, sendAhead, type Preparation } from './pipeline.js';
 import { Turn, newId, type Emit } from './turn.js';
 
 export interface FrontEnd {
@@ -73,18 +68,13 @@ export class VoiceTurnService implements VoiceApi {
    */
   prepareWhileFinalizing = true;
   /**
-   * Ask the gateway to start TTS for the answer's first cited sentence itself (speak-ahead, see
-   * GatewayClient.prepareChat). On by default; the voice bench turns it off for a baseline.
-   */
-  speakAhead = true;
-  /**
    * Send the answer's LLM request prepared on the last interim transcript at once, for the
    * gateway to forward when the final transcript is the same (see sendAhead). On by default; the
    * voice bench turns it off for a baseline.
    */
   sendChatAhead = true;
 
-  readonly providers: ProviderState;
+  readonly providers: ProviderCapabilities;
   private current: Turn | undefined;
   private frontEnd: FrontEnd | undefined;
   private bargeIn = true;
@@ -94,7 +84,9 @@ export class VoiceTurnService implements VoiceApi {
   private readonly log: ServiceLog;
 
   constructor(private readonly options: VoiceServiceOptions) {
-    this.providers = new ProviderState(options.client !== undefined);
+    // Asked on connect: the Talk control can say what will happen before anyone presses it.
+    this.providers = new ProviderCapabilities(options.client);
+    void this.providers.refresh();
     this.now = options.now ?? (() => performance.now());
     this.log = options.log ?? NOOP_LOG;
     const saved = this.loadSettings();
@@ -106,6 +98,11 @@ export class VoiceTurnService implements VoiceApi {
       },
       () => this.log.warn({}, 'voice front end (VAD/AEC) unavailable; audio goes to STT as is'),
     );
+  }
+
+  /** Stops asking the server for its providers. */
+  close(): void {
+    this.providers.close();
   }
 
   /** The turn in flight (tests and the CLI wait on `turn.done`). */
@@ -120,18 +117,18 @@ export class VoiceTurnService implements VoiceApi {
     if (!client)
       parts.push('No sync server configured: typed questions get local answers; voice is off.');
     else {
-      if (p.stt === 'not-configured')
+      if (p.get('stt') === 'not-configured')
         parts.push('No speech-to-text on the server: type questions.');
-      if (p.llm === 'not-configured')
+      if (p.get('llm') === 'not-configured')
         parts.push('No AI model on the server: answers are quoted from your sources.');
-      if (p.tts === 'not-configured')
+      if (p.get('tts') === 'not-configured')
         parts.push('No cloud voice on the server: the system voice speaks.');
     }
     return {
       server: client ? 'configured' : 'not-configured',
-      stt: p.stt,
-      llm: p.llm,
-      tts: p.tts,
+      stt: p.get('stt'),
+      llm: p.get('llm'),
+      tts: p.get('tts'),
       bargeIn: this.bargeIn,
       recording: this.recording,
       detail: (parts.join(' ') || 'Voice ready.').slice(0, 1024),
@@ -186,7 +183,7 @@ export class VoiceTurnService implements VoiceApi {
         'VOICE_SERVER_NOT_CONFIGURED',
         'Voice needs the sync server (VOICEASSIST_SERVER_URL and a device key). Type your question instead: answers come from your local sources.',
       );
-    if (!this.providers.usable('stt', true))
+    if (!this.providers.usable('stt'))
       throw new CodedError(
         'VOICE_STT_NOT_CONFIGURED',
         'No speech-to-text provider is configured on the sync server. Type your question instead.',
@@ -207,14 +204,13 @@ export class VoiceTurnService implements VoiceApi {
           turn.emit('voice.transcript', { turnId: turn.id, text: text.slice(0, 20_000), final });
       },
       onError: (err) => {
-        if (err.code === 'PROVIDER_NOT_CONFIGURED') this.providers.set('stt', 'not-configured');
+        if (err.code === 'PROVIDER_NOT_CONFIGURED') void this.providers.refresh();
         if (turn.phase !== 'done') turn.fail('stt', err);
       },
     });
     // While the clinician speaks: connections for the answer's LLM and TTS requests (the gateway,
     // seeing the STT stream open, does the same towards the providers).
-    if (this.providers.usable('llm', true) || this.providers.usable('tts', true))
-      void client.preconnect();
+    if (this.providers.usable('llm') || this.providers.usable('tts')) void client.preconnect();
     turn.emit('voice.state', { turnId: turn.id, state: 'listening', level: null });
     return { turnId: turn.id, conversationId: turn.conversationId };
   };
@@ -371,7 +367,7 @@ export class VoiceTurnService implements VoiceApi {
           const ahead = this.sendChatAhead;
           early = stt
             .finalizeSent()
-            .then(() => prepareAnswer(turn.conversationId, heard, true, this.deps()))
+            .then(() => prepareAnswer(turn.conversationId, heard, this.deps()))
             .then((prep) =>
               ahead && client
                 ? sendAhead(
@@ -413,7 +409,6 @@ export class VoiceTurnService implements VoiceApi {
         );
         return;
       }
-      this.providers.set('stt', 'ready');
       await answerAndSpeak(turn, transcript.trim(), true, this.deps(), early);
     } catch (err) {
       if (!turn.cancelled) turn.fail('turn', err);
@@ -438,7 +433,6 @@ export class VoiceTurnService implements VoiceApi {
       client: this.options.client,
       providers: this.providers,
       now: this.now,
-      speakAhead: this.speakAhead,
     };
   }
 

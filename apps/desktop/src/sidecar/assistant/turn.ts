@@ -60,8 +60,6 @@ export class Turn {
   covered = false;
   generator = '';
   speech: TurnRecordDto['speech'] = 'none';
-  /** Sentences whose TTS the gateway had started before the engine asked (speak-ahead). */
-  spokenAhead = 0;
   /** The answer's LLM request was sent before the final transcript, and used (sendAhead). */
   chatSentAhead = false;
   failed = false;

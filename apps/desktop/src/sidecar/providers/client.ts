@@ -8,15 +8,25 @@
 import { createHash } from 'node:crypto';
 import {
   AFTER_TRANSCRIPT_HEADER,
-  SPEAK_AHEAD_HEADER,
+  AUTHORIZATION_HEADER,
+  CHAT_STREAM_DONE,
+  CallStatus,
+  ChatCompletionChunk,
+  GATEWAY_PATHS,
+  GatewayError,
+  ProvidersResponse,
+  REQUEST_ID_HEADER,
   afterTranscriptHeader,
-  SPOKEN_AHEAD_HEADER,
-  speakAheadHeader,
-  speakablePlaceholders,
+  bearer,
+  callStatusPath,
+  type ChatRequest as GatewayChatRequest,
+  type TtsRequest as GatewayTtsRequest,
 } from '@voiceassist/contract';
+import { Value } from 'typebox/value';
 import type { EgressGuard } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
+import { speakablePlaceholders } from './speakable.js';
 import { SseParser } from './sse.js';
 import { linkedController, within } from './timeouts.js';
 import { openSttSession, type SttSession, type SttSessionOptions } from './stt.js';
@@ -47,12 +57,6 @@ export interface ChatRequest {
   readonly tools?: readonly Record<string, unknown>[];
   readonly temperature?: number;
   readonly maxTokens?: number;
-  /**
-   * The answer will be spoken and its prompt numbers this many passages: the gateway may start
-   * TTS for the first cited sentence itself (SPEAK_AHEAD_HEADER), saving a round trip to the
-   * workstation before the first audio. The `tts` call for that sentence then picks it up.
-   */
-  readonly speakAheadPassages?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -60,7 +64,6 @@ export interface ChatRequest {
 export interface PreparedChat {
   readonly conversationId: string;
   readonly body: string;
-  readonly speakAheadPassages?: number;
 }
 
 export interface TtsRequest {
@@ -72,8 +75,6 @@ export interface TtsRequest {
 
 export interface TtsStream {
   readonly sampleRate: number;
-  /** The gateway had started this text's TTS before the request (speak-ahead). */
-  readonly spokenAhead: boolean;
   /** PCM16 LE mono chunks as they arrive (whole samples). */
   readonly chunks: AsyncIterable<Uint8Array>;
 }
@@ -96,13 +97,13 @@ export const TTS_OUTPUT_FORMAT = 'pcm_24000';
 export const TTS_SAMPLE_RATE = 24_000;
 
 async function errorFrom(res: Response, kind: ProviderKind): Promise<ProviderError> {
-  let code: unknown;
+  let body: unknown;
   try {
-    const body = (await res.json()) as { error?: { code?: unknown } };
-    code = body.error?.code;
+    body = await res.json();
   } catch {
-    code = undefined; // not the gateway's JSON (a proxy?): classify by status
+    body = undefined; // not the gateway's JSON (a proxy?): classify by status
   }
+  const code = Value.Check(GatewayError, body) ? body.error.code : undefined;
   return fromGatewayCode(code, kind, res.status);
 }
 
@@ -118,7 +119,7 @@ export class GatewayClient {
 
   private headers(json: boolean): Record<string, string> {
     return {
-      authorization: `Bearer ${this.config.deviceKey}`,
+      [AUTHORIZATION_HEADER]: bearer(this.config.deviceKey),
       ...(json ? { 'content-type': 'application/json' } : {}),
     };
   }
@@ -133,10 +134,42 @@ export class GatewayClient {
   preconnect(): Promise<void> {
     return this.guard.preconnect(
       GATEWAY_PROVIDERS.llm,
-      this.url('/health'),
+      this.url(GATEWAY_PATHS.health),
       2,
       PRECONNECT_IF_IDLE_MS,
     );
+  }
+
+  /**
+   * `GET /v1/providers`: which of LLM, STT and TTS the server relays to and their circuit state
+   * (names only, never keys). Within the connect timeout; failures are ProviderErrors.
+   */
+  async providers(signal?: AbortSignal): Promise<ProvidersResponse> {
+    const { controller, dispose } = linkedController(signal);
+    const kind = 'llm';
+    // Alongside it, a second connection: a turn in the next minute finds the two it needs open
+    // (`preconnect` skips them when the gateway was used in the last 20 s, as it is now).
+    void this.guard.preconnect(GATEWAY_PROVIDERS.llm, this.url(GATEWAY_PATHS.health), 1);
+    try {
+      const res = await within(
+        this.guard.fetch(GATEWAY_PROVIDERS.llm, this.url(GATEWAY_PATHS.providers), {
+          headers: this.headers(false),
+          signal: controller.signal,
+        }),
+        this.config.timeouts.connectMs,
+        controller,
+        'GATEWAY_TIMEOUT',
+        kind,
+      );
+      if (!res.ok) throw await errorFrom(res, kind);
+      const body: unknown = await res.json();
+      if (!Value.Check(ProvidersResponse, body)) throw new ProviderError('BAD_RESPONSE', kind);
+      return body;
+    } catch (err) {
+      throw toProviderError(err, kind, controller.signal);
+    } finally {
+      dispose();
+    }
   }
 
   /** Pseudonymizes a question into the conversation's vault (the PHI stage of a turn). */
@@ -183,18 +216,15 @@ export class GatewayClient {
       });
       messages.push({ ...m, content: prepared.text });
     }
-    const body = JSON.stringify({
+    const request: GatewayChatRequest = {
       messages,
       stream: true,
-      ...(req.tools ? { tools: req.tools } : {}),
+      ...(req.tools ? { tools: [...req.tools] } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
-    });
-    return {
-      conversationId: req.conversationId,
-      body,
-      ...(req.speakAheadPassages ? { speakAheadPassages: req.speakAheadPassages } : {}),
     };
+    const body = JSON.stringify(request);
+    return { conversationId: req.conversationId, body };
   }
 
   /**
@@ -212,10 +242,8 @@ export class GatewayClient {
     const { controller, dispose } = linkedController(signal);
     const kind = 'llm';
     const t = this.config.timeouts;
-    const { body, speakAheadPassages: passages } = chat;
+    const { body } = chat;
     const headers = this.headers(true);
-    if (passages)
-      headers[SPEAK_AHEAD_HEADER] = speakAheadHeader({ passages, format: TTS_OUTPUT_FORMAT });
     if (after)
       headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
         turn: after.turnId,
@@ -225,7 +253,7 @@ export class GatewayClient {
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.llm,
-          this.url('/v1/llm/chat'),
+          this.url(GATEWAY_PATHS.llmChat),
           { method: 'POST', headers, body, signal: controller.signal },
           { conversationId: chat.conversationId },
         ),
@@ -247,7 +275,7 @@ export class GatewayClient {
         );
         if (done) throw new ProviderError('PROVIDER_STREAM_BROKEN', kind);
         for (const data of sse.push(value)) {
-          if (data === '[DONE]') return;
+          if (data === CHAT_STREAM_DONE) return;
           const event = parseChunk(data);
           if (event.error !== undefined) throw fromGatewayCode(event.error, kind);
           yield* event.events;
@@ -275,14 +303,15 @@ export class GatewayClient {
         conversationId: req.conversationId,
         text: req.text,
       });
-      const body = JSON.stringify({
+      const request: GatewayTtsRequest = {
         text: speakablePlaceholders(prepared.text),
         outputFormat: TTS_OUTPUT_FORMAT,
-      });
+      };
+      const body = JSON.stringify(request);
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.tts,
-          this.url('/v1/tts/stream'),
+          this.url(GATEWAY_PATHS.ttsStream),
           { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
           { conversationId: req.conversationId },
         ),
@@ -294,12 +323,11 @@ export class GatewayClient {
       if (!res.ok || !res.body) throw await errorFrom(res, kind);
       const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
       const call = {
-        requestId: res.headers.get('x-request-id'),
+        requestId: res.headers.get(REQUEST_ID_HEADER),
         conversationId: req.conversationId,
       };
       return {
         sampleRate: TTS_SAMPLE_RATE,
-        spokenAhead: res.headers.get(SPOKEN_AHEAD_HEADER) === '1',
         chunks: this.ttsChunks(reader, controller, dispose, call),
       };
     } catch (err) {
@@ -363,7 +391,7 @@ export class GatewayClient {
     try {
       const res = await this.guard.fetch(
         GATEWAY_PROVIDERS.tts,
-        this.url(`/v1/calls/${encodeURIComponent(call.requestId)}`),
+        this.url(callStatusPath(call.requestId)),
         {
           headers: this.headers(false),
           signal: AbortSignal.timeout(this.config.timeouts.idleMs),
@@ -371,8 +399,8 @@ export class GatewayClient {
         { conversationId: call.conversationId },
       );
       if (!res.ok) return broken;
-      const status = (await res.json()) as { error?: { code?: unknown } };
-      const code = status.error?.code;
+      const status: unknown = await res.json();
+      const code = Value.Check(CallStatus, status) ? status.error?.code : undefined;
       return code === undefined ? broken : fromGatewayCode(code, kind);
     } catch {
       return broken; // the server is unreachable too: the stream still broke
@@ -390,31 +418,19 @@ interface ParsedChunk {
   readonly error?: unknown;
 }
 
-interface ChunkShape {
-  error?: { code?: unknown };
-  choices?: {
-    delta?: {
-      content?: string | null;
-      tool_calls?: {
-        index?: number;
-        id?: string;
-        function?: { name?: string; arguments?: string };
-      }[];
-    };
-    finish_reason?: string | null;
-  }[];
-}
-
+/** One SSE `data:` payload: a chunk's events, or the gateway's in-band error. */
 function parseChunk(data: string): ParsedChunk {
-  let chunk: ChunkShape;
+  let chunk: unknown;
   try {
-    chunk = JSON.parse(data) as ChunkShape;
+    chunk = JSON.parse(data);
   } catch {
     return { events: [], error: 'PROVIDER_STREAM_BROKEN' };
   }
-  if (chunk.error) return { events: [], error: chunk.error.code ?? 'PROVIDER_ERROR' };
+  if (Value.Check(GatewayError, chunk)) return { events: [], error: chunk.error.code };
+  if (!Value.Check(ChatCompletionChunk, chunk))
+    return { events: [], error: 'PROVIDER_STREAM_BROKEN' };
   const events: ChatEvent[] = [];
-  for (const choice of chunk.choices ?? []) {
+  for (const choice of chunk.choices) {
     const content = choice.delta?.content;
     if (content) events.push({ type: 'text', text: content });
     for (const call of choice.delta?.tool_calls ?? [])

@@ -1,3 +1,4 @@
+import type { GatewayErrorCode } from '@voiceassist/contract';
 import { CodedError } from '../../shared/errors.js';
 
 export type ProviderKind = 'llm' | 'stt' | 'tts';
@@ -31,9 +32,12 @@ export const PROVIDER_ERRORS = {
   INTERNAL: 'The sync server failed while handling {what}.',
   TRANSCRIPT_CHANGED:
     'The {what} request prepared during speech recognition did not match the final transcript; it is sent again.',
+  BAD_RESPONSE:
+    'The sync server answered the {what} request in a form this workstation does not understand; it may need an update.',
   EGRESS_REFUSED: 'The workstation refused to send this to the {what} provider (egress policy).',
+  CLIENT_CANCELLED: 'The {what} request was cancelled.',
   ABORTED: 'The {what} request was cancelled.',
-} as const;
+} as const satisfies Record<GatewayErrorCode, string> & Record<string, string>;
 
 export type ProviderErrorCode = keyof typeof PROVIDER_ERRORS;
 

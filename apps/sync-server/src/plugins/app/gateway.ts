@@ -7,7 +7,6 @@ import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
 import { FinalTranscripts } from '../../gateway/final-transcripts.js';
 import { PhiGuard } from '../../gateway/phi-guard.js';
-import { SpeakAheadCalls } from '../../gateway/speak-ahead.js';
 import type { Candidate } from '../../gateway/resilience.js';
 import { deepgramProvider, type SttProvider } from '../../integrations/deepgram.js';
 import { elevenLabsProvider, type TtsProvider } from '../../integrations/elevenlabs.js';
@@ -25,8 +24,6 @@ export type Gateway = Readonly<{
   breakers: ReadonlyMap<string, CircuitBreaker>;
   /** Final transcripts of live STT streams, for chats sent before them (AFTER_TRANSCRIPT_HEADER). */
   transcripts: FinalTranscripts;
-  /** TTS started by the chat route ahead of the workstation's request (speak-ahead). */
-  speakAhead: SpeakAheadCalls;
   /**
    * A turn has begun (its STT stream opened): open connections to the LLM and TTS providers now,
    * so the calls that follow in a few hundred ms skip the TCP and TLS handshakes. Fire and forget.
@@ -39,11 +36,6 @@ export type Gateway = Readonly<{
  * provider allows), so key-downs in between find it open.
  */
 const PRECONNECT_EVERY_MS = 20_000;
-/**
- * A TTS call started ahead of the workstation is given up when not claimed within this long (or
- * the provider timeout, if shorter): the workstation asks for it within milliseconds.
- */
-const SPEAK_AHEAD_HOLD_MS = 5_000;
 /** A final transcript is kept this long after its stream ended, for a chat that refers to it. */
 const TRANSCRIPT_KEPT_MS = 10_000;
 
@@ -110,12 +102,7 @@ export default fp<{ config: Config }>(
       stt,
       tts,
       breakers,
-      // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
       transcripts: new FinalTranscripts(TRANSCRIPT_KEPT_MS),
-      speakAhead: new SpeakAheadCalls(
-        { tts, guard, meter, timeoutMs: g.timeoutMs },
-        Math.min(g.timeoutMs, SPEAK_AHEAD_HOLD_MS),
-      ),
       preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.

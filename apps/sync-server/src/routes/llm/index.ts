@@ -4,10 +4,6 @@ import {
   ChatRequest,
   GATEWAY_PATHS,
   parseAfterTranscript,
-  SPEAK_AHEAD_HEADER,
-  SentenceSplitter,
-  parseSpeakAhead,
-  spokenTextOf,
 } from '@voiceassist/contract';
 import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
 import {
@@ -108,40 +104,20 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         let batch: ChatBatch | null = value.first;
         // One idle timer per stream (not a timer and a Promise.race per chunk).
         const idle = new IdleWatchdog(gw.timeoutMs, () => value.abort.abort());
-        // Speak-ahead (the workstation asked for it): the first cited sentence goes to TTS from
-        // here, while the workstation is still receiving it; its TTS request then claims it.
-        let ahead = parseSpeakAhead(req.headers[SPEAK_AHEAD_HEADER] as string | undefined);
-        const splitter = ahead ? new SentenceSplitter() : undefined;
-        /** The first cited sentence's spoken text, once complete in what was read so far. */
-        const firstCited = (delta: string): string | undefined => {
-          if (!ahead || !splitter) return undefined;
-          for (const sentence of splitter.push(delta)) {
-            const spoken = spokenTextOf(sentence, ahead.passages);
-            if (spoken !== undefined) return spoken; // else dropped by the workstation: unspoken
-          }
-          return undefined;
-        };
         try {
           while (batch) {
-            let speak: string | undefined;
             for (const chunk of batch.chunks) {
               if (chunk.usage) usage = chunk.usage;
               for (const ch of chunk.choices) {
-                if (ch.delta.content) speak ??= firstCited(ch.delta.content);
                 delivered += ch.delta.content?.length ?? 0;
                 for (const t of ch.delta.tool_calls ?? [])
                   delivered += t.function?.arguments?.length ?? 0;
                 if (ch.finish_reason) finished = true;
               }
             }
-            // The provider's event text as it came: no re-serialisation per chunk. The TTS call
-            // for its first cited sentence is held now and starts once this write has left.
-            const wrote = batch.text === '' ? true : writeOrGone(res, batch.text);
-            if (speak !== undefined && ahead) {
-              gw.speakAhead.start(p, req.id, speak, ahead.format, req.log);
-              ahead = undefined;
-            }
-            if (!(await wrote)) break; // client left
+            // The provider's event text as it came: no re-serialisation per chunk.
+            const wrote = batch.text === '' ? true : await writeOrGone(res, batch.text);
+            if (!wrote) break; // client left
             if (batch.done) break;
             batch = await value.reader.next();
             idle.touch();
@@ -168,7 +144,6 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         } finally {
           idle.stop();
         }
-        if (failure === 'CLIENT_CANCELLED') gw.speakAhead.release(req.id); // barge-in
         if (failure) value.abort.abort(); // stop paying for tokens nobody will read
         value.reader.cancel();
         gw.calls.end(req.id, failure ?? 'ok');
