@@ -277,8 +277,8 @@ export async function benchTurn(turns = 60, rttMs = 0): Promise<TurnBenchResult>
     // after the final transcript).
     for (let i = 0; i < 3 * turns + warmup; i++) {
       const variant = (['shipped', 'sequential', 'gatewayWaits'] as const)[i % 3];
-      service.prepareWhileFinalizing = variant !== 'sequential';
-      service.sendChatAhead = variant === 'shipped';
+      service.runner.prepareWhileFinalizing = variant !== 'sequential';
+      service.runner.sendChatAhead = variant === 'shipped';
       const connectionsBefore = proxy?.connections() ?? 0;
       const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
       for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));

@@ -37,7 +37,7 @@ export async function runRecordedTurn(
     await service['voice.audio']({ turnId: ref.turnId, seq: seq++, pcm });
   }
   if (options.holdAfterMs) await sleep(options.holdAfterMs);
-  if (turn.phase === 'listening') {
+  if (turn.state === 'listening') {
     service['voice.turnEnd'](ref);
     options.onKeyUp?.();
   }

@@ -203,7 +203,7 @@ describe('voice turn against the real sync server and the provider stand-ins', (
         if (i % (512 * 20) === 0) await new Promise((r) => setTimeout(r, 20));
       }
       const error = await fx.waitFor('voice.error', (e) => e.turnId === ref.turnId);
-      expect(turn?.phase).toBe('listening'); // reported before the key-up
+      expect(turn?.state).toBe('listening'); // reported before the key-up
       expect(error.error).toMatchObject({ stage: 'stt', code: 'PROVIDER_STREAM_BROKEN' });
       expect(error.error.message).toMatch(/speech recognition/);
       service['voice.turnEnd'](ref);
