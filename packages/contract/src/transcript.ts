@@ -23,11 +23,13 @@ export const STT_TURN_PARAM = 'turn';
 
 /**
  * Request header of `POST /v1/llm/chat`: `turn=ID; sha256=HASH` — the chat was prepared while
- * STT was still finalizing, for a final transcript whose SHA-256 (base64url, of its UTF-8) is
- * HASH. The gateway holds the request until turn ID's final transcript arrives from the STT
- * provider, then sends it on if that transcript hashes to HASH, and answers 409
- * TRANSCRIPT_CHANGED otherwise. The turn's transcript never travels back in clear: it is the
- * gateway's own (it relayed it), the workstation only names and hashes it.
+ * STT was still finalizing, for a final transcript T whose hash is HASH: SHA-256 of the UTF-8 of
+ * `ID + "\n" + T`, base64url (the random turn id salts it: equal questions in two turns hash
+ * differently). The gateway holds the request until turn ID's final transcript arrives from the
+ * STT provider — on whichever server process relayed that stream; they share hashes, never
+ * words, through PostgreSQL — then sends it on if that transcript hashes to HASH, and answers
+ * 409 TRANSCRIPT_CHANGED otherwise. The transcript never travels back in clear: the gateway
+ * relayed it, the workstation only names and hashes it.
  */
 export const AFTER_TRANSCRIPT_HEADER = 'x-voiceassist-after-transcript';
 

@@ -247,7 +247,10 @@ export class GatewayClient {
     if (after)
       headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
         turn: after.turnId,
-        sha256: createHash('sha256').update(after.transcript, 'utf8').digest('base64url'),
+        // Salted with the turn id (see AFTER_TRANSCRIPT_HEADER): the gateway shares only this.
+        sha256: createHash('sha256')
+          .update(`${after.turnId}\n${after.transcript}`, 'utf8')
+          .digest('base64url'),
       });
     try {
       const res = await within(

@@ -6,6 +6,7 @@ import { CircuitBreaker } from '../../gateway/circuit-breaker.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
 import { FinalTranscripts } from '../../gateway/final-transcripts.js';
+import { TranscriptRelay } from '../../gateway/transcript-relay.js';
 import { PhiGuard } from '../../gateway/phi-guard.js';
 import type { Candidate } from '../../gateway/resilience.js';
 import { deepgramProvider, type SttProvider } from '../../integrations/deepgram.js';
@@ -22,7 +23,10 @@ export type Gateway = Readonly<{
   stt: readonly Candidate<SttProvider>[];
   tts: readonly Candidate<TtsProvider>[];
   breakers: ReadonlyMap<string, CircuitBreaker>;
-  /** Final transcripts of live STT streams, for chats sent before them (AFTER_TRANSCRIPT_HEADER). */
+  /**
+   * Final transcripts (hashes) of live STT streams of every server process on this database, for
+   * chats sent before them (AFTER_TRANSCRIPT_HEADER).
+   */
   transcripts: FinalTranscripts;
   /**
    * A turn has begun (its STT stream opened): open connections to the LLM and TTS providers now,
@@ -47,7 +51,7 @@ declare module 'fastify' {
 
 /** Providers (primary and optional fallback per kind) with one circuit breaker each. */
 export default fp<{ config: Config }>(
-  (app, { config }, done) => {
+  async (app, { config }) => {
     const { providers: p, gateway: g } = config;
     const breakers = new Map<string, CircuitBreaker>();
     const candidate = <P extends { name: string }>(provider: P): Candidate<P> => {
@@ -92,6 +96,16 @@ export default fp<{ config: Config }>(
       }
     };
     const guard = new PhiGuard(app.db);
+    // Streams and chats of one turn may reach different server processes: they share the final
+    // transcripts' hashes through PostgreSQL.
+    const relay = new TranscriptRelay(
+      app.db,
+      config.databaseUrl ?? '',
+      (payload) => transcripts.receive(payload),
+      app.log,
+    );
+    const transcripts = new FinalTranscripts(TRANSCRIPT_KEPT_MS, (news) => relay.publish(news));
+    await relay.start();
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits,
@@ -102,12 +116,14 @@ export default fp<{ config: Config }>(
       stt,
       tts,
       breakers,
-      transcripts: new FinalTranscripts(TRANSCRIPT_KEPT_MS),
+      transcripts,
       preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.
-    app.addHook('onClose', async () => meter.flush());
-    done();
+    app.addHook('onClose', async () => {
+      await relay.close();
+      await meter.flush();
+    });
   },
   { name: 'gateway', dependencies: ['db'] },
 );

@@ -13,7 +13,6 @@ import {
   IdleWatchdog,
   writeOrGone,
 } from '../../gateway/http.js';
-import { transcriptHash } from '../../gateway/final-transcripts.js';
 import { startCall, within } from '../../gateway/resilience.js';
 import {
   classifyOpenAiError,
@@ -58,9 +57,9 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         const texts = chatTexts(req.body);
         if (after) {
           gw.guard.scan(texts); // while waiting: the guard's check below then finds them known
-          const final = await gw.transcripts.wait(p.deviceId, after.turn, gw.timeoutMs);
+          const final = await gw.transcripts.wait(p.deviceId, after.turn, gw.timeoutMs); // a hash
           if (ac.signal.aborted) throw new AppError('CLIENT_CANCELLED'); // barge-in meanwhile
-          if (final === undefined || transcriptHash(final) !== after.sha256)
+          if (final === undefined || final !== after.sha256)
             throw new AppError('TRANSCRIPT_CHANGED');
           timings.mark('transcript');
         }
