@@ -3,7 +3,6 @@ import {
   AnswerSentenceEvent,
   AskInput,
   AudioChunkEvent,
-  AudioInput,
   CancelInput,
   ConfigureInput,
   ConversationSummaryDto,
@@ -121,12 +120,10 @@ export const CALLS = {
     input: TurnStartInput,
     output: TurnRef,
   },
-  'voice.audio': {
-    summary:
-      'Microphone audio while the key is held: base64 16 kHz mono PCM16 LE, ≤ 1 s per message, seq 0, 1, 2… Echo-cancelled and VAD-scored in the engine, streamed to STT while the key is held. While the turn is speaking and barge-in is on, keep sending: the audio is then only checked for user speech (barge-in), never sent to STT.',
-    input: AudioInput,
-    output: Type.Object({ accepted: Type.Boolean() }, { additionalProperties: false }),
-  },
+  // Microphone audio while the key is held is not a call: binary frames, fire-and-forget, one per
+  // 32 ms capture chunk (shared/audio-frame.ts; RpcClient.sendAudio). Echo-cancelled and
+  // VAD-scored in the engine, streamed to STT while the key is held; while the turn speaks and
+  // barge-in is on, keep sending: the audio is then only checked for the user talking over it.
   'voice.turnEnd': {
     summary:
       'Key-up = end of the utterance: STT finalize, then transcript → PHI → cited answer → speech, reported through voice.* events; resolves at once.',

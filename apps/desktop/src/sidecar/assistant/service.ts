@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { AudioFrame } from '../../shared/audio-frame.js';
 import type { CallInput, CallOutput } from '../../shared/contract.js';
 import { CodedError } from '../../shared/errors.js';
 import type { VoiceStatusDto } from '../../shared/voice-turn.js';
@@ -28,15 +29,6 @@ export interface VoiceServiceOptions {
 }
 
 const NOOP_LOG: ServiceLog = { info: () => undefined, warn: () => undefined };
-
-function decodePcm(b64: string): Int16Array {
-  const bytes = Buffer.from(b64, 'base64');
-  if (bytes.length % 2 !== 0)
-    throw new CodedError('AUDIO_INVALID', 'Audio must be whole 16-bit samples (even byte count).');
-  const out = new Int16Array(bytes.length / 2);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
-}
 
 /**
  * The voice turn and typed questions as the RPC contract exposes them: checks each call's
@@ -131,20 +123,26 @@ export class VoiceTurnService implements VoiceApi {
     return { turnId: turn.id, conversationId: turn.conversationId };
   };
 
-  'voice.audio' = async ({
-    turnId,
-    seq,
-    pcm,
-  }: CallInput<'voice.audio'>): Promise<{ accepted: boolean }> => {
+  /**
+   * A microphone frame (binary, already validated: format, size, turn id). Frames of another
+   * turn (late ones of a turn that ended) are dropped; a gap or a repeat in `seq` is reported on
+   * the turn once (AUDIO_OUT_OF_ORDER) and the frame dropped — it would garble the recognition.
+   */
+  audioFrame = (frame: AudioFrame): void => {
     const turn = this.runner.turn;
-    if (turn?.id !== turnId || turn.cancelled) return { accepted: false };
-    if (seq !== turn.nextAudioSeq)
-      throw new CodedError(
-        'AUDIO_OUT_OF_ORDER',
-        `Expected audio seq ${turn.nextAudioSeq}, got ${seq}.`,
+    if (turn?.id !== frame.turnId || turn.cancelled) return;
+    if (frame.seq !== turn.nextAudioSeq) {
+      turn.fail(
+        'capture',
+        new CodedError(
+          'AUDIO_OUT_OF_ORDER',
+          'Some of the microphone audio arrived out of order and was left out; if the answer is off, ask again.',
+        ),
       );
-    turn.nextAudioSeq++;
-    return { accepted: await this.runner.audio(turnId, decodePcm(pcm)) };
+      if (frame.seq < turn.nextAudioSeq) return;
+    }
+    turn.nextAudioSeq = frame.seq + 1;
+    void this.runner.audio(frame.turnId, frame.pcm);
   };
 
   'voice.turnEnd' = ({ turnId }: CallInput<'voice.turnEnd'>): CallOutput<'voice.turnEnd'> => {

@@ -193,12 +193,8 @@ describe('voice turn against the real sync server and the provider stand-ins', (
       let seq = 0;
       let errorSeen = false;
       for (let i = 0; i < JFK.length && !errorSeen; i += 512) {
-        const part = JFK.subarray(i, i + 512);
-        await service['voice.audio']({
-          turnId: ref.turnId,
-          seq: seq++,
-          pcm: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
-        });
+        service.audioFrame({ turnId: ref.turnId, seq: seq++, pcm: JFK.subarray(i, i + 512) });
+        await turn?.pending;
         errorSeen = fx.of('voice.error', ref.turnId).length > 0;
         if (i % (512 * 20) === 0) await new Promise((r) => setTimeout(r, 20));
       }
