@@ -208,6 +208,11 @@ export const CALLS = {
 export const EVENTS = {
   /** Pushed whenever the health summary changes (server comes up, goes away...). */
   'health.changed': Health,
+  /**
+   * What voice can do changed (the server's GET /v1/providers answered differently, or it became
+   * (un)reachable): the same shape as `voice.status`, so the Talk control can say it before use.
+   */
+  'voice.status.changed': VoiceStatusDto,
   /** Overlay state: idle / listening (with input level) / thinking / speaking. */
   'voice.state': VoiceStateEvent,
   /** Interim (final: false) and final transcripts of a voice turn. */

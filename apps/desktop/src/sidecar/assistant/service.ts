@@ -44,7 +44,9 @@ export class VoiceTurnService implements VoiceApi {
   constructor(private readonly options: VoiceServiceOptions) {
     const log = options.log ?? NOOP_LOG;
     // Asked on connect: the Talk control can say what will happen before anyone presses it.
-    this.providers = new ProviderCapabilities(options.client);
+    this.providers = new ProviderCapabilities(options.client, () =>
+      options.emit('voice.status.changed', this.status()),
+    );
     void this.providers.refresh();
     this.store = new VoiceSettingsStore(options.kb.db, (msg) => log.warn({}, msg));
     const saved = this.store.load();

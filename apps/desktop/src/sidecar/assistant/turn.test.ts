@@ -432,6 +432,8 @@ describe('degraded: no providers on the server, or no server', () => {
         /No speech-to-text provider is configured on the sync server\. Type your question/,
       );
       expect(fx.of('voice.error')).toEqual([]);
+      // …and was pushed as an event when the engine learnt it.
+      expect(fx.of('voice.status.changed').at(-1)).toMatchObject({ stt: 'not-configured' });
       expect(gw.deepgram.requests.length).toBe(sttSockets);
       const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
       await service.currentTurn?.done;

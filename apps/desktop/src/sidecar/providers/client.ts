@@ -8,30 +8,26 @@
 import { createHash } from 'node:crypto';
 import {
   AFTER_TRANSCRIPT_HEADER,
-  AUTHORIZATION_HEADER,
   CHAT_STREAM_DONE,
-  CallStatus,
   ChatCompletionChunk,
   GATEWAY_PATHS,
   GatewayError,
   ProvidersResponse,
-  REQUEST_ID_HEADER,
   afterTranscriptHeader,
-  bearer,
-  callStatusPath,
   type ChatRequest as GatewayChatRequest,
-  type TtsRequest as GatewayTtsRequest,
 } from '@voiceassist/contract';
 import { Value } from 'typebox/value';
 import type { EgressGuard } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
-import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
-import { speakablePlaceholders } from './speakable.js';
+import { ProviderError, fromGatewayCode, toProviderError } from './errors.js';
+import { errorFrom, gatewayHeaders, gatewayUrl } from './gateway-http.js';
 import { SseParser } from './sse.js';
+import { openTts, type TtsRequest, type TtsStream } from './tts.js';
 import { linkedController, within } from './timeouts.js';
 import { openSttSession, type SttSession, type SttSessionOptions } from './stt.js';
 
 export { type SttSession } from './stt.js';
+export { TTS_OUTPUT_FORMAT, TTS_SAMPLE_RATE, type TtsRequest, type TtsStream } from './tts.js';
 
 export interface ChatMessageIn {
   readonly role: 'system' | 'user' | 'assistant' | 'tool';
@@ -66,19 +62,6 @@ export interface PreparedChat {
   readonly body: string;
 }
 
-export interface TtsRequest {
-  readonly conversationId: string;
-  /** Clear text; pseudonymized here (placeholders are spoken as neutral words). */
-  readonly text: string;
-  readonly signal?: AbortSignal;
-}
-
-export interface TtsStream {
-  readonly sampleRate: number;
-  /** PCM16 LE mono chunks as they arrive (whole samples). */
-  readonly chunks: AsyncIterable<Uint8Array>;
-}
-
 /**
  * A chat sent while STT still finalizes (see `streamChat`): the gateway forwards it only when the
  * turn's final transcript is `transcript` (compared by hash; the text is not sent).
@@ -93,20 +76,6 @@ export interface AfterTranscript {
 /** Connections to the gateway are kept 60 s; after this long without a request, open new ones. */
 const PRECONNECT_IF_IDLE_MS = 20_000;
 
-export const TTS_OUTPUT_FORMAT = 'pcm_24000';
-export const TTS_SAMPLE_RATE = 24_000;
-
-async function errorFrom(res: Response, kind: ProviderKind): Promise<ProviderError> {
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    body = undefined; // not the gateway's JSON (a proxy?): classify by status
-  }
-  const code = Value.Check(GatewayError, body) ? body.error.code : undefined;
-  return fromGatewayCode(code, kind, res.status);
-}
-
 export class GatewayClient {
   constructor(
     private readonly guard: EgressGuard,
@@ -114,14 +83,11 @@ export class GatewayClient {
   ) {}
 
   private url(path: string): string {
-    return `${this.config.serverUrl}${path}`;
+    return gatewayUrl(this.config, path);
   }
 
   private headers(json: boolean): Record<string, string> {
-    return {
-      [AUTHORIZATION_HEADER]: bearer(this.config.deviceKey),
-      ...(json ? { 'content-type': 'application/json' } : {}),
-    };
+    return gatewayHeaders(this.config, json);
   }
 
   /**
@@ -294,120 +260,10 @@ export class GatewayClient {
 
   /**
    * `POST /v1/tts/stream`: the text is pseudonymized (placeholders become neutral words), audio
-   * comes back as PCM16 at TTS_SAMPLE_RATE. First byte within `ttsFirstByteMs`.
+   * comes back as PCM16 at TTS_SAMPLE_RATE (tts.ts). First byte within `ttsFirstByteMs`.
    */
-  async tts(req: TtsRequest): Promise<TtsStream> {
-    const { controller, dispose } = linkedController(req.signal);
-    const kind = 'tts';
-    const t = this.config.timeouts;
-    try {
-      const prepared = await this.guard.prepareText({
-        provider: GATEWAY_PROVIDERS.tts,
-        conversationId: req.conversationId,
-        text: req.text,
-      });
-      const request: GatewayTtsRequest = {
-        text: speakablePlaceholders(prepared.text),
-        outputFormat: TTS_OUTPUT_FORMAT,
-      };
-      const body = JSON.stringify(request);
-      const res = await within(
-        this.guard.fetch(
-          GATEWAY_PROVIDERS.tts,
-          this.url(GATEWAY_PATHS.ttsStream),
-          { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
-          { conversationId: req.conversationId },
-        ),
-        t.ttsFirstByteMs,
-        controller,
-        'GATEWAY_TIMEOUT',
-        kind,
-      );
-      if (!res.ok || !res.body) throw await errorFrom(res, kind);
-      const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
-      const call = {
-        requestId: res.headers.get(REQUEST_ID_HEADER),
-        conversationId: req.conversationId,
-      };
-      return {
-        sampleRate: TTS_SAMPLE_RATE,
-        chunks: this.ttsChunks(reader, controller, dispose, call),
-      };
-    } catch (err) {
-      controller.abort(new ProviderError('ABORTED', kind));
-      dispose();
-      throw toProviderError(err, kind, controller.signal);
-    }
-  }
-
-  private async *ttsChunks(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-    controller: AbortController,
-    dispose: () => void,
-    call: { requestId: string | null; conversationId: string },
-  ): AsyncGenerator<Uint8Array> {
-    const kind = 'tts';
-    let odd: number | undefined; // a sample split across chunks
-    try {
-      for (;;) {
-        const { done, value } = await within(
-          reader.read(),
-          this.config.timeouts.idleMs,
-          controller,
-          'PROVIDER_TIMEOUT',
-          kind,
-        );
-        if (done) return;
-        let bytes = value;
-        if (odd !== undefined) {
-          const joined = new Uint8Array(bytes.length + 1);
-          joined[0] = odd;
-          joined.set(bytes, 1);
-          bytes = joined;
-          odd = undefined;
-        }
-        if (bytes.length % 2 === 1) {
-          odd = bytes[bytes.length - 1];
-          bytes = bytes.subarray(0, bytes.length - 1);
-        }
-        if (bytes.length > 0) yield bytes;
-      }
-    } catch (err) {
-      if (controller.signal.aborted) throw toProviderError(err, kind, controller.signal);
-      // The gateway breaks the connection when the provider fails mid-stream; it keeps the coded
-      // reason under the request id.
-      throw await this.ttsFailure(call, err);
-    } finally {
-      controller.abort(new ProviderError('ABORTED', kind));
-      dispose();
-    }
-  }
-
-  /** Why a TTS stream broke off: `GET /v1/calls/:id`, else PROVIDER_STREAM_BROKEN. */
-  private async ttsFailure(
-    call: { requestId: string | null; conversationId: string },
-    cause: unknown,
-  ): Promise<ProviderError> {
-    const kind = 'tts';
-    const broken = new ProviderError('PROVIDER_STREAM_BROKEN', kind, { cause });
-    if (!call.requestId) return broken;
-    try {
-      const res = await this.guard.fetch(
-        GATEWAY_PROVIDERS.tts,
-        this.url(callStatusPath(call.requestId)),
-        {
-          headers: this.headers(false),
-          signal: AbortSignal.timeout(this.config.timeouts.idleMs),
-        },
-        { conversationId: call.conversationId },
-      );
-      if (!res.ok) return broken;
-      const status: unknown = await res.json();
-      const code = Value.Check(CallStatus, status) ? status.error?.code : undefined;
-      return code === undefined ? broken : fromGatewayCode(code, kind);
-    } catch {
-      return broken; // the server is unreachable too: the stream still broke
-    }
+  tts(req: TtsRequest): Promise<TtsStream> {
+    return openTts(this.guard, this.config, req);
   }
 
   /** `GET /v1/stt/live`: a live transcription session (see stt.ts). */
