@@ -180,3 +180,13 @@ export const KDIGO_2012 = {
     'KDIGO 2012 Clinical Practice Guideline for the Evaluation and Management of Chronic Kidney Disease. Kidney Int Suppl. 2013;3:1-150.',
   year: 2013,
 } as const;
+
+/** Points from ascending thresholds: the first `[below, points]` whose bound exceeds the value. */
+export function stepPoints(
+  value: number,
+  steps: readonly (readonly [number, number])[],
+  otherwise: number,
+): number {
+  for (const [below, points] of steps) if (value < below) return points;
+  return otherwise;
+}

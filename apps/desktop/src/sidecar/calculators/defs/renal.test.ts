@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, type Evaluation, type RawInputs } from '../engine.js';
-import type { CalculatorDef } from '../types.js';
+import { run as evaluateTyped, valueOf as value } from '../../../../test-support/calculators.js';
 import {
   ckdEpi2009,
   ckdEpi2021,
@@ -9,24 +8,6 @@ import {
   mdrd175,
   mdrd186,
 } from './renal.js';
-
-/** Typed inputs as a clinician would enter them: numbers with units, options, yes/no. */
-function typed(values: Record<string, number | boolean | string | [number, string]>): RawInputs {
-  return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [
-      k,
-      Array.isArray(v)
-        ? { value: v[0], unit: v[1], provenance: 'typed' as const }
-        : { value: v, provenance: 'typed' as const },
-    ]),
-  );
-}
-
-function value(def: CalculatorDef, inputs: Parameters<typeof typed>[0]): number {
-  const e: Evaluation = evaluate(def, typed(inputs));
-  if (e.status !== 'ok') throw new Error(`expected a result, got ${JSON.stringify(e)}`);
-  return e.result.value;
-}
 
 describe('CKD-EPI 2021 creatinine (Inker et al., NEJM 2021)', () => {
   // NKF CKD-EPI 2021 online calculator values, as asserted in pharmaverse/admiral's
@@ -53,7 +34,7 @@ describe('CKD-EPI 2021 creatinine (Inker et al., NEJM 2021)', () => {
     expect(value(ckdEpi2021, { age: 30, sex: 'female', creatinine: 0.6 })).toBeCloseTo(123.7579, 3);
   });
   it('stages by KDIGO category on the reported value', () => {
-    const e = evaluate(ckdEpi2021, typed({ age: 67, sex: 'female', creatinine: [1.4, 'mg/dL'] }));
+    const e = evaluateTyped(ckdEpi2021, { age: 67, sex: 'female', creatinine: [1.4, 'mg/dL'] });
     expect(e.status === 'ok' && e.result.display).toBe('41');
     expect(e.status === 'ok' && e.result.interpretation).toMatch(/^G3b/);
   });
@@ -148,16 +129,13 @@ describe('Cockcroft-Gault (Cockcroft & Gault, Nephron 1976)', () => {
     expect(value(cockcroftGault, { ...base, weight_basis: 'bmi' })).toBeCloseTo(86.1067, 3);
   });
   it('asks for the height when the weight basis needs it', () => {
-    const e = evaluate(
-      cockcroftGault,
-      typed({
-        age: 60,
-        sex: 'male',
-        weight: [120, 'kg'] as [number, string],
-        creatinine: 1.2,
-        weight_basis: 'ideal',
-      }),
-    );
+    const e = evaluateTyped(cockcroftGault, {
+      age: 60,
+      sex: 'male',
+      weight: [120, 'kg'] as [number, string],
+      creatinine: 1.2,
+      weight_basis: 'ideal',
+    });
     expect(e.status).toBe('needs-input');
     expect(e.status === 'needs-input' && e.questions.map((q) => q.input)).toEqual(['height']);
   });
@@ -165,11 +143,11 @@ describe('Cockcroft-Gault (Cockcroft & Gault, Nephron 1976)', () => {
 
 describe('renal inputs that must not produce a number', () => {
   it('asks for what is missing', () => {
-    const e = evaluate(ckdEpi2021, typed({ creatinine: [1.4, 'mg/dL'], sex: 'female' }));
+    const e = evaluateTyped(ckdEpi2021, { creatinine: [1.4, 'mg/dL'], sex: 'female' });
     expect(e).toMatchObject({ status: 'needs-input', prompt: 'How old is the patient?' });
   });
   it('confirms a unit-less creatinine that only fits µmol/L', () => {
-    const e = evaluate(ckdEpi2021, typed({ age: 67, sex: 'female', creatinine: 120 }));
+    const e = evaluateTyped(ckdEpi2021, { age: 67, sex: 'female', creatinine: 120 });
     expect(e).toMatchObject({
       status: 'needs-input',
       questions: [
@@ -182,7 +160,7 @@ describe('renal inputs that must not produce a number', () => {
     });
   });
   it('takes a unit-less creatinine that only fits mg/dL, and says it assumed the unit', () => {
-    const e = evaluate(ckdEpi2021, typed({ age: 67, sex: 'female', creatinine: 1.4 }));
+    const e = evaluateTyped(ckdEpi2021, { age: 67, sex: 'female', creatinine: 1.4 });
     expect(e.status === 'ok' && e.result.inputs.find((i) => i.name === 'creatinine')).toMatchObject(
       {
         unitAssumed: true,
@@ -191,24 +169,24 @@ describe('renal inputs that must not produce a number', () => {
     );
   });
   it('rejects an implausible value with a coded error', () => {
-    const e = evaluate(ckdEpi2021, typed({ age: 67, sex: 'female', creatinine: [1.4, 'g/dL'] }));
+    const e = evaluateTyped(ckdEpi2021, { age: 67, sex: 'female', creatinine: [1.4, 'g/dL'] });
     expect(e).toMatchObject({ status: 'error', error: { code: 'CALC_UNIT_UNKNOWN' } });
-    const f = evaluate(ckdEpi2021, typed({ age: 12, sex: 'female', creatinine: 1 }));
+    const f = evaluateTyped(ckdEpi2021, { age: 12, sex: 'female', creatinine: 1 });
     expect(f).toMatchObject({
       status: 'error',
       error: { code: 'CALC_INPUT_OUT_OF_RANGE', input: 'age' },
     });
-    const g = evaluate(ckdEpi2021, typed({ age: 67, sex: 'female', creatinine: [300, 'mg/dL'] }));
+    const g = evaluateTyped(ckdEpi2021, { age: 67, sex: 'female', creatinine: [300, 'mg/dL'] });
     expect(g).toMatchObject({ status: 'error', error: { code: 'CALC_INPUT_OUT_OF_RANGE' } });
   });
   it('rejects inputs the calculator does not have, and wrong types', () => {
     expect(
-      evaluate(ckdEpi2021, typed({ age: 67, sex: 'female', creatinine: 1, weight: 70 })),
+      evaluateTyped(ckdEpi2021, { age: 67, sex: 'female', creatinine: 1, weight: 70 }),
     ).toMatchObject({
       status: 'error',
       error: { code: 'CALC_INPUT_UNKNOWN', input: 'weight' },
     });
-    expect(evaluate(ckdEpi2021, typed({ age: 67, sex: 'other', creatinine: 1 }))).toMatchObject({
+    expect(evaluateTyped(ckdEpi2021, { age: 67, sex: 'other', creatinine: 1 })).toMatchObject({
       status: 'error',
       error: { code: 'CALC_INPUT_INVALID', input: 'sex' },
     });
