@@ -221,9 +221,12 @@ export const Q = {
     id: 'drinksPerWeek',
     units: [unitless(['drinks', 'drinks/week', 'drinks/wk', 'units/week', 'units'])],
   },
-  hours: {
-    id: 'hours',
-    units: [linear('h', 1, ['hr', 'hrs', 'hour', 'hours']), linear('min', 1 / 60, ['minutes'])],
+  minutes: {
+    id: 'minutes',
+    units: [
+      linear('min', 1, ['mins', 'minute', 'minutes']),
+      linear('h', 60, ['hr', 'hrs', 'hour', 'hours']),
+    ],
   },
 } as const satisfies Record<string, Quantity>;
 

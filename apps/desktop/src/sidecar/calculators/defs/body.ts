@@ -63,7 +63,7 @@ export const bsaMosteller = bsa(
 export const bsaDuBois = bsa(
   'bsa-dubois',
   'Body surface area (Du Bois)',
-  ['dubois', 'du bois', 'bsa dubois', 'dubois bsa', 'du bois bsa', 'dubois and dubois'],
+  ['bsa dubois', 'dubois bsa', 'du bois bsa', 'bsa du bois', 'dubois formula', 'du bois formula'],
   (h, w) => 0.007184 * w ** 0.425 * h ** 0.725,
   {
     citation:
@@ -75,7 +75,7 @@ export const bsaDuBois = bsa(
 export const bsaHaycock = bsa(
   'bsa-haycock',
   'Body surface area (Haycock)',
-  ['haycock', 'bsa haycock', 'haycock bsa'],
+  ['bsa haycock', 'haycock bsa', 'haycock formula'],
   (h, w) => 0.024265 * w ** 0.5378 * h ** 0.3964,
   {
     citation:
@@ -99,7 +99,7 @@ export const bsaGehanGeorge = bsa(
 export const bsaBoyd = bsa(
   'bsa-boyd',
   'Body surface area (Boyd)',
-  ['boyd', 'bsa boyd', 'boyd bsa'],
+  ['bsa boyd', 'boyd bsa', 'boyd formula'],
   // Boyd's exponent uses weight in grams.
   (h, w) => 0.0003207 * h ** 0.3 * (w * 1000) ** (0.7285 - 0.0188 * Math.log10(w * 1000)),
   {
@@ -112,7 +112,7 @@ export const bsaBoyd = bsa(
 export const bsaFujimoto = bsa(
   'bsa-fujimoto',
   'Body surface area (Fujimoto)',
-  ['fujimoto', 'bsa fujimoto', 'fujimoto bsa'],
+  ['bsa fujimoto', 'fujimoto bsa', 'fujimoto formula'],
   (h, w) => 0.008883 * w ** 0.444 * h ** 0.663,
   {
     citation:
@@ -131,7 +131,7 @@ const ADULT_HEIGHT = { ...HEIGHT, range: [120, 250] } as const;
 export const idealBodyWeight = defineCalculator({
   id: 'ideal-body-weight',
   name: 'Ideal body weight (Devine)',
-  synonyms: ['ideal body weight', 'ibw', 'ideal weight', 'devine'],
+  synonyms: ['ideal body weight', 'ibw', 'ideal weight', 'devine formula'],
   category: 'body',
   inputs: [SEX, ADULT_HEIGHT],
   output: { label: 'Ideal body weight', unit: 'kg', decimals: 1 },

@@ -96,8 +96,7 @@ export const correctedSodium = defineCalculator({
     'sodium correction',
     'sodium correction for hyperglycemia',
     'glucose corrected sodium',
-    'hillier',
-    'katz',
+    'sodium for glucose',
   ],
   category: 'electrolytes',
   inputs: [

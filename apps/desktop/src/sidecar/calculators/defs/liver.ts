@@ -78,7 +78,7 @@ const MELD_OUT = { label: 'MELD', unit: 'points', decimals: 0 } as const;
 export const meld = defineCalculator({
   id: 'meld',
   name: 'MELD (original, UNOS)',
-  synonyms: ['meld', 'meld score', 'original meld', 'unos meld'],
+  synonyms: ['original meld', 'unos meld', 'meld unos', 'classic meld'],
   category: 'liver',
   inputs: [BILIRUBIN, INR, CREATININE, DIALYSIS],
   output: MELD_OUT,

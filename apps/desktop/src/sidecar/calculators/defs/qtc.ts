@@ -112,7 +112,7 @@ export const qtcFridericia = qtc(
 export const qtcFramingham = qtc(
   'qtc-framingham',
   'QTc (Framingham)',
-  ['framingham qtc', 'qtc framingham', 'sagie'],
+  ['framingham qtc', 'qtc framingham', 'framingham formula'],
   (qt, rr) => qt + 154 * (1 - rr),
   {
     citation:
@@ -125,7 +125,7 @@ export const qtcFramingham = qtc(
 export const qtcHodges = qtc(
   'qtc-hodges',
   'QTc (Hodges)',
-  ['hodges', 'qtc hodges', 'hodges qtc'],
+  ['qtc hodges', 'hodges qtc', 'hodges formula'],
   (qt, _rr, hr) => qt + 1.75 * (hr - 60),
   {
     citation:
