@@ -24,6 +24,8 @@ export const CALC_ERRORS = {
   CALC_INPUT_CONTRADICTORY: 'CALC_INPUT_CONTRADICTORY',
   /** The inputs are valid but the formula does not apply to them (e.g. no water deficit). */
   CALC_NOT_APPLICABLE: 'CALC_NOT_APPLICABLE',
+  /** A request (a JSONL line, an --inputs object) is not the JSON shape it must be. */
+  CALC_REQUEST_INVALID: 'CALC_REQUEST_INVALID',
 } as const;
 
 export type CalcErrorCode = keyof typeof CALC_ERRORS;
