@@ -290,6 +290,7 @@ export function evaluate(def: CalculatorDef, raw: RawInputs): Evaluation {
     );
 
   const reported = roundTo(value, def.output.decimals);
+  const source = def.sourceFor?.(values) ?? def.source;
   const interpretation = def.interpret
     ? def.interpret(reported, values)
     : (def.bands?.find((b) => b.below === undefined || reported < b.below)?.text ?? '');
@@ -302,8 +303,8 @@ export function evaluate(def: CalculatorDef, raw: RawInputs): Evaluation {
       display: reported.toFixed(def.output.decimals),
       unit: def.output.unit,
       interpretation,
-      source: def.source,
-      sourceText: formatSource(def.source),
+      source,
+      sourceText: formatSource(source),
       inputs: def.inputs.flatMap((i) => {
         const r = resolved.get(i.name);
         return r ? [r] : [];

@@ -108,6 +108,8 @@ export interface CalculatorDef<I extends readonly InputDef[] = readonly InputDef
   /** Intermediate values worth showing (weight used, MELD before sodium…). */
   details?(values: ValuesOf<I>): Readonly<Record<string, number | string>>;
   readonly source: Source;
+  /** The source of this particular result, when it depends on the inputs (a drug's own label). */
+  sourceFor?(values: ValuesOf<I>): Source;
   /** Further sources (conversion factors, interpretation bands from a guideline). */
   readonly seeAlso?: readonly Source[];
   readonly notes?: string;

@@ -46,6 +46,12 @@ describe('renal dose adjustment (US prescribing information tables; Beers 2023)'
       questions: [{ input: 'dialysis' }],
     });
   });
+  it('cites the drug’s own label as the source of the result', () => {
+    const r = result(renalDosing, { drug: 'gabapentin', crcl: [45, 'mL/min'] });
+    expect(r.source.citation).toMatch(/^Neurontin \(gabapentin\) US prescribing information/);
+    expect(r.source.year).toBe(2020);
+  });
+
   it('rejects a drug that is not in the table', () => {
     expect(run(renalDosing, { drug: 'vancomycin', crcl: [40, 'mL/min'] })).toMatchObject({
       status: 'error',

@@ -175,7 +175,7 @@ export const renalDosing = defineCalculator({
   requires: ({ crcl }) => (crcl !== undefined && crcl < 15 ? ['dialysis'] : []),
   compute: ({ crcl }) => crcl,
   interpret: (_value, { drug, crcl, dialysis }) => doseFor(drug, crcl, dialysis === true),
-  details: ({ drug }) => ({ table_source: RENAL_DOSING[drug].source.citation }),
+  sourceFor: ({ drug }) => RENAL_DOSING[drug].source,
   source: {
     citation:
       'US prescribing information renal dosing tables (Pradaxa 2023, Xarelto 2023, Lovenox 2022, Neurontin 2020, Keppra 2023) and AGS Beers Criteria 2023 (nitrofurantoin).',
