@@ -27,13 +27,17 @@ const NEGATORS = /\b(?:no|not|without|denies|denied|negative for|absent|free of|
 /** Where a negation stops: punctuation or a word that starts a new, positive statement. */
 const CLAUSE_BREAK = /[,.;]|\b(?:but|however|although|has|have|had|with(?!out))\b/g;
 
-function negatedBefore(text: string, start: number): boolean {
-  const before = text.slice(Math.max(0, start - 60), start);
+/** `masked` is the text with phrases that carry their own negation ("no cough") blanked. */
+function negatedBefore(masked: string, start: number): boolean {
+  const before = masked.slice(Math.max(0, start - 60), start);
   let cut = 0;
   for (const m of before.matchAll(CLAUSE_BREAK)) cut = m.index + m[0].length;
   return NEGATORS.test(before.slice(cut));
 }
 
+const SELF_NEGATED = /^(?:no|not|without|absent)\b/;
+const NEGATED_AFTER =
+  /^\s*(?:is |are |was )?(?:absent|negative|not present|less likely|unlikely|not likely|(?:none|no)(?=\s*(?:[,.;]|$)))/;
 const REST_NEGATIVE =
   /\b(?:no other (?:criteria|risk factors|findings|features)|nothing else|otherwise (?:negative|none)|none of the others|all other criteria (?:are )?(?:negative|absent)|rest (?:are )?negative)\b/;
 
@@ -43,7 +47,7 @@ function phrasesOf(input: {
   readonly label: string;
   readonly spoken?: readonly string[];
 }): string[] {
-  return [...(input.spoken ?? [])].sort((a, b) => b.length - a.length);
+  return [...(input.spoken ?? [])].map(wordsToDigits).sort((a, b) => b.length - a.length);
 }
 
 /** Unit spellings a quantity accepts, longest first, as one alternation (without the empty unit). */
@@ -105,8 +109,10 @@ function extractNumbers(def: CalculatorDef, text: string, out: Collector): void 
     .sort((a, b) => b.phrase.length - a.phrase.length);
   for (const { input, phrase } of entries) {
     const units = unitPattern(input.quantity);
+    // A number followed by "years old" is an age, whatever word came before it.
+    const notAge = input.name === 'age' ? '' : String.raw`(?![\s-]*(?:years?|yrs?|y)[\s-]*old)`;
     const re = new RegExp(
-      String.raw`(?<![a-z0-9])${escape(phrase)}(?![a-z])${FILLER}${NUM}(?:\s*(${units})(?![a-z]))?`,
+      String.raw`(?<![a-z0-9])${escape(phrase)}(?![a-z])${FILLER}${NUM}${notAge}(?:\s*(${units})(?![a-z]))?`,
       'g',
     );
     for (const m of text.matchAll(re)) {
@@ -213,6 +219,16 @@ function extractBloodPressureAndHeight(def: CalculatorDef, text: string, out: Co
         end,
       });
     }
+  if (names.has('fio2'))
+    for (const m of text.matchAll(/\b(?:on )?room air\b/g))
+      if (out.isFree(m.index, m.index + m[0].length))
+        out.add({
+          input: 'fio2',
+          value: 0.21,
+          evidence: m[0],
+          start: m.index,
+          end: m.index + m[0].length,
+        });
   if (names.has('height'))
     for (const m of text.matchAll(
       /\b(\d)\s*(?:'|ft|foot|feet)\s*(\d{1,2})\s*(?:"|''|in\b|inch(?:es)?\b)?/g,
@@ -271,14 +287,20 @@ function extractBooleans(def: CalculatorDef, text: string, out: Collector): void
       })),
     )
     .sort((a, b) => b.phrase.length - a.phrase.length);
+  const phraseRe = (phrase: string): RegExp =>
+    new RegExp(String.raw`(?<![a-z0-9])${escape(phrase)}(?![a-z0-9])`, 'g');
+  // A phrase that negates itself ("no cough") must not negate the criteria after it.
+  let masked = text;
+  for (const { phrase } of entries)
+    if (SELF_NEGATED.test(phrase))
+      masked = masked.replace(phraseRe(phrase), (m) => ' '.repeat(m.length));
   for (const { input, phrase, means } of entries) {
-    const re = new RegExp(String.raw`(?<![a-z0-9])${escape(phrase)}(?![a-z0-9])`, 'g');
-    for (const m of text.matchAll(re)) {
+    for (const m of text.matchAll(phraseRe(phrase))) {
       const start = m.index;
       const end = start + m[0].length;
       if (!out.isFree(start, end)) continue;
-      const negated = negatedBefore(text, start) && !/^(?:no|without|absent)\b/.test(phrase);
-      const after = /^\s*(?:absent|negative|not present|none|no)\b/.test(text.slice(end, end + 16));
+      const negated = negatedBefore(masked, start) && !SELF_NEGATED.test(phrase);
+      const after = NEGATED_AFTER.test(text.slice(end, end + 20));
       out.add({
         input: input.name,
         value: negated || after ? !means : means,
@@ -302,19 +324,23 @@ function extractBooleans(def: CalculatorDef, text: string, out: Collector): void
 }
 
 function extractChoices(def: CalculatorDef, text: string, out: Collector): void {
-  for (const input of def.inputs) {
-    if (input.kind !== 'choice' || input.name === 'sex') continue;
-    const entries = input.options
-      .flatMap((o) => [...(o.spoken ?? []), o.label.toLowerCase()].map((p) => ({ o, p })))
-      .sort((a, b) => b.p.length - a.p.length);
-    for (const { o, p } of entries) {
-      const re = new RegExp(String.raw`(?<![a-z0-9])${escape(p)}(?![a-z0-9])`, 'g');
-      for (const m of text.matchAll(re)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        if (!out.isFree(start, end)) continue;
-        out.add({ input: input.name, value: o.value, evidence: m[0], start, end });
-      }
+  // Longest phrase first across every choice, so "troponin normal" is not read as "normal" ECG.
+  // Only the spoken phrases count: option labels ("none", "normal") are too generic to hear.
+  const entries = def.inputs
+    .filter((i): i is ChoiceInput => i.kind === 'choice' && i.name !== 'sex')
+    .flatMap((input) =>
+      input.options.flatMap((o) =>
+        (o.spoken ?? []).map((p) => ({ input, o, p: wordsToDigits(p) })),
+      ),
+    )
+    .sort((a, b) => b.p.length - a.p.length);
+  for (const { input, o, p } of entries) {
+    const re = new RegExp(String.raw`(?<![a-z0-9])${escape(p)}(?![a-z0-9])`, 'g');
+    for (const m of text.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!out.isFree(start, end)) continue;
+      out.add({ input: input.name, value: o.value, evidence: m[0], start, end });
     }
   }
 }
@@ -343,10 +369,11 @@ export function extractInputs(
   }
   const out = new Collector();
   extractBloodPressureAndHeight(def, text, out);
+  // Options first: "ideal body weight" is a choice, not the weight.
+  extractChoices(def, text, out);
   extractNumbers(def, text, out);
   extractAgeSex(def, text, out);
   extractByUnit(def, text, out);
-  extractChoices(def, text, out);
   extractBooleans(def, text, out);
 
   const inputs: Record<string, ExtractedInput> = {};

@@ -86,6 +86,21 @@ const PHRASES: readonly { readonly id: string; readonly phrase: string }[] = CAL
     })),
 );
 
+/** What each calculator's inputs are called ("creatinine clearance" is an input of renal dosing). */
+const INPUT_PHRASES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  CALCULATORS.map((c) => [
+    c.id,
+    new Set(
+      c.inputs
+        .flatMap((i) => [
+          ...(i.spoken ?? []),
+          ...(i.kind === 'choice' ? i.options.flatMap((o) => o.spoken ?? []) : []),
+        ])
+        .map(normalizeName),
+    ),
+  ]),
+);
+
 /**
  * Finds which calculator a request names. The longest name wins where names overlap
  * ("ckd epi cystatin" over "ckd epi"); a family name alone ("wells") is a question.
@@ -101,7 +116,13 @@ export function matchCalculator(text: string): CalculatorMatch {
     );
   const kept = hits.filter((h) => !covered(h));
   const found = [...new Set(kept.map((h) => h.id))];
-  const ids = found.filter((id) => !found.some((o) => REFINES[o]?.includes(id) === true));
+  // "Renal dosing … creatinine clearance 25": the second name is an input of the first.
+  const asInput = (id: string): boolean =>
+    kept
+      .filter((h) => h.id === id)
+      .every((h) => found.some((o) => o !== id && INPUT_PHRASES.get(o)?.has(h.phrase) === true));
+  const named = found.length > 1 ? found.filter((id) => !asInput(id)) : found;
+  const ids = named.filter((id) => !named.some((o) => REFINES[o]?.includes(id) === true));
   const [only] = ids;
   if (ids.length === 1 && only !== undefined) {
     const longest = kept

@@ -170,9 +170,17 @@ export const heartScore = defineCalculator({
       label: 'History',
       question: 'How suspicious is the history: slightly, moderately or highly?',
       options: [
-        { value: 'slight', label: 'slightly suspicious', spoken: ['slightly suspicious'] },
+        {
+          value: 'slight',
+          label: 'slightly suspicious',
+          spoken: ['slightly suspicious', 'low suspicion history'],
+        },
         { value: 'moderate', label: 'moderately suspicious', spoken: ['moderately suspicious'] },
-        { value: 'high', label: 'highly suspicious', spoken: ['highly suspicious'] },
+        {
+          value: 'high',
+          label: 'highly suspicious',
+          spoken: ['highly suspicious', 'typical chest pain'],
+        },
       ],
     },
     {
@@ -182,7 +190,11 @@ export const heartScore = defineCalculator({
       question:
         'Is the ECG normal, showing non-specific repolarisation changes, or significant ST deviation?',
       options: [
-        { value: 'normal', label: 'normal', spoken: ['normal ecg', 'ecg normal'] },
+        {
+          value: 'normal',
+          label: 'normal',
+          spoken: ['normal ecg', 'ecg normal', 'ekg normal', 'normal ekg'],
+        },
         {
           value: 'nonspecific',
           label: 'non-specific repolarisation disturbance',
@@ -219,7 +231,13 @@ export const heartScore = defineCalculator({
         {
           value: '3+',
           label: '3 or more risk factors, or atherosclerotic disease',
-          spoken: ['three risk factors', 'atherosclerotic disease', 'known cad'],
+          spoken: [
+            'three risk factors',
+            'four risk factors',
+            'three or more risk factors',
+            'atherosclerotic disease',
+            'known cad',
+          ],
         },
       ],
     },
@@ -330,6 +348,11 @@ export const grace = defineCalculator({
       'positive troponin',
       'elevated enzymes',
       'raised troponin',
+      'troponin elevated',
+      'troponin positive',
+      'troponin raised',
+      'enzymes elevated',
+      'troponin leak',
     ]),
   ],
   output: { label: 'GRACE score', unit: 'points', decimals: 0 },
