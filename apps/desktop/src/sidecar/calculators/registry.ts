@@ -1,5 +1,6 @@
 import { BODY } from './defs/body.js';
-import { CARDIAC } from './defs/cardiac.js';
+import { ACS } from './defs/acs.js';
+import { AF } from './defs/af.js';
 import { ELECTROLYTES } from './defs/electrolytes.js';
 import { LIVER } from './defs/liver.js';
 import { NEURO } from './defs/neuro.js';
@@ -7,6 +8,7 @@ import { PULMONARY } from './defs/pulmonary.js';
 import { QTC } from './defs/qtc.js';
 import { RENAL_DOSING_CALCULATORS } from './defs/renal-dosing.js';
 import { RENAL } from './defs/renal.js';
+import { VTE } from './defs/vte.js';
 import type { CalculatorDef } from './types.js';
 
 /** Every calculator, in the order the list shows them. */
@@ -14,8 +16,10 @@ export const CALCULATORS: readonly CalculatorDef[] = [
   ...RENAL,
   ...RENAL_DOSING_CALCULATORS,
   ...BODY,
-  ...CARDIAC,
+  ...AF,
+  ...ACS,
   ...QTC,
+  ...VTE,
   ...PULMONARY,
   ...ELECTROLYTES,
   ...LIVER,
