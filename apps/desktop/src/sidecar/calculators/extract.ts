@@ -99,6 +99,11 @@ class Collector {
     this.found.push(f);
     this.used.push([f.start, f.end]);
   }
+
+  /** Marks words as read without giving any input a value. */
+  skip(start: number, end: number): void {
+    this.used.push([start, end]);
+  }
 }
 
 function extractNumbers(def: CalculatorDef, text: string, out: Collector): void {
@@ -282,8 +287,9 @@ function extractBooleans(def: CalculatorDef, text: string, out: Collector): void
     .flatMap((input) =>
       phrasesOf(input).map((p) => ({
         input,
-        phrase: p.replace(/^!/, ''),
-        means: !p.startsWith('!'),
+        phrase: p.replace(/^[!~]/, ''),
+        // "!cough": hearing it means the criterion is false; "~stroke risk": words to skip.
+        means: p.startsWith('~') ? undefined : !p.startsWith('!'),
       })),
     )
     .sort((a, b) => b.phrase.length - a.phrase.length);
@@ -299,6 +305,10 @@ function extractBooleans(def: CalculatorDef, text: string, out: Collector): void
       const start = m.index;
       const end = start + m[0].length;
       if (!out.isFree(start, end)) continue;
+      if (means === undefined) {
+        out.skip(start, end);
+        continue;
+      }
       const negated = negatedBefore(masked, start) && !SELF_NEGATED.test(phrase);
       const after = NEGATED_AFTER.test(text.slice(end, end + 20));
       out.add({

@@ -16,7 +16,10 @@ interface InputBase<N extends string> {
   readonly label: string;
   /** Asked when the input is missing: "What is the serum creatinine?" */
   readonly question: string;
-  /** Further words a clinician may say for it ("cr", "pulse"); the label is always one. */
+  /**
+   * Words a clinician may say for it ("cr", "pulse"). For yes/no inputs, "!cough" means hearing
+   * the words makes it false, "~stroke risk" means words that look like it but are not.
+   */
   readonly spoken?: readonly string[];
   /** An optional input may stay unset; the formula receives undefined. */
   readonly optional?: boolean;

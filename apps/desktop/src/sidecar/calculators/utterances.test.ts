@@ -22,6 +22,17 @@ const CASES: readonly (readonly [string, string, number | string])[] = [
   ['qSOFA respiratory rate 24, systolic 95, confused', 'qsofa', 3],
   // Fever, no cough, nodes, exudate; age 30: 4.
   ['Centor 30 year old temperature 38.5 no cough tender nodes exudate', 'centor-mcisaac', 4],
+  // Hearing "cough" makes "cough absent" false; "denies cough" makes it true.
+  [
+    'Centor 20 year old temperature 37 with a cough, tender nodes, nothing else',
+    'centor-mcisaac',
+    1,
+  ],
+  [
+    'Centor 20 year old temperature 37, denies cough, tonsillar exudate, nothing else',
+    'centor-mcisaac',
+    2,
+  ],
   ['anion gap sodium 140 chloride 104 bicarb 18', 'anion-gap', 18],
   // Bilirubin 2–3 2, albumin 2.8–3.5 2, INR 1.7–2.3 2, mild ascites 2, none 1 = 9.
   ['Child-Pugh bilirubin 2.5 albumin 3.0 INR 1.9 mild ascites no encephalopathy', 'child-pugh', 9],
@@ -56,6 +67,9 @@ const CASES: readonly (readonly [string, string, number | string])[] = [
     'grace',
     196,
   ],
+  // "stroke risk" and "bleeding risk" name what the score is for, not a criterion.
+  ['CHA2DS2-VASc for stroke risk, 70 year old man, hypertension, nothing else', 'cha2ds2-vasc', 2],
+  ['HAS-BLED bleeding risk 60 year old, no other risk factors', 'has-bled', 0],
   ['APGAR appearance 1 pulse 2 grimace 2 activity 1 respiration 2', 'apgar', 8],
   // Devine, woman 64 in: 45.5 + 2.3 × 4 = 54.7.
   ['ideal body weight for a 5 foot 4 woman', 'ideal-body-weight', 54.7],

@@ -43,6 +43,9 @@ export const cha2ds2Vasc = defineCalculator({
       'transient ischemic attack',
       'thromboembolism',
       'prior stroke',
+      '~stroke risk',
+      '~risk of stroke',
+      '~stroke prevention',
     ]),
     criterion('vascular', 'Vascular disease (prior MI, peripheral artery disease, aortic plaque)', [
       'vascular disease',
@@ -110,6 +113,8 @@ export const hasBled = defineCalculator({
       'prior bleeding',
       'major bleeding',
       'bleed',
+      '~bleeding risk',
+      '~risk of bleeding',
     ]),
     criterion('labile_inr', 'Labile INR (time in range below 60 %)', [
       'labile inr',

@@ -111,7 +111,13 @@ export const centor = defineCalculator({
       range: [30, 44],
       spoken: ['temperature', 'temp', 'fever of', 'febrile to'],
     },
-    criterion('cough_absent', 'Cough absent', ['no cough', 'cough absent', 'without cough']),
+    criterion('cough_absent', 'Cough absent', [
+      'no cough',
+      'cough absent',
+      'without cough',
+      '!cough',
+      '!coughing',
+    ]),
     criterion('tender_nodes', 'Tender or swollen anterior cervical nodes', [
       'tender nodes',
       'swollen nodes',
