@@ -109,12 +109,12 @@ function resolveOne(def: InputDef, raw: RawInput): Resolution {
             ),
           };
         case 'out-of-range': {
-          const lo = describeNumber(def.range[0]);
-          const hi = describeNumber(def.range[1]);
+          const shown = (v: number): string => String(Number(v.toPrecision(3)));
+          const unit = r.unit ? ` ${r.unit}` : '';
           return {
             error: new CalcError(
               'CALC_INPUT_OUT_OF_RANGE',
-              `${def.label} ${describeNumber(value)}${r.unit ? ` ${r.unit}` : ''} is outside the plausible range (${lo}–${hi}${canonical ? ` ${canonical}` : ''}): check the value and its unit.`,
+              `${def.label} ${describeNumber(value)}${unit} is outside the plausible range (${shown(r.range[0])}–${shown(r.range[1])}${unit}): check the value and its unit.`,
               def.name,
             ),
           };

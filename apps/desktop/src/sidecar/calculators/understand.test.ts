@@ -181,4 +181,61 @@ describe('filling inputs from words', () => {
         filled.evaluation.result.inputs.find((i) => i.name === 'creatinine')?.provenance,
     ).toBe('llm');
   });
+
+  it('takes a unit named in the reply to a "which unit" question', () => {
+    const r = request('BMI weight 70, height 170 cm');
+    expect(r.evaluation).toMatchObject({
+      status: 'needs-input',
+      prompt: 'Weight 70 — in kg or lb?',
+    });
+    expect(answer(r, 'kilograms', 'spoken').evaluation).toMatchObject({
+      status: 'ok',
+      result: { display: '24.2' },
+    });
+    expect(answer(r, 'pounds', 'spoken').evaluation).toMatchObject({
+      status: 'ok',
+      result: { display: '11.0' },
+    });
+  });
+
+  it('takes "micromoles" for µmol/L', () => {
+    const r = request('CKD-EPI creatinine 120, 67 year old female');
+    expect(answer(r, 'micromoles per litre', 'spoken').inputs.creatinine).toMatchObject({
+      unit: 'µmol/L',
+    });
+  });
+
+  it('takes an option in the reply to a choice question', () => {
+    const r = request('Child-Pugh bilirubin 2.5 albumin 3.0 INR 1.9 no encephalopathy');
+    expect(r.evaluation).toMatchObject({
+      status: 'needs-input',
+      questions: [{ input: 'ascites' }],
+    });
+    expect(answer(r, 'moderate ascites', 'spoken').evaluation).toMatchObject({
+      status: 'ok',
+      result: { value: 10 },
+    });
+  });
+
+  it('resolves a contradiction with the value given in the reply', () => {
+    const r = request('CKD-EPI creatinine 1.4, 67 year old woman, creatinine 1.6');
+    const next = answer(r, 'creatinine 1.4 mg/dL', 'spoken');
+    expect(next.evaluation).toMatchObject({ status: 'ok', result: { display: '41' } });
+  });
+
+  it('answers a yes/no question', () => {
+    const r = request('qSOFA respiratory rate 24, systolic 95');
+    expect(r.evaluation).toMatchObject({
+      status: 'needs-input',
+      questions: [{ input: 'altered_mentation' }],
+    });
+    expect(answer(r, 'yes', 'spoken').evaluation).toMatchObject({
+      status: 'ok',
+      result: { value: 3 },
+    });
+    expect(answer(r, 'no', 'spoken').evaluation).toMatchObject({
+      status: 'ok',
+      result: { value: 2 },
+    });
+  });
 });

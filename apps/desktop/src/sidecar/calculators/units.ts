@@ -239,7 +239,13 @@ export type UnitResolution =
     }
   | { readonly kind: 'unknown-unit'; readonly accepted: readonly string[] }
   | { readonly kind: 'ambiguous'; readonly candidates: readonly string[] }
-  | { readonly kind: 'out-of-range'; readonly value: number; readonly unit: string };
+  | {
+      readonly kind: 'out-of-range';
+      readonly value: number;
+      readonly unit: string;
+      /** The plausible range in the unit the value was given in. */
+      readonly range: readonly [number, number];
+    };
 
 export function findUnit(quantity: Quantity, unit: string): UnitSpec | undefined {
   const n = normalizeUnit(unit);
@@ -269,18 +275,23 @@ export function resolveUnit(
     const v = spec.toCanonical(value);
     return inRange(v)
       ? { kind: 'ok', value: v, unit: spec.symbol, assumed: false }
-      : { kind: 'out-of-range', value, unit: spec.symbol };
+      : {
+          kind: 'out-of-range',
+          value,
+          unit: spec.symbol,
+          range: [spec.fromCanonical(range[0]), spec.fromCanonical(range[1])],
+        };
   }
   if (quantity.units.length === 1)
     return inRange(value)
       ? { kind: 'ok', value, unit: canonical.symbol, assumed: canonical.symbol !== '' }
-      : { kind: 'out-of-range', value, unit: canonical.symbol };
+      : { kind: 'out-of-range', value, unit: canonical.symbol, range };
   const fits = quantity.units.filter(
     (u) => u.explicitOnly !== true && inRange(u.toCanonical(value)),
   );
   const only = fits.length === 1 ? fits[0] : undefined;
   if (only && (only === canonical || quantity.inferSilently === true))
     return { kind: 'ok', value: only.toCanonical(value), unit: only.symbol, assumed: true };
-  if (fits.length === 0) return { kind: 'out-of-range', value, unit: canonical.symbol };
+  if (fits.length === 0) return { kind: 'out-of-range', value, unit: canonical.symbol, range };
   return { kind: 'ambiguous', candidates: fits.map((u) => u.symbol) };
 }
