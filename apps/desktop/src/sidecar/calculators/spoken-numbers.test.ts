@@ -11,6 +11,10 @@ describe('wordsToDigits', () => {
     ['heart rate 110, no other findings', 'heart rate 110, no other findings'],
     ['INR two point zero five', 'INR 2.05'],
     ['a patient with one risk factor', 'a patient with 1 risk factor'],
+    ['BP one fifty over ninety', 'BP 150 over 90'],
+    ['heart rate one oh five', 'heart rate 105'],
+    ['systolic one fifteen', 'systolic 115'],
+    ['twenty one', '21'],
   ])('%s → %s', (input, expected) => {
     expect(wordsToDigits(input)).toBe(expected);
   });

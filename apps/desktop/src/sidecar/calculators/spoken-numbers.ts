@@ -46,6 +46,16 @@ function isNumberWord(w: string): boolean {
 
 /** Parses a run of number words; returns the value, or undefined when the run is not a number. */
 function parseRun(words: readonly string[]): number | undefined {
+  // Clinicians say 150 as "one fifty", 105 as "one oh five", 115 as "one fifteen".
+  const [head, next, ...tail] = words;
+  const h = head === undefined ? undefined : UNITS[head];
+  if (h !== undefined && h >= 1 && h <= 9 && next !== undefined) {
+    const n = UNITS[next];
+    if (next in TENS || (n !== undefined && n >= 10) || next === 'oh') {
+      const rest = parseRun(next === 'oh' ? tail : [next, ...tail]);
+      if (rest !== undefined && rest < 100) return h * 100 + rest;
+    }
+  }
   let total = 0;
   let current = 0;
   let seen = false;
@@ -66,7 +76,7 @@ function parseRun(words: readonly string[]): number | undefined {
 }
 
 export function wordsToDigits(text: string): string {
-  const tokens = text.split(/(\s+|-)/);
+  const tokens = text.split(/(\s+|-|[,;:!?]|\.(?!\d))/);
   const out: string[] = [];
   let i = 0;
   while (i < tokens.length) {

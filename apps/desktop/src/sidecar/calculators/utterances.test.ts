@@ -70,6 +70,17 @@ const CASES: readonly (readonly [string, string, number | string])[] = [
   // "stroke risk" and "bleeding risk" name what the score is for, not a criterion.
   ['CHA2DS2-VASc for stroke risk, 70 year old man, hypertension, nothing else', 'cha2ds2-vasc', 2],
   ['HAS-BLED bleeding risk 60 year old, no other risk factors', 'has-bled', 0],
+  // Spoken as a transcript would spell it: 150/90 → 1, age 70 → 1, weakness 2, 45 min 1, diabetes 1.
+  [
+    'ABCD2 seventy year old, BP one fifty over ninety, unilateral weakness for forty five minutes, diabetic',
+    'abcd2',
+    6,
+  ],
+  [
+    'CKD-EPI creatinine of one point four milligrams per deciliter, sixty seven year old woman',
+    'egfr-ckd-epi-2021',
+    41.2349,
+  ],
   ['APGAR appearance 1 pulse 2 grimace 2 activity 1 respiration 2', 'apgar', 8],
   // Devine, woman 64 in: 45.5 + 2.3 × 4 = 54.7.
   ['ideal body weight for a 5 foot 4 woman', 'ideal-body-weight', 54.7],
