@@ -30,7 +30,7 @@ function weights(): Float32Array {
 }
 
 /** ModelProto field 14: metadata_props (StringStringEntryProto {key = 1, value = 2}). */
-function metadata(entries: Readonly<Record<string, string>>): Uint8Array {
+export function onnxMetadata(entries: Readonly<Record<string, string>>): Uint8Array {
   const varint = (n: number): number[] => {
     const out: number[] = [];
     let v = n;
@@ -78,7 +78,7 @@ export function tinyCtcModelBytes(): Uint8Array {
     ],
   });
   // Protobuf merges repeated fields, so metadata can follow the encoded model.
-  const meta = metadata({
+  const meta = onnxMetadata({
     vocab_size: String(VOCAB.length),
     subsampling_factor: '1',
     normalize_type: '',
