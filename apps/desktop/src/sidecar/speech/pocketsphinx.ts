@@ -32,16 +32,20 @@ export interface PocketsphinxOptions {
   readonly finalizeTimeoutMs?: number;
   readonly log?: (message: string) => void;
   /**
-   * Extra decoder settings (pocketsphinx flags without values checked here), e.g. the narrower
-   * search in POCKETSPHINX_FAST. Default: the model's own settings, which were the more accurate
-   * on ../shared/data/speech (bench/voice/wer.ts measures both).
+   * Decoder settings (pocketsphinx flags). Default: POCKETSPHINX_FAST. `{}` keeps the model's own
+   * settings (more accurate on paper, about three times the CPU).
    */
   readonly decoderArgs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
- * A narrower search: about half the CPU time of the defaults on ../shared/data/speech, at a higher
- * word error rate there (bench/voice/wer.ts reports both in the same run). For slow machines.
+ * A narrower search than the model's defaults (fewer active HMMs per frame, phone-loop lookahead,
+ * top-2 Gaussians, no second flat pass). Shipped as the default: on ../shared/data/speech it takes
+ * about a third of the CPU time (0.35 vs 0.96 CPU seconds per audio second, bench/voice/wer.ts)
+ * at a word error rate within a few words of the defaults on those 98 words (0.69 vs 0.65 in one
+ * run, 0.78 vs 0.77 in another): the defaults cannot keep up with real time on a busy 2-core
+ * machine, and a transcript that arrives seconds after key-up is worse than a slightly rougher one
+ * that the clinician confirms anyway.
  */
 export const POCKETSPHINX_FAST: Readonly<Record<string, number | boolean>> = {
   '-maxhmmpf': 3000,
@@ -134,7 +138,7 @@ export class PocketsphinxRecogniser implements SpeechRecogniser {
         this.files.hmm,
         this.files.lm,
         this.files.dict,
-        JSON.stringify(this.options.decoderArgs ?? {}),
+        JSON.stringify(this.options.decoderArgs ?? POCKETSPHINX_FAST),
       ],
       { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
     );
