@@ -41,9 +41,9 @@ export interface PocketsphinxOptions {
 /**
  * A narrower search than the model's defaults (fewer active HMMs per frame, phone-loop lookahead,
  * top-2 Gaussians, no second flat pass). Shipped as the default: on ../shared/data/speech it takes
- * about a third of the CPU time (0.35 vs 0.96 CPU seconds per audio second, bench/voice/wer.ts)
- * at a word error rate within a few words of the defaults on those 98 words (0.69 vs 0.65 in one
- * run, 0.78 vs 0.77 in another): the defaults cannot keep up with real time on a busy 2-core
+ * about a third of the CPU time (0.35–0.43 vs 0.96–1.11 CPU seconds per audio second in two runs
+ * of bench/voice/wer.ts) at a word error rate a few words worse on those 111 words (0.69 vs 0.65,
+ * the same in both runs): the defaults cannot keep up with real time on a busy 2-core
  * machine, and a transcript that arrives seconds after key-up is worse than a slightly rougher one
  * that the clinician confirms anyway.
  */
