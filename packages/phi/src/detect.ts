@@ -3,6 +3,8 @@ import { findPhoneNumbersInText } from 'libphonenumber-js';
 import type { Candidate } from './candidate.js';
 import { detectTokens } from './names.js';
 import { detectContextPatterns, detectPatterns } from './patterns.js';
+import { normalizeText } from './normalize.js';
+import { detectSpelledNumbers } from './spelled.js';
 import { tokenize } from './tokens.js';
 import {
   DEFAULT_MAX_LENGTH,
@@ -104,7 +106,9 @@ function nlpPeople(text: string, out: Candidate[]): void {
 }
 
 /** Sorts and unions overlapping proposals; the merged type follows TYPE_PRIORITY. */
-export function mergeCandidates(candidates: readonly Candidate[]): PhiSpan[] {
+export function mergeCandidates(
+  candidates: readonly Pick<Candidate, 'start' | 'end' | 'type'>[],
+): PhiSpan[] {
   const sorted = candidates
     .filter((c) => c.end > c.start)
     .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -133,8 +137,18 @@ export function detectCandidates(text: string, options?: DetectOptions): Candida
     );
   }
   const on = activeSources(options);
+  const norm = normalizeText(text);
+  const out = detectNormalized(norm.text, on);
+  if (norm.text === text) return out;
+  return out.map((c) => ({ ...c, ...norm.toInput(c.start, c.end) }));
+}
+
+function detectNormalized(text: string, on: ReadonlySet<DetectorSource>): Candidate[] {
   const out: Candidate[] = [];
-  if (on.has('patterns')) detectPatterns(text, on.has('validators'), out);
+  if (on.has('patterns')) {
+    detectPatterns(text, on.has('validators'), out);
+    detectSpelledNumbers(text, out);
+  }
   if (on.has('context')) detectContextPatterns(text, out);
   if (on.has('phoneLib')) phoneLib(text, out);
   if (on.has('context') || on.has('nameLists') || on.has('places') || on.has('capitals')) {
