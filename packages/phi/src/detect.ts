@@ -1,4 +1,3 @@
-import nlp from 'compromise';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import type { Candidate } from './candidate.js';
 import { detectTokens } from './names.js';
@@ -15,8 +14,8 @@ import {
   type PhiType,
 } from './types.js';
 
-/** Off unless asked for: compromise's tagger costs ~5 ms per utterance (measured in eval). */
-export const DEFAULT_DISABLED: readonly DetectorSource[] = ['nlp'];
+/** Sources off unless asked for (none today). */
+export const DEFAULT_DISABLED: readonly DetectorSource[] = [];
 
 /** When proposals overlap, the merged span takes the first type in this list. */
 const TYPE_PRIORITY: readonly PhiType[] = [
@@ -48,7 +47,6 @@ function activeSources(options: DetectOptions | undefined): Set<DetectorSource> 
     'capitals',
     'places',
     'phoneLib',
-    'nlp',
   ]);
   for (const s of DEFAULT_DISABLED) if (!options?.enable?.includes(s)) on.delete(s);
   for (const s of options?.disable ?? []) on.delete(s);
@@ -87,21 +85,6 @@ function phoneLib(text: string, out: Candidate[]): void {
         source: 'phoneLib',
       });
     }
-  }
-}
-
-interface Offset {
-  offset?: { start: number; length: number };
-}
-
-function nlpPeople(text: string, out: Candidate[]): void {
-  const doc = nlp(text);
-  const people = doc.people().json({ offset: true }) as Offset[];
-  for (const p of people) {
-    if (!p.offset) continue;
-    let end = p.offset.start + p.offset.length;
-    while (end > p.offset.start && /[\s,.;:!?]/.test(text.charAt(end - 1))) end--;
-    out.push({ start: p.offset.start, end, type: 'NAME', source: 'nlp' });
   }
 }
 
@@ -163,7 +146,6 @@ function detectNormalized(text: string, on: ReadonlySet<DetectorSource>): Candid
       out,
     );
   }
-  if (on.has('nlp')) nlpPeople(text, out);
   return out;
 }
 

@@ -48,7 +48,7 @@ export interface PhiSpan {
  * measures what each one adds) or for speed.
  */
 export type DetectorSource =
-  'patterns' | 'validators' | 'context' | 'nameLists' | 'capitals' | 'places' | 'phoneLib' | 'nlp';
+  'patterns' | 'validators' | 'context' | 'nameLists' | 'capitals' | 'places' | 'phoneLib';
 
 /**
  * How sure the detector must be before it redacts a word it has no pattern for.
@@ -63,9 +63,9 @@ export const DEFAULT_MODE: PhiMode = 'strict';
 export interface DetectOptions {
   /** Default `strict`. */
   readonly mode?: PhiMode;
-  /** Sources to skip. Defaults: everything on except `nlp` (see DEFAULT_DISABLED). */
+  /** Sources to skip (ablation, speed). Default: everything on. */
   readonly disable?: readonly DetectorSource[];
-  /** Sources to switch on that are off by default (currently only `nlp`). */
+  /** Sources to switch on that are off by default (see DEFAULT_DISABLED). */
   readonly enable?: readonly DetectorSource[];
   /** Longest accepted input in UTF-16 code units; longer input throws PhiError PHI_INPUT_TOO_LARGE. */
   readonly maxLength?: number;
