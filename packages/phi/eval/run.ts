@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { detectPhi, type DetectOptions, type DetectorSource } from '@voiceassist/phi';
+import { detectPhi, type DetectOptions } from '@voiceassist/phi';
 import { REPO_ROOT, SCOPE_NOTES, loadDevSets } from './dev-data.js';
 import { scoreSet, type SetScores } from './metrics.js';
 
@@ -18,7 +18,6 @@ const VARIANTS: Readonly<Record<string, DetectOptions>> = {
   'without capitals': { disable: ['capitals'] },
   'without places': { disable: ['places'] },
   'without libphonenumber': { disable: ['phoneLib'] },
-  'with compromise NER': { enable: ['nlp'] as DetectorSource[] },
 };
 
 function throughput(

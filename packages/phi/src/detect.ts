@@ -1,8 +1,9 @@
-import nlp from 'compromise';
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import type { Candidate } from './candidate.js';
 import { detectTokens } from './names.js';
 import { detectContextPatterns, detectPatterns } from './patterns.js';
+import { normalizeText } from './normalize.js';
+import { detectSpelledNumbers } from './spelled.js';
 import { tokenize } from './tokens.js';
 import {
   DEFAULT_MAX_LENGTH,
@@ -13,8 +14,8 @@ import {
   type PhiType,
 } from './types.js';
 
-/** Off unless asked for: compromise's tagger costs ~5 ms per utterance (measured in eval). */
-export const DEFAULT_DISABLED: readonly DetectorSource[] = ['nlp'];
+/** Sources off unless asked for (none today). */
+export const DEFAULT_DISABLED: readonly DetectorSource[] = [];
 
 /** When proposals overlap, the merged span takes the first type in this list. */
 const TYPE_PRIORITY: readonly PhiType[] = [
@@ -46,7 +47,6 @@ function activeSources(options: DetectOptions | undefined): Set<DetectorSource> 
     'capitals',
     'places',
     'phoneLib',
-    'nlp',
   ]);
   for (const s of DEFAULT_DISABLED) if (!options?.enable?.includes(s)) on.delete(s);
   for (const s of options?.disable ?? []) on.delete(s);
@@ -88,23 +88,10 @@ function phoneLib(text: string, out: Candidate[]): void {
   }
 }
 
-interface Offset {
-  offset?: { start: number; length: number };
-}
-
-function nlpPeople(text: string, out: Candidate[]): void {
-  const doc = nlp(text);
-  const people = doc.people().json({ offset: true }) as Offset[];
-  for (const p of people) {
-    if (!p.offset) continue;
-    let end = p.offset.start + p.offset.length;
-    while (end > p.offset.start && /[\s,.;:!?]/.test(text.charAt(end - 1))) end--;
-    out.push({ start: p.offset.start, end, type: 'NAME', source: 'nlp' });
-  }
-}
-
 /** Sorts and unions overlapping proposals; the merged type follows TYPE_PRIORITY. */
-export function mergeCandidates(candidates: readonly Candidate[]): PhiSpan[] {
+export function mergeCandidates(
+  candidates: readonly Pick<Candidate, 'start' | 'end' | 'type'>[],
+): PhiSpan[] {
   const sorted = candidates
     .filter((c) => c.end > c.start)
     .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -133,8 +120,18 @@ export function detectCandidates(text: string, options?: DetectOptions): Candida
     );
   }
   const on = activeSources(options);
+  const norm = normalizeText(text);
+  const out = detectNormalized(norm.text, on);
+  if (norm.text === text) return out;
+  return out.map((c) => ({ ...c, ...norm.toInput(c.start, c.end) }));
+}
+
+function detectNormalized(text: string, on: ReadonlySet<DetectorSource>): Candidate[] {
   const out: Candidate[] = [];
-  if (on.has('patterns')) detectPatterns(text, on.has('validators'), out);
+  if (on.has('patterns')) {
+    detectPatterns(text, on.has('validators'), out);
+    detectSpelledNumbers(text, out);
+  }
   if (on.has('context')) detectContextPatterns(text, out);
   if (on.has('phoneLib')) phoneLib(text, out);
   if (on.has('context') || on.has('nameLists') || on.has('places') || on.has('capitals')) {
@@ -149,7 +146,6 @@ export function detectCandidates(text: string, options?: DetectOptions): Candida
       out,
     );
   }
-  if (on.has('nlp')) nlpPeople(text, out);
   return out;
 }
 

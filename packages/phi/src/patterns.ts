@@ -39,7 +39,7 @@ const IPV6_RE =
 const SSN_RE = /(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-])/g;
 const CARD_RE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const PHONE_RE =
-  /(?<![\w+])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w)/giu;
+  /(?<![\w+])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}\s?[-. ]\s?)\d{3}\s?[-. ]\s?\d{4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w)/giu;
 const INTL_PHONE_RE = /(?<![\w+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}(?![\w])/gu;
 const PHONE_CONTEXT_RE =
   /\b(?=[ptcmbfr])(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
@@ -132,6 +132,8 @@ function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
 }
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
+const NANP_RUN = /^1?[2-9]\d{9}$/;
+const DASHED_DATE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$/;
 
 /** Words right before an "a/b" that make it a score or ratio, not a date ("strength 5/5"). */
 /** Ventilator and pump settings written as a/b ("PSV 10/5", "AC 14/300/P 5/30%"). */
@@ -286,7 +288,13 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     const s = m[0];
     const digits = digitsOf(s).length;
     const letters = s.replace(/[^A-Za-z]/g, '');
-    if (UNIT_OR_COUNT.test(s)) continue; // "1400CC", "750X10", "15-20MCG"
+    const bare =
+      letters.length === 0 &&
+      digits >= 7 &&
+      s.replace('#', '').length <= 20 &&
+      !DASHED_DATE.test(s); // dates are the date patterns' business
+
+    if (!bare && UNIT_OR_COUNT.test(s)) continue; // "1400CC", "750X10", "15-20MCG"
     const words = s.split(/[^A-Za-z]+/).filter((w) => w !== '');
     const vitals = words.every((w) => VITAL_PREFIX.test(w)); // "HR-110-133", "BP130-140", "53-65SR"
     if (
@@ -297,9 +305,10 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
       !vitals
     ) {
       add(m.index, m.index + s.length, 'ID');
-    } else if (letters.length === 0 && digits >= 7 && s.replace('#', '').length <= 20) {
+    } else if (bare) {
       if (/^\d{1,4}-\d{1,4}$/.test(s)) continue; // a range ("2019-2021", "500-1000")
-      add(m.index, m.index + s.length, 'ID');
+      // A bare run shaped like a North American number ("5551234567") is a phone.
+      add(m.index, m.index + s.length, NANP_RUN.test(s) ? 'PHONE' : 'ID');
     }
   }
 }

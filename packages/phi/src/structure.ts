@@ -18,7 +18,7 @@ import {
   isKnownName,
   isUsState,
 } from './lexicon.js';
-import { isCap, isWord, type Token } from './tokens.js';
+import { isCap, isDot, isWord, type Token } from './tokens.js';
 
 const DWELLINGS = new Set(
   'house home apartment apt place farm condo cottage trailer room'.split(' '),
@@ -207,6 +207,56 @@ function addressBlockTowns(tokens: readonly Token[], out: Candidate[], from: num
   }
 }
 
+/** Form labels that announce a person's name: "Surname: Quimby", "Patient name - Ana Ruiz". */
+const NAME_LABELS = new Set(
+  `name names surname surnames forename forenames firstname lastname nombre apellido apellidos nom
+  prénom prenom vorname nachname nome cognome naam achternaam voornaam imię nazwisko имя фамилия
+  отчество όνομα επώνυμο`.split(/\s+/),
+);
+/** Words that turn "name" into a label when they precede it: "last name", "patient name". */
+const NAME_LABEL_HEADS = new Set(
+  'first last given family full maiden middle patient pt patients pt’s legal preferred birth'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A form field holding a name: a name label, then ":" / "-" / "is", then up to three words.
+ * The label is explicit, so the words count even when they are ordinary ones ("Rose Hill").
+ */
+function labelledNames(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t) || !NAME_LABELS.has(t.lower)) continue;
+    if ((t.lower === 'name' || t.lower === 'names') && i > 0) {
+      // "name" alone is a label only at a line start or after a head word ("last name").
+      const prev = tokens[i - 1];
+      if (!t.lineStart && !(isWord(prev) && NAME_LABEL_HEADS.has(prev.lower))) {
+        if (!(prev?.kind === 'punct' && /^[([,;|]$/.test(prev.text))) continue;
+      }
+    }
+    let j = i + 1;
+    const sep = tokens[j];
+    if (sep?.kind === 'punct' && /^[:=-]$/.test(sep.text)) j++;
+    else if (sep?.lower === 'is') j++;
+    else continue;
+    const first = j;
+    while (j < tokens.length && j - first < 3) {
+      const w = tokens[j];
+      if (!isWord(w) || w.paragraphBreak || (j > first && w.lineStart)) break;
+      if (!/^\p{L}[\p{L}\p{M}'’.-]*$/u.test(w.text) || FUNCTION_WORDS.has(w.lower)) break;
+      if (j > first && CLINICAL_WORDS.has(w.lower)) break;
+      j++;
+      if (isDot(tokens[j]) && tokens[j - 1]?.text.length === 1) j++; // an initial
+    }
+    let last = j - 1;
+    while (last >= first && !isWord(tokens[last])) last--;
+    const a = tokens[first];
+    const b = tokens[last];
+    if (a && b && last >= first) push(out, a, b, 'NAME');
+  }
+}
+
 export function detectStructure(
   tokens: readonly Token[],
   sources: { readonly names: boolean; readonly places: boolean },
@@ -214,6 +264,7 @@ export function detectStructure(
 ): void {
   const before = out.length;
   if (sources.names) {
+    labelledNames(tokens, out);
     possessedHomes(tokens, out);
     transcriptSpeakers(tokens, out);
     sentenceOpeners(tokens, out);

@@ -6,6 +6,8 @@ import { AppError } from '../errors.js';
 import { audit } from './audit.js';
 
 const POLICY_CACHE_MS = 5_000;
+/** The second guard errs towards recall like the workstation's egress guard. */
+const DETECT = { mode: 'strict' } as const;
 const CLEAN_CACHE_MAX = 5_000;
 
 /** Counts of detected identifiers by type across all texts: what an audit row may hold. */
@@ -13,7 +15,7 @@ export function countPhi(texts: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const t of texts) {
     if (t.length === 0) continue;
-    for (const span of detectPhi(t)) counts[span.type] = (counts[span.type] ?? 0) + 1;
+    for (const span of detectPhi(t, DETECT)) counts[span.type] = (counts[span.type] ?? 0) + 1;
   }
   return counts;
 }
@@ -41,7 +43,7 @@ export class PhiGuard {
       if (t.length === 0) continue;
       const digest = createHash('sha256').update(t).digest('base64');
       if (this.clean.has(digest)) continue;
-      const spans = detectPhi(t);
+      const spans = detectPhi(t, DETECT);
       for (const span of spans) counts[span.type] = (counts[span.type] ?? 0) + 1;
       if (spans.length > 0) continue;
       if (this.clean.size >= CLEAN_CACHE_MAX) this.clean.clear();

@@ -154,6 +154,54 @@ describe('EgressGuard', () => {
     expect(received.length).toBe(before);
   });
 
+  it('carries identifiers across messages: a surname given alone later never leaves', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    await guard.prepareText({ provider: 'llm', conversationId: 'c-q', text: 'Mr John Quimby, 71' });
+    const later = await guard.prepareText({
+      provider: 'llm',
+      conversationId: 'c-q',
+      text: 'Surname: Quimby. Does quimby need a statin?',
+    });
+    expect(later.text).not.toMatch(/quimby/i);
+    // A body built without prepareText is refused when it names the known surname, even in a
+    // form the detector alone would pass.
+    const code = await codeOf(
+      guard.fetch(
+        'llm',
+        `${origin}/v1/chat/completions`,
+        {
+          method: 'POST',
+          body: JSON.stringify({ messages: [{ role: 'user', content: 'ask quimby' }] }),
+        },
+        { conversationId: 'c-q' },
+      ),
+    );
+    expect(code).toBe('EGRESS_UNPREPARED_PHI');
+  });
+
+  it('sees through evasions: spelled, dashed, Arabic-Indic and fullwidth digits, hidden characters', async () => {
+    const guard = new EgressGuard({ providers: providers(), audit: new MemoryAuditSink() });
+    const evasions = [
+      'call 4104226213',
+      'call 410–422–6213',
+      'call four one zero, four two two, six two one three',
+      'call ٤١٠-٤٢٢-٦٢١٣',
+      'DOB １２/０１/１９４８, MRN ８８２１３４５',
+      'MRN 8821\u00AD3456',
+    ];
+    for (const text of evasions) {
+      const prepared = await guard.prepareText({ provider: 'llm', conversationId: 'c-e', text });
+      expect(prepared.text, text).not.toMatch(/\p{Nd}{3}|four one/u);
+    }
+    const named = await guard.prepareText({
+      provider: 'llm',
+      conversationId: 'c-z',
+      text: 'Patient Jo\u200Bhn Quimby was seen',
+    });
+    expect(named.text).toBe('Patient [PATIENT_1] was seen');
+  });
+
   it('refuses a payload that still carries identifiers, and sends nothing', async () => {
     const audit = new MemoryAuditSink();
     const guard = new EgressGuard({ providers: providers(), audit });

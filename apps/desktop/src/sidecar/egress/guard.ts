@@ -12,6 +12,8 @@ import {
   PLACEHOLDER_LABELS,
   countByType,
   detectPhi,
+  findKnownIdentifiers,
+  mergeCandidates,
   pseudonymize,
   reidentify,
   type DetectOptions,
@@ -425,10 +427,8 @@ export class EgressGuard {
     strings: readonly string[],
     conversationId: string | undefined,
   ): Promise<{ placeholders: Record<string, number>; residual: Record<string, number> }> {
-    const shifted =
-      conversationId === undefined
-        ? []
-        : (await this.#vaults.get(conversationId)).shiftedDates.map((s) => s.shifted);
+    const vault = conversationId === undefined ? undefined : await this.#vaults.get(conversationId);
+    const shifted = vault?.shiftedDates.map((s) => s.shifted) ?? [];
     const placeholders: Record<string, number> = {};
     const residual: Record<string, number> = {};
     for (const s of strings) {
@@ -438,8 +438,11 @@ export class EgressGuard {
       if (this.#prepared.has(s)) continue;
       let masked = s.replace(CANONICAL_PLACEHOLDER_RE, ' ');
       for (const d of shifted) masked = masked.split(d).join(' ');
-      for (const [t, n] of Object.entries(countByType(detectPhi(masked, this.#detect))))
-        residual[t] = (residual[t] ?? 0) + n;
+      // Identifiers the conversation revealed earlier count even where the detector alone
+      // would let them pass ("Surname: Quimby" typed after the full name).
+      const known = vault === undefined ? [] : findKnownIdentifiers(masked, vault.entries);
+      const found = mergeCandidates([...detectPhi(masked, this.#detect), ...known]);
+      for (const [t, n] of Object.entries(countByType(found))) residual[t] = (residual[t] ?? 0) + n;
     }
     return { placeholders, residual };
   }
