@@ -253,6 +253,9 @@ export default defineConfig(
       '**/*.test.ts',
       'apps/desktop/src/sidecar/egress/**',
       'apps/desktop/src/sidecar/transport/**',
+      // The RFC 8252 loopback listener that receives the IdP's redirect at sign-in (a server on
+      // 127.0.0.1, like transport/; no provider, no user data).
+      'apps/desktop/src/sidecar/identity/loopback.ts',
     ],
     rules: restrict(
       ...SIDECAR_PATTERNS,
@@ -272,6 +275,8 @@ export default defineConfig(
       'apps/desktop/src/sidecar/health.ts',
       // fetch-models.ts downloads pinned model files checked by sha256 (no user data).
       'apps/desktop/src/sidecar/knowledge/embed/fetch-models.ts',
+      // identity/client.ts signs in against our own sync server (no provider, no user data).
+      'apps/desktop/src/sidecar/identity/client.ts',
     ],
     rules: {
       'no-restricted-globals': [

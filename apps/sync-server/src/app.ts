@@ -8,6 +8,12 @@ import websocket from '@fastify/websocket';
 import db from './plugins/external/db.js';
 import auth, { type Authenticator } from './plugins/app/auth.js';
 import gateway from './plugins/app/gateway.js';
+import rateLimit from '@fastify/rate-limit';
+import auditAnchoring from './plugins/app/audit.js';
+import { pgRateLimitStore } from './auth/rate-limit-store.js';
+import authRoutes from './routes/auth/index.js';
+import adminRoutes from './routes/admin/index.js';
+import auditRoutes from './routes/audit/index.js';
 import health from './routes/health/index.js';
 import llm from './routes/llm/index.js';
 import stt from './routes/stt/index.js';
@@ -40,6 +46,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     bodyLimit: 1024 * 1024,
     // Request ids key call status and usage rows: unique across restarts and processes.
     genReqId: () => randomUUID(),
+    // Behind a reverse proxy the client address (rate limits, audit) comes from X-Forwarded-For.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_addr: string, i: number) =>
+              i < hops
+          )(config.trustProxy)
+        : config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   app.setErrorHandler((err, req, reply) => {
@@ -67,14 +81,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(db, {
     databaseUrl,
+    ...(config.databaseAppUrl ? { appDatabaseUrl: config.databaseAppUrl } : {}),
     migrate: opts.migrate ?? true,
     ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
   });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(auth, {
-    databaseUrl,
+    auth: config.auth,
     ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),
   });
+  // Limits are declared per route (config.rateLimit) and counted in PostgreSQL.
+  await app.register(rateLimit, {
+    global: false,
+    store: pgRateLimitStore(app.rateCounter),
+    errorResponseBuilder: (_req, c) =>
+      new AppError('RATE_LIMITED', `Too many requests; try again in ${c.after}.`),
+  });
+  await app.register(auditAnchoring, { anchorMinutes: config.auth.auditAnchorMinutes });
   await app.register(gateway, { config });
   await app.register(llm);
   await app.register(stt);
@@ -82,6 +105,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(usage);
   await app.register(calls);
   await app.register(providers);
+  await app.register(authRoutes);
+  await app.register(adminRoutes);
+  await app.register(auditRoutes);
   await app.register(health, {
     version: config.version,
     startedAt: Date.now(),

@@ -17,7 +17,7 @@ export const ERRORS = {
   INTERNAL: { status: 500, message: 'Internal server error.' },
   AUTH_REQUIRED: {
     status: 401,
-    message: 'Send a device key as "Authorization: Bearer KEY".',
+    message: 'Sign in, or send a device key or access token as "Authorization: Bearer TOKEN".',
   },
   AUTH_INVALID: { status: 401, message: 'The device key is unknown or revoked.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'No device with that id.' },
@@ -44,6 +44,87 @@ export const ERRORS = {
     message:
       'The final transcript is not the one this request was prepared for; prepare it again and resend.',
   },
+  // Identity and access (issue 18). Every refusal of a credential is a 401 with its own code.
+  FORBIDDEN: {
+    status: 403,
+    message: 'Your role does not allow this; ask your administrator for access.',
+  },
+  AUTH_TOKEN_EXPIRED: {
+    status: 401,
+    message: 'The access token has expired; refresh it or sign in again.',
+  },
+  AUTH_TOKEN_INVALID: {
+    status: 401,
+    message: 'The token is not valid for this server; sign in again.',
+  },
+  AUTH_TOKEN_STALE: {
+    status: 401,
+    message: 'Your roles or account changed since this token was issued; refresh it.',
+  },
+  AUTH_SESSION_REVOKED: {
+    status: 401,
+    message: 'This session was ended (signed out or revoked by an administrator); sign in again.',
+  },
+  AUTH_DEVICE_REVOKED: {
+    status: 401,
+    message: 'This device was revoked by your administrator; ask them to enrol it again.',
+  },
+  AUTH_REFRESH_INVALID: {
+    status: 401,
+    message: 'The refresh token is unknown or expired; sign in again.',
+  },
+  AUTH_REFRESH_REUSED: {
+    status: 401,
+    message:
+      'This refresh token was already used, so the session was ended to be safe; sign in again.',
+  },
+  AUTH_LOGIN_FAILED: { status: 401, message: 'The user name or password is wrong.' },
+  AUTH_MFA_REQUIRED: {
+    status: 401,
+    message: 'Enter the 6-digit code from your authenticator app (or a recovery code).',
+  },
+  AUTH_MFA_INVALID: {
+    status: 401,
+    message: 'The authenticator code is wrong or was already used; wait for the next one.',
+  },
+  AUTH_LOCKED: {
+    status: 429,
+    message: 'Too many failed sign-ins for this account; wait and try again.',
+  },
+  AUTH_PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    message: 'This password is one-time: sign in again with a new password (newPassword).',
+  },
+  AUTH_PASSWORD_WEAK: {
+    status: 400,
+    message: 'Choose a password of at least 12 characters that is not your user name.',
+  },
+  AUTH_NO_ROLE: {
+    status: 403,
+    message:
+      'Your account has no VoiceAssist role; ask your administrator to add you to a clinician, admin or auditor group.',
+  },
+  AUTH_LOGIN_EXPIRED: {
+    status: 401,
+    message: 'This sign-in took too long or was already completed; start it again.',
+  },
+  AUTH_LOGIN_INVALID: {
+    status: 401,
+    message: 'The sign-in response does not belong to this sign-in; start it again.',
+  },
+  AUTH_IDP_REFUSED: {
+    status: 401,
+    message: "Your clinic's login server refused the sign-in; start it again.",
+  },
+  AUTH_IDP_UNAVAILABLE: {
+    status: 503,
+    message: "Your clinic's login server could not be reached; try again in a minute.",
+  },
+  AUTH_METHOD_DISABLED: {
+    status: 404,
+    message: 'This sign-in method is not enabled on this server.',
+  },
+  USER_NOT_FOUND: { status: 404, message: 'No user with that name or id.' },
   /** An outcome, never sent: the client hung up (barge-in) before the answer was complete. */
   CLIENT_CANCELLED: {
     status: 499,

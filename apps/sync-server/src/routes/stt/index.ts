@@ -82,8 +82,11 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
           [{ unit: 'audio_second', quantity: bytesSent / BYTES_PER_SECOND }],
         );
       };
-      const untrack = app.liveConnections.track(p.deviceId, () =>
-        finish(WS_CLOSE_AUTH_REVOKED, 'AUTH_INVALID', 'The device key was revoked.'),
+      // Revoking the device, the session or the user closes the stream with the reason's code.
+      const untrack = app.liveConnections.track(p, (_code, reason) =>
+        reason === 'AUTH_SESSION_REVOKED' || reason === 'AUTH_DEVICE_REVOKED'
+          ? finish(WS_CLOSE_AUTH_REVOKED, reason)
+          : finish(WS_CLOSE_AUTH_REVOKED, 'AUTH_INVALID', 'The device key was revoked.'),
       );
       // The provider must answer audio within the timeout, or the session is failed.
       const armWatchdog = () => {

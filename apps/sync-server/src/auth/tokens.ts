@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { AppError } from '../errors.js';
+import { isRole, type Role } from '../identity/roles.js';
+import { ACCESS_TOKEN_ALG, type SigningKeys } from './keys.js';
+
+/** Tolerated difference between our clocks and a token's (issue 18: at most 60 s). */
+export const CLOCK_SKEW_SECONDS = 60;
+export const ACCESS_AUDIENCE = 'voiceassist-gateway';
+const TYP = 'at+jwt';
+const MAX_CACHED = 20_000;
+
+/** What an access token asserts: who, on which device, in which session, with which roles. */
+export type AccessClaims = Readonly<{
+  userId: string;
+  userName: string;
+  clinicId: string;
+  deviceId: string;
+  sessionId: string;
+  roles: readonly Role[];
+  /** users.auth_version when issued: a newer version (roles changed, disabled) makes it stale. */
+  version: number;
+  issuedAt: number;
+  expiresAt: number;
+}>;
+
+const refuse = (reason: string) =>
+  new AppError(
+    'AUTH_TOKEN_INVALID',
+    `The token is not valid for this server (${reason}); sign in again.`,
+  );
+
+function claimsOf(p: JWTPayload): AccessClaims {
+  const s = (k: string) => (typeof p[k] === 'string' ? p[k] : undefined);
+  const roles = Array.isArray(p.roles) ? p.roles.filter(isRole) : [];
+  const sub = p.sub;
+  const name = s('name');
+  const cid = s('cid');
+  const did = s('did');
+  const sid = s('sid');
+  const ver = p.ver;
+  if (!sub || !name || !cid || !did || !sid || typeof ver !== 'number' || !p.iat || !p.exp) {
+    throw refuse('claims missing');
+  }
+  return {
+    userId: sub,
+    userName: name,
+    clinicId: cid,
+    deviceId: did,
+    sessionId: sid,
+    roles,
+    version: ver,
+    issuedAt: p.iat,
+    expiresAt: p.exp,
+  };
+}
+
+/**
+ * Issues and verifies the server's own access tokens: JWTs signed with EdDSA (Ed25519), 15
+ * minutes by default. Verification is in memory (no database): signature, `alg` (EdDSA only, so
+ * `none` and HS256-with-the-public-key are refused), `typ`, issuer, audience, expiry with 60 s of
+ * clock skew. A token verified once is remembered until it expires, so a workstation's
+ * requests cost a Map lookup; revocation is checked separately on every request.
+ */
+export class AccessTokens {
+  private readonly verified = new Map<string, AccessClaims>();
+
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get ttl(): number {
+    return this.ttlSeconds;
+  }
+
+  async issue(c: Omit<AccessClaims, 'issuedAt' | 'expiresAt'>): Promise<string> {
+    const key = this.keys.signing();
+    const iat = Math.floor(this.now() / 1000);
+    return new SignJWT({
+      name: c.userName,
+      cid: c.clinicId,
+      did: c.deviceId,
+      sid: c.sessionId,
+      roles: [...c.roles],
+      ver: c.version,
+    })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: TYP })
+      .setIssuer(this.issuer)
+      .setAudience(ACCESS_AUDIENCE)
+      .setSubject(c.userId)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlSeconds)
+      .setJti(randomUUID())
+      .sign(key.privateKey);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    const nowSec = this.now() / 1000;
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.expiresAt + CLOCK_SKEW_SECONDS <= nowSec) {
+        this.verified.delete(token);
+        throw new AppError('AUTH_TOKEN_EXPIRED');
+      }
+      return hit;
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(
+        token,
+        async (h) => {
+          const k = await this.keys.publicKey(h.kid);
+          if (!k) throw refuse('unknown signing key');
+          return k;
+        },
+        {
+          algorithms: [ACCESS_TOKEN_ALG],
+          typ: TYP,
+          issuer: this.issuer,
+          audience: ACCESS_AUDIENCE,
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          currentDate: new Date(this.now()),
+          requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+        },
+      ));
+    } catch (e) {
+      throw mapJoseError(e);
+    }
+    const claims = claimsOf(payload);
+    if (this.verified.size >= MAX_CACHED) this.verified.clear();
+    this.verified.set(token, claims);
+    return claims;
+  }
+}
+
+/** jose's failures as our coded 401s. */
+export function mapJoseError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof errors.JWTExpired) return new AppError('AUTH_TOKEN_EXPIRED');
+  if (e instanceof errors.JWTClaimValidationFailed) return refuse(`claim "${e.claim}" ${e.reason}`);
+  if (e instanceof errors.JOSEAlgNotAllowed) return refuse('algorithm not allowed');
+  if (e instanceof errors.JWSSignatureVerificationFailed) return refuse('signature');
+  if (e instanceof errors.JOSEError) return refuse(e.code);
+  return refuse('malformed');
+}
