@@ -55,6 +55,11 @@ const RawConfig = Type.Object({
   PROVIDER_TIMEOUT_MS: int(100, 600_000, 'milliseconds 100-600000'),
   CIRCUIT_FAILURE_THRESHOLD: int(1, 1000, 'consecutive failures before the circuit opens'),
   CIRCUIT_RESET_MS: int(10, 3_600_000, 'milliseconds before a half-open probe'),
+  DEVICE_FAILURES_PER_MINUTE: int(
+    1,
+    100_000,
+    'failing requests per device per minute before that device is refused for a while',
+  ),
 });
 type RawConfig = Static<typeof RawConfig>;
 
@@ -81,7 +86,12 @@ export type Config = Readonly<{
       | { baseUrl: string; apiKey: string; voiceId: string; modelId: string; outputFormat: string }
       | undefined;
   }>;
-  gateway: Readonly<{ timeoutMs: number; circuitFailureThreshold: number; circuitResetMs: number }>;
+  gateway: Readonly<{
+    timeoutMs: number;
+    circuitFailureThreshold: number;
+    circuitResetMs: number;
+    deviceFailuresPerMinute: number;
+  }>;
 }>;
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -183,6 +193,7 @@ function toConfig(c: RawConfig): Config {
       timeoutMs: c.PROVIDER_TIMEOUT_MS ?? 30_000,
       circuitFailureThreshold: c.CIRCUIT_FAILURE_THRESHOLD ?? 5,
       circuitResetMs: c.CIRCUIT_RESET_MS ?? 30_000,
+      deviceFailuresPerMinute: c.DEVICE_FAILURES_PER_MINUTE ?? 30,
     },
   };
 }

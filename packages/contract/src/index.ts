@@ -1,2 +1,3 @@
 export * from './gateway.js';
 export * from './speech.js';
+export * from './json-limits.js';
