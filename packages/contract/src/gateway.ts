@@ -18,43 +18,48 @@ export const GATEWAY_PATHS = {
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /**
- * Every gateway error, in a JSON body, an SSE `data:` event, a WebSocket message or a call status.
- * The server's error registry `satisfies` this union, so a code cannot be sent unregistered.
+ * Every gateway error code, in a JSON body, an SSE `data:` event, a WebSocket message or a call
+ * status. The server's error registry `satisfies` exactly these (a code cannot be sent
+ * unregistered, nor registered without being here).
  */
-export const GatewayErrorCode = Type.Union([
-  Type.Literal('AUTH_REQUIRED'),
-  Type.Literal('AUTH_INVALID'),
-  Type.Literal('BAD_REQUEST'),
-  Type.Literal('NOT_FOUND'),
+export const GATEWAY_ERROR_CODES = [
+  'AUTH_REQUIRED',
+  'AUTH_INVALID',
+  'BAD_REQUEST',
+  'NOT_FOUND',
   /** The path exists, the method does not (the `allow` header lists the ones that do). */
-  Type.Literal('METHOD_NOT_ALLOWED'),
+  'METHOD_NOT_ALLOWED',
   /** The client took too long to send its request. */
-  Type.Literal('REQUEST_TIMEOUT'),
+  'REQUEST_TIMEOUT',
   /** The body is over the size limit, or a text is over the PHI detector's limit. */
-  Type.Literal('PAYLOAD_TOO_LARGE'),
-  Type.Literal('UNSUPPORTED_MEDIA_TYPE'),
-  Type.Literal('HEADERS_TOO_LARGE'),
-  Type.Literal('PHI_BLOCKED'),
-  Type.Literal('QUOTA_EXCEEDED'),
-  Type.Literal('RATE_LIMITED'),
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'HEADERS_TOO_LARGE',
+  'PHI_BLOCKED',
+  'QUOTA_EXCEEDED',
+  'RATE_LIMITED',
   /** This device sent too many failing requests in the last minute; it is refused for a while. */
-  Type.Literal('DEVICE_THROTTLED'),
+  'DEVICE_THROTTLED',
   /** STT: audio arrived much faster than real time while the provider was not ready for it. */
-  Type.Literal('AUDIO_BACKLOG'),
-  Type.Literal('PROVIDER_NOT_CONFIGURED'),
-  Type.Literal('PROVIDER_UNAVAILABLE'),
-  Type.Literal('PROVIDER_TIMEOUT'),
-  Type.Literal('PROVIDER_ERROR'),
-  Type.Literal('PROVIDER_STREAM_BROKEN'),
+  'AUDIO_BACKLOG',
+  'PROVIDER_NOT_CONFIGURED',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_ERROR',
+  'PROVIDER_STREAM_BROKEN',
   /** A chat sent ahead of its turn's final transcript (AFTER_TRANSCRIPT_HEADER) for another one. */
-  Type.Literal('TRANSCRIPT_CHANGED'),
+  'TRANSCRIPT_CHANGED',
   /** Only as a call's outcome: the client hung up before the answer was complete. */
-  Type.Literal('CLIENT_CANCELLED'),
+  'CLIENT_CANCELLED',
   /** Only as a call's outcome: the server stopped (killed, crashed) while the call was streaming. */
-  Type.Literal('SERVER_CRASHED'),
-  Type.Literal('INTERNAL'),
-]);
-export type GatewayErrorCode = Static<typeof GatewayErrorCode>;
+  'SERVER_CRASHED',
+  'INTERNAL',
+] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+export const GatewayErrorCode = Type.Enum(GATEWAY_ERROR_CODES);
+const GATEWAY_ERROR_CODE_SET: ReadonlySet<string> = new Set(GATEWAY_ERROR_CODES);
+export const isGatewayErrorCode = (code: unknown): code is GatewayErrorCode =>
+  typeof code === 'string' && GATEWAY_ERROR_CODE_SET.has(code);
 
 export const GatewayError = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
