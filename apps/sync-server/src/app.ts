@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import type { WebSocket } from 'ws';
 import { pino } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
-import { AppError, ERRORS, errorBody, isAppError } from './errors.js';
+import { AppError } from './errors.js';
 import websocket from '@fastify/websocket';
+import refusals, { clientErrorHandler } from './plugins/app/refusals.js';
 import db from './plugins/external/db.js';
 import auth, { type Authenticator } from './plugins/app/auth.js';
 import gateway from './plugins/app/gateway.js';
@@ -33,6 +39,17 @@ export type BuildOptions = {
 };
 
 /**
+ * A WebSocket error: a client breaking the protocol (bad frames, oversized messages) is its fault,
+ * logged at warn by code; anything else is ours. The socket is dropped either way.
+ */
+function websocketError(error: Error, socket: WebSocket, req: FastifyRequest): void {
+  const code = (error as { code?: string }).code;
+  if (code?.startsWith('WS_ERR_')) req.log.warn({ code }, 'websocket protocol error');
+  else req.log.error({ code, name: error.name }, 'websocket handler failed');
+  socket.terminate();
+}
+
+/**
  * The whole server as a Fastify instance that is not listening: `server.ts` listens, tests use
  * `app.inject` or listen on port 0. Config must carry a resolved `databaseUrl`.
  */
@@ -54,18 +71,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
               i < hops
           )(config.trustProxy)
         : config.trustProxy,
+    // Unknown fields are refused, not silently dropped; values are taken as sent, not coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
-  app.setErrorHandler((err, req, reply) => {
-    if (isAppError(err)) return reply.code(err.statusCode).send(errorBody(err.code, err.message));
-    const e = err as { validation?: unknown; statusCode?: number; code?: string };
-    if (e.validation) return reply.code(400).send(errorBody('BAD_REQUEST', (err as Error).message));
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.code(e.statusCode).send(errorBody('BAD_REQUEST', e.code ?? 'bad request'));
-    }
-    req.log.error({ code: e.code, name: (err as Error).name }, 'unhandled error');
-    return reply.code(500).send(errorBody('INTERNAL', ERRORS.INTERNAL.message));
-  });
   // Graceful close: keep-alive connections whose last response ends after close() began would
   // otherwise linger for the keep-alive timeout and hold the close up.
   let closing = false;
@@ -77,7 +87,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     reply.raw.once('finish', () => closing && req.raw.socket.end());
     done();
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody('NOT_FOUND')));
+  await app.register(refusals, {
+    onDeviceFault: (req, code, deviceFault) =>
+      req.principal && app.gateway.deviceFailures.failed(req.principal, code, deviceFault),
+  });
 
   await app.register(db, {
     databaseUrl,
@@ -85,7 +98,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     migrate: opts.migrate ?? true,
     ...(opts.migrationsDir ? { migrationsDir: opts.migrationsDir } : {}),
   });
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 1024 * 1024 },
+    errorHandler: websocketError,
+  });
   await app.register(auth, {
     auth: config.auth,
     ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),

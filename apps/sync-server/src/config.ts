@@ -85,6 +85,11 @@ const RawConfig = Type.Object({
   RATE_LIMIT_REGISTER_PER_HOUR: int(1, 1_000_000, 'device enrolments per hour per client address'),
   RATE_LIMIT_REFRESH_PER_MINUTE: int(1, 1_000_000, 'token refreshes per minute per client address'),
   AUDIT_ANCHOR_MINUTES: int(1, 24 * 60, 'minutes 1-1440 between audit anchors'),
+  DEVICE_FAILURES_PER_MINUTE: int(
+    1,
+    100_000,
+    'failing requests per device per minute before that device is refused for a while',
+  ),
 });
 type RawConfig = Static<typeof RawConfig>;
 
@@ -111,7 +116,12 @@ export type Config = Readonly<{
       | { baseUrl: string; apiKey: string; voiceId: string; modelId: string; outputFormat: string }
       | undefined;
   }>;
-  gateway: Readonly<{ timeoutMs: number; circuitFailureThreshold: number; circuitResetMs: number }>;
+  gateway: Readonly<{
+    timeoutMs: number;
+    circuitFailureThreshold: number;
+    circuitResetMs: number;
+    deviceFailuresPerMinute: number;
+  }>;
   /** The app role's URL when an operator made one; else the server manages its own. */
   databaseAppUrl: string | undefined;
   /** Fastify's trustProxy: which X-Forwarded-For hops give the client address rate limits use. */
@@ -245,6 +255,7 @@ function toConfig(c: RawConfig): Config {
       timeoutMs: c.PROVIDER_TIMEOUT_MS ?? 30_000,
       circuitFailureThreshold: c.CIRCUIT_FAILURE_THRESHOLD ?? 5,
       circuitResetMs: c.CIRCUIT_RESET_MS ?? 30_000,
+      deviceFailuresPerMinute: c.DEVICE_FAILURES_PER_MINUTE ?? 30,
     },
     databaseAppUrl: c.DATABASE_APP_URL,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { WebSocket } from 'ws';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { addDevice } from '../src/devices/devices.js';
 import { startStandins, type Standins } from '../test-support/standins/index.js';
@@ -22,7 +22,7 @@ let users = 0;
 /** A listening gateway on a fresh database, its providers pointed at fresh stand-ins. */
 export async function startGateway(
   pgServer: TestPostgres,
-  opts: { env?: Record<string, string>; standins?: Standins } = {},
+  opts: { env?: Record<string, string>; standins?: Standins; logger?: FastifyBaseLogger } = {},
 ): Promise<GatewayFixture> {
   const standins = opts.standins ?? (await startStandins());
   const databaseUrl = await pgServer.createDatabase();
@@ -33,7 +33,7 @@ export async function startGateway(
       CIRCUIT_FAILURE_THRESHOLD: '100',
       ...opts.env,
     }),
-    { logger: quietLogger() },
+    { logger: opts.logger ?? quietLogger() },
   );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

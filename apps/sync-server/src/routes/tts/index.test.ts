@@ -100,7 +100,7 @@ describe('POST /v1/tts/stream', () => {
     expect(sent?.body).toMatchObject({ text, model_id: 'eleven_flash_v2_5' });
     const rows = await eventually(() =>
       gw.sql<{ unit: string; quantity: string }>(
-        'SELECT unit, quantity FROM usage_events WHERE user_id = $1',
+        'SELECT unit, quantity FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
         [userId],
       ),
     );
@@ -155,7 +155,7 @@ describe('POST /v1/tts/stream', () => {
       expect(raw.complete).toBe(false);
       const rows = await eventually(async () => {
         const x = await gw.sql<{ outcome: string }>(
-          'SELECT outcome FROM usage_events WHERE user_id = $1',
+          'SELECT outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
           [userId],
         );
         return x.length === 2 ? x : [];
@@ -203,7 +203,7 @@ describe('POST /v1/tts/stream', () => {
       ac.abort(); // barge-in
       const rows = await eventually(() =>
         gw.sql<{ unit: string; quantity: string; outcome: string }>(
-          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1',
+          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
           [userId],
         ),
       );

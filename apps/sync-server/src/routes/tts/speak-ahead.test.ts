@@ -41,7 +41,7 @@ const ttsTexts = () =>
 async function usage(userId: string) {
   return gw.sql<{ request_id: string; quantity: string; outcome: string }>(
     `SELECT request_id, quantity, outcome FROM usage_events
-      WHERE user_id = $1 AND kind = 'tts' ORDER BY request_id`,
+      WHERE user_id = $1 AND kind = 'tts' AND ended_at IS NOT NULL ORDER BY request_id`,
     [userId],
   );
 }
