@@ -5,11 +5,15 @@
  * models.ts) into resources/models/<id>/ with sha256 verification, for packaging machines that can
  * reach the model hub. Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../src/sidecar/knowledge/embed/errors.js';
-import { defaultModelsDir } from '../src/sidecar/knowledge/embed/factory.js';
 import { fetchModel } from '../src/sidecar/knowledge/embed/fetch-models.js';
 import { PINNED_MODELS } from '../src/sidecar/knowledge/embed/models.js';
+import { resolveResources } from '../src/sidecar/resources.js';
+
+/** This checkout's resources/models (a development script, run from the repository). */
+const REPO_MODELS_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'models');
 
 const USAGE = `usage: npm run models:fetch -- [ID...] [--models-dir DIR] [--strict] [--force] [--list]
 
@@ -56,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     positionals.length > 0
       ? PINNED_MODELS.filter((m) => positionals.includes(m.id))
       : PINNED_MODELS;
-  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const modelsDir = values['models-dir'] ?? resolveResources().modelsDir ?? REPO_MODELS_DIR;
   for (const model of models) {
     try {
       await fetchModel(model, {

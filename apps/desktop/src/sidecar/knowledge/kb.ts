@@ -1,13 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { openDatabase, schemaVersion, type Db } from '../store/database.js';
-import { KnowledgeError } from '../store/errors.js';
-import {
-  resolveDatabaseKey,
-  type KeyLog,
-  type KeyStore,
-  type ResolvedKey,
-} from '../store/keystore.js';
+import type { KeyLog } from '../store/keystore.js';
 import { VectorIndex, type ModelSlot } from '../store/vectors.js';
 import {
   ExtractiveAnswerGenerator,
@@ -22,9 +15,6 @@ import { reembed, type ReembedProgress } from './reembed.js';
 import { Retriever, type SearchHit, type SearchOptions } from './search.js';
 
 export type KbLog = KeyLog;
-
-export const STORE_FILE = 'knowledge.db';
-export const KEY_FILE = 'knowledge.key';
 
 export interface OpenKnowledgeBaseOptions {
   readonly file: string;
@@ -79,7 +69,7 @@ export const MIN_COSINE = 0.55;
 
 /**
  * The knowledge engine over one encrypted store: ingest, search, answer, stats. One instance per
- * profile; the sidecar RPC handlers and the CLI both use it.
+ * profile (profile.ts opens it); the engine's services and the CLI all use that one.
  */
 export class KnowledgeBase {
   private readonly vectors: VectorIndex;
@@ -332,29 +322,4 @@ function dedupeSources(
     out.push({ sourcePath: h.sourcePath, title: h.title, page: h.page, score: h.score });
   }
   return out;
-}
-
-/**
- * Opens the store of a profile folder (`<dir>/knowledge.db`), resolving its key through the given
- * key stores; a new store gets a new random key.
- */
-export async function openProfileKnowledgeBase(
-  dir: string,
-  keyStores: readonly KeyStore[],
-  options: Omit<OpenKnowledgeBaseOptions, 'file' | 'key'>,
-): Promise<{ kb: KnowledgeBase; key: Omit<ResolvedKey, 'key'> }> {
-  const file = path.join(dir, STORE_FILE);
-  const exists = existsSync(file);
-  const resolved = await resolveDatabaseKey(keyStores, {
-    allowCreate: !exists,
-    log: options.log ?? NOOP_LOG,
-  });
-  if (exists && resolved.created)
-    throw new KnowledgeError(
-      'STORE_KEY_UNAVAILABLE',
-      'A new key was created for an existing store.',
-    );
-  const kb = KnowledgeBase.open({ ...options, file, key: resolved.key });
-  const { key: _key, ...where } = resolved;
-  return { kb, key: where };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../store/database.js';
 import { VectorIndex } from '../store/vectors.js';
-import { LexicalIndex, TopK, acquireLexicalIndex, chunkTitle } from './lexical.js';
+import { LexicalIndex, TopK, chunkTitle } from './lexical.js';
 import { Retriever } from './search.js';
 
 const KEY = Buffer.alloc(32, 0x5c);
@@ -186,23 +186,6 @@ describe('in-memory BM25 index', () => {
     );
     deleteDoc(other, 9002);
     retriever.close();
-    other.close();
-  });
-
-  it('is shared by the handles on one store file in a process', async () => {
-    const a = new Retriever(db, new VectorIndex(db));
-    const other = openDatabase({ file: path.join(dir, 'knowledge.db'), key: KEY });
-    const b = new Retriever(other, new VectorIndex(other));
-    const ha = acquireLexicalIndex(db);
-    const hb = acquireLexicalIndex(other);
-    expect(hb).toBe(ha);
-    ha.release();
-    hb.release();
-    await a.warm();
-    await b.warm();
-    expect([...b.bm25('keratitis', 5)]).toEqual([...a.bm25('keratitis', 5)]);
-    a.close();
-    b.close();
     other.close();
   });
 });
