@@ -17,6 +17,7 @@ export default defineConfig({
             'packages/*/eval/**/*.test.ts',
             'apps/*/src/**/*.test.ts',
             'apps/*/test/**/*.test.ts',
+            'tests/**/*.test.ts',
             'scripts/**/*.test.ts',
             'config/**/*.test.ts',
           ],

@@ -1,28 +1,21 @@
-import { readFileSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMedquadDocs, readMedquadQuestions } from '../../../test-support/data.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { VectorIndex } from '../store/vectors.js';
 import { LexicalIndex, TopK, chunkTitle } from './lexical.js';
 import { Retriever } from './search.js';
 
 const KEY = Buffer.alloc(32, 0x5c);
-const MEDQUAD = path.resolve(import.meta.dirname, '../../../../../../shared/data/medquad');
+const docs = readMedquadDocs().slice(0, 400);
+const questions = readMedquadQuestions().map((q) => q.question);
 
 interface Doc {
   title: string;
   text: string;
 }
-const docs = readFileSync(path.join(MEDQUAD, 'docs.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .slice(0, 400)
-  .map((l) => JSON.parse(l) as Doc);
-const questions = readFileSync(path.join(MEDQUAD, 'questions.dev.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => (JSON.parse(l) as { question: string }).question);
 
 let dir: string;
 let db: Db;
