@@ -23,6 +23,7 @@ const SERVER_DIR = path.join(DATA_DIR, 'server');
 const PROFILE_DIR = path.join(DATA_DIR, 'profile');
 mkdirSync(SERVER_DIR, { recursive: true });
 mkdirSync(PROFILE_DIR, { recursive: true });
+const MODELS_DIR = path.join(REPO_ROOT, 'resources', 'models');
 const bin = (name) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
 const env = { ...process.env, ORT_DISABLE_TELEMETRY: '1' };
 
@@ -160,7 +161,11 @@ try {
   );
 
   enrolDevice();
-  const engineEnv = { VOICEASSIST_SERVER_URL: serverUrl, VOICEASSIST_PROFILE_DIR: PROFILE_DIR };
+  const engineEnv = {
+    VOICEASSIST_SERVER_URL: serverUrl,
+    VOICEASSIST_PROFILE_DIR: PROFILE_DIR,
+    VOICEASSIST_MODELS_DIR: process.env.VOICEASSIST_MODELS_DIR ?? MODELS_DIR,
+  };
   const reason = electronUnavailableReason();
   if (reason === null) {
     const bundled = spawnSync(bin('tsx'), ['apps/desktop/scripts/build.ts'], {

@@ -10,6 +10,12 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../test-support/chromium.js';
 import {
+  JFK_TRANSCRIPT_FILE,
+  JFK_WAV,
+  readMedquadDocs,
+  writeMedquadMarkdown,
+} from '../test-support/data.js';
+import {
   REPO_ROOT,
   SERVER_BIN,
   startSidecarWeb,
@@ -27,8 +33,6 @@ import {
  * and stop it when the key is pressed again (barge-in).
  */
 const run = promisify(execFile);
-const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
-const JFK_WAV = path.join(SHARED_DATA, 'speech', 'jfk.wav');
 const VOICEASSIST_BIN = path.join(REPO_ROOT, 'apps/desktop/bin/voiceassist.mjs');
 const STANDINS = path.join(REPO_ROOT, 'apps/sync-server/test-support/standins/index.ts');
 
@@ -83,9 +87,7 @@ const attr = (page: Page, testId: string, name: string): Promise<string | null> 
   page.getByTestId(testId).getAttribute(name);
 
 beforeAll(async () => {
-  transcript = (
-    await readFile(path.join(SHARED_DATA, 'speech', 'parakeet-expected-jfk-output.txt'), 'utf8')
-  ).trim();
+  transcript = (await readFile(JFK_TRANSCRIPT_FILE, 'utf8')).trim();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'va-voice-e2e-'));
   await chmod(tmp, 0o755); // as root, the embedded PostgreSQL runs as `postgres` and must enter it
 
@@ -134,13 +136,12 @@ beforeAll(async () => {
   const docs = path.join(tmp, 'docs');
   await mkdir(docs, { recursive: true });
   await writeFile(path.join(docs, 'inaugural-address.md'), INAUGURAL);
-  const medquad = (await readFile(path.join(SHARED_DATA, 'medquad', 'docs.jsonl'), 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(0, 4)
-    .map((l) => JSON.parse(l) as { id: string; title: string; text: string });
-  for (const d of medquad)
-    await writeFile(path.join(docs, `${d.id}.md`), `# ${d.title}\n\n${d.text}\n`);
+  await writeMedquadMarkdown(
+    docs,
+    readMedquadDocs()
+      .slice(0, 4)
+      .map((d) => d.id),
+  );
   const profileEnv = {
     VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
     VOICEASSIST_EMBED_MODEL: 'hashing-bow',

@@ -6,13 +6,17 @@
  * resources/models with sha256 verification, for packaging machines that can reach the model hub.
  * Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf } from '../src/sidecar/knowledge/embed/errors.js';
-import { defaultModelsDir } from '../src/sidecar/knowledge/embed/factory.js';
 import { fetchModel } from '../src/sidecar/knowledge/embed/fetch-models.js';
 import { PINNED_MODELS } from '../src/sidecar/knowledge/embed/models.js';
 import { SPEECH_MODELS, type SpeechModel } from '../src/sidecar/speech/sherpa/catalog.js';
 import { fetchSpeechModel } from './models-fetch-speech.js';
+import { resolveResources } from '../src/sidecar/resources.js';
+
+/** This checkout's resources/models (a development script, run from the repository). */
+const REPO_MODELS_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'models');
 
 const SPEECH: readonly SpeechModel[] = Object.values(SPEECH_MODELS);
 const ALL_IDS = [...PINNED_MODELS.map((m) => m.id), ...SPEECH.map((m) => m.id)];
@@ -67,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     ? []
     : PINNED_MODELS.filter((m) => wantedIds === undefined || wantedIds.includes(m.id));
   const speech = SPEECH.filter((m) => wantedIds === undefined || wantedIds.includes(m.id));
-  const modelsDir = values['models-dir'] ?? defaultModelsDir();
+  const modelsDir = values['models-dir'] ?? resolveResources().modelsDir ?? REPO_MODELS_DIR;
   for (const model of models) {
     try {
       await fetchModel(model, {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { app, dialog, globalShortcut, ipcMain, Notification, type BrowserWindow } from 'electron';
 import { IPC, parseVoiceReport } from '../shared/bridge.js';
 import { APP_INDEX_URL } from './app-protocol.js';
+import { engineEnv } from './engine-env.js';
 import { HotkeyController, helperCommandFor, type HotkeyErrorInfo } from './hotkey/index.js';
 import { chooseHotkey } from './hotkey-settings.js';
 import { isTrustedSender } from './ipc-guard.js';
@@ -26,10 +27,15 @@ registerAppScheme();
 app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
 const supervisor = new Supervisor({
-  launch: utilityLauncher(path.join(DIST, 'sidecar', 'index.mjs'), {
-    ...process.env,
-    ORT_DISABLE_TELEMETRY: '1',
-  }),
+  launch: utilityLauncher(
+    path.join(DIST, 'sidecar', 'index.mjs'),
+    engineEnv(process.env, {
+      packaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      appPath: app.getAppPath(),
+      userData: app.getPath('userData'),
+    }),
+  ),
   isReady: isSidecarReady,
 });
 

@@ -3,7 +3,7 @@ import { isRole, type Role } from '../identity/roles.js';
 import { findUser, listUsers, setOneTimePassword, updateUser } from '../identity/users.js';
 import { notifySessionRevoked, notifyUserChanged } from '../auth/revocations.js';
 import { revokeSessionsOf } from '../auth/sessions.js';
-import { parse, UsageError, type Command } from './main.js';
+import { parse, UsageError, type Command } from './command.js';
 import { str, withOwnerPool } from './owner-pool.js';
 
 const CLI_ACTOR = 'cli';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { anchorIfDue, anchorsFromExport, exportAnchors } from '../audit/anchor.js';
 import { verifyAuditLog, type Anchor } from '../audit/verify.js';
-import { parse, UsageError, type Command } from './main.js';
+import { parse, UsageError, type Command } from './command.js';
 import { str, withOwnerPool } from './owner-pool.js';
 
 /**

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { runningClusterUrl } from '../db/connect.js';
 import { appRoleUrl } from '../db/roles.js';
 import { AppError } from '../errors.js';
-import { parse, UsageError, type Command } from './main.js';
+import { parse, UsageError, type Command } from './command.js';
 import { str } from './owner-pool.js';
 
 /**

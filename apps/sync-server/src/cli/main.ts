@@ -1,17 +1,5 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isAppError } from '../errors.js';
-
-export type Io = Readonly<{
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}>;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-export type Command = (args: string[], io: Io) => Promise<number>;
+import { UsageError, type Command, type Io } from './command.js';
 
 const USAGE = `usage:
   voiceassist-server start [--port N] [--data-dir DIR] [--host H]
@@ -32,14 +20,6 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.js')).audit,
   db: async () => (await import('./db.js')).db,
 };
-
-export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 export async function main(argv: string[], io: Io = process): Promise<number> {
   const [name, ...rest] = argv;

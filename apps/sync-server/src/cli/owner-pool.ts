@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { runMigrations } from '../db/migrate.js';
-import type { Io } from './main.js';
+import type { Io } from './command.js';
 
 /**
  * Runs an admin command against the database as its owner: DATABASE_URL, or the embedded

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
-import { parse, type Command } from './main.js';
+import { parse, type Command } from './command.js';
 
 export const flagsToEnv = (values: Record<string, unknown>) => {
   const s = (v: unknown) => (typeof v === 'string' ? v : undefined);

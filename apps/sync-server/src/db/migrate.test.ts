@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { TestPostgres } from '../../test/helper.js';
+import { TestPostgres } from '../../test-support/helper.js';
 import { loadMigrations, migrationStatus, runMigrations } from './migrate.js';
 import { AppError } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import type {} from '../../plugins/app/gateway.js'; // app.gateway's type
 import {
   eventually,
@@ -9,7 +9,7 @@ import {
   sseData,
   startGateway,
   type GatewayFixture,
-} from '../../../test/gateway.js';
+} from '../../../test-support/gateway.js';
 import {
   resetFaults as clearFaults,
   startOpenAiStandin,

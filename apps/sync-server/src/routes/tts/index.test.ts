@@ -1,8 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import { resetFaults as clearFaults } from '../../../test-support/standins/index.js';
-import { eventually, postJson, startGateway, type GatewayFixture } from '../../../test/gateway.js';
+import {
+  eventually,
+  postJson,
+  startGateway,
+  type GatewayFixture,
+} from '../../../test-support/gateway.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { EventName, EventPayload } from '../../../shared/contract.js';
-import { openVoiceEngine, type VoiceEngine } from '../create.js';
-import type { GatewayFixture } from './gateway-fixture.js';
-import { writeMedquadDocs } from './knowledge-fixture.js';
+import type { EventName, EventPayload } from '../../src/shared/contract.js';
+import { openVoiceEngine, type VoiceEngine } from '../../src/sidecar/assistant/create.js';
+import type { GatewayFixture } from '@voiceassist/tests/harness/gateway.js';
+import { writeMedquadDocs } from '../knowledge/medquad-fixture.js';
 
 export interface SeenEvent {
   readonly name: EventName;

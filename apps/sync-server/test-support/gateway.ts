@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { addDevice } from '../src/devices/devices.js';
-import { startStandins, type Standins } from '../test-support/standins/index.js';
+import { startStandins, type Standins } from './standins/index.js';
 import { quietLogger, testConfig, type TestPostgres } from './helper.js';
 
 export type GatewayFixture = {

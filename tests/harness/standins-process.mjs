@@ -1,11 +1,11 @@
-// The provider stand-ins in a process of their own (gateway-fixture's `standinsProcess`): a real
+// The provider stand-ins in a process of their own (harness/gateway.ts `standinsProcess`): a real
 // provider is never slowed down by the workstation's own work, so benchmarks must not run the
 // stand-ins on the engine's event loop. Options come in VOICEASSIST_STANDINS (JSON); fault changes
 // arrive over IPC as { id, name, faults } and are acknowledged with { ack: id }, in order;
 // { id, takeServed: true } is answered with { ack: id, served } (provider-side timings).
 const { register } = await import('tsx/esm/api');
 register();
-const s = await import('../../../../../sync-server/test-support/standins/index.ts');
+const s = await import('@voiceassist/sync-server/test-support/standins/index.ts');
 const o = JSON.parse(process.env.VOICEASSIST_STANDINS ?? '{}');
 const standins = {
   openai: await s.startOpenAiStandin({

@@ -1,6 +1,5 @@
-import type { VaultSnapshot, VaultStore } from '@voiceassist/phi';
 import type { ConversationSummaryDto, TurnRecordDto } from '../../shared/voice-turn.js';
-import type { Db } from '../store/database.js';
+import type { Db } from './database.js';
 
 const TITLE_CHARS = 80;
 
@@ -9,7 +8,7 @@ const TITLE_CHARS = 80;
  * JSON (transcript, cited answer, timings, errors): it is read back whole by the conversation view
  * and the diagnostics histogram, and never queried by its parts.
  */
-export class ConversationStore {
+export class ConversationRepository {
   constructor(private readonly db: Db) {}
 
   /** Creates the conversation on its first turn; its title is the start of that turn's question. */
@@ -58,27 +57,5 @@ export class ConversationStore {
             .all(conversationId, limit)
     ) as { record: string }[];
     return rows.map((r) => JSON.parse(r.record) as TurnRecordDto);
-  }
-}
-
-/** The egress guard's vault persistence on the same encrypted store. */
-export class StoreVaultStore implements VaultStore {
-  constructor(private readonly db: Db) {}
-
-  load(conversationId: string): Promise<VaultSnapshot | undefined> {
-    const row = this.db
-      .prepare('SELECT snapshot FROM phi_vaults WHERE conversation_id = ?')
-      .get(conversationId) as { snapshot: string } | undefined;
-    return Promise.resolve(row ? (JSON.parse(row.snapshot) as VaultSnapshot) : undefined);
-  }
-
-  save(conversationId: string, snapshot: VaultSnapshot): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO phi_vaults (conversation_id, snapshot, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (conversation_id) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at`,
-      )
-      .run(conversationId, JSON.stringify(snapshot), new Date().toISOString());
-    return Promise.resolve();
   }
 }

@@ -5,25 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { wavToEngineAudio } from './analyze.js';
+import { wavToEngineAudio } from '../../src/sidecar/voice/analyze.js';
 
 export const ESPEAK = '/usr/bin/espeak-ng';
 export const SOX = '/usr/bin/sox';
-
-/** `../shared/data/speech` beside the checkout (CI clones with shared/ beside it). */
-export const SHARED_SPEECH_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'speech',
-);
 
 export function hasSpeechTools(): boolean {
   return existsSync(ESPEAK) && existsSync(SOX);

@@ -1,95 +1,59 @@
 /**
- * Test and bench support: the REAL sync server (buildApp, embedded PostgreSQL in a temp folder)
+ * The cross-app harness: the REAL sync server (buildApp, embedded PostgreSQL in a temp folder)
  * with its gateway pointed at the provider stand-ins (apps/sync-server/test-support/standins),
- * and a device key for it. The server is loaded by path at run time: the desktop shares no code
- * with the server, it only talks to it over HTTP like the app does.
+ * and a device key for it, for the engine's tests and benches. It imports the server statically
+ * with its real types; the desktop app itself never imports the server (lint enforces it) and
+ * talks to it over HTTP only.
  */
-import type { Server } from 'node:http';
 import { execFile, fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildApp } from '@voiceassist/sync-server/src/app.js';
+import { loadConfig } from '@voiceassist/sync-server/src/config.js';
+import { startEmbeddedPostgres } from '@voiceassist/sync-server/src/db/embedded.js';
+import { addDevice } from '@voiceassist/sync-server/src/devices/devices.js';
+import type {} from '@voiceassist/sync-server/src/plugins/external/db.js'; // app.db's type
+import type { DeepgramStandin } from '@voiceassist/sync-server/test-support/standins/deepgram.js';
+import {
+  STANDIN_KEYS,
+  startDeepgramStandin,
+  startElevenLabsStandin,
+  startOpenAiStandin,
+  type Faults,
+  type Served,
+} from '@voiceassist/sync-server/test-support/standins/index.js';
+import type { OpenAiStandinOptions } from '@voiceassist/sync-server/test-support/standins/openai.js';
+import { pino } from 'pino';
 
-export const REPO_ROOT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../../..',
-);
-export const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
-export const JFK_WAV = path.join(SHARED_DATA, 'speech', 'jfk.wav');
+export type {
+  Faults,
+  Recorded,
+  Served,
+} from '@voiceassist/sync-server/test-support/standins/index.js';
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+const SERVER = path.join(REPO_ROOT, 'apps', 'sync-server');
+/** The desktop's committed speech fixture (apps/desktop/test-support/data), read by path. */
+const SPEECH = path.join(REPO_ROOT, 'apps', 'desktop', 'test-support', 'data', 'speech');
+export const JFK_WAV = path.join(SPEECH, 'jfk.wav');
+/** What the STT stand-in hears by default: the reference transcript of jfk.wav. */
 export const JFK_TRANSCRIPT = readFileSync(
-  path.join(SHARED_DATA, 'speech', 'parakeet-expected-jfk-output.txt'),
+  path.join(SPEECH, 'parakeet-expected-jfk-output.txt'),
   'utf8',
 ).trim();
-const SERVER = path.join(REPO_ROOT, 'apps', 'sync-server');
 
-export interface Faults {
-  latencyMs?: number;
-  chunkDelayMs?: number;
-  /** HTTP streams back to back, no timer between chunks (the stand-ins' `burst`). */
-  burst?: boolean;
-  status?: number;
-  statusTimes?: number;
-  hang?: boolean;
-  malformedAfter?: number;
-  disconnectAfter?: number;
-}
-export interface Recorded {
-  path: string;
-  body: unknown;
-  messages?: unknown[];
-  audioBytes?: number;
-}
-/** When a stand-in started on a request and sent its first byte (ms, process.hrtime clock). */
-export interface Served {
-  startMs: number;
-  firstByteMs: number;
-}
-export interface Standin {
-  url: string;
-  faults: Faults;
-  requests: Recorded[];
-  served: Served[];
-  close(): Promise<void>;
-}
+/**
+ * What the harness guarantees of every stand-in: in this process they are the server's stand-in
+ * objects themselves; in a process of their own (`standinsProcess`) faults are forwarded to them.
+ */
+export type Standin = Pick<DeepgramStandin, 'url' | 'faults' | 'requests' | 'served' | 'close'>;
+export type OpenAiStandin = Standin & { options: Pick<OpenAiStandinOptions, 'reply'> };
 /** Provider-side latencies recorded since the last `takeServed` call, per stand-in. */
 export type ServedByStandin = Record<'openai' | 'deepgram' | 'elevenlabs', Served[]>;
-export interface OpenAiStandin extends Standin {
-  options: { reply?: string };
-}
-
-interface StandinsModule {
-  STANDIN_KEYS: { openai: string; deepgram: string; elevenlabs: string };
-  startOpenAiStandin(o: { apiKey: string; reply?: string }): Promise<OpenAiStandin>;
-  startDeepgramStandin(o: { apiKey: string; transcript?: string }): Promise<Standin>;
-  startElevenLabsStandin(o: { apiKey: string }): Promise<Standin>;
-}
-interface PgHandle {
-  url: string;
-  stop(): Promise<void>;
-}
-interface Db {
-  query: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
-}
-interface App {
-  db: Db;
-  server: Server;
-  listen(o: { host: string; port: number }): Promise<string>;
-  close(): Promise<void>;
-}
-
-const load = async <T>(rel: string): Promise<T> =>
-  (await import(pathToFileURL(path.join(SERVER, rel)).href)) as T;
 
 async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'va-turn-pg-'));
-  const { startEmbeddedPostgres } = await load<{
-    startEmbeddedPostgres: (
-      d: string,
-      log: { info(m: string): void; debug(m: string): void },
-    ) => Promise<PgHandle>;
-  }>('src/db/embedded.ts');
   const quiet = { info: () => undefined, debug: () => undefined };
   const handle = await startEmbeddedPostgres(dir, quiet);
   return {
@@ -151,7 +115,7 @@ export interface GatewayOptions {
 const STANDINS_PROCESS = path.join(import.meta.dirname, 'standins-process.mjs');
 
 interface RemoteStandins {
-  keys: StandinsModule['STANDIN_KEYS'];
+  keys: typeof STANDIN_KEYS;
   openai: OpenAiStandin;
   deepgram: Standin;
   elevenlabs: Standin;
@@ -271,7 +235,7 @@ async function spawnServer(
 
 /** A listening gateway with its own embedded PostgreSQL and fresh stand-ins. */
 export async function startGateway(options: GatewayOptions = {}): Promise<GatewayFixture> {
-  let keys: StandinsModule['STANDIN_KEYS'];
+  let keys: typeof STANDIN_KEYS;
   let openai: OpenAiStandin;
   let deepgram: Standin;
   let elevenlabs: Standin;
@@ -288,18 +252,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     syncFaults = () => remote.sync();
     takeServed = () => remote.takeServed();
   } else {
-    const s = await load<StandinsModule>('test-support/standins/index.ts');
-    keys = s.STANDIN_KEYS;
+    keys = STANDIN_KEYS;
     [openai, deepgram, elevenlabs] = await Promise.all([
-      s.startOpenAiStandin({
+      startOpenAiStandin({
         apiKey: keys.openai,
         ...(options.reply ? { reply: options.reply } : {}),
       }),
-      s.startDeepgramStandin({
+      startDeepgramStandin({
         apiKey: keys.deepgram,
         transcript: options.transcript ?? JFK_TRANSCRIPT,
       }),
-      s.startElevenLabsStandin({ apiKey: keys.elevenlabs }),
+      startElevenLabsStandin({ apiKey: keys.elevenlabs }),
     ]);
   }
   const without = new Set(options.without ?? []);
@@ -348,16 +311,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       },
     };
   }
-  const { loadConfig } = await load<{ loadConfig: (e: Record<string, string>) => object }>(
-    'src/config.ts',
-  );
-  const { buildApp } = await load<{
-    buildApp: (c: object, o: { logger?: unknown }) => Promise<App>;
-  }>('src/app.ts');
-  const { addDevice } = await load<{
-    addDevice: (db: Db, user: string) => Promise<{ key: string }>;
-  }>('src/devices/devices.ts');
-  const { pino } = await import('pino');
   const pg = await startPostgres();
   const app = await buildApp(
     { ...loadConfig(env), databaseUrl: pg.url },

@@ -5,8 +5,9 @@ import type { Db } from './database.js';
  * matrix) and how they stay in step with it: the store's triggers append every chunk insert and
  * delete to `chunk_changes` in the writer's own transaction, and each structure applies the log
  * from its last position before it answers, so writes from any handle or process are seen on the
- * next query. The store stays the source of truth; a structure that fell too far behind is rebuilt
- * while the store's own indexes (FTS5, sqlite-vec) answer.
+ * next query (the CLI may write while the app runs). The store stays the source of truth; a
+ * structure that fell too far behind is rebuilt while the store's own indexes (FTS5, sqlite-vec)
+ * answer.
  */
 
 /** `current`: matches the store. `slow`: matches it but is worth rebuilding. `behind`: rebuild before use. */
@@ -58,41 +59,20 @@ export interface IndexBuilder<T extends SyncedIndex> {
 }
 
 /**
- * One structure per store file and kind in this process, shared by every handle on the file (the
- * voice engine and the Knowledge view each open the store).
+ * Holds one derived structure for the knowledge base that owns it (one per profile, profile.ts):
+ * builds it on first use (small stores inline, large ones in the background while the store's
+ * own index answers) and keeps it in step with the change log.
  */
-export class SharedIndex<T extends SyncedIndex> {
+export class SyncedIndexHolder<T extends SyncedIndex> {
   private index: T | undefined;
   private building: Promise<void> | undefined;
   private readonly abort = new AbortController();
-  private users = 0;
-  private static readonly registry = new Map<string, SharedIndex<SyncedIndex>>();
 
-  private constructor(
-    private readonly key: string | undefined,
-    private readonly builder: IndexBuilder<T>,
-  ) {}
+  constructor(private readonly builder: IndexBuilder<T>) {}
 
-  /** The holder for `db`'s file and `kind` (a private one for in-memory stores). */
-  static acquire<T extends SyncedIndex>(
-    db: Db,
-    kind: string,
-    builder: IndexBuilder<T>,
-  ): SharedIndex<T> {
-    const key = db.memory || !db.name ? undefined : `${db.name}\n${kind}`;
-    let holder = key === undefined ? undefined : SharedIndex.registry.get(key);
-    if (!holder) {
-      holder = new SharedIndex(key, builder);
-      if (key !== undefined) SharedIndex.registry.set(key, holder);
-    }
-    holder.users++;
-    return holder as SharedIndex<T>;
-  }
-
-  release(): void {
-    if (--this.users > 0) return;
+  /** Stops a background build and drops the structure. */
+  close(): void {
     this.abort.abort();
-    if (this.key !== undefined) SharedIndex.registry.delete(this.key);
     this.index = undefined;
   }
 

@@ -1,4 +1,4 @@
-import { FRAME_SAMPLES, SAMPLE_RATE } from './frames.js';
+import { FRAME_SAMPLES, SAMPLE_RATE } from '../../src/sidecar/voice/frames.js';
 
 /**
  * A synthetic loudspeaker→microphone echo for measuring cancellers (tests and bench/voice): the

@@ -3,7 +3,7 @@
  * real OS keychain (keytar) and prints which store answered and a fingerprint (never the key).
  */
 import { createHash } from 'node:crypto';
-import { KeytarKeyStore, resolveDatabaseKey } from '../keystore.js';
+import { KeytarKeyStore, resolveDatabaseKey } from '../../src/sidecar/store/keystore.js';
 
 const r = await resolveDatabaseKey([new KeytarKeyStore('voiceassist-test', 'profile-default')], {
   allowCreate: true,

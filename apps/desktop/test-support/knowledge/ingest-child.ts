@@ -3,9 +3,9 @@
  * printing one progress line per file, so the parent can `kill -9` it mid-run. Embedding is slowed
  * down (a real hashing embedder behind a delay) to make the window between documents wide.
  */
-import type { Embedder } from '../embed/embedder.js';
-import { HashingEmbedder } from '../hashing-embedder.js';
-import { KnowledgeBase } from '../kb.js';
+import type { Embedder } from '../../src/sidecar/knowledge/embed/embedder.js';
+import { HashingEmbedder } from '../../src/sidecar/knowledge/hashing-embedder.js';
+import { KnowledgeBase } from '../../src/sidecar/knowledge/kb.js';
 
 const [file, keyHex, docs, delayMs] = process.argv.slice(2);
 if (!file || !keyHex || !docs) throw new Error('usage: ingest-child FILE KEYHEX DOCS [DELAY_MS]');
