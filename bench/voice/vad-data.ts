@@ -27,11 +27,8 @@ import {
   rmsDbfs,
   splitFrames,
 } from '../../apps/desktop/src/sidecar/voice/frames.js';
-import {
-  loadEngineAudio,
-  SHARED_SPEECH_DIR,
-  speak,
-} from '../../apps/desktop/src/sidecar/voice/fixtures.js';
+import { SHARED_SPEECH_DIR } from './shared-data.js';
+import { loadEngineAudio, speak } from '../../apps/desktop/test-support/voice/speech.js';
 
 export const SAMPLE_RATE = 16_000;
 /** Label values per frame. */

@@ -20,10 +20,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  hasSpeechTools,
-  SHARED_SPEECH_DIR,
-} from '../../apps/desktop/src/sidecar/voice/fixtures.js';
+import { SHARED_SPEECH_DIR } from './shared-data.js';
+import { hasSpeechTools } from '../../apps/desktop/test-support/voice/speech.js';
 import { FRAME_SAMPLES, FRAME_SECONDS } from '../../apps/desktop/src/sidecar/voice/frames.js';
 import {
   DEFAULT_SEGMENTER_OPTIONS,

@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARED_SPEECH_DIR } from '../../apps/desktop/src/sidecar/voice/fixtures.js';
+import { SHARED_SPEECH_DIR } from './shared-data.js';
 import { decodeWav, floatToInt16, toMono } from '../../apps/desktop/src/sidecar/voice/wav.js';
 import { int16ToBytes } from '../../apps/desktop/src/sidecar/speech/pcm.js';
 import {

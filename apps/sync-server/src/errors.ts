@@ -1,11 +1,11 @@
-import type { GatewayErrorCode } from '@voiceassist/contract';
+import type { AuthErrorCode, GatewayErrorCode } from '@voiceassist/contract';
 
 type Entry = Readonly<{ status: number; message: string }>;
 
 /**
- * Every code a gateway client can be told about: exactly the contract's GatewayErrorCode (the
- * `satisfies` fails typecheck when either side has a code the other lacks). Messages say what to
- * do; never put request content (possible PHI) in a message.
+ * Every code a gateway client can be told about: exactly the contract's GatewayErrorCode and
+ * AuthErrorCode (the `satisfies` fails typecheck when either side has a code the other lacks).
+ * Messages say what to do; never put request content (possible PHI) in a message.
  */
 const GATEWAY_ERRORS = {
   BAD_REQUEST: { status: 400, message: 'The request is invalid.' },
@@ -149,7 +149,6 @@ const GATEWAY_ERRORS = {
     status: 404,
     message: 'This sign-in method is not enabled on this server.',
   },
-  USER_NOT_FOUND: { status: 404, message: 'No user with that name or id.' },
   /** An outcome, never sent: the client hung up (barge-in) before the answer was complete. */
   CLIENT_CANCELLED: {
     status: 499,
@@ -160,7 +159,7 @@ const GATEWAY_ERRORS = {
     status: 500,
     message: 'The server stopped while this call was streaming; what was delivered is metered.',
   },
-} as const satisfies Record<GatewayErrorCode, Entry>;
+} as const satisfies Record<GatewayErrorCode | AuthErrorCode, Entry>;
 
 /** Codes for operators (start-up, the admin CLI); never sent to a gateway client. */
 const SERVER_ERRORS = {
@@ -174,6 +173,7 @@ const SERVER_ERRORS = {
   MIGRATION_FAILED: { status: 500, message: 'A database migration failed.' },
   NOT_READY: { status: 503, message: 'The server is not ready.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'No device with that id.' },
+  USER_NOT_FOUND: { status: 404, message: 'No user with that name or id.' },
 } as const satisfies Record<string, Entry>;
 
 /** Every error the server reports to a client or an operator, by code. */

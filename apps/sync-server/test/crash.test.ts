@@ -7,8 +7,8 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
 import { addDevice } from '../src/devices/devices.js';
 import { startStandins, type Standins } from '../test-support/standins/index.js';
-import { bearer, postJson } from './gateway.js';
-import { isAlive, runBin, waitForListening, type Spawned } from './spawn.js';
+import { bearer, postJson } from '../test-support/gateway.js';
+import { isAlive, runBin, waitForListening, type Spawned } from '../test-support/spawn.js';
 
 const CYCLES = 20;
 const STREAMS = 20;

@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { build, TestPostgres } from '../../test/helper.js';
+import { build, TestPostgres } from '../../test-support/helper.js';
 import { asSuperuser, signedIn } from '../../test/auth.js';
-import { runBin } from '../../test/spawn.js';
+import { runBin } from '../../test-support/spawn.js';
 import { verifyAuditLog } from './verify.js';
 import { anchorIfDue, exportAnchors } from './anchor.js';
 

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TokenResponse } from '@voiceassist/contract';
-import { build, TestPostgres } from '../../test/helper.js';
+import { build, TestPostgres } from '../../test-support/helper.js';
 import { browserLogin, startIdp, type Idp } from '../../test-support/oidc/idp.js';
 
 let server: TestPostgres;

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { build, TestPostgres } from '../../test/helper.js';
+import { build, TestPostgres } from '../../test-support/helper.js';
 import { signedIn } from '../../test/auth.js';
 import { addDevice } from '../devices/devices.js';
 import { ROLES, type Role } from '../identity/roles.js';

@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { TokenResponse } from '@voiceassist/contract';
 import { buildApp } from '../app.js';
-import { quietLogger, testConfig, TestPostgres } from '../../test/helper.js';
-import { openStt } from '../../test/gateway.js';
+import { quietLogger, testConfig, TestPostgres } from '../../test-support/helper.js';
+import { openStt } from '../../test-support/gateway.js';
 import { signedIn } from '../../test/auth.js';
 import { startStandins, type Standins } from '../../test-support/standins/index.js';
 

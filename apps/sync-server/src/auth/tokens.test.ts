@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { build, TestPostgres } from '../../test/helper.js';
+import { build, TestPostgres } from '../../test-support/helper.js';
 import { signedIn, type SignedIn } from '../../test/auth.js';
 import { ACCESS_AUDIENCE } from './tokens.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runBin, waitForListening } from '../../test/spawn.js';
+import { runBin, waitForListening } from '../../test-support/spawn.js';
 
 // Spawns the real bin twice (tsx compiles on start): slow on a loaded machine, not a hang.
 const SPAWN_TIMEOUT = { timeout: 300_000 };

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { TestPostgres } from '../../test/helper.js';
+import { TestPostgres } from '../../test-support/helper.js';
 import {
   FRAME,
   bearer,
@@ -8,7 +8,7 @@ import {
   postJson,
   startGateway,
   type GatewayFixture,
-} from '../../test/gateway.js';
+} from '../../test-support/gateway.js';
 import { resetFaults } from '../../test-support/standins/index.js';
 
 let pgServer: TestPostgres;

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { generateSync } from 'otplib';
 import type { TokenResponse } from '@voiceassist/contract';
 import { buildApp } from '../app.js';
-import { quietLogger, testConfig, TestPostgres } from '../../test/helper.js';
-import { runBin } from '../../test/spawn.js';
+import { quietLogger, testConfig, TestPostgres } from '../../test-support/helper.js';
+import { runBin } from '../../test-support/spawn.js';
 import { lockSeconds, LOCK_AFTER } from './local-login.js';
 import { setOneTimePassword } from './users.js';
 

@@ -8,8 +8,8 @@ import {
   SPEAK_AHEAD_HEADER,
   TtsRequest,
 } from '@voiceassist/contract';
-import { TestPostgres } from '../../test/helper.js';
-import { bearer, startGateway, type GatewayFixture } from '../../test/gateway.js';
+import { TestPostgres } from '../../test-support/helper.js';
+import { bearer, startGateway, type GatewayFixture } from '../../test-support/gateway.js';
 import { slots } from '../../test/schema-slots.js';
 
 /**

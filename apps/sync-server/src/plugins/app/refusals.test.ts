@@ -2,14 +2,14 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
 import { pino } from 'pino';
 import { AFTER_TRANSCRIPT_HEADER } from '@voiceassist/contract';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import {
   bearer,
   openStt,
   postJson,
   startGateway,
   type GatewayFixture,
-} from '../../../test/gateway.js';
+} from '../../../test-support/gateway.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;
