@@ -2,7 +2,12 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Value } from 'typebox/value';
 import { ChatRequest, JSON_LIMITS } from '@voiceassist/contract';
 import { TestPostgres } from '../../../test-support/helper.js';
-import { postJson, sseData, startGateway, type GatewayFixture } from '../../../test-support/gateway.js';
+import {
+  postJson,
+  sseData,
+  startGateway,
+  type GatewayFixture,
+} from '../../../test-support/gateway.js';
 import { closedObjects, slots } from '../../../test/schema-slots.js';
 
 let pgServer: TestPostgres;

@@ -4,7 +4,12 @@ import { pino } from 'pino';
 import { Value } from 'typebox/value';
 import { GatewayErrorCode } from '@voiceassist/contract';
 import { TestPostgres } from '../../../test-support/helper.js';
-import { eventually, openStt, startGateway, type GatewayFixture } from '../../../test-support/gateway.js';
+import {
+  eventually,
+  openStt,
+  startGateway,
+  type GatewayFixture,
+} from '../../../test-support/gateway.js';
 
 /**
  * Property-based test of the STT WebSocket protocol: any sequence of audio frames, control
