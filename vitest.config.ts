@@ -18,6 +18,7 @@ export default defineConfig({
             'apps/*/src/**/*.test.ts',
             'apps/*/test/**/*.test.ts',
             'apps/*/scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
             'scripts/**/*.test.ts',
             'config/**/*.test.ts',
           ],
