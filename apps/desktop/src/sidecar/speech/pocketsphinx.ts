@@ -334,6 +334,7 @@ export class PocketsphinxRecogniser implements SpeechRecogniser {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.active?.onExit('the recogniser was closed');
     const helper = this.helper;
     this.helper = undefined;
     if (!helper || helper.exited) return;
