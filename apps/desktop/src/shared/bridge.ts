@@ -1,3 +1,4 @@
+import { ERROR_AREAS, type CodeOf } from './errors.js';
 import type { Result } from './result.js';
 
 /**
@@ -178,13 +179,8 @@ export const MAX_PICKED_PATHS = 100;
 export const MAX_PICKED_PATH_LENGTH = 4096;
 
 /** Coded failures of `pickPaths` (the dialog itself, or its IPC). */
-export const PICK_ERRORS = {
-  PICK_REFUSED: 'Only the app window may open the file dialog, for files or folders.',
-  PICK_BUSY: 'A file dialog is already open.',
-  PICK_TOO_MANY: `Choose at most ${MAX_PICKED_PATHS} files or folders at a time, or add the folder that holds them.`,
-  PICK_FAILED: 'The file dialog could not be opened.',
-} as const;
-export type PickErrorCode = keyof typeof PICK_ERRORS;
+export const PICK_ERRORS = ERROR_AREAS.pick;
+export type PickErrorCode = CodeOf<'pick'>;
 export const pickFailure = (code: PickErrorCode): Result<never> => ({
   ok: false,
   error: { code, message: PICK_ERRORS[code] },
