@@ -133,6 +133,20 @@ const PROVIDER = {
     'The server refused to send the text for {what} because it still carried patient identifiers; nothing reached the provider.',
   QUOTA_EXCEEDED: 'The usage quota for {what} is used up for this period; ask the clinic admin.',
   RATE_LIMITED: 'Too many requests for {what} right now; try again in a moment.',
+  DEVICE_THROTTLED:
+    'The sync server is refusing {what} from this workstation for a minute because too many of its requests failed; try again shortly.',
+  AUDIO_BACKLOG:
+    'Speech recognition received audio faster than it could be sent on; the recording was stopped. Try again.',
+  PAYLOAD_TOO_LARGE:
+    'The {what} request was too large for the sync server; shorten it and try again.',
+  HEADERS_TOO_LARGE: 'The sync server refused the {what} request: its headers were too large.',
+  UNSUPPORTED_MEDIA_TYPE:
+    'The sync server refused the {what} request as the wrong kind of content.',
+  METHOD_NOT_ALLOWED: 'The sync server does not offer {what} that way; it may need an update.',
+  NOT_FOUND: 'The sync server does not offer {what} at this address; it may need an update.',
+  REQUEST_TIMEOUT:
+    'The {what} request reached the sync server too slowly; check the network and try again.',
+  SERVER_CRASHED: 'The sync server stopped while answering {what}; try again once it is back.',
   PROVIDER_NOT_CONFIGURED: 'No {what} provider is configured on the sync server.',
   PROVIDER_UNAVAILABLE:
     'The {what} provider is failing right now (outage); the server is refusing requests until it recovers.',
