@@ -122,8 +122,12 @@ async function post(
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-const code = (j: Record<string, unknown>) =>
-  (j.error as { code?: string } | undefined)?.code ?? 'ok';
+/** The error code, with the server's message for the unexpected ones (no PHI: bench users only). */
+const code = (j: Record<string, unknown>) => {
+  const e = j.error as { code?: string; message?: string } | undefined;
+  if (!e) return 'ok';
+  return e.code === 'RATE_LIMITED' ? e.code : `${e.code ?? '?'}: ${e.message ?? ''}`;
+};
 
 type Tally = Record<string, number>;
 const count = (t: Tally, k: string) => (t[k] = (t[k] ?? 0) + 1);
