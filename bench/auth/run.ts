@@ -331,13 +331,42 @@ async function main(): Promise<void> {
   }
 
   // ── The auth step of an authenticated gateway request (server-timing `auth`) ──
-  const authCold: number[] = [];
-  const authWarm: number[] = [];
-  const requestMs: number[] = [];
+  // A second instance on the same database verifies tokens instance A issued: its first use of
+  // each is the cold path (signature checked); A itself remembers the tokens it signed.
+  const ownerUrl = (
+    await spawnUntil(
+      [
+        process.execPath,
+        path.join(SERVER_DIR, 'bin/voiceassist-server.mjs'),
+        'db',
+        'url',
+        '--superuser',
+        '--data-dir',
+        tmp,
+      ],
+      { DATABASE_URL: '' },
+      /^postgres:\/\/\S+\n/m,
+    )
+  ).out.trim();
+  const b = await spawnUntil(
+    [
+      process.execPath,
+      path.join(SERVER_DIR, 'bin/voiceassist-server.mjs'),
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      path.join(tmp, 'b'),
+    ],
+    { DATABASE_URL: ownerUrl, LOG_LEVEL: 'warn' },
+    /listening on http:\/\/\S+/,
+  );
+  const urlB = /listening on (http:\/\/\S+)/.exec(b.out)?.[1] ?? '';
   const authStatus: Tally = {};
-  const timed = async (token: string, into: number[]) => {
+  const requestMs: number[] = [];
+  const timed = async (base: string, token: string, into: number[]) => {
     const t0 = performance.now();
-    const res = await fetch(`${serverUrl}/v1/providers`, {
+    const res = await fetch(`${base}/v1/providers`, {
       headers: { authorization: `Bearer ${token}` },
     });
     await res.arrayBuffer();
@@ -347,8 +376,12 @@ async function main(): Promise<void> {
     if (dur) into.push(Number(dur));
   };
   const tokens = sessions.slice(0, AUTH_TOKENS).map((s) => s.accessToken);
-  for (const t of tokens) await timed(t, authCold); // first use: signature verified
-  for (let k = 0; k < 4; k++) for (const t of tokens) await timed(t, authWarm); // remembered
+  const issuingInstance: number[] = [];
+  const otherFirst: number[] = [];
+  const otherRepeated: number[] = [];
+  for (const t of tokens) await timed(serverUrl, t, issuingInstance);
+  for (const t of tokens) await timed(urlB, t, otherFirst); // signature verified
+  for (let k = 0; k < 4; k++) for (const t of tokens) await timed(urlB, t, otherRepeated);
 
   const report = {
     conditions: {
@@ -389,8 +422,9 @@ async function main(): Promise<void> {
     },
     authStep: {
       what: "server-timing 'auth' of GET /v1/providers: JWT verification, revocation state, role check, inside the server; ms",
-      firstUseOfEachToken: stats(authCold),
-      repeatedUse: stats(authWarm),
+      firstUseOnIssuingInstance: stats(issuingInstance),
+      firstUseOnAnotherInstance: stats(otherFirst),
+      repeatedUseOnAnotherInstance: stats(otherRepeated),
       wholeRequestMs: stats(requestMs),
       statuses: authStatus,
       goalP99Ms: 1,

@@ -79,7 +79,7 @@ export class AccessTokens {
   async issue(c: Omit<AccessClaims, 'issuedAt' | 'expiresAt'>): Promise<string> {
     const key = this.keys.signing();
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({
+    const token = await new SignJWT({
       name: c.userName,
       cid: c.clinicId,
       did: c.deviceId,
@@ -95,6 +95,14 @@ export class AccessTokens {
       .setExpirationTime(iat + this.ttlSeconds)
       .setJti(randomUUID())
       .sign(key.privateKey);
+    // Signed here a moment ago: this instance need not verify it again at its first use.
+    this.remember(token, { ...c, issuedAt: iat, expiresAt: iat + this.ttlSeconds });
+    return token;
+  }
+
+  private remember(token: string, claims: AccessClaims): void {
+    if (this.verified.size >= MAX_CACHED) this.verified.clear();
+    this.verified.set(token, claims);
   }
 
   async verify(token: string): Promise<AccessClaims> {
@@ -130,8 +138,7 @@ export class AccessTokens {
       throw mapJoseError(e);
     }
     const claims = claimsOf(payload);
-    if (this.verified.size >= MAX_CACHED) this.verified.clear();
-    this.verified.set(token, claims);
+    this.remember(token, claims);
     return claims;
   }
 }
