@@ -8,7 +8,7 @@
  * runs from a single address show the intended limits (10 logins/min, 20 refreshes/min).
  * Writes bench/results/auth.json.
  *   npx tsx bench/auth/run.ts [--login-rate 100] [--login-seconds 30] [--refresh-rate 1000]
- *                             [--refresh-seconds 10] [--auth-tokens 500]
+ *                             [--refresh-seconds 10] [--auth-tokens 500] [--max-in-flight 400]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     'refresh-rate': { type: 'string', default: '1000' },
     'refresh-seconds': { type: 'string', default: '10' },
     'auth-tokens': { type: 'string', default: '500' },
+    /** Requests outstanding at once; arrivals beyond it are skipped (and counted). */
+    'max-in-flight': { type: 'string', default: '400' },
   },
 });
 const LOGIN_RATE = Number(values['login-rate']);
@@ -38,7 +40,7 @@ const SERVER_DIR = path.resolve(import.meta.dirname, '..', '..', 'apps', 'sync-s
 const USERS = 50;
 const PASSWORD = 'bench password 123';
 const REDIRECT = 'http://127.0.0.1:49200/callback';
-const MAX_IN_FLIGHT = 400;
+const MAX_IN_FLIGHT = Number(values['max-in-flight']);
 const children: ChildProcess[] = [];
 
 function spawnUntil(
@@ -395,6 +397,7 @@ async function main(): Promise<void> {
     logins: {
       what: 'OIDC sign-in: POST /v1/auth/oidc/start, the IdP login over HTTP (browser part), POST /v1/auth/oidc/finish (code exchange, ID token check, user + device enrolment, session, audit); ms',
       requestedPerSecond: LOGIN_RATE,
+      maxInFlight: MAX_IN_FLIGHT,
       seconds: LOGIN_SECONDS,
       started: loginRun.started,
       skippedAtInFlightCap: loginRun.skipped,

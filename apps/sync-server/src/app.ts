@@ -63,6 +63,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.code(e.statusCode).send(errorBody('BAD_REQUEST', e.code ?? 'bad request'));
     }
+    // The pool could not hand out a connection in time (PostgreSQL overloaded or down).
+    if ((err as Error).message === 'timeout exceeded when trying to connect') {
+      req.log.warn('database pool exhausted');
+      return reply.code(503).send(errorBody('DB_UNAVAILABLE'));
+    }
     req.log.error({ code: e.code, name: (err as Error).name }, 'unhandled error');
     return reply.code(500).send(errorBody('INTERNAL', ERRORS.INTERNAL.message));
   });
