@@ -197,6 +197,62 @@ const MIC = {
   MIC_UNSUPPORTED: 'This window cannot record audio. Type your question instead.',
 } as const;
 
+/** The calculators (CalcError always carries its own message: the input and what to do). */
+const CALC = {
+  CALC_UNKNOWN: 'No calculator has this name.',
+  CALC_INPUT_MISSING: 'A required input of the calculator was not given.',
+  CALC_UNIT_AMBIGUOUS: 'A number came without a unit and more than one unit fits it.',
+  CALC_UNIT_UNKNOWN: 'The unit is not one this input accepts.',
+  CALC_INPUT_OUT_OF_RANGE: 'The value is outside the plausible range for this input.',
+  CALC_INPUT_INVALID: 'The value is not of the kind this input takes.',
+  CALC_INPUT_UNKNOWN: 'The calculator has no input of this name.',
+  CALC_INPUT_CONTRADICTORY: 'Two of the inputs cannot both be true.',
+  CALC_NOT_APPLICABLE: 'The formula does not apply to these inputs.',
+  CALC_REQUEST_INVALID: 'The calculator request is not in the form it must be.',
+} as const;
+
+/**
+ * Signing in: the workstation's own failures, then the server's refusals (contract AUTH_ERROR_CODES;
+ * AUTH_REQUIRED, AUTH_INVALID and RATE_LIMITED are in `provider`), which arrive with the server's
+ * message. Each says what happened and what to do.
+ */
+const IDENTITY = {
+  SERVER_UNREACHABLE:
+    'The VoiceAssist server could not be reached; check the network and try again.',
+  SERVER_PROTOCOL:
+    'The VoiceAssist server answered something this version does not understand; update VoiceAssist or ask your administrator.',
+  LOGIN_TIMEOUT: 'The sign-in in the browser was not completed in time; start it again.',
+  LOGIN_CANCELLED: 'The sign-in was cancelled.',
+  LOGIN_DENIED:
+    "Your clinic's login server did not sign you in; start again, or ask your administrator if this repeats.",
+  LOOPBACK_UNAVAILABLE:
+    'VoiceAssist could not open a local port to receive the sign-in; close other programs using it or ask your administrator.',
+  NOT_SIGNED_IN: 'You are not signed in; sign in first.',
+  AUTH_TOKEN_EXPIRED: 'The sign-in has expired; it is renewed automatically.',
+  AUTH_TOKEN_INVALID: 'The server did not accept the sign-in token; sign in again.',
+  AUTH_TOKEN_STALE: 'The sign-in must be renewed; it is renewed automatically.',
+  AUTH_SESSION_REVOKED:
+    'This sign-in was ended (signed out elsewhere or by an admin); sign in again.',
+  AUTH_DEVICE_REVOKED:
+    'This workstation was removed by the clinic admin; ask them to enrol it again.',
+  AUTH_REFRESH_INVALID: 'The stored sign-in is no longer valid; sign in again.',
+  AUTH_REFRESH_REUSED:
+    'The stored sign-in was used twice, so the server ended it for safety; sign in again.',
+  AUTH_LOGIN_FAILED: 'The user name or password is wrong.',
+  AUTH_MFA_REQUIRED: 'Enter the code from your authenticator app.',
+  AUTH_MFA_INVALID: 'The authenticator code is wrong or expired.',
+  AUTH_LOCKED: 'The account is locked for a while after too many failed attempts.',
+  AUTH_PASSWORD_CHANGE_REQUIRED: 'The password must be changed before signing in.',
+  AUTH_PASSWORD_WEAK: 'The new password is too weak.',
+  AUTH_NO_ROLE: 'Your account has no role in VoiceAssist; ask the clinic admin.',
+  AUTH_LOGIN_EXPIRED: 'The sign-in took too long; start it again.',
+  AUTH_LOGIN_INVALID: 'The sign-in could not be completed; start it again.',
+  AUTH_IDP_REFUSED: "Your clinic's login server refused the sign-in.",
+  AUTH_IDP_UNAVAILABLE: "Your clinic's login server cannot be reached; try again later.",
+  AUTH_METHOD_DISABLED: 'This way of signing in is turned off on the server.',
+  FORBIDDEN: 'Your role does not allow this.',
+} as const;
+
 export const ERROR_AREAS = {
   rpc: RPC,
   store: STORE,
@@ -208,6 +264,8 @@ export const ERROR_AREAS = {
   hotkey: HOTKEY,
   pick: PICK,
   mic: MIC,
+  calc: CALC,
+  identity: IDENTITY,
 } as const;
 
 export const ERRORS = {
@@ -221,4 +279,6 @@ export const ERRORS = {
   ...HOTKEY,
   ...PICK,
   ...MIC,
+  ...CALC,
+  ...IDENTITY,
 } as const;
