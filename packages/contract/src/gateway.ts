@@ -32,16 +32,30 @@ export const PROVIDER_HEADER = 'x-voiceassist-provider';
 
 /**
  * Every gateway error code, in a JSON body, an SSE `data:` event, a WebSocket message or a call
- * status. The server's error registry covers each (`satisfies`), the workstation's client has a
- * message for each; a client still accepts a code it does not know (a newer server).
+ * status. The server's error registry `satisfies` exactly these (a code cannot be sent
+ * unregistered, nor registered without being here); the workstation's error registry has a
+ * message for each. A client still accepts a code it does not know (a newer server).
  */
 export const GATEWAY_ERROR_CODES = [
   'AUTH_REQUIRED',
   'AUTH_INVALID',
   'BAD_REQUEST',
+  'NOT_FOUND',
+  /** The path exists, the method does not (the `allow` header lists the ones that do). */
+  'METHOD_NOT_ALLOWED',
+  /** The client took too long to send its request. */
+  'REQUEST_TIMEOUT',
+  /** The body is over the size limit, or a text is over the PHI detector's limit. */
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'HEADERS_TOO_LARGE',
   'PHI_BLOCKED',
   'QUOTA_EXCEEDED',
   'RATE_LIMITED',
+  /** This device sent too many failing requests in the last minute; it is refused for a while. */
+  'DEVICE_THROTTLED',
+  /** STT: audio arrived much faster than real time while the provider was not ready for it. */
+  'AUDIO_BACKLOG',
   'PROVIDER_NOT_CONFIGURED',
   'PROVIDER_UNAVAILABLE',
   'PROVIDER_TIMEOUT',
@@ -51,6 +65,8 @@ export const GATEWAY_ERROR_CODES = [
   'TRANSCRIPT_CHANGED',
   /** Only as a call's outcome: the client hung up before the answer was complete. */
   'CLIENT_CANCELLED',
+  /** Only as a call's outcome: the server stopped (killed, crashed) while the call was streaming. */
+  'SERVER_CRASHED',
   'INTERNAL',
 ] as const;
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
@@ -65,14 +81,28 @@ export const GatewayError = Type.Object({
 });
 export type GatewayError = Static<typeof GatewayError>;
 
-const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
+const closed = { additionalProperties: false } as const;
+
+/**
+ * A tool or participant name, as OpenAI accepts it. Names reach the provider too: the gateway's
+ * PHI guard scans them like any other string.
+ */
+const Name = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+/**
+ * A JSON Schema written by the caller (tool parameters, a response format). Any JSON object, but
+ * bounded by JSON_LIMITS (depth, size), which the gateway and the workstation's egress guard
+ * enforce; every key and string in it is scanned for identifiers before it leaves.
+ */
+const JsonSchema = Type.Record(Type.String(), Type.Unknown());
+
+const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() }, closed);
 const ToolCall = Type.Object(
   {
-    id: Type.String(),
+    id: Type.String({ minLength: 1, maxLength: 128 }),
     type: Type.Literal('function'),
-    function: Type.Object({ name: Type.String(), arguments: Type.String() }),
+    function: Type.Object({ name: Name, arguments: Type.String() }, closed),
   },
-  { additionalProperties: true },
+  closed,
 );
 
 /** An OpenAI chat-completions message (text content; tool calls and tool results pass through). */
@@ -86,36 +116,87 @@ export const ChatMessage = Type.Object(
       Type.Literal('tool'),
     ]),
     content: Type.Optional(Type.Union([Type.String(), Type.Array(TextPart), Type.Null()])),
-    name: Type.Optional(Type.String()),
-    tool_calls: Type.Optional(Type.Array(ToolCall)),
-    tool_call_id: Type.Optional(Type.String()),
+    name: Type.Optional(Name),
+    tool_calls: Type.Optional(Type.Array(ToolCall, { maxItems: 128 })),
+    tool_call_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   },
-  { additionalProperties: false },
+  closed,
 );
 export type ChatMessage = Static<typeof ChatMessage>;
 
+/** A function the model may call. Only `function` tools are relayed. */
+export const ChatTool = Type.Object(
+  {
+    type: Type.Literal('function'),
+    function: Type.Object(
+      {
+        name: Name,
+        description: Type.Optional(Type.String({ maxLength: 8_000 })),
+        parameters: Type.Optional(JsonSchema),
+        strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+export type ChatTool = Static<typeof ChatTool>;
+
+export const ChatToolChoice = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('auto'),
+  Type.Literal('required'),
+  Type.Object(
+    { type: Type.Literal('function'), function: Type.Object({ name: Name }, closed) },
+    closed,
+  ),
+]);
+export type ChatToolChoice = Static<typeof ChatToolChoice>;
+
+export const ChatResponseFormat = Type.Union([
+  Type.Object({ type: Type.Literal('text') }, closed),
+  Type.Object({ type: Type.Literal('json_object') }, closed),
+  Type.Object(
+    {
+      type: Type.Literal('json_schema'),
+      json_schema: Type.Object(
+        {
+          name: Name,
+          description: Type.Optional(Type.String({ maxLength: 8_000 })),
+          schema: Type.Optional(JsonSchema),
+          strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+        },
+        closed,
+      ),
+    },
+    closed,
+  ),
+]);
+export type ChatResponseFormat = Static<typeof ChatResponseFormat>;
+
 /**
  * `POST /v1/llm/chat`: an OpenAI chat-completions request. The server chooses the model (its
- * OPENAI_MODEL); `model` is accepted and ignored. The response is always an SSE stream of
+ * OPENAI_MODEL); `model` is accepted and ignored. Unknown fields are refused (400), at any depth
+ * outside caller-written JSON Schemas. The response is always an SSE stream of
  * chat.completion.chunk objects ending in `data: [DONE]`; a failure after the stream started
  * arrives as `data: {"error":{"code","message"}}` and no `[DONE]`.
  */
 export const ChatRequest = Type.Object(
   {
     messages: Type.Array(ChatMessage, { minItems: 1, maxItems: 500 }),
-    model: Type.Optional(Type.String()),
+    model: Type.Optional(Type.String({ maxLength: 128 })),
     stream: Type.Optional(Type.Literal(true)),
-    tools: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 128 })),
-    tool_choice: Type.Optional(Type.Unknown()),
+    tools: Type.Optional(Type.Array(ChatTool, { maxItems: 128 })),
+    tool_choice: Type.Optional(ChatToolChoice),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
     max_completion_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
-    stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+    stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 4 })])),
     seed: Type.Optional(Type.Integer()),
-    response_format: Type.Optional(Type.Unknown()),
+    response_format: Type.Optional(ChatResponseFormat),
   },
-  { additionalProperties: false },
+  closed,
 );
 export type ChatRequest = Static<typeof ChatRequest>;
 
@@ -174,12 +255,39 @@ export const CHAT_STREAM_DONE = '[DONE]';
  * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
  * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
  */
+/**
+ * ElevenLabs' output formats (codec_samplerate[_bitrate]). A closed list, so the field is a choice
+ * among known values, never free text: it needs no PHI check (an MRN cannot hide in it).
+ */
+export const TTS_OUTPUT_FORMATS = [
+  'mp3_22050_32',
+  'mp3_44100_32',
+  'mp3_44100_64',
+  'mp3_44100_96',
+  'mp3_44100_128',
+  'mp3_44100_192',
+  'pcm_8000',
+  'pcm_16000',
+  'pcm_22050',
+  'pcm_24000',
+  'pcm_44100',
+  'pcm_48000',
+  'ulaw_8000',
+  'alaw_8000',
+  'opus_48000_32',
+  'opus_48000_64',
+  'opus_48000_96',
+  'opus_48000_128',
+  'opus_48000_192',
+] as const;
+export type TtsOutputFormat = (typeof TTS_OUTPUT_FORMATS)[number];
+
 export const TtsRequest = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 5000 }),
     voiceId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     modelId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
-    outputFormat: Type.Optional(Type.String({ pattern: '^(mp3|pcm|ulaw|alaw|opus)_[0-9_]+$' })),
+    outputFormat: Type.Optional(Type.Enum(TTS_OUTPUT_FORMATS)),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,8 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import type { FastifyBaseLogger } from 'fastify';
+import { jsonStrings, type TtsOutputFormat } from '@voiceassist/contract';
 import type { Principal } from '../devices/devices.js';
+import { AppError, isAppError } from '../errors.js';
 import { classifyElevenLabsError, type TtsProvider } from '../integrations/elevenlabs.js';
 import type { PhiGuard } from './phi-guard.js';
 import { startCall, within, type Candidate } from './resilience.js';
@@ -29,8 +31,10 @@ export interface TtsText {
   readonly text: string;
   readonly voiceId?: string;
   readonly modelId?: string;
-  readonly outputFormat?: string;
+  readonly outputFormat?: TtsOutputFormat;
 }
+
+const freeText = ({ text, voiceId, modelId }: TtsText) => ({ text, voiceId, modelId });
 
 /**
  * Starts a TTS call (PHI guard, primary then fallback, retry before the first byte) and waits for
@@ -48,7 +52,10 @@ export function startTts(
   let format = '';
   return startCall({
     candidates: gw.tts,
-    before: (c) => gw.guard.check(p, c.name, 'tts', [req.text], requestId),
+    // Every free string of the request leaves: the text, and the voice and model ids in the
+    // URL/body. The output format is a member of a closed list (TTS_OUTPUT_FORMATS, checked by
+    // the schema): no free text, and its digits ("pcm_24000") would read as an identifier.
+    before: (c) => gw.guard.check(p, c.name, 'tts', jsonStrings(freeText(req)), requestId),
     start: async (c) => {
       onGuarded();
       const d = c.provider.defaults;
@@ -71,10 +78,16 @@ export function startTts(
         abort,
       );
       const reader = body.getReader();
-      const first = await within(reader.read(), gw.timeoutMs, abort);
+      const first = await within(reader.read(), gw.timeoutMs, abort).catch((e: unknown) => {
+        if (isAppError(e)) throw e;
+        throw new AppError('PROVIDER_STREAM_BROKEN', 'The provider stream broke off.', {
+          cause: e,
+        });
+      });
       return { reader, first, abort: attempt };
     },
     classify: classifyElevenLabsError,
-    onFailure: (c, code) => log.warn({ provider: c.name, code }, 'tts provider failed'),
+    signal,
+    onFailure: (c, k) => log.warn({ provider: c.name, code: k.code }, 'tts provider failed'),
   }).then(({ value, candidate }) => ({ value, candidate, format }));
 }

@@ -6,7 +6,8 @@ import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import type { KnowledgeBase } from '../knowledge/kb.js';
 import { ProviderCapabilities } from '../providers/capabilities.js';
 import type { GatewayClient } from '../providers/client.js';
-import type { ConversationStore } from './conversations.js';
+import type { ConversationRepository } from '../store/conversations.js';
+import type { SettingsRepository } from '../store/settings.js';
 import type { VoiceApi } from './handlers.js';
 import { TurnRecorder } from './recording.js';
 import type { Turn, Emit } from './turn.js';
@@ -17,7 +18,8 @@ export type { FrontEnd, ServiceLog } from './turn-runner.js';
 
 export interface VoiceServiceOptions {
   readonly kb: KnowledgeBase;
-  readonly conversations: ConversationStore;
+  readonly conversations: ConversationRepository;
+  readonly settings: SettingsRepository;
   readonly client: GatewayClient | undefined;
   readonly emit: Emit;
   /** The VAD + echo canceller; frames go to STT unprocessed until (or if never) it resolves. */
@@ -48,7 +50,7 @@ export class VoiceTurnService implements VoiceApi {
       options.emit('voice.status.changed', this.status()),
     );
     void this.providers.refresh();
-    this.store = new VoiceSettingsStore(options.kb.db, (msg) => log.warn({}, msg));
+    this.store = new VoiceSettingsStore(options.settings, (msg) => log.warn({}, msg));
     const saved = this.store.load();
     this.settings = { ...saved, recording: saved.recording && !!options.recordingsDir };
     this.runner = new TurnRunner({

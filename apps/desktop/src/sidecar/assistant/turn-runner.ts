@@ -10,7 +10,7 @@ import { VoiceInput } from '../voice/voice-input.js';
 import { floatToInt16, int16ToFloat } from '../voice/wav.js';
 import { answerAndSpeak } from './answer.js';
 import { prepareAnswer, sendAhead, type AnswerDeps, type Preparation } from './answer-plan.js';
-import type { ConversationStore } from './conversations.js';
+import type { ConversationRepository } from '../store/conversations.js';
 import type { TurnRecorder } from './recording.js';
 import { Turn, newId, type Emit } from './turn.js';
 import type { VoiceSettings } from './voice-settings.js';
@@ -27,7 +27,7 @@ export interface ServiceLog {
 
 export interface TurnRunnerOptions {
   readonly kb: KnowledgeBase;
-  readonly conversations: ConversationStore;
+  readonly conversations: ConversationRepository;
   readonly client: GatewayClient | undefined;
   readonly providers: ProviderCapabilities;
   readonly emit: Emit;

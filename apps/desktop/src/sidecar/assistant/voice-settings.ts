@@ -1,4 +1,4 @@
-import type { Db } from '../store/database.js';
+import type { SettingsRepository } from '../store/settings.js';
 
 /** The clinician's voice settings, kept in the encrypted store so they survive a restart. */
 export interface VoiceSettings {
@@ -11,19 +11,21 @@ export interface VoiceSettings {
 const KEY = 'voice.settings';
 export const DEFAULT_VOICE_SETTINGS: VoiceSettings = { bargeIn: true, recording: false };
 
-/** One row of the store's `meta` table, as JSON. */
+/** The voice settings as one entry of the store's settings. */
 export class VoiceSettingsStore {
   constructor(
-    private readonly db: Db,
+    private readonly settings: SettingsRepository,
     private readonly warn: (msg: string) => void = () => undefined,
   ) {}
 
   /** The saved settings; the defaults for anything missing or unreadable. */
   load(): VoiceSettings {
     try {
-      const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(KEY) as
-        { value: string } | undefined;
-      const parsed = row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
+      const saved = this.settings.read(KEY);
+      const parsed = (typeof saved === 'object' && saved !== null ? saved : {}) as Record<
+        string,
+        unknown
+      >;
       return {
         bargeIn:
           typeof parsed.bargeIn === 'boolean' ? parsed.bargeIn : DEFAULT_VOICE_SETTINGS.bargeIn,
@@ -39,10 +41,6 @@ export class VoiceSettingsStore {
   }
 
   save(settings: VoiceSettings): void {
-    this.db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(KEY, JSON.stringify({ bargeIn: settings.bargeIn, recording: settings.recording }));
+    this.settings.write(KEY, { bargeIn: settings.bargeIn, recording: settings.recording });
   }
 }

@@ -15,6 +15,7 @@ import {
   ProvidersResponse,
   afterTranscriptHeader,
   type ChatRequest as GatewayChatRequest,
+  type ChatTool,
 } from '@voiceassist/contract';
 import { Value } from 'typebox/value';
 import type { EgressGuard } from '../egress/index.js';
@@ -50,7 +51,8 @@ export type ChatEvent =
 export interface ChatRequest {
   readonly conversationId: string;
   readonly messages: readonly ChatMessageIn[];
-  readonly tools?: readonly Record<string, unknown>[];
+  /** Function tools as the gateway's contract takes them (it refuses anything else). */
+  readonly tools?: readonly ChatTool[];
   readonly temperature?: number;
   readonly maxTokens?: number;
   readonly signal?: AbortSignal;

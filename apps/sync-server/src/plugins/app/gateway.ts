@@ -1,8 +1,12 @@
 import { preconnect, requestFetch } from '@voiceassist/http-client';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
+import { audit } from '../../gateway/audit.js';
 import { CallRegistry } from '../../gateway/calls.js';
+import { ChatRelay } from '../../gateway/chat-relay.js';
 import { CircuitBreaker } from '../../gateway/circuit-breaker.js';
+import { DeviceFailureLimit } from '../../gateway/device-failures.js';
+import { ServerInstance } from '../../gateway/instance.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
 import { FinalTranscripts } from '../../gateway/final-transcripts.js';
@@ -23,6 +27,12 @@ export type Gateway = Readonly<{
   stt: readonly Candidate<SttProvider>[];
   tts: readonly Candidate<TtsProvider>[];
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /** The chat relay behind `POST /v1/llm/chat`. */
+  chat: ChatRelay;
+  /** Devices whose requests keep failing are refused for a while (DEVICE_THROTTLED). */
+  deviceFailures: DeviceFailureLimit;
+  /** This server process, as its metered calls name it. */
+  instance: ServerInstance | undefined;
   /**
    * Final transcripts (hashes) of live STT streams of every server process on this database, for
    * chats sent before them (AFTER_TRANSCRIPT_HEADER).
@@ -78,8 +88,26 @@ export default fp<{ config: Config }>(
     const dbError = (what: string) => (e: unknown) =>
       app.log.error({ code: (e as { code?: string }).code, err: (e as Error).message }, what);
     const limits = new LimitsService(app.db, Date.now, dbError('quota refresh failed'));
-    const meter = new Meter(app.db, dbError('metering failed'), (principal, usd) =>
-      limits.addSpend(principal, usd),
+    // Registered (and what killed servers left behind reconciled) before the server is ready.
+    const instance = await ServerInstance.start(config.databaseUrl ?? '', app.db, app.log);
+    const meter = new Meter(
+      app.db,
+      dbError('metering failed'),
+      (principal, usd) => limits.addSpend(principal, usd),
+      () => instance?.id ?? null,
+    );
+    const deviceFailures = new DeviceFailureLimit(
+      g.deviceFailuresPerMinute,
+      (principal, counts) => {
+        app.log.warn(
+          { deviceId: principal.deviceId, counts },
+          'device throttled: failing requests',
+        );
+        audit(app.db, 'device_throttled', principal, null, {
+          perMinute: g.deviceFailuresPerMinute,
+          counts,
+        }).catch(dbError('audit failed'));
+      },
     );
     const warmedAt = new Map<string, number>();
     const warmNextProviders = (): void => {
@@ -96,11 +124,12 @@ export default fp<{ config: Config }>(
       }
     };
     const guard = new PhiGuard(app.db);
+    const calls = new CallRegistry();
     // Streams and chats of one turn may reach different server processes: they share the final
-    // transcripts' hashes through PostgreSQL.
+    // transcripts' hashes through PostgreSQL (LISTEN as the app role, like the revocations).
     const relay = new TranscriptRelay(
       app.db,
-      config.databaseUrl ?? '',
+      app.databaseUrls.app,
       (payload) => transcripts.receive(payload),
       app.log,
     );
@@ -109,13 +138,23 @@ export default fp<{ config: Config }>(
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits,
-      calls: new CallRegistry(),
+      calls,
       meter,
       guard,
       llm,
       stt,
       tts,
       breakers,
+      chat: new ChatRelay({
+        llm,
+        guard,
+        meter,
+        calls,
+        transcripts,
+        timeoutMs: g.timeoutMs,
+      }),
+      deviceFailures,
+      instance,
       transcripts,
       preconnect: warmNextProviders,
     });
@@ -123,6 +162,7 @@ export default fp<{ config: Config }>(
     app.addHook('onClose', async () => {
       await relay.close();
       await meter.flush();
+      await instance?.close();
     });
   },
   { name: 'gateway', dependencies: ['db'] },
