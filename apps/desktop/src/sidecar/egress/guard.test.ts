@@ -221,6 +221,33 @@ describe('EgressGuard', () => {
     expect(audit.records[0]?.residual?.NAME).toBe(1);
   });
 
+  it('refuses a tool schema nested too deep to scan entirely (or a body too big), audited; keys are scanned too', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const chat = (parameters: unknown) =>
+      JSON.stringify({
+        messages: [{ role: 'user', content: 'Dose?' }],
+        tools: [{ type: 'function', function: { name: 'dose', parameters } }],
+      });
+    let deep: unknown = { description: PHI };
+    for (let i = 0; i < 40; i++) deep = { type: 'object', properties: { a: deep } };
+    const before = received.length;
+    const send = (body: string) =>
+      codeOf(guard.fetch('llm', `${origin}/v1/chat/completions`, { method: 'POST', body }));
+    expect(await send(chat(deep))).toBe('EGRESS_PAYLOAD_TOO_COMPLEX');
+    const wide = { enum: Array.from({ length: 200_001 }, (_, i) => i) };
+    expect(await send(chat(wide))).toBe('EGRESS_PAYLOAD_TOO_COMPLEX');
+    expect(await send(chat({ properties: { [PHI]: { type: 'string' } } }))).toBe(
+      'EGRESS_UNPREPARED_PHI',
+    );
+    expect(received.length).toBe(before);
+    expect(audit.records.map((r) => [r.decision, r.reason])).toEqual([
+      ['blocked', 'EGRESS_PAYLOAD_TOO_COMPLEX'],
+      ['blocked', 'EGRESS_PAYLOAD_TOO_COMPLEX'],
+      ['blocked', 'EGRESS_UNPREPARED_PHI'],
+    ]);
+  });
+
   it('refuses unknown providers, foreign origins, blocked kinds and missing BAAs', async () => {
     const audit = new MemoryAuditSink();
     const guard = new EgressGuard({ providers: providers(), audit });

@@ -1,7 +1,7 @@
 import type { Db } from '../store/database.js';
 import { dot, type VectorIndex } from '../store/vectors.js';
-import type { SharedIndex } from '../store/shared-index.js';
-import { acquireLexicalIndex, TITLE_WEIGHT, type LexicalIndex } from './lexical.js';
+import type { SyncedIndexHolder } from '../store/synced-index.js';
+import { lexicalIndexHolder, TITLE_WEIGHT, type LexicalIndex } from './lexical.js';
 import { STOPWORDS, words } from './terms.js';
 
 export type SearchMode = 'hybrid' | 'bm25' | 'vector';
@@ -102,13 +102,11 @@ interface ChunkRow {
 
 export class Retriever {
   private cachedCount: { at: number; n: number } | undefined;
-  private readonly lexical: SharedIndex<LexicalIndex>;
+  private readonly lexical: SyncedIndexHolder<LexicalIndex> = lexicalIndexHolder();
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
-  ) {
-    this.lexical = acquireLexicalIndex(db);
-  }
+  ) {}
 
   /**
    * Resolves when the in-memory keyword index and vector bits are loaded (they load on their own
@@ -119,7 +117,7 @@ export class Retriever {
   }
 
   close(): void {
-    this.lexical.release();
+    this.lexical.close();
   }
 
   /** Chunk ids allowed by a filter, or undefined when there is no filter. */

@@ -1,12 +1,8 @@
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createEmbedder, embedderConfigFromEnv } from '../../knowledge/embed/factory.js';
-import type { Embedder } from '../../knowledge/embed/embedder.js';
-import { HashingEmbedder } from '../../knowledge/hashing-embedder.js';
 import type { IngestProgress } from '../../knowledge/ingest.js';
-import { KEY_FILE, openProfileKnowledgeBase, type KnowledgeBase } from '../../knowledge/kb.js';
+import type { KnowledgeBase } from '../../knowledge/kb.js';
 import type { SearchHit, SearchMode } from '../../knowledge/search.js';
-import { EnvKeyStore, FileKeyStore, type KeyStore } from '../../store/keystore.js';
+import { KEY_FILE } from '../../store/key-stores.js';
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -16,6 +12,7 @@ import {
   type CliIO,
   type Command,
 } from '../io.js';
+import { withProfile } from '../profile.js';
 
 const USAGE = `usage:
   voiceassist kb ingest PATH... --store DIR [--tag TAG]... [--source NAME] [--json]
@@ -24,59 +21,18 @@ const USAGE = `usage:
   voiceassist kb ask "QUESTION" --store DIR [--json]
   voiceassist kb stats --store DIR --json
 
-The store is DIR/knowledge.db, encrypted. Its key comes from VOICEASSIST_DB_KEY (64 hex
-characters) or the key file DIR/${KEY_FILE} (mode 0600, created with a new store).
-The embedding model follows VOICEASSIST_EMBED_MODEL (auto | use-lite | hashing-bow).`;
+The store is DIR/knowledge.db, encrypted, opened exactly as the app opens its profile. Its key
+comes from VOICEASSIST_DB_KEY (64 hex characters), else the OS keychain, else the key file
+DIR/${KEY_FILE} (mode 0600); a new store's key goes to the keychain when one is available, else
+to that file. The embedding model follows VOICEASSIST_EMBED_MODEL (auto | use-lite | hashing-bow)
+and VOICEASSIST_MODELS_DIR.`;
 
-/** The CLI has no OS keychain session to rely on: environment variable, then owner-only key file. */
-export function cliKeyStores(dir: string, env: NodeJS.ProcessEnv): KeyStore[] {
-  return [new EnvKeyStore(env), new FileKeyStore(path.join(dir, KEY_FILE))];
-}
-
-async function cliEmbedder(io: CliIO): Promise<Embedder> {
-  const model = io.env.VOICEASSIST_EMBED_MODEL ?? '';
-  if (model.startsWith('hashing-bow')) {
-    writeLine(io.stderr, 'kb: embedding model hashing-bow (lexical fallback, not semantic)');
-    return new HashingEmbedder(512);
-  }
-  return createEmbedder({
-    ...embedderConfigFromEnv(io.env),
-    log: {
-      info: (_f, msg) => writeLine(io.stderr, `kb: ${msg}`),
-      warn: (_f, msg) => writeLine(io.stderr, `kb: warning: ${msg}`),
-    },
-  });
-}
-
-async function withStore<T>(
+function withStore<T>(
   io: CliIO,
   storeDir: string,
   fn: (kb: KnowledgeBase) => Promise<T>,
 ): Promise<T> {
-  const dir = path.resolve(io.cwd, storeDir);
-  const embedder = await cliEmbedder(io);
-  const log = {
-    info: (m: string) => writeLine(io.stderr, `kb: ${m}`),
-    warn: (m: string) => writeLine(io.stderr, `kb: warning: ${m}`),
-  };
-  try {
-    const { kb } = await openProfileKnowledgeBase(dir, cliKeyStores(dir, io.env), {
-      embedder,
-      log,
-      reembedInBackground: false,
-    });
-    try {
-      if (kb.stats().models.some((m) => m.state === 'building')) {
-        log.info('re-embedding the store with the current model first');
-        await kb.reembedNow();
-      }
-      return await fn(kb);
-    } finally {
-      await kb.close();
-    }
-  } finally {
-    await embedder.close();
-  }
+  return withProfile(io, storeDir, 'kb', (profile) => fn(profile.knowledge));
 }
 
 function progressBar(io: CliIO): ((p: IngestProgress) => void) | undefined {
