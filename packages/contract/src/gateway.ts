@@ -251,11 +251,6 @@ export type ChatCompletionChunk = Static<typeof ChatCompletionChunk>;
 export const CHAT_STREAM_DONE = '[DONE]';
 
 /**
- * `POST /v1/tts/stream`: audio bytes stream back. A failure after the first byte breaks the
- * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
- * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
- */
-/**
  * ElevenLabs' output formats (codec_samplerate[_bitrate]). A closed list, so the field is a choice
  * among known values, never free text: it needs no PHI check (an MRN cannot hide in it).
  */
@@ -282,6 +277,11 @@ export const TTS_OUTPUT_FORMATS = [
 ] as const;
 export type TtsOutputFormat = (typeof TTS_OUTPUT_FORMATS)[number];
 
+/**
+ * `POST /v1/tts/stream`: audio bytes stream back. A failure after the first byte breaks the
+ * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
+ * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
+ */
 export const TtsRequest = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 5000 }),

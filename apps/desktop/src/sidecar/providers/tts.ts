@@ -3,6 +3,7 @@ import {
   GATEWAY_PATHS,
   REQUEST_ID_HEADER,
   callStatusPath,
+  type TtsOutputFormat,
   type TtsRequest as GatewayTtsRequest,
 } from '@voiceassist/contract';
 import { Value } from 'typebox/value';
@@ -26,7 +27,7 @@ export interface TtsStream {
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 
-export const TTS_OUTPUT_FORMAT = 'pcm_24000';
+export const TTS_OUTPUT_FORMAT: TtsOutputFormat = 'pcm_24000';
 export const TTS_SAMPLE_RATE = 24_000;
 
 /**
