@@ -171,6 +171,10 @@ export const KbAnswerOutput = Type.Object(
       { maxItems: 50 },
     ),
     covered: Type.Boolean(),
+    /** How likely the sentences answer the question, 0–1 (calibrated for the local answer). */
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    /** Said with the answer, e.g. that the closest source is about another condition. */
+    notice: Type.Optional(Text(1024)),
     generator: Text(64),
     sources: Type.Array(
       Type.Object(

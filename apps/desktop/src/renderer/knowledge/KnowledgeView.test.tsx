@@ -56,6 +56,7 @@ const citation = {
 const ANSWER: KbAnswerOutput = {
   answer: 'Glaucoma is a group of diseases that damage the optic nerve.',
   covered: true,
+  confidence: 0.9,
   generator: 'extractive@1',
   sentences: [
     { text: 'Glaucoma is a group of diseases that damage the optic nerve.', citations: [citation] },
@@ -281,6 +282,7 @@ describe('KnowledgeView', () => {
       'knowledge.ask': {
         ...ANSWER,
         covered: false,
+        confidence: 0.1,
         sentences: [],
         answer: 'Your sources do not cover this question.',
       },

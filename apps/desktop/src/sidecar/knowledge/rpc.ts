@@ -267,6 +267,8 @@ export class KnowledgeRpc {
         return {
           answer: a.answer,
           covered: a.covered,
+          confidence: a.confidence,
+          ...(a.notice ? { notice: a.notice.slice(0, 1024) } : {}),
           generator: a.generator,
           sources: a.sources.map((s) => ({ ...s })),
           sentences: a.sentences.map((s) => ({
