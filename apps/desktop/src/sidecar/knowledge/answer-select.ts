@@ -1,3 +1,4 @@
+import { spellOut } from './acronyms.js';
 import type { AnswerSentence, Citation } from './answer-types.js';
 import {
   ANSWER_CUES,
@@ -173,10 +174,10 @@ function citation(hit: SearchHit, start: number, end: number): Citation {
 /** The question's own words for its topic ("glaucoma", "chronic kidney disease"). */
 function topicPhrase(question: string, topic: readonly string[]): string {
   const wanted = new Set(topic);
-  return words(question)
-    .filter((w) => wanted.has(stem(w.word)))
-    .map((w) => question.slice(w.start, w.end))
-    .join(' ');
+  const at = words(question).filter((w) => wanted.has(stem(w.word)));
+  const first = at[0];
+  const last = at.at(-1);
+  return first && last ? question.slice(first.start, last.end) : '';
 }
 
 /**
@@ -217,6 +218,10 @@ export function selectAnswer(
   passages: readonly SearchHit[],
   weights: SelectorWeights = WEIGHTS,
 ): LocalAnswer {
+  question = spellOut(
+    question,
+    passages.map((p) => p.text),
+  );
   const q = analyzeQuestion(question);
   const none: LocalAnswer = {
     type: q.type,
