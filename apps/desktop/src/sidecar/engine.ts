@@ -4,6 +4,7 @@ import { voiceFromEnv } from './assistant/engine-wiring.js';
 import { HealthMonitor } from './health.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
 import { createHandlers } from './rpc/handlers.js';
+import { SettingsStore } from './settings/store.js';
 import { RpcServer } from './rpc/server.js';
 
 /** `apps/desktop/package.json` is two levels up from both src/sidecar and dist/sidecar. */
@@ -36,7 +37,12 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     components: () => knowledge.components(),
   });
   const rpc: RpcServer = new RpcServer(
-    createHandlers({ health, voice: voice.get, knowledge }),
+    createHandlers({
+      health,
+      voice: voice.get,
+      knowledge,
+      settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
+    }),
     log,
   );
   health.start((snapshot) => {

@@ -265,6 +265,30 @@ export class KnowledgeBase {
     }));
   }
 
+  /** Removes documents with their chunks, full-text rows and vectors; returns how many were there. */
+  removeDocuments(documentIds: readonly number[]): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      const exists = this.db.prepare('SELECT 1 FROM documents WHERE id = ?');
+      for (const id of documentIds)
+        if (exists.get(id)) {
+          this.ingester.deleteDocument(id);
+          removed++;
+        }
+      return removed;
+    })();
+  }
+
+  /** The heading path of the chunk holding `offset` of a document ('' before the first heading). */
+  sectionAt(documentId: number, offset: number): string {
+    const row = this.db
+      .prepare(
+        'SELECT heading FROM chunks WHERE document_id = ? AND start <= ? ORDER BY start DESC LIMIT 1',
+      )
+      .get(documentId, offset) as { heading: string } | undefined;
+    return row?.heading ?? '';
+  }
+
   /** The source text of a document, for showing a citation's span highlighted. */
   documentText(
     documentId: number,

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { manager } from './manager-rpc.js';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventName, EventPayload } from '../../shared/contract.js';
@@ -17,6 +18,10 @@ import type { Health } from '../../shared/contract.js';
 import { KnowledgeService, engineKeyStores } from './service.js';
 
 type KnowledgeCall =
+  | 'knowledge.remove'
+  | 'knowledge.reindex'
+  | 'knowledge.upload'
+  | 'knowledge.document'
   | 'knowledge.ingest'
   | 'knowledge.cancelIngest'
   | 'knowledge.sources'
@@ -152,6 +157,12 @@ export class KnowledgeRpc {
         );
     if (this.running)
       throw new CodedError('KB_BUSY', 'An ingestion is already running; wait for it or cancel it.');
+    for (const p of paths)
+      if (!existsSync(p))
+        throw new CodedError(
+          'KB_PATH_NOT_FOUND',
+          `Nothing was found at ${p.slice(0, 300)}: check the path and try again.`,
+        );
     await this.kb();
     const service = this.get();
     const started: ProgressEvent = {
@@ -212,7 +223,8 @@ export class KnowledgeRpc {
       ingestedAt: d.ingestedAt,
       status: 'ready',
     }));
-    for (const e of this.lastErrors)
+    // A duplicate is information (the content is already there), not a failed source.
+    for (const e of this.lastErrors.filter((x) => x.code !== 'INGEST_DUPLICATE'))
       rows.push({
         documentId: null,
         title: path.basename(e.path),
@@ -234,6 +246,12 @@ export class KnowledgeRpc {
 
   handlers(): Pick<Handlers, KnowledgeCall> {
     return {
+      ...manager({
+        kb: () => this.kb(),
+        ingest: (paths) => this.ingest(paths),
+        profileDir: () => this.env.VOICEASSIST_PROFILE_DIR,
+        busy: () => this.running !== undefined,
+      }),
       'knowledge.ingest': ({ paths, tags }) => this.ingest(paths, tags),
       'knowledge.cancelIngest': () => ({
         cancelled: this.service?.cancelIngestion() ?? false,
@@ -304,6 +322,7 @@ export class KnowledgeRpc {
         return {
           documentId: id,
           title: doc.title,
+          heading: kb.sectionAt(id, start).slice(0, 1024),
           sourcePath: doc.sourcePath,
           text: doc.text.slice(from, textEnd),
           textStart: from,

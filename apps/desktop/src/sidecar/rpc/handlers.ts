@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
+import { SettingsStore } from '../settings/store.js';
 import type { Handlers } from './server.js';
 
 export interface EngineServices {
@@ -10,6 +11,8 @@ export interface EngineServices {
   readonly voice?: () => Promise<VoiceApi | undefined>;
   /** The Knowledge view's calls (knowledge/rpc.ts); without it they answer KB_NOT_AVAILABLE. */
   readonly knowledge?: KnowledgeRpc;
+  /** Workstation settings (settings/store.ts); without it they live in memory. */
+  readonly settings?: SettingsStore;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -21,5 +24,6 @@ export function createHandlers(services: EngineServices): Handlers {
     ...(
       services.knowledge ?? new KnowledgeRpc({}, pino({ level: 'silent' }), () => undefined)
     ).handlers(),
+    ...(services.settings ?? new SettingsStore(undefined)).handlers(),
   };
 }
