@@ -56,6 +56,12 @@ export function AskView() {
     };
   }, [voice, refreshStatus]);
 
+  // A press that failed because of what voice can do: the status says so from now on.
+  const failedCode = snapshot.error?.code;
+  useEffect(() => {
+    if (failedCode?.startsWith('VOICE_')) refreshStatus();
+  }, [failedCode, refreshStatus]);
+
   // A new turn of ours appears at once, before its first event.
   const { turnId, conversationId, turnMode } = snapshot;
   useEffect(() => {
@@ -97,15 +103,14 @@ export function AskView() {
       );
   };
 
-  const statusWords = voiceNotice(status);
-  // One message per cause: a press that failed for the reason the status line already gives
-  // shows only the status line; a dismissed problem stays away until another one comes.
+  const notices = voiceNotices(status);
+  // One message per cause: a press that failed for the reason a notice already gives shows only
+  // the notice; a dismissed problem stays away until another one comes.
   const error = snapshot.error;
   const showError =
     error !== null &&
     error !== dismissed &&
-    (statusWords === undefined || causeOf(error.code) !== causeOf(statusWords.code)) &&
-    !(error.code.startsWith('VOICE_') && error.code.endsWith('_NOT_CONFIGURED') && !statusWords);
+    !notices.some((n) => causeOf(n.code) === causeOf(error.code));
 
   return (
     <div className={`ask${cited ? ' ask--with-source' : ''}`} data-testid="ask-view">
@@ -177,7 +182,9 @@ export function AskView() {
                 </button>
               </div>
             )}
-            {statusWords && <Problem words={statusWords} testId="voice-status" />}
+            {notices.map((n) => (
+              <Problem key={n.code} words={n} testId="voice-status" />
+            ))}
           </div>
           <form className="composer__form" onSubmit={submit} aria-label="Type a question">
             <label htmlFor="question" className="visually-hidden">
@@ -236,14 +243,19 @@ export function AskView() {
   );
 }
 
-/** What voice cannot do right now, in words; undefined when all is ready. */
-function voiceNotice(status: VoiceStatusDto | null): Words | undefined {
-  if (!status || status.detail === 'Voice ready.') return undefined;
+/** What voice cannot do right now, in words, one notice per cause; empty when all is ready. */
+function voiceNotices(status: VoiceStatusDto | null): Words[] {
+  if (!status || status.detail === 'Voice ready.') return [];
   if (status.server === 'not-configured')
-    return wordsFor({ code: 'VOICE_SERVER_NOT_CONFIGURED', message: status.detail });
+    return [wordsFor({ code: 'VOICE_SERVER_NOT_CONFIGURED', message: status.detail })];
+  const out: Words[] = [];
   if (status.stt === 'not-configured')
-    return wordsFor({ code: 'VOICE_STT_NOT_CONFIGURED', message: status.detail });
-  return { tone: 'notice', text: status.detail, code: 'VOICE_STATUS' };
+    out.push(wordsFor({ code: 'VOICE_STT_NOT_CONFIGURED', message: status.detail }));
+  if (status.llm === 'not-configured')
+    out.push(wordsFor({ code: 'PROVIDER_NOT_CONFIGURED', message: status.detail }));
+  if (status.stt === 'unavailable' || status.llm === 'unavailable')
+    out.push(wordsFor({ code: 'PROVIDER_UNAVAILABLE', message: status.detail }));
+  return out;
 }
 
 /** A KeyboardEvent.code as people name the key ("KeyF" → "F", "Digit1" → "1"). */

@@ -193,7 +193,7 @@ function Switch(props: {
   );
 }
 
-/** Press "Change", then the key to use: it is shown and saved. Escape leaves it as it was. */
+/** Press "Change key", then the key to use: it is shown and saved. Escape leaves it as it was. */
 function KeyRecorder({ value, onChange }: { value: string; onChange: (code: string) => void }) {
   const [recording, setRecording] = useState(false);
   return (
@@ -201,31 +201,27 @@ function KeyRecorder({ value, onChange }: { value: string; onChange: (code: stri
       <span className="settings__key" data-testid="ptt-key">
         <kbd>{keyName(value)}</kbd>
       </span>
-      {recording ? (
-        <button
-          type="button"
-          className="button"
-          data-key-recorder=""
-          autoFocus
-          onKeyDown={(e) => {
-            e.preventDefault();
-            if (e.key === 'Escape') {
-              setRecording(false);
-              return;
-            }
-            if (RESERVED.has(e.code) || e.code === '') return;
+      <button
+        type="button"
+        className={recording ? 'button button--primary' : 'button'}
+        data-key-recorder=""
+        aria-pressed={recording}
+        onClick={() => setRecording(true)}
+        onKeyDown={(e) => {
+          if (!recording) return;
+          e.preventDefault();
+          if (e.key === 'Escape') {
             setRecording(false);
-            onChange(e.code);
-          }}
-          onBlur={() => setRecording(false)}
-        >
-          Press the key to use…
-        </button>
-      ) : (
-        <button type="button" className="button" onClick={() => setRecording(true)}>
-          Change key
-        </button>
-      )}
+            return;
+          }
+          if (RESERVED.has(e.code) || e.code === '') return;
+          setRecording(false);
+          onChange(e.code);
+        }}
+        onBlur={() => setRecording(false)}
+      >
+        {recording ? 'Press the key to use…' : 'Change key'}
+      </button>
     </div>
   );
 }

@@ -192,7 +192,12 @@ function otherCondition(
   idf: Map<string, number>,
 ): boolean {
   if (q.topicTerms.length === 0) return false;
-  const focus = focusTerms(best.hit.title);
+  // What the source is about: its title, and the headings over and inside the quoted passage.
+  const headings = [best.hit.heading, ...(best.hit.text.match(/^#{1,6}\s.*$/gm) ?? [])];
+  const focus = [
+    ...focusTerms(best.hit.title),
+    ...headings.flatMap((h) => focusTerms(h.replace(/^#+\s*|\s›\s/g, ' '))),
+  ];
   if (focus.length === 0) return false;
   // The topic's rarest word decides: "Down syndrome" is about "down", hardly about "syndrome".
   const said = new Set(

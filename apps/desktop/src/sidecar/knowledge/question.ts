@@ -68,7 +68,9 @@ const QUESTION_WORDS = new Set(
     medication medications medicine medicines drug drugs happen happens mean means definition
     defined information prevalence incidence frequency often always usually normal possible
     lead leads help way ways best good new kind kinds type types much long patient patients
-    person someone adult adults child children doctor get getting have having know`,
+    person someone adult adults child children doctor get getting have having know used use uses
+    using work works working take takes taking taken given give gives need needed safe ok okay
+    usual usually start started stop stopped`,
   ),
 );
 
