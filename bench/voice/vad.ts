@@ -7,10 +7,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  loadEngineAudio,
-  SHARED_SPEECH_DIR,
-} from '../../apps/desktop/src/sidecar/voice/fixtures.js';
+import { loadEngineAudio } from '../../apps/desktop/test-support/voice/speech.js';
+import { requireSharedSpeech } from './shared-data.js';
 import {
   FRAME_SAMPLES,
   FRAME_SECONDS,
@@ -40,12 +38,12 @@ export interface VadBenchResult {
 }
 
 function speechFrames(): { frames: Float32Array[]; seconds: number } {
-  const files = readdirSync(SHARED_SPEECH_DIR)
+  const speechDir = requireSharedSpeech();
+  const files = readdirSync(speechDir)
     .filter((f) => f.endsWith('.wav'))
     .sort();
   const frames: Float32Array[] = [];
-  for (const f of files)
-    frames.push(...splitFrames(loadEngineAudio(path.join(SHARED_SPEECH_DIR, f))));
+  for (const f of files) frames.push(...splitFrames(loadEngineAudio(path.join(speechDir, f))));
   return { frames, seconds: frames.length * FRAME_SECONDS };
 }
 

@@ -19,7 +19,10 @@ export const DEBIAN_PACKAGES = {
   test: [
     'chromium', // real browser for end-to-end tests (playwright-core drives it)
     'fonts-liberation',
-    'espeak-ng', // speech fixtures
+    'espeak-ng', // speech fixtures; on-device speech output (sidecar/speech/espeak.ts, run as a process)
+    'pocketsphinx', // on-device speech recognition, basic accuracy (sidecar/speech/pocketsphinx.ts)
+    'pocketsphinx-en-us', // its US English acoustic model, language model and dictionary
+    'python3-pocketsphinx', // the bindings its helper process runs on (/usr/bin/python3)
     'sox',
     'dbus', // headless OS keychain: D-Bus session + gnome-keyring
     'gnome-keyring',

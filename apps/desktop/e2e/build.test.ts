@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildDesktop } from '../scripts/build.js';
 import { HotkeyController, helperCommandFor } from '../src/main/hotkey/index.js';
-import { HAVE_X_TOOLS, startXvfb, type TestDisplay } from '../src/main/hotkey/test-display.js';
-import { waitUntil } from '../src/main/hotkey/test-wait.js';
+import { HAVE_X_TOOLS, startXvfb, type TestDisplay } from '../test-support/hotkey/display.js';
+import { waitUntil } from '../test-support/wait.js';
 import { OVERLAY_PATH, OverlayController, type OverlaySurface } from '../src/main/overlay-logic.js';
 
 import { PushToTalkRelay, type RendererTarget } from '../src/main/ptt-relay.js';

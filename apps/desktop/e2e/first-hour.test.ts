@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERRORS } from '../src/shared/errors.js';
 import { launchChromium } from '../test-support/chromium.js';
 import {
   REPO_ROOT,
@@ -284,11 +285,12 @@ describe('the first hour in real Chromium, engine and server', () => {
   });
 
   it('speaks in words: notices are quiet, codes only under Details, one message per cause', async () => {
-    const ai = page.getByTestId('voice-status').filter({ hasText: 'AI service' });
+    // The words are the error registry's, the same the engine and the CLI use.
+    const ai = page.getByTestId('voice-status').filter({ hasText: 'AI answers' });
     await ai.waitFor();
     expect(await ai.getAttribute('role')).toBe('status');
     expect(await ai.locator('.problem__text').innerText()).toBe(
-      'Answers come from your own sources on this workstation until an administrator sets up the AI service on the clinic server.',
+      ERRORS.PROVIDER_NOT_CONFIGURED.replace('{what}', 'AI answers'),
     );
     const press = page.getByTestId('hold-to-talk');
     for (let i = 0; i < 2; i++) {
@@ -296,12 +298,10 @@ describe('the first hour in real Chromium, engine and server', () => {
       await page.waitForTimeout(800);
       await press.dispatchEvent('pointerup', { button: 0, pointerId: 1 });
     }
-    const stt = page.getByTestId('voice-status').filter({ hasText: 'Speech recognition' });
+    const stt = page.getByTestId('voice-status').filter({ hasText: 'speech-to-text' });
     await stt.waitFor({ timeout: 10_000 });
-    expect(await stt.locator('.problem__text').innerText()).toBe(
-      'Speech recognition is not set up on the clinic server yet; type your question instead.',
-    );
-    expect(await page.getByText(/Speech recognition is not set up/).count()).toBe(1);
+    expect(await stt.locator('.problem__text').innerText()).toBe(ERRORS.VOICE_STT_NOT_CONFIGURED);
+    expect(await page.getByText(ERRORS.VOICE_STT_NOT_CONFIGURED).count()).toBe(1);
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await visibleCodes()).toEqual([]);
     await stt.locator('summary').click();
@@ -349,9 +349,7 @@ describe('the first hour in real Chromium, engine and server', () => {
     const runsBefore = await page.getByTestId('kb-progress').count();
     await page.locator('#main').getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByTestId('kb-path-error').waitFor();
-    expect(await page.getByTestId('kb-path-error').innerText()).toBe(
-      'Nothing was found at that path. Check it and try again.',
-    );
+    expect(await page.getByTestId('kb-path-error').innerText()).toBe(ERRORS.KB_PATH_NOT_FOUND);
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByTestId('kb-progress').count()).toBe(runsBefore);
 

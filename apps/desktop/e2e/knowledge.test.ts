@@ -1,33 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERRORS } from '../src/shared/errors.js';
 import { launchChromium } from '../test-support/chromium.js';
+import { readMedquadQuestions, writeMedquadMarkdown } from '../test-support/data.js';
 import { REPO_ROOT, startSidecarWeb, type Started } from '../test-support/processes.js';
 
 /**
  * The Knowledge view end to end with real parts: the Vite-built renderer in Debian's Chromium, the
  * web-mode sidecar as a process with an encrypted profile store (key from VOICEASSIST_DB_KEY),
- * MedQuAD documents written as Markdown files and added through the UI.
+ * MedQuAD documents (test-support/data) written as Markdown files and added through the UI.
  */
-const MEDQUAD = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'medquad');
 const DOC_IDS = [
   'MPlusHealthTopics_0000052_Sec1', // Appendicitis: the asked question's gold document
   'CDC_0000212_Sec3',
   'MPlusHealthTopics_0000360_Sec1',
   'MPlusHealthTopics_0000866_Sec1',
 ];
-const QUESTION_ID = 'liveqa-TQ59'; // "Does appendicitis always cause fever?"
-
-interface MedDoc {
-  id: string;
-  title: string;
-  text: string;
-}
+const QUESTION_ID = 'own-appendicitis'; // "Does appendicitis always cause a fever?"
 
 let tmp: string;
 let docsDir: string;
@@ -42,27 +36,11 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'va-e2e-kb-'));
   docsDir = path.join(tmp, 'docs');
   await mkdir(docsDir);
-  const docs = new Map<string, MedDoc>();
-  for (const line of readFileSync(path.join(MEDQUAD, 'docs.jsonl'), 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const doc = JSON.parse(line) as MedDoc;
-    if (DOC_IDS.includes(doc.id)) docs.set(doc.id, doc);
-  }
-  for (const id of DOC_IDS) {
-    const doc = docs.get(id);
-    if (!doc) throw new Error(`MedQuAD document ${id} is missing`);
-    const file = path.join(docsDir, `${id}.md`);
-    const text = `# ${doc.title}\n\n${doc.text}\n`;
-    fileText.set(file, text);
-    await writeFile(file, text);
-  }
+  for (const file of await writeMedquadMarkdown(docsDir, DOC_IDS))
+    fileText.set(file, await readFile(file, 'utf8'));
   // A binary file named .txt: reported with its reason, the rest still added.
   await writeFile(path.join(docsDir, 'broken.txt'), Buffer.alloc(4096, 0));
-  const questions = readFileSync(path.join(MEDQUAD, 'questions.dev.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { id: string; question: string; gold_doc_ids: string[] });
-  const q = questions.find((x) => x.id === QUESTION_ID);
+  const q = readMedquadQuestions().find((x) => x.id === QUESTION_ID);
   if (!q?.gold_doc_ids.includes(DOC_IDS[0]!)) throw new Error(`${QUESTION_ID} changed`);
   question = q.question;
 
@@ -111,7 +89,7 @@ describe('Knowledge view in real Chromium over the real sidecar', () => {
     expect(await progress.innerText()).toContain(`Done: 4 of 5 files`);
     const errors = page.getByText('Files not added').locator('..');
     expect(await errors.innerText()).toContain('broken.txt');
-    expect(await errors.innerText()).toContain('Not a text document (binary content).');
+    expect(await errors.innerText()).toContain(ERRORS.INGEST_BINARY);
 
     const table = page.getByTestId('kb-sources');
     await table.getByText('Appendicitis -- information').waitFor();

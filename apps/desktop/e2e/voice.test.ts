@@ -3,12 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  STANDIN_KEYS,
+  startDeepgramStandin,
+  startElevenLabsStandin,
+  startOpenAiStandin,
+} from '@voiceassist/tests/harness/standins.js';
 import { launchChromium } from '../test-support/chromium.js';
+import {
+  JFK_TRANSCRIPT_FILE,
+  JFK_WAV,
+  readMedquadDocs,
+  writeMedquadMarkdown,
+} from '../test-support/data.js';
 import {
   REPO_ROOT,
   SERVER_BIN,
@@ -27,10 +38,7 @@ import {
  * and stop it when the key is pressed again (barge-in).
  */
 const run = promisify(execFile);
-const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
-const JFK_WAV = path.join(SHARED_DATA, 'speech', 'jfk.wav');
 const VOICEASSIST_BIN = path.join(REPO_ROOT, 'apps/desktop/bin/voiceassist.mjs');
-const STANDINS = path.join(REPO_ROOT, 'apps/sync-server/test-support/standins/index.ts');
 
 /** The cited reply of the LLM stand-in: long enough that its speech plays for a few seconds. */
 const REPLY = [
@@ -53,20 +61,8 @@ Finally, whether you are citizens of America or citizens of the world, ask of us
 high standards of strength and sacrifice which we ask of you.
 `;
 
-interface StandinModule {
-  STANDIN_KEYS: { openai: string; deepgram: string; elevenlabs: string };
-  startOpenAiStandin(o: { apiKey: string; reply?: string }): Promise<Standin>;
-  startDeepgramStandin(o: { apiKey: string; transcript?: string }): Promise<Standin>;
-  startElevenLabsStandin(o: { apiKey: string }): Promise<Standin>;
-}
-interface Standin {
-  url: string;
-  requests: unknown[];
-  close(): Promise<void>;
-}
-
 let tmp: string;
-let standins: Standin[] = [];
+let standins: { close(): Promise<void> }[] = [];
 let server: Started | undefined;
 let sidecar: Started | undefined;
 let browser: Browser | undefined;
@@ -83,9 +79,7 @@ const attr = (page: Page, testId: string, name: string): Promise<string | null> 
   page.getByTestId(testId).getAttribute(name);
 
 beforeAll(async () => {
-  transcript = (
-    await readFile(path.join(SHARED_DATA, 'speech', 'parakeet-expected-jfk-output.txt'), 'utf8')
-  ).trim();
+  transcript = (await readFile(JFK_TRANSCRIPT_FILE, 'utf8')).trim();
   tmp = await mkdtemp(path.join(os.tmpdir(), 'va-voice-e2e-'));
   await chmod(tmp, 0o755); // as root, the embedded PostgreSQL runs as `postgres` and must enter it
 
@@ -97,11 +91,10 @@ beforeAll(async () => {
   });
 
   // Provider stand-ins (they speak the real providers' wire protocols).
-  const s = (await import(pathToFileURL(STANDINS).href)) as StandinModule;
   const [openai, deepgram, elevenlabs] = await Promise.all([
-    s.startOpenAiStandin({ apiKey: s.STANDIN_KEYS.openai, reply: REPLY }),
-    s.startDeepgramStandin({ apiKey: s.STANDIN_KEYS.deepgram, transcript }),
-    s.startElevenLabsStandin({ apiKey: s.STANDIN_KEYS.elevenlabs }),
+    startOpenAiStandin({ apiKey: STANDIN_KEYS.openai, reply: REPLY }),
+    startDeepgramStandin({ apiKey: STANDIN_KEYS.deepgram, transcript }),
+    startElevenLabsStandin({ apiKey: STANDIN_KEYS.elevenlabs }),
   ]);
   standins = [openai, deepgram, elevenlabs];
 
@@ -110,12 +103,12 @@ beforeAll(async () => {
   const serverEnv = {
     LOG_LEVEL: 'warn',
     OPENAI_BASE_URL: openai.url,
-    OPENAI_API_KEY: s.STANDIN_KEYS.openai,
+    OPENAI_API_KEY: STANDIN_KEYS.openai,
     OPENAI_MODEL: 'gpt-standin',
     DEEPGRAM_URL: deepgram.url,
-    DEEPGRAM_API_KEY: s.STANDIN_KEYS.deepgram,
+    DEEPGRAM_API_KEY: STANDIN_KEYS.deepgram,
     ELEVENLABS_BASE_URL: elevenlabs.url,
-    ELEVENLABS_API_KEY: s.STANDIN_KEYS.elevenlabs,
+    ELEVENLABS_API_KEY: STANDIN_KEYS.elevenlabs,
     ELEVENLABS_VOICE_ID: 'standinVoice01',
   };
   const added = await run(
@@ -134,13 +127,12 @@ beforeAll(async () => {
   const docs = path.join(tmp, 'docs');
   await mkdir(docs, { recursive: true });
   await writeFile(path.join(docs, 'inaugural-address.md'), INAUGURAL);
-  const medquad = (await readFile(path.join(SHARED_DATA, 'medquad', 'docs.jsonl'), 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(0, 4)
-    .map((l) => JSON.parse(l) as { id: string; title: string; text: string });
-  for (const d of medquad)
-    await writeFile(path.join(docs, `${d.id}.md`), `# ${d.title}\n\n${d.text}\n`);
+  await writeMedquadMarkdown(
+    docs,
+    readMedquadDocs()
+      .slice(0, 4)
+      .map((d) => d.id),
+  );
   const profileEnv = {
     VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
     VOICEASSIST_EMBED_MODEL: 'hashing-bow',

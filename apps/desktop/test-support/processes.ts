@@ -7,6 +7,8 @@ import { READY_LINE_PATTERN } from '../src/shared/web-mode.js';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const SIDECAR_ENTRY = path.join(REPO_ROOT, 'apps/desktop/src/sidecar/index.ts');
 export const SERVER_BIN = path.join(REPO_ROOT, 'apps/sync-server/bin/voiceassist-server.mjs');
+/** The models folder launchers hand the engine (resources.ts): this checkout's. */
+export const MODELS_DIR = path.join(REPO_ROOT, 'resources', 'models');
 
 export interface Started {
   readonly child: ChildProcess;
@@ -87,7 +89,7 @@ export function startSidecarWeb(
     process.execPath,
     ['--import', 'tsx', SIDECAR_ENTRY, '--web', '--port', '0', '--renderer-dir', rendererDir],
     READY_LINE_PATTERN,
-    { env },
+    { env: { VOICEASSIST_MODELS_DIR: MODELS_DIR, ...env } },
   );
 }
 

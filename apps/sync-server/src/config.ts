@@ -55,6 +55,41 @@ const RawConfig = Type.Object({
   PROVIDER_TIMEOUT_MS: int(100, 600_000, 'milliseconds 100-600000'),
   CIRCUIT_FAILURE_THRESHOLD: int(1, 1000, 'consecutive failures before the circuit opens'),
   CIRCUIT_RESET_MS: int(10, 3_600_000, 'milliseconds before a half-open probe'),
+  // Identity and access (README "Sign-in"): database app role, proxies, OIDC, tokens, limits.
+  DATABASE_APP_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: "a postgres:// URL of the app's own role (not DATABASE_URL's)",
+    }),
+  ),
+  TRUST_PROXY: str('true, false, a hop count, or comma-separated proxy addresses/CIDRs'),
+  OIDC_ISSUER: url('the OIDC issuer URL, e.g. https://cloud.example.org (Nextcloud)'),
+  OIDC_CLIENT_ID: str('the client id registered at the OIDC provider'),
+  OIDC_CLIENT_SECRET: str('the client secret (omit for a public client)'),
+  OIDC_SCOPES: str('space-separated scopes, e.g. "openid profile email groups"'),
+  OIDC_GROUPS_CLAIM: str('the claim that lists groups, e.g. groups'),
+  OIDC_GROUP_ROLES: Type.Optional(
+    Type.String({
+      pattern: `^\\s*[^=,]+=(clinician|admin|auditor)\\s*(,\\s*[^=,]+=(clinician|admin|auditor)\\s*)*$`,
+      description: 'GROUP=ROLE pairs separated by commas (roles: clinician, admin, auditor)',
+    }),
+  ),
+  OIDC_CLINIC: str('the clinic id OIDC users belong to, e.g. default'),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600, 'seconds 60-3600'),
+  REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 86_400, 'seconds 300-7776000'),
+  SESSION_IDLE_MINUTES: int(1, 24 * 60, 'minutes 1-1440 before a workstation locks'),
+  LOCAL_LOGIN: Type.Optional(
+    Type.Union([Type.Literal('on'), Type.Literal('off')], { description: 'on or off' }),
+  ),
+  RATE_LIMIT_LOGIN_PER_MINUTE: int(1, 1_000_000, 'sign-ins per minute per client address'),
+  RATE_LIMIT_REGISTER_PER_HOUR: int(1, 1_000_000, 'device enrolments per hour per client address'),
+  RATE_LIMIT_REFRESH_PER_MINUTE: int(1, 1_000_000, 'token refreshes per minute per client address'),
+  AUDIT_ANCHOR_MINUTES: int(1, 24 * 60, 'minutes 1-1440 between audit anchors'),
+  DEVICE_FAILURES_PER_MINUTE: int(
+    1,
+    100_000,
+    'failing requests per device per minute before that device is refused for a while',
+  ),
 });
 type RawConfig = Static<typeof RawConfig>;
 
@@ -81,7 +116,43 @@ export type Config = Readonly<{
       | { baseUrl: string; apiKey: string; voiceId: string; modelId: string; outputFormat: string }
       | undefined;
   }>;
-  gateway: Readonly<{ timeoutMs: number; circuitFailureThreshold: number; circuitResetMs: number }>;
+  gateway: Readonly<{
+    timeoutMs: number;
+    circuitFailureThreshold: number;
+    circuitResetMs: number;
+    deviceFailuresPerMinute: number;
+  }>;
+  /** The app role's URL when an operator made one; else the server manages its own. */
+  databaseAppUrl: string | undefined;
+  /** Fastify's trustProxy: which X-Forwarded-For hops give the client address rate limits use. */
+  trustProxy: boolean | number | string[];
+  auth: AuthConfig;
+}>;
+
+export type Role = 'clinician' | 'admin' | 'auditor';
+
+export type AuthConfig = Readonly<{
+  oidc:
+    | Readonly<{
+        issuer: string;
+        clientId: string;
+        clientSecret: string | undefined;
+        scopes: string;
+        groupsClaim: string;
+        groupRoles: ReadonlyMap<string, readonly Role[]>;
+        clinic: string;
+      }>
+    | undefined;
+  localLogin: boolean;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  idleTimeoutSeconds: number;
+  rateLimits: Readonly<{
+    loginPerMinute: number;
+    registerPerHour: number;
+    refreshPerMinute: number;
+  }>;
+  auditAnchorMinutes: number;
 }>;
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -134,6 +205,7 @@ export function loadConfig(
     'OpenAI fallback provider',
   );
   requireTogether(['DEEPGRAM_URL', 'DEEPGRAM_API_KEY'], 'Deepgram provider');
+  requireTogether(['OIDC_ISSUER', 'OIDC_CLIENT_ID'], 'OIDC sign-in');
   requireTogether(
     ['ELEVENLABS_BASE_URL', 'ELEVENLABS_API_KEY', 'ELEVENLABS_VOICE_ID'],
     'ElevenLabs provider',
@@ -183,6 +255,58 @@ function toConfig(c: RawConfig): Config {
       timeoutMs: c.PROVIDER_TIMEOUT_MS ?? 30_000,
       circuitFailureThreshold: c.CIRCUIT_FAILURE_THRESHOLD ?? 5,
       circuitResetMs: c.CIRCUIT_RESET_MS ?? 30_000,
+      deviceFailuresPerMinute: c.DEVICE_FAILURES_PER_MINUTE ?? 30,
+    },
+    databaseAppUrl: c.DATABASE_APP_URL,
+    trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    auth: {
+      oidc:
+        c.OIDC_ISSUER && c.OIDC_CLIENT_ID
+          ? {
+              issuer: c.OIDC_ISSUER,
+              clientId: c.OIDC_CLIENT_ID,
+              clientSecret: c.OIDC_CLIENT_SECRET,
+              scopes: c.OIDC_SCOPES ?? 'openid profile email groups',
+              groupsClaim: c.OIDC_GROUPS_CLAIM ?? 'groups',
+              groupRoles: parseGroupRoles(c.OIDC_GROUP_ROLES ?? ''),
+              clinic: c.OIDC_CLINIC ?? 'default',
+            }
+          : undefined,
+      localLogin: (c.LOCAL_LOGIN ?? 'on') === 'on',
+      accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS ?? 900,
+      refreshTokenTtlSeconds: c.REFRESH_TOKEN_TTL_SECONDS ?? 7 * 86_400,
+      idleTimeoutSeconds: (c.SESSION_IDLE_MINUTES ?? 15) * 60,
+      rateLimits: {
+        loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE ?? 10,
+        registerPerHour: c.RATE_LIMIT_REGISTER_PER_HOUR ?? 5,
+        refreshPerMinute: c.RATE_LIMIT_REFRESH_PER_MINUTE ?? 20,
+      },
+      auditAnchorMinutes: c.AUDIT_ANCHOR_MINUTES ?? 60,
     },
   };
+}
+
+/** `GROUP=ROLE,GROUP=ROLE` (already validated by the pattern) as group → roles. */
+export function parseGroupRoles(spec: string): ReadonlyMap<string, readonly Role[]> {
+  const out = new Map<string, Role[]>();
+  for (const pair of spec.split(',')) {
+    const i = pair.lastIndexOf('=');
+    if (i < 0) continue;
+    const group = pair.slice(0, i).trim();
+    const role = pair.slice(i + 1).trim() as Role;
+    const roles = out.get(group) ?? [];
+    if (!roles.includes(role)) roles.push(role);
+    out.set(group, roles);
+  }
+  return out;
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string[] {
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

@@ -11,11 +11,17 @@ export type RunningServer = Readonly<{
 }>;
 
 /** Resolves the database (DATABASE_URL or embedded), builds the app and listens. */
-export async function startServer(config: Config, opts: BuildOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: BuildOptions = {},
+  /** The embedded PostgreSQL, already starting (the CLI starts it before loading this module). */
+  starting?: Promise<EmbeddedPostgresHandle>,
+): Promise<RunningServer> {
   let embedded: EmbeddedPostgresHandle | undefined;
   let app: FastifyInstance | undefined;
   try {
-    if (!config.databaseUrl) {
+    if (starting) embedded = await starting;
+    else if (!config.databaseUrl) {
       const log = opts.logger ?? (await import('pino')).pino({ level: config.logLevel });
       embedded = await startEmbeddedPostgres(config.dataDir, {
         info: (m) => log.info(m),

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { TestPostgres } from './helper.js';
-import { openStt, postJson, startGateway, type GatewayFixture } from './gateway.js';
-import { runBin } from './spawn.js';
+import { TestPostgres } from '../test-support/helper.js';
+import { openStt, postJson, startGateway, type GatewayFixture } from '../test-support/gateway.js';
+import { runBin } from '../test-support/spawn.js';
 import { revokeDevice } from '../src/devices/devices.js';
 
 let pgServer: TestPostgres;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { startServer } from '../src/server.js';
 import { loadMigrations } from '../src/db/migrate.js';
-import { quietLogger, testConfig, TestPostgres } from './helper.js';
-import { isAlive, runBin, waitForListening } from './spawn.js';
+import { quietLogger, testConfig, TestPostgres } from '../test-support/helper.js';
+import { isAlive, runBin, waitForListening } from '../test-support/spawn.js';
 
 let pgServer: TestPostgres;
 beforeAll(async () => {

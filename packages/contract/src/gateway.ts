@@ -17,40 +17,77 @@ export const GATEWAY_PATHS = {
 /** Response header naming a streaming call, the key for `GET /v1/calls/:requestId`. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** Every gateway error, in a JSON body, an SSE `data:` event, a WebSocket message or a call status. */
-export const GatewayErrorCode = Type.Union([
-  Type.Literal('AUTH_REQUIRED'),
-  Type.Literal('AUTH_INVALID'),
-  Type.Literal('BAD_REQUEST'),
-  Type.Literal('PHI_BLOCKED'),
-  Type.Literal('QUOTA_EXCEEDED'),
-  Type.Literal('RATE_LIMITED'),
-  Type.Literal('PROVIDER_NOT_CONFIGURED'),
-  Type.Literal('PROVIDER_UNAVAILABLE'),
-  Type.Literal('PROVIDER_TIMEOUT'),
-  Type.Literal('PROVIDER_ERROR'),
-  Type.Literal('PROVIDER_STREAM_BROKEN'),
+/**
+ * Every gateway error code, in a JSON body, an SSE `data:` event, a WebSocket message or a call
+ * status. The server's error registry `satisfies` exactly these (a code cannot be sent
+ * unregistered, nor registered without being here).
+ */
+export const GATEWAY_ERROR_CODES = [
+  'AUTH_REQUIRED',
+  'AUTH_INVALID',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  /** The path exists, the method does not (the `allow` header lists the ones that do). */
+  'METHOD_NOT_ALLOWED',
+  /** The client took too long to send its request. */
+  'REQUEST_TIMEOUT',
+  /** The body is over the size limit, or a text is over the PHI detector's limit. */
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'HEADERS_TOO_LARGE',
+  'PHI_BLOCKED',
+  'QUOTA_EXCEEDED',
+  'RATE_LIMITED',
+  /** This device sent too many failing requests in the last minute; it is refused for a while. */
+  'DEVICE_THROTTLED',
+  /** STT: audio arrived much faster than real time while the provider was not ready for it. */
+  'AUDIO_BACKLOG',
+  'PROVIDER_NOT_CONFIGURED',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_ERROR',
+  'PROVIDER_STREAM_BROKEN',
   /** A chat sent ahead of its turn's final transcript (AFTER_TRANSCRIPT_HEADER) for another one. */
-  Type.Literal('TRANSCRIPT_CHANGED'),
+  'TRANSCRIPT_CHANGED',
   /** Only as a call's outcome: the client hung up before the answer was complete. */
-  Type.Literal('CLIENT_CANCELLED'),
-  Type.Literal('INTERNAL'),
-]);
-export type GatewayErrorCode = Static<typeof GatewayErrorCode>;
+  'CLIENT_CANCELLED',
+  /** Only as a call's outcome: the server stopped (killed, crashed) while the call was streaming. */
+  'SERVER_CRASHED',
+  'INTERNAL',
+] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+export const GatewayErrorCode = Type.Enum(GATEWAY_ERROR_CODES);
+const GATEWAY_ERROR_CODE_SET: ReadonlySet<string> = new Set(GATEWAY_ERROR_CODES);
+export const isGatewayErrorCode = (code: unknown): code is GatewayErrorCode =>
+  typeof code === 'string' && GATEWAY_ERROR_CODE_SET.has(code);
 
 export const GatewayError = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
 });
 export type GatewayError = Static<typeof GatewayError>;
 
-const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
+const closed = { additionalProperties: false } as const;
+
+/**
+ * A tool or participant name, as OpenAI accepts it. Names reach the provider too: the gateway's
+ * PHI guard scans them like any other string.
+ */
+const Name = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+/**
+ * A JSON Schema written by the caller (tool parameters, a response format). Any JSON object, but
+ * bounded by JSON_LIMITS (depth, size), which the gateway and the workstation's egress guard
+ * enforce; every key and string in it is scanned for identifiers before it leaves.
+ */
+const JsonSchema = Type.Record(Type.String(), Type.Unknown());
+
+const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() }, closed);
 const ToolCall = Type.Object(
   {
-    id: Type.String(),
+    id: Type.String({ minLength: 1, maxLength: 128 }),
     type: Type.Literal('function'),
-    function: Type.Object({ name: Type.String(), arguments: Type.String() }),
+    function: Type.Object({ name: Name, arguments: Type.String() }, closed),
   },
-  { additionalProperties: true },
+  closed,
 );
 
 /** An OpenAI chat-completions message (text content; tool calls and tool results pass through). */
@@ -64,36 +101,87 @@ export const ChatMessage = Type.Object(
       Type.Literal('tool'),
     ]),
     content: Type.Optional(Type.Union([Type.String(), Type.Array(TextPart), Type.Null()])),
-    name: Type.Optional(Type.String()),
-    tool_calls: Type.Optional(Type.Array(ToolCall)),
-    tool_call_id: Type.Optional(Type.String()),
+    name: Type.Optional(Name),
+    tool_calls: Type.Optional(Type.Array(ToolCall, { maxItems: 128 })),
+    tool_call_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   },
-  { additionalProperties: false },
+  closed,
 );
 export type ChatMessage = Static<typeof ChatMessage>;
 
+/** A function the model may call. Only `function` tools are relayed. */
+export const ChatTool = Type.Object(
+  {
+    type: Type.Literal('function'),
+    function: Type.Object(
+      {
+        name: Name,
+        description: Type.Optional(Type.String({ maxLength: 8_000 })),
+        parameters: Type.Optional(JsonSchema),
+        strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+export type ChatTool = Static<typeof ChatTool>;
+
+export const ChatToolChoice = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('auto'),
+  Type.Literal('required'),
+  Type.Object(
+    { type: Type.Literal('function'), function: Type.Object({ name: Name }, closed) },
+    closed,
+  ),
+]);
+export type ChatToolChoice = Static<typeof ChatToolChoice>;
+
+export const ChatResponseFormat = Type.Union([
+  Type.Object({ type: Type.Literal('text') }, closed),
+  Type.Object({ type: Type.Literal('json_object') }, closed),
+  Type.Object(
+    {
+      type: Type.Literal('json_schema'),
+      json_schema: Type.Object(
+        {
+          name: Name,
+          description: Type.Optional(Type.String({ maxLength: 8_000 })),
+          schema: Type.Optional(JsonSchema),
+          strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+        },
+        closed,
+      ),
+    },
+    closed,
+  ),
+]);
+export type ChatResponseFormat = Static<typeof ChatResponseFormat>;
+
 /**
  * `POST /v1/llm/chat`: an OpenAI chat-completions request. The server chooses the model (its
- * OPENAI_MODEL); `model` is accepted and ignored. The response is always an SSE stream of
+ * OPENAI_MODEL); `model` is accepted and ignored. Unknown fields are refused (400), at any depth
+ * outside caller-written JSON Schemas. The response is always an SSE stream of
  * chat.completion.chunk objects ending in `data: [DONE]`; a failure after the stream started
  * arrives as `data: {"error":{"code","message"}}` and no `[DONE]`.
  */
 export const ChatRequest = Type.Object(
   {
     messages: Type.Array(ChatMessage, { minItems: 1, maxItems: 500 }),
-    model: Type.Optional(Type.String()),
+    model: Type.Optional(Type.String({ maxLength: 128 })),
     stream: Type.Optional(Type.Literal(true)),
-    tools: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 128 })),
-    tool_choice: Type.Optional(Type.Unknown()),
+    tools: Type.Optional(Type.Array(ChatTool, { maxItems: 128 })),
+    tool_choice: Type.Optional(ChatToolChoice),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
     top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
     max_completion_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
-    stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+    stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 4 })])),
     seed: Type.Optional(Type.Integer()),
-    response_format: Type.Optional(Type.Unknown()),
+    response_format: Type.Optional(ChatResponseFormat),
   },
-  { additionalProperties: false },
+  closed,
 );
 export type ChatRequest = Static<typeof ChatRequest>;
 

@@ -1,2 +1,4 @@
 export * from './gateway.js';
 export * from './speech.js';
+export * from './auth.js';
+export * from './json-limits.js';

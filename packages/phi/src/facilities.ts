@@ -72,9 +72,16 @@ function hospitalNames(tokens: readonly Token[], out: Candidate[]): void {
     const generic = t?.lower === 'the' && isCompanion(tokens[i + 1]);
     if (!isNameWord(t) && !generic) continue;
     let a = generic ? i + 1 : i;
-    while (a > 0 && isCompanion(tokens[a - 1]) && !tokens[a]?.paragraphBreak) a--;
+    // Names are a few words long: bounded walks keep a long run of such words linear.
+    while (
+      a > 0 &&
+      i - a < MAX_NAME_WORDS &&
+      isCompanion(tokens[a - 1]) &&
+      !tokens[a]?.paragraphBreak
+    )
+      a--;
     let b = a;
-    while (b + 1 < tokens.length && !tokens[b + 1]?.paragraphBreak) {
+    while (b + 1 < tokens.length && b - a < 2 * MAX_NAME_WORDS && !tokens[b + 1]?.paragraphBreak) {
       const n = tokens[b + 1];
       if (isCompanion(n)) b++;
       else if (n?.kind === 'punct' && /^['’]s$/i.test(n.text) && isCompanion(tokens[b + 2])) b += 2;
@@ -110,6 +117,8 @@ function hospitalNames(tokens: readonly Token[], out: Candidate[]): void {
     i = end;
   }
 }
+
+const MAX_NAME_WORDS = 6;
 
 /** Companion words that only join a name, never start or end it. */
 const JOINERS = new Set(['of']);

@@ -12,11 +12,14 @@ export {
 export type { Candidate } from './candidate.js';
 export {
   DEFAULT_MAX_LENGTH,
+  DEFAULT_MODE,
+  PHI_MODES,
   PHI_TYPES,
   PhiError,
   type DetectOptions,
   type DetectorSource,
   type PhiErrorCode,
+  type PhiMode,
   type PhiSpan,
   type PhiType,
 } from './types.js';
@@ -38,3 +41,5 @@ export {
   type PseudonymizeResult,
 } from './pseudonymize.js';
 export { luhnValid, ssnValid, ipv4Valid } from './validators.js';
+export { normalizeText, type NormalizedText } from './normalize.js';
+export { findKnownIdentifiers } from './known.js';

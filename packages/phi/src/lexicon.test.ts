@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { DICTIONARY_WORDS, isDictionaryWord } from './lexicon.js';
+import { decodeList } from './lexicon-data.js';
+import { isCountry, isDictionaryWord, isKnownName, isMedicalWord } from './lexicon.js';
 
 describe('lexicon', () => {
-  it('keeps the English word list sorted, so the binary search in isDictionaryWord holds', () => {
-    let sorted = true;
-    for (let i = 1; i < DICTIONARY_WORDS.length; i++)
-      if (!((DICTIONARY_WORDS[i - 1] ?? '') < (DICTIONARY_WORDS[i] ?? ''))) sorted = false;
-    expect(sorted).toBe(true);
-    expect(DICTIONARY_WORDS.length).toBeGreaterThan(200_000);
+  it('decodes front-coded lists', () => {
+    expect(decodeList('0abc\n2d\n1x')).toEqual(['abc', 'abd', 'ax']);
+    expect(decodeList('')).toEqual([]);
   });
 
-  it('finds first, last, middle and absent words', () => {
-    expect(isDictionaryWord(DICTIONARY_WORDS[0] ?? '')).toBe(true);
-    expect(isDictionaryWord(DICTIONARY_WORDS.at(-1) ?? '')).toBe(true);
+  it('loads the derived lists: English, medical, names of several scripts, countries', () => {
     expect(isDictionaryWord('sinusitis')).toBe(true);
     expect(isDictionaryWord('platelets')).toBe(true);
     expect(isDictionaryWord('quendrick')).toBe(false);
     expect(isDictionaryWord('')).toBe(false);
+    expect(isMedicalWord('metformin')).toBe(true);
+    expect(isMedicalWord('blepharophimosis')).toBe(true);
+    expect(isKnownName('αγγελίδης')).toBe(true);
+    expect(isKnownName('анастасия')).toBe(true);
+    expect(isKnownName('dvořák') || isKnownName('nováková')).toBe(true);
+    expect(isCountry('uruguay')).toBe(true);
   });
 });

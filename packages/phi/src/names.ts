@@ -22,7 +22,8 @@ import {
   STREET_SUFFIXES,
   STRONG_STREET_SUFFIXES,
   isClinicalWord,
-  compromiseTags,
+  isDemonym,
+  isVerbish,
   isCommonWord,
   isCoreFirstName,
   isCountry,
@@ -366,20 +367,6 @@ function detectListNames(tokens: readonly Token[], out: Candidate[]): void {
   }
 }
 
-/** compromise tags of words that describe or act, not name: "LEAVE HOSPITAL", "PROLONGED HOSPITAL". */
-const VERBISH_TAGS = new Set([
-  'Infinitive',
-  'PastTense',
-  'PresentTense',
-  'Gerund',
-  'Adjective',
-  'Adverb',
-  'Participle',
-  'Comparative',
-  'Superlative',
-  'Modal',
-]);
-
 /** "Koskikatu", "Brixtonlaan": a street word of another language, with a stem before it. */
 const FOREIGN_STREET_RE = new RegExp(`^\\p{L}{3,}(?:${FOREIGN_STREET_ENDINGS.join('|')})$`, 'u');
 
@@ -488,7 +475,7 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
           !FUNCTION_WORDS.has(c.lower) &&
           !isClinicalWord(c.lower) &&
           !GENERIC_FACILITY_WORDS.has(c.lower) &&
-          !compromiseTags(c.lower).some((tag) => VERBISH_TAGS.has(tag))
+          !isVerbish(c.lower)
         ) {
           first = k; // "UNION HOSP", "sacred heart hosp": ordinary words can name a hospital
         } else break;
@@ -547,9 +534,6 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       if (!motion) continue;
       let j = i + 1;
       if (tokens[j]?.lower === 'the') j++;
-      // "transferred to 412 blackwellton": a room number before the building's name.
-      const room = tokens[j];
-      if (room?.kind === 'num' && room.text.length <= 4 && placeToken(tokens[j + 1])) j++;
       const first = j;
       while (j < tokens.length && j - first < 4 && placeToken(tokens[j])) {
         j++;
@@ -720,7 +704,7 @@ function detectCapitals(tokens: readonly Token[], out: Candidate[]): void {
     )
       continue;
     if (isDictionaryWord(t.lower) && !isKnownName(t.lower)) continue;
-    if (compromiseTags(t.lower).some((tag) => tag === 'Demonym' || tag === 'Language')) continue; // "Sinusitis", "Platelets"
+    if (isDemonym(t.lower)) continue; // "Navajo", "Ashkenazi"
     if (
       /['’]/.test(t.text) ||
       DRUG_STEM.test(t.lower) ||

@@ -39,7 +39,7 @@ const IPV6_RE =
 const SSN_RE = /(?<![\w-])\d{3}([- ])\d{2}\1\d{4}(?![\w-])/g;
 const CARD_RE = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const PHONE_RE =
-  /(?<![\w+])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w)/giu;
+  /(?<![\w+])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}\s?[-. ]\s?)\d{3}\s?[-. ]\s?\d{4}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?!\w)/giu;
 const INTL_PHONE_RE = /(?<![\w+])\+\d{1,3}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}(?![\w])/gu;
 const PHONE_CONTEXT_RE =
   /\b(?=[ptcmbfr])(phone|tel|telephone|cell|cellphone|mobile|pager|pg|beeper|fax|contact|reached)\b(?:\s{0,3}(?:number|no\.?|#|at|on|:|-|is)){0,3}\s{0,3}(\+?\(?\d[\d() .-]{2,20}\d)(?![\w-])/giu;
@@ -132,6 +132,8 @@ function* all(re: RegExp, text: string): Generator<RegExpExecArray> {
 }
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
+const NANP_RUN = /^1?[2-9]\d{9}$/;
+const DASHED_DATE = /^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$/;
 
 /** Words right before an "a/b" that make it a score or ratio, not a date ("strength 5/5"). */
 /** Ventilator and pump settings written as a/b ("PSV 10/5", "AC 14/300/P 5/30%"). */
@@ -151,6 +153,32 @@ const DATE_CONTEXT = /\b(?:since|until|till|dated?|dob|admitted|discharged|born)
 const WEAK_DATE_CONTEXT = /\b(?:on|from|by|seen|last|next|before|after)\s*$/i;
 const RATIO_FOLLOW =
   /^\s*(?:%|-\s*\.?\d|peep|fio2|ns\b|pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm|ratio)\b/i;
+
+const lineStartOf = (text: string, at: number): number => text.lastIndexOf('\n', at - 1) + 1;
+
+/**
+ * Lines that are tables of ratios ("Blindness 8/11 Coloboma 3/5 High palate 3/6"): three or more
+ * a/b with a ≤ b, each set apart by words. Dates listed together are joined by commas or "and".
+ */
+function ratioTableLines(text: string): Set<number> {
+  const lines = new Set<number>();
+  if (!text.includes('/')) return lines;
+  const seen = new Map<
+    number,
+    { count: number; ratios: boolean; lastEnd: number; apart: boolean }
+  >();
+  for (const m of all(DATE_NUM2_RE, text)) {
+    const line = lineStartOf(text, m.index);
+    const s = seen.get(line) ?? { count: 0, ratios: true, lastEnd: -1, apart: true };
+    if (Number(m[1]) > Number(m[2])) s.ratios = false;
+    if (s.lastEnd >= 0 && !/\p{L}{3}/u.test(text.slice(s.lastEnd, m.index))) s.apart = false;
+    s.count++;
+    s.lastEnd = m.index + m[0].length;
+    seen.set(line, s);
+  }
+  for (const [line, s] of seen) if (s.count >= 3 && s.ratios && s.apart) lines.add(line);
+  return lines;
+}
 
 function numericDates(text: string, out: Candidate[]): void {
   for (const m of all(DATE_NUM3_RE, text)) {
@@ -177,9 +205,11 @@ function numericDates(text: string, out: Candidate[]): void {
     if (dayMonthValid(Number(m[2]), Number(m[3])))
       out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
   }
+  const ratioLines = ratioTableLines(text);
   for (const m of all(DATE_NUM2_RE, text)) {
     const a = Number(m[1]);
     const b = Number(m[2]);
+    if (ratioLines.size > 0 && ratioLines.has(lineStartOf(text, m.index))) continue;
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
     const settingsWindow = text.slice(Math.max(0, m.index - 30), m.index);
@@ -286,7 +316,13 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     const s = m[0];
     const digits = digitsOf(s).length;
     const letters = s.replace(/[^A-Za-z]/g, '');
-    if (UNIT_OR_COUNT.test(s)) continue; // "1400CC", "750X10", "15-20MCG"
+    const bare =
+      letters.length === 0 &&
+      digits >= 7 &&
+      s.replace('#', '').length <= 20 &&
+      !DASHED_DATE.test(s); // dates are the date patterns' business
+
+    if (!bare && UNIT_OR_COUNT.test(s)) continue; // "1400CC", "750X10", "15-20MCG"
     const words = s.split(/[^A-Za-z]+/).filter((w) => w !== '');
     const vitals = words.every((w) => VITAL_PREFIX.test(w)); // "HR-110-133", "BP130-140", "53-65SR"
     if (
@@ -297,9 +333,18 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
       !vitals
     ) {
       add(m.index, m.index + s.length, 'ID');
-    } else if (letters.length === 0 && digits >= 7 && s.replace('#', '').length <= 20) {
+    } else if (bare) {
       if (/^\d{1,4}-\d{1,4}$/.test(s)) continue; // a range ("2019-2021", "500-1000")
-      add(m.index, m.index + s.length, 'ID');
+      // A bare run shaped like a North American number ("5551234567") is a phone.
+      if (NANP_RUN.test(s))
+        out.push({
+          start: m.index,
+          end: m.index + s.length,
+          type: 'PHONE',
+          source: 'patterns',
+          certain: true,
+        });
+      else add(m.index, m.index + s.length, 'ID');
     }
   }
 }

@@ -73,3 +73,29 @@ describe('redactText', () => {
     expect(redactText('Call John Smith at 410-422-6213.').text).toBe('Call [NAME] at [PHONE].');
   });
 });
+
+describe('pseudonymize: identifiers known from earlier messages', () => {
+  it('replaces a surname given alone later in the same conversation, in any case', () => {
+    const vault = new PhiVault('conv-known');
+    expect(pseudonymize('Mr John Quimby, 71, came in with chest pain.', vault).text).toBe(
+      'Mr [PATIENT_1], 71, came in with chest pain.',
+    );
+    const later = pseudonymize('Surname: Quimby. Has quimby had a stress test?', vault);
+    expect(later.text).not.toMatch(/quimby/i);
+    expect(later.counts.NAME).toBe(2);
+  });
+
+  it('does not take an ordinary word for a known name unless it is capitalised', () => {
+    const vault = new PhiVault('conv-known-2');
+    pseudonymize('Daughter Rose Quimby called.', vault);
+    expect(pseudonymize('The rash rose on the arm; Rose will call back.', vault).text).toBe(
+      'The rash rose on the arm; [PATIENT_2] will call back.',
+    );
+  });
+
+  it('replaces the whole name when a zero-width space hides inside it', () => {
+    const vault = new PhiVault('conv-zw');
+    const r = pseudonymize('Patient Jo\u200Bhn Quimby was seen.', vault);
+    expect(r.text).toBe('Patient [PATIENT_1] was seen.');
+  });
+});

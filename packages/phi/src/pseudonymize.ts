@@ -4,13 +4,14 @@
  * model's answer back, tolerating the ways models mangle placeholders.
  */
 import { DATE_IN_TEXT_RE, formatDate, parseDate, sameDate, shiftDate } from './dates.js';
-import { countByType, detectPhi } from './detect.js';
+import { countByType, detectPhi, mergeCandidates } from './detect.js';
+import { findKnownIdentifiers } from './known.js';
 import type { DetectOptions, PhiSpan } from './types.js';
 import { LITERAL_LABEL, PLACEHOLDER_LABELS, type PhiVault } from './vault.js';
 
 export interface PseudonymizeOptions {
   readonly detect?: DetectOptions;
-  /** Spans already found for `text` (skips detection). */
+  /** Spans already found for `text` (skips detection; identifiers known to the vault still count). */
   readonly spans?: readonly PhiSpan[];
 }
 
@@ -44,7 +45,11 @@ export function pseudonymize(
   vault: PhiVault,
   options: PseudonymizeOptions = {},
 ): PseudonymizeResult {
-  const spans = options.spans ?? detectPhi(text, options.detect);
+  const detected = options.spans ?? detectPhi(text, options.detect);
+  // Identifiers the conversation revealed earlier count wherever they appear again, even where
+  // the detector alone would not see them ("Surname: Quimby", a lowercase surname alone).
+  const known = vault.size === 0 ? [] : findKnownIdentifiers(text, vault.entries);
+  const spans = known.length === 0 ? detected : mergeCandidates([...detected, ...known]);
   // Text that already looks like a placeholder is escaped as its own placeholder, so the model's
   // "[PATIENT_1]" can only ever mean the identifier this vault issued.
   const literals: { start: number; end: number }[] = [];

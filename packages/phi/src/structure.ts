@@ -18,7 +18,7 @@ import {
   isKnownName,
   isUsState,
 } from './lexicon.js';
-import { isCap, isWord, type Token } from './tokens.js';
+import { isCap, isDot, isWord, type Token } from './tokens.js';
 
 const DWELLINGS = new Set(
   'house home apartment apt place farm condo cottage trailer room'.split(' '),
@@ -57,8 +57,14 @@ function unknownCapital(t: Token | undefined): t is Token {
   );
 }
 
-const push = (out: Candidate[], a: Token, b: Token, type: Candidate['type']): void => {
-  out.push({ start: a.start, end: b.end, type, source: type === 'NAME' ? 'capitals' : 'places' });
+const push = (
+  out: Candidate[],
+  a: Token,
+  b: Token,
+  type: Candidate['type'],
+  source: Candidate['source'] = type === 'NAME' ? 'capitals' : 'places',
+): void => {
+  out.push({ start: a.start, end: b.end, type, source });
 };
 
 /** "at harold quince's house", "to Ana's place": the possessor of a home is a person. */
@@ -140,25 +146,6 @@ function postalCodesBeforeTowns(tokens: readonly Token[], out: Candidate[]): voi
   }
 }
 
-const RESIDENCE_VERBS = new Set(
-  'lives live lived living resides reside resided moved relocated'.split(' '),
-);
-
-/**
- * "lives in DC": the District of Columbia is a city, below state level, but "dc" is also
- * "discontinue", so it counts as a place only written in capitals after a residence verb.
- */
-function districtOfColumbia(tokens: readonly Token[], out: Candidate[]): void {
-  for (let i = 2; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!isWord(t) || t.text !== 'DC') continue;
-    const prep = tokens[i - 1]?.lower ?? '';
-    if (!['in', 'to', 'from', 'near'].includes(prep)) continue;
-    if (!RESIDENCE_VERBS.has(tokens[i - 2]?.lower ?? '')) continue;
-    push(out, t, t, 'LOCATION');
-  }
-}
-
 /**
  * The town line of a postal address: a line of one to three capitalised words right after a
  * line holding an address, or right before a "Country 12345" line.
@@ -207,6 +194,57 @@ function addressBlockTowns(tokens: readonly Token[], out: Candidate[], from: num
   }
 }
 
+/** Form labels that announce a person's name: "Surname: Quimby", "Patient name - Ana Ruiz". */
+const NAME_LABELS = new Set(
+  `name names surname surnames forename forenames firstname lastname nombre apellido apellidos nom
+  prénom prenom vorname nachname nome cognome naam achternaam voornaam imię nazwisko имя фамилия
+  отчество όνομα επώνυμο`.split(/\s+/),
+);
+/** Words that turn "name" into a label when they precede it: "last name", "patient name". */
+const NAME_LABEL_HEADS = new Set(
+  'first last given family full maiden middle patient pt patients pt’s legal preferred birth'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A form field holding a name: a name label, then ":" / "-" / "is", then up to three words.
+ * The label is explicit, so the words count even when they are ordinary ones ("Rose Hill").
+ */
+export function labelledNames(tokens: readonly Token[], out: Candidate[]): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const t = tokens[i];
+    if (!isWord(t) || !NAME_LABELS.has(t.lower)) continue;
+    if ((t.lower === 'name' || t.lower === 'names') && i > 0) {
+      // "name" alone is a label only at a line start or after a head word ("last name").
+      const prev = tokens[i - 1];
+      if (!t.lineStart && !(isWord(prev) && NAME_LABEL_HEADS.has(prev.lower))) {
+        if (!(prev?.kind === 'punct' && /^[([,;|]$/.test(prev.text))) continue;
+      }
+    }
+    let j = i + 1;
+    const sep = tokens[j];
+    if (sep?.kind === 'punct' && /^[:=-]$/.test(sep.text)) j++;
+    else if (sep?.lower === 'is') j++;
+    else continue;
+    const first = j;
+    while (j < tokens.length && j - first < 3) {
+      const w = tokens[j];
+      if (!isWord(w) || w.paragraphBreak || (j > first && w.lineStart)) break;
+      if (!/^\p{L}[\p{L}\p{M}'’.-]*$/u.test(w.text) || FUNCTION_WORDS.has(w.lower)) break;
+      if (j > first && CLINICAL_WORDS.has(w.lower)) break;
+      j++;
+      if (isDot(tokens[j]) && tokens[j - 1]?.text.length === 1) j++; // an initial
+    }
+    let last = j - 1;
+    while (last >= first && !isWord(tokens[last])) last--;
+    const a = tokens[first];
+    const b = tokens[last];
+    if (a && b && last >= first)
+      out.push({ start: a.start, end: b.end, type: 'NAME', source: 'context', certain: true });
+  }
+}
+
 export function detectStructure(
   tokens: readonly Token[],
   sources: { readonly names: boolean; readonly places: boolean },
@@ -220,7 +258,6 @@ export function detectStructure(
   }
   if (sources.places) {
     namedPlaces(tokens, out);
-    districtOfColumbia(tokens, out);
     postalCodesBeforeTowns(tokens, out);
     addressBlockTowns(tokens, out, before);
   }

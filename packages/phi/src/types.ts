@@ -48,12 +48,31 @@ export interface PhiSpan {
  * measures what each one adds) or for speed.
  */
 export type DetectorSource =
-  'patterns' | 'validators' | 'context' | 'nameLists' | 'capitals' | 'places' | 'phoneLib' | 'nlp';
+  | 'patterns'
+  | 'validators'
+  | 'context'
+  | 'nameLists'
+  | 'capitals'
+  | 'places'
+  | 'phoneLib'
+  | 'tagger';
+
+/**
+ * How sure the detector must be before it redacts a word it has no pattern for.
+ * `strict`: recall first — the default, and the only mode for anything leaving the workstation
+ * (egress guard, the server's second guard). `balanced`: for display redaction and trusted
+ * sources, where over-redacting clinical prose costs more; it keeps every pattern and validator.
+ */
+export type PhiMode = 'strict' | 'balanced';
+export const PHI_MODES: readonly PhiMode[] = ['strict', 'balanced'];
+export const DEFAULT_MODE: PhiMode = 'strict';
 
 export interface DetectOptions {
-  /** Sources to skip. Defaults: everything on except `nlp` (see DEFAULT_DISABLED). */
+  /** Default `strict`. */
+  readonly mode?: PhiMode;
+  /** Sources to skip (ablation, speed). Default: everything on. */
   readonly disable?: readonly DetectorSource[];
-  /** Sources to switch on that are off by default (currently only `nlp`). */
+  /** Sources to switch on that are off by default (see DEFAULT_DISABLED). */
   readonly enable?: readonly DetectorSource[];
   /** Longest accepted input in UTF-16 code units; longer input throws PhiError PHI_INPUT_TOO_LARGE. */
   readonly maxLength?: number;

@@ -130,6 +130,11 @@ export class PhiVault {
     return [...new Set([...this.#byLabel.values()].map((e) => e.label))];
   }
 
+  /** Every identifier this vault issued a placeholder for (the known-identifier pass reads them). */
+  get entries(): Iterable<VaultEntry> {
+    return this.#byLabel.values();
+  }
+
   get size(): number {
     return this.#byLabel.size;
   }

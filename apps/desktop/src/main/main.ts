@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { app, dialog, globalShortcut, ipcMain, Notification, type BrowserWindow } from 'electron';
 import { IPC, parseVoiceReport } from '../shared/bridge.js';
+import { isEngineReady } from '../shared/engine-handshake.js';
 import { APP_INDEX_URL } from './app-protocol.js';
+import { engineEnv } from './engine-env.js';
 import { HotkeyController, helperCommandFor, type HotkeyErrorInfo } from './hotkey/index.js';
 import { chooseHotkey } from './hotkey-settings.js';
 import { isTrustedSender } from './ipc-guard.js';
@@ -18,7 +20,6 @@ import { createMainWindow, installPermissionPolicy, lockDownContents } from './w
 /** Thin Electron main: windows, the app:// protocol, the supervised engine, the push-to-talk
  * hotkey and its overlay. No models, no SQL. Logic lives in the pure modules it wires. */
 const DIST = path.resolve(__dirname, '..'); // bundled to dist/main/main.cjs
-const isSidecarReady = (m: unknown): boolean => (m as { t?: unknown } | null)?.t === 'ready';
 
 if (!app.requestSingleInstanceLock()) app.quit();
 app.enableSandbox();
@@ -26,11 +27,16 @@ registerAppScheme();
 app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
 const supervisor = new Supervisor({
-  launch: utilityLauncher(path.join(DIST, 'sidecar', 'index.mjs'), {
-    ...process.env,
-    ORT_DISABLE_TELEMETRY: '1',
-  }),
-  isReady: isSidecarReady,
+  launch: utilityLauncher(
+    path.join(DIST, 'sidecar', 'index.mjs'),
+    engineEnv(process.env, {
+      packaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      appPath: app.getAppPath(),
+      userData: app.getPath('userData'),
+    }),
+  ),
+  isReady: isEngineReady,
 });
 
 const hotkeyChoice = chooseHotkey(process.env);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ERRORS } from '../shared/errors.js';
 import { isNotice, onePerCause, wordsFor } from './messages.js';
 
 describe('words, not codes', () => {
@@ -18,6 +19,19 @@ describe('words, not codes', () => {
       expect(w.text).toMatch(/^[A-Z].*[.]$/);
       expect(w.detail).toBe(`engine wording for ${code}`);
     }
+  });
+
+  it('takes its words from the one error registry, {what} filled in, never a second list', () => {
+    expect(wordsFor({ code: 'KB_BUSY', message: ERRORS.KB_BUSY })).toEqual({
+      tone: 'notice',
+      text: ERRORS.KB_BUSY,
+      code: 'KB_BUSY',
+    });
+    const ai = wordsFor({ code: 'PROVIDER_NOT_CONFIGURED', message: '' });
+    expect(ai.text).toBe(ERRORS.PROVIDER_NOT_CONFIGURED.replace('{what}', 'AI answers'));
+    expect(
+      wordsFor({ code: 'PROVIDER_TIMEOUT', message: '' }, 'speech recognition').text,
+    ).toContain('speech recognition');
   });
 
   it('treats fallbacks that worked as notices, not errors', () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { voiceFromEnv } from './assistant/engine-wiring.js';
+import { voiceFromProfile } from './assistant/engine-wiring.js';
 import { HealthMonitor } from './health.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
+import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
 import { SettingsStore } from './settings/store.js';
 import { RpcServer } from './rpc/server.js';
@@ -22,19 +23,27 @@ export function readVersion(): string {
 export interface Engine {
   readonly version: string;
   readonly rpc: RpcServer;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-/** The engine independent of transport: services, handlers, the RPC server and its events. */
+/**
+ * The engine independent of transport: one profile (store, embedder, models) shared by every
+ * service, the handlers, the RPC server and its events.
+ */
 export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env): Engine {
   const version = readVersion();
+  const profiles = profileHandleFromEnv(env, log);
   // Events go to every connected renderer; `rpc` exists by the time one is sent.
-  const voice = voiceFromEnv(env, log, (name, payload) => rpc.broadcast(name, payload));
-  const knowledge = new KnowledgeRpc(env, log, (name, payload) => rpc.broadcast(name, payload));
+  const voice = voiceFromProfile(profiles, env, log, (name, payload) =>
+    rpc.broadcast(name, payload),
+  );
+  const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
+    rpc.broadcast(name, payload),
+  );
   const health = new HealthMonitor({
     version,
     serverUrl: env.VOICEASSIST_SERVER_URL,
-    components: () => knowledge.components(),
+    components: () => profiles.components(),
   });
   const rpc: RpcServer = new RpcServer(
     createHandlers({
@@ -52,10 +61,11 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   return {
     version,
     rpc,
-    stop: () => {
+    stop: async () => {
       health.stop();
-      void voice.close();
-      void knowledge.close();
+      voice.close();
+      await knowledge.close();
+      await profiles.close();
     },
   };
 }

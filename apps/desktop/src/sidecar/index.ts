@@ -38,8 +38,7 @@ async function main(): Promise<void> {
   // Installed before anything is announced, so a launcher may stop us the moment it reads "ready".
   const shutdown = (signal: string): void => {
     log.info({ signal }, 'engine stopping');
-    engine.stop();
-    void closeTransport().finally(() => process.exit(0));
+    void Promise.allSettled([engine.stop(), closeTransport()]).finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
         `sidecar: not started by Electron (no process.parentPort); use --web\n\n${USAGE}\n`,
       );
       process.exitCode = 2;
-      engine.stop();
+      await engine.stop();
       return;
     }
     serveParentPort(parentPort, engine.rpc, log, engine.version);

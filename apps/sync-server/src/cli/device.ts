@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { runMigrations } from '../db/migrate.js';
 import { addDevice, listDevices, revokeDevice } from '../devices/devices.js';
-import { parse, UsageError, type Command } from './main.js';
+import { parse, UsageError, type Command } from './command.js';
 
 /** `device add --user NAME [--clinic C]` | `device list` | `device revoke ID`, all `[--data-dir DIR]`. */
 export const device: Command = async (args, io) => {

@@ -1,37 +1,25 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isAppError } from '../errors.js';
-
-export type Io = Readonly<{
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}>;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-export type Command = (args: string[], io: Io) => Promise<number>;
+import { UsageError, type Command, type Io } from './command.js';
 
 const USAGE = `usage:
   voiceassist-server start [--port N] [--data-dir DIR] [--host H]
   voiceassist-server device add --user NAME [--clinic NAME] [--data-dir DIR]
   voiceassist-server device list [--data-dir DIR]
-  voiceassist-server device revoke ID [--data-dir DIR]`;
+  voiceassist-server device revoke ID [--data-dir DIR]
+  voiceassist-server admin bootstrap --user NAME [--clinic NAME] [--data-dir DIR]
+  voiceassist-server admin user list|disable NAME|enable NAME|roles NAME ROLES [--data-dir DIR]
+  voiceassist-server audit verify [--anchors FILE] [--json] [--data-dir DIR]
+  voiceassist-server audit export|anchor [--data-dir DIR]
+  voiceassist-server db url [--superuser] [--data-dir DIR]`;
 
 /** Lazy so `device list` does not load the HTTP stack, and `start` not the admin code. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start.js')).start,
   device: async () => (await import('./device.js')).device,
+  admin: async () => (await import('./admin.js')).admin,
+  audit: async () => (await import('./audit.js')).audit,
+  db: async () => (await import('./db.js')).db,
 };
-
-export function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 export async function main(argv: string[], io: Io = process): Promise<number> {
   const [name, ...rest] = argv;

@@ -20,7 +20,8 @@ export async function openDatabase(
   return { url: pg.url, close: pg.stop };
 }
 
-async function runningClusterUrl(dataDir: string): Promise<string | undefined> {
+/** The owner URL of the embedded cluster a server is running on DATA_DIR, if any. */
+export async function runningClusterUrl(dataDir: string): Promise<string | undefined> {
   try {
     const pid = (await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split(
       '\n',

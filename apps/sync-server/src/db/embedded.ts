@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { AppError } from '../errors.js';
+import { claimOwnership, releaseOwnership, takeOverCluster } from './orphan.js';
 
 export type EmbeddedPostgresHandle = Readonly<{
   url: string;
@@ -99,7 +100,8 @@ async function importEmbeddedPostgres() {
 
 /**
  * Starts (initialising on first use) a real PostgreSQL whose cluster lives in DATA_DIR/postgres,
- * on a free loopback port, TCP only. A later start reuses the cluster.
+ * on a free loopback port, TCP only. A later start reuses the cluster, also after a kill -9 of the
+ * server that ran it (orphan.ts).
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -108,6 +110,9 @@ export async function startEmbeddedPostgres(
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
   await prepareForRoot(dataDir);
   const clusterDir = path.join(dataDir, 'postgres');
+  // A server killed with SIGKILL leaves its PostgreSQL running: stop it (or refuse, if its
+  // server is alive) so this start gets the cluster.
+  await takeOverCluster(dataDir, clusterDir, log);
   const password = await readOrCreatePassword(path.join(dataDir, 'postgres-password'));
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const initialised = await access(path.join(clusterDir, 'PG_VERSION')).then(
@@ -143,6 +148,7 @@ export async function startEmbeddedPostgres(
         { cause: e },
       );
     }
+    await claimOwnership(dataDir);
     const child = (pg as unknown as { process?: ChildProcess }).process;
     const lastResort = () => child?.kill('SIGQUIT'); // process exiting without stop(): no orphan
     process.once('exit', lastResort);
@@ -155,6 +161,7 @@ export async function startEmbeddedPostgres(
       stop: async () => {
         process.removeListener('exit', lastResort);
         await stopChild(pg, child);
+        await releaseOwnership(dataDir);
       },
     };
   }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../errors.js';
+import type { Role } from '../config.js';
 
 /** Who is calling: what every gateway route meters, limits and audits against. */
 export type Principal = Readonly<{
@@ -8,6 +9,9 @@ export type Principal = Readonly<{
   userId: string;
   userName: string;
   clinicId: string;
+  roles: readonly Role[];
+  /** The sign-in session an access token belongs to; absent for a device key. */
+  sessionId?: string;
 }>;
 
 export type DeviceRow = Readonly<{
@@ -82,14 +86,34 @@ export async function listDevices(db: pg.Pool | pg.ClientBase): Promise<DeviceRo
   }));
 }
 
-/** Marks the device revoked and tells every server listening to drop its connections. */
-export async function revokeDevice(db: pg.Pool | pg.ClientBase, id: string): Promise<void> {
+/**
+ * Marks the device revoked, ends its sign-in sessions, writes the audit row and tells every
+ * server listening to drop its connections. `by` names who revoked it (an admin's user id and
+ * name, or the command line).
+ */
+export async function revokeDevice(
+  db: pg.Pool | pg.ClientBase,
+  id: string,
+  by: { userId?: string; name: string; requestId?: string } = { name: 'cli' },
+): Promise<void> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('DEVICE_NOT_FOUND', `No device ${id}.`);
-  const r = await db.query(
-    `UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`,
+  const r = await db.query<{ user_id: string; clinic_id: string }>(
+    `UPDATE devices d SET revoked_at = coalesce(d.revoked_at, now()) FROM users u
+      WHERE d.id = $1 AND u.id = d.user_id RETURNING d.user_id, u.clinic_id`,
     [id],
   );
-  if (r.rowCount === 0) throw new AppError('DEVICE_NOT_FOUND', `No device ${id}.`);
+  const row = r.rows[0];
+  if (!row) throw new AppError('DEVICE_NOT_FOUND', `No device ${id}.`);
+  await db.query(
+    `UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'device_revoked'
+      WHERE device_id = $1 AND revoked_at IS NULL`,
+    [id],
+  );
+  await db.query(
+    `INSERT INTO audit_log (action, request_id, user_id, actor, clinic_id, device_id, detail)
+     VALUES ('device_revoked', $1, $2, $3, $4, $5, $6)`,
+    [by.requestId ?? null, by.userId ?? null, by.name, row.clinic_id, id, { owner: row.user_id }],
+  );
   await db.query(`SELECT pg_notify($1, $2)`, [REVOKE_CHANNEL, id]);
 }
 
@@ -110,12 +134,13 @@ export async function lookupKeyHash(
     user_id: string;
     user_name: string;
     clinic_id: string;
+    roles: Role[];
     stale: boolean;
   }>(
-    `SELECT d.id AS device_id, u.id AS user_id, u.name AS user_name, u.clinic_id,
+    `SELECT d.id AS device_id, u.id AS user_id, u.name AS user_name, u.clinic_id, u.roles,
             (d.last_used_at IS NULL OR d.last_used_at < now() - interval '1 minute') AS stale
        FROM devices d JOIN users u ON u.id = d.user_id
-      WHERE d.key_hash = $1 AND d.revoked_at IS NULL`,
+      WHERE d.key_hash = $1 AND d.revoked_at IS NULL AND u.disabled_at IS NULL`,
     [keyHash],
   );
   const row = r.rows[0];
@@ -126,6 +151,7 @@ export async function lookupKeyHash(
       userId: row.user_id,
       userName: row.user_name,
       clinicId: row.clinic_id,
+      roles: row.roles,
     },
     stale: row.stale,
   };
@@ -147,12 +173,13 @@ export async function principalForKey(db: pg.Pool, key: string): Promise<Princip
   return hit.principal;
 }
 
-/** Of these device ids, the ones revoked (or deleted) since they connected. */
+/** Of these device ids, the ones revoked (or deleted, or whose user was disabled) since. */
 export async function revokedAmong(db: pg.Pool, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const r = await db.query<{ id: string }>(
     `SELECT id FROM unnest($1::uuid[]) AS x(id)
-      WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = x.id AND d.revoked_at IS NULL)`,
+      WHERE NOT EXISTS (SELECT 1 FROM devices d JOIN users u ON u.id = d.user_id
+                         WHERE d.id = x.id AND d.revoked_at IS NULL AND u.disabled_at IS NULL)`,
     [ids],
   );
   return r.rows.map((x) => x.id);

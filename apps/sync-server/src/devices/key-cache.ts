@@ -77,6 +77,12 @@ export class KeyCache {
       if (e.principal.deviceId === deviceId) this.entries.delete(id);
   }
 
+  /** Forgets every key of this user's devices (user disabled or roles changed). */
+  evictUser(userId: string): void {
+    this.epoch++;
+    for (const [id, e] of this.entries) if (e.principal.userId === userId) this.entries.delete(id);
+  }
+
   clear(): void {
     this.epoch++;
     this.entries.clear();

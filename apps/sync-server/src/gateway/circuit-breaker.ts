@@ -10,8 +10,15 @@ export type CircuitOptions = Readonly<{
 
 /**
  * Per provider. `closed`: calls flow; after `failureThreshold` consecutive failures → `open`:
- * calls fail fast with PROVIDER_UNAVAILABLE; after `resetMs` → `half_open`: one probe call is let
- * through, its success closes the circuit, its failure opens it again.
+ * calls fail fast with PROVIDER_UNAVAILABLE; after `resetMs` → `half_open`: one probe call at a
+ * time is let through; its success closes the circuit, its failure opens it again, and a probe
+ * that ended without a verdict (the client hung up, the request was refused as ours) is
+ * `release`d so the next call probes instead.
+ *
+ * Only failures the provider is to blame for are reported here (connection errors, 5xx, 429,
+ * provider timeouts, broken streams): a client's hang-up, a refused request or our own exception
+ * says nothing about the provider, and counting it would let one device cut a provider off for
+ * everyone.
  */
 export class CircuitBreaker {
   private state_: CircuitState = 'closed';
@@ -57,6 +64,11 @@ export class CircuitBreaker {
         `Provider ${this.provider} is failing; calls are refused for up to ${Math.ceil(this.opts.resetMs / 1000)} s while it recovers.`,
       );
     }
+  }
+
+  /** A call that got no verdict on the provider: frees a half-open probe, changes nothing else. */
+  release(): void {
+    this.probing = false;
   }
 
   success(): void {

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { TestPostgres } from '../../test/helper.js';
-import { postJson, startGateway, type GatewayFixture } from '../../test/gateway.js';
+import { TestPostgres } from '../../test-support/helper.js';
+import { postJson, startGateway, type GatewayFixture } from '../../test-support/gateway.js';
 import { countPhi } from './phi-guard.js';
 
 let pgServer: TestPostgres;

@@ -1,7 +1,8 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import type { FastifyBaseLogger } from 'fastify';
+import { jsonStrings } from '@voiceassist/contract';
 import type { Principal } from '../devices/devices.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { classifyElevenLabsError, type TtsProvider } from '../integrations/elevenlabs.js';
 import type { Meter } from './metering.js';
 import type { PhiGuard } from './phi-guard.js';
@@ -50,7 +51,8 @@ export function startTts(
   let format = '';
   return startCall({
     candidates: gw.tts,
-    before: (c) => gw.guard.check(p, c.name, 'tts', [req.text], requestId),
+    // Every string of the request leaves: the text, and the voice and model ids in the URL/body.
+    before: (c) => gw.guard.check(p, c.name, 'tts', jsonStrings(req), requestId),
     start: async (c) => {
       onGuarded();
       const d = c.provider.defaults;
@@ -73,11 +75,17 @@ export function startTts(
         abort,
       );
       const reader = body.getReader();
-      const first = await within(reader.read(), gw.timeoutMs, abort);
+      const first = await within(reader.read(), gw.timeoutMs, abort).catch((e: unknown) => {
+        if (isAppError(e)) throw e;
+        throw new AppError('PROVIDER_STREAM_BROKEN', 'The provider stream broke off.', {
+          cause: e,
+        });
+      });
       return { reader, first, abort: attempt };
     },
     classify: classifyElevenLabsError,
-    onFailure: (c, code) => log.warn({ provider: c.name, code }, 'tts provider failed'),
+    signal,
+    onFailure: (c, k) => log.warn({ provider: c.name, code: k.code }, 'tts provider failed'),
   }).then(({ value, candidate }) => ({ value, candidate, format }));
 }
 

@@ -4,6 +4,7 @@ import {
   ElevenLabsTimeoutError,
 } from '@elevenlabs/elevenlabs-js';
 import type { Config } from '../config.js';
+import type { Classified } from '../gateway/resilience.js';
 
 type ElevenLabsConfig = NonNullable<Config['providers']['elevenlabs']>;
 
@@ -48,18 +49,24 @@ export function elevenLabsProvider(
   };
 }
 
-export function classifyElevenLabsError(e: unknown): {
-  code: 'PROVIDER_TIMEOUT' | 'PROVIDER_ERROR' | 'PROVIDER_STREAM_BROKEN';
-  retryable: boolean;
-  status?: number;
-} {
-  if (e instanceof ElevenLabsTimeoutError) return { code: 'PROVIDER_TIMEOUT', retryable: false };
+/**
+ * Coded classification of what the SDK threw. Without a status it is a connection failure (the
+ * SDK's "unknown" reason), the provider's like timeouts, 429 and 5xx; another status is a refusal
+ * of the request; a plain exception is our own failure.
+ */
+export function classifyElevenLabsError(e: unknown): Classified {
+  if (e instanceof ElevenLabsTimeoutError)
+    return { code: 'PROVIDER_TIMEOUT', retryable: false, provider: true };
   if (e instanceof ElevenLabsError) {
+    // The SDK's own answer to our abort (its "Client Closed Request"): not the provider's doing.
+    if (e.rawResponse?.status === 499)
+      return { code: 'CLIENT_CANCELLED', retryable: false, provider: false };
     const status = e.statusCode;
-    if (status === undefined) return { code: 'PROVIDER_ERROR', retryable: true };
-    return { code: 'PROVIDER_ERROR', retryable: status === 429 || status >= 500, status };
+    if (status === undefined) return { code: 'PROVIDER_ERROR', retryable: true, provider: true };
+    const theirs = status === 429 || status >= 500;
+    return { code: 'PROVIDER_ERROR', retryable: theirs, provider: theirs, status };
   }
-  return { code: 'PROVIDER_STREAM_BROKEN', retryable: false };
+  return { code: 'INTERNAL', retryable: false, provider: false };
 }
 
 export function contentTypeFor(outputFormat: string): string {

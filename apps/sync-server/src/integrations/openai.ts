@@ -1,11 +1,13 @@
+import type { ReadableStreamReadResult } from 'node:stream/web';
 import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import type { ChatRequest } from '@voiceassist/contract';
 import type { OpenAiConfig } from '../config.js';
 import { AppError } from '../errors.js';
+import type { ProviderChatBody } from '../gateway/chat-body.js';
+import type { Classified } from '../gateway/resilience.js';
 
 export type { ChatCompletionChunk };
 
@@ -13,7 +15,7 @@ export type LlmProvider = Readonly<{
   name: string;
   model: string;
   /** Resolves once the provider answered with a stream (headers received). */
-  stream: (req: ChatRequest, signal: AbortSignal) => Promise<ChatSseReader>;
+  stream: (body: ProviderChatBody, signal: AbortSignal) => Promise<ChatSseReader>;
   /** The API's base URL (the gateway opens a connection to it when a turn starts). */
   baseUrl: string;
 }>;
@@ -37,14 +39,15 @@ export function openAiProvider(
     name,
     model: cfg.model,
     baseUrl: cfg.baseURL,
-    stream: async (req, signal) => {
-      const { model: _ignored, stream: _s, ...rest } = req;
+    stream: async (body, signal) => {
+      // `body` is the allow-listed, guarded provider body (chat-body.ts); the server adds only
+      // its own settings.
       const params = {
-        ...rest,
+        ...body,
         model: cfg.model,
         stream: true,
         stream_options: { include_usage: true },
-      } as unknown as ChatCompletionCreateParamsStreaming;
+      } as ChatCompletionCreateParamsStreaming;
       // The SDK makes the call (auth, base URL, HTTP errors as APIError, connect timeout); the
       // body is relayed as the provider's own SSE text, checked event by event, instead of being
       // parsed into objects by the SDK and serialised again for every chunk.
@@ -55,22 +58,24 @@ export function openAiProvider(
   };
 }
 
-/** Coded classification of what the SDK threw. */
-export function classifyOpenAiError(e: unknown): {
-  code: 'PROVIDER_TIMEOUT' | 'PROVIDER_ERROR' | 'PROVIDER_STREAM_BROKEN';
-  retryable: boolean;
-  status?: number;
-} {
+/**
+ * Coded classification of what the SDK threw: connection failures, timeouts, 429 and 5xx are the
+ * provider's; any other status means it refused the request; anything else is our own failure
+ * (the SDK could not build or send the request), never the provider's.
+ */
+export function classifyOpenAiError(e: unknown): Classified {
   if (e instanceof OpenAI.APIConnectionTimeoutError)
-    return { code: 'PROVIDER_TIMEOUT', retryable: false };
-  if (e instanceof OpenAI.APIConnectionError) return { code: 'PROVIDER_ERROR', retryable: true };
-  if (e instanceof OpenAI.APIError) {
+    return { code: 'PROVIDER_TIMEOUT', retryable: false, provider: true };
+  if (e instanceof OpenAI.APIConnectionError)
+    return { code: 'PROVIDER_ERROR', retryable: true, provider: true };
+  if (e instanceof OpenAI.APIError && !(e instanceof OpenAI.APIUserAbortError)) {
     const status: unknown = e.status;
     if (typeof status === 'number') {
-      return { code: 'PROVIDER_ERROR', retryable: status === 429 || status >= 500, status };
+      const theirs = status === 429 || status >= 500;
+      return { code: 'PROVIDER_ERROR', retryable: theirs, provider: theirs, status };
     }
   }
-  return { code: 'PROVIDER_STREAM_BROKEN', retryable: false };
+  return { code: 'INTERNAL', retryable: false, provider: false };
 }
 
 /** One read's worth of complete, checked SSE events from the provider. */
@@ -99,7 +104,16 @@ export class ChatSseReader {
     for (;;) {
       if (this.failure) throw this.failure;
       if (this.finished) return null;
-      const { done, value } = await this.reader.read();
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await this.reader.read();
+      } catch (e) {
+        // The connection broke (or was aborted: the caller knows whether it aborted it).
+        throw new AppError('PROVIDER_STREAM_BROKEN', 'The provider stream broke off.', {
+          cause: e,
+        });
+      }
+      const { done, value } = read;
       if (done) {
         this.finished = true;
         if (this.buf.trim() !== '') throw this.broken('The provider stream ended mid-event.');

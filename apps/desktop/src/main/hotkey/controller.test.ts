@@ -3,9 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HotkeyController, type HotkeyControllerOptions, type HotkeyEvents } from './controller.js';
 import { HotkeyError } from './errors.js';
 import { devHelperCommand, type HelperCommand, type SpawnFn } from './hook-client.js';
-import { HAVE_X_TOOLS, isAlive, startXvfb, type TestDisplay } from './test-display.js';
+import {
+  HAVE_X_TOOLS,
+  isAlive,
+  startXvfb,
+  type TestDisplay,
+} from '../../../test-support/hotkey/display.js';
 import type { GlobalShortcutLike } from './toggle-shortcut.js';
-import { waitUntil } from './test-wait.js';
+import { waitUntil } from '../../../test-support/wait.js';
 
 /** Electron globalShortcut's shape, for the fallback: one owner per accelerator. */
 class ShortcutRegistry implements GlobalShortcutLike {

@@ -4,8 +4,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { devHelperCommand, HookClient, type HookExit } from './hook-client.js';
 import type { HookMessage } from './protocol.js';
-import { HAVE_X_TOOLS, isAlive, startXvfb, type TestDisplay } from './test-display.js';
-import { waitUntil } from './test-wait.js';
+import {
+  HAVE_X_TOOLS,
+  isAlive,
+  startXvfb,
+  type TestDisplay,
+} from '../../../test-support/hotkey/display.js';
+import { waitUntil } from '../../../test-support/wait.js';
 
 /** The real helper process (hook-process.ts) under a real X server, keys injected by xdotool. */
 

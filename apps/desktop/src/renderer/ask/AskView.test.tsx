@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RpcClient } from '../../shared/client.js';
+import { ERRORS } from '../../shared/errors.js';
 import type { CallName, EventName, EventPayload } from '../../shared/contract.js';
 import { decodeRequest, encodeEvent, encodeResponse } from '../../shared/protocol.js';
 import type { TurnRecordDto } from '../../shared/voice-turn.js';
@@ -347,7 +348,7 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     renderAsk(engine, audio);
     await flush();
     expect(screen.getByTestId('voice-status').textContent).toContain(
-      'Speech recognition is not set up on the clinic server yet; type your question instead.',
+      ERRORS.VOICE_STT_NOT_CONFIGURED,
     );
     // A notice, not an alarm; the code only under Details.
     expect(screen.getByTestId('voice-status').getAttribute('role')).toBe('status');
@@ -363,7 +364,7 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     fireEvent.keyDown(button, { key: 'Enter' });
     await flush();
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.getAllByText(/Speech recognition is not set up/)).toHaveLength(1);
+    expect(screen.getAllByText(ERRORS.VOICE_STT_NOT_CONFIGURED)).toHaveLength(1);
     fireEvent.keyUp(button, { key: 'Enter' });
 
     // Typed answers are not read aloud unless asked for.
@@ -407,9 +408,7 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     fireEvent.pointerDown(button, { button: 0, pointerId: 1 });
     await flush();
     const alert = screen.getByRole('alert');
-    expect(alert.querySelector('.problem__text')?.textContent).toBe(
-      'Microphone access is blocked. Allow the microphone for VoiceAssist in your system settings, then hold to talk again; typing still works.',
-    );
+    expect(alert.querySelector('.problem__text')?.textContent).toBe(ERRORS.MIC_DENIED);
     expect(alert.querySelector('summary')?.textContent).toBe('Details');
     expect(alert.querySelector('code')?.textContent).toBe('MIC_DENIED');
     expect(engine.calls('voice.cancel')[0]?.input).toEqual({ turnId: 't1', reason: 'user' });

@@ -74,13 +74,7 @@ export function SettingsView() {
     <div className="page settings" data-testid="settings-view" data-loaded={loaded}>
       {problem && <Problem error={problem} />}
       {!settings.persisted && loaded && (
-        <Problem
-          words={{
-            tone: 'notice',
-            code: 'SETTINGS_NOT_PERSISTED',
-            text: 'This workstation has no profile folder, so changes last until VoiceAssist is closed.',
-          }}
-        />
+        <Problem error={{ code: 'SETTINGS_NOT_PERSISTED', message: '' }} />
       )}
       <Section id="mic" title="Microphone">
         <MicrophoneTest

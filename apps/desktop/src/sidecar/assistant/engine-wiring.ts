@@ -1,34 +1,26 @@
 import type { Logger } from 'pino';
+import type { ProfileHandle } from '../profile-handle.js';
 import type { VoiceApi } from './handlers.js';
-import { openVoiceEngine, type VoiceEngine } from './create.js';
+import { createVoiceService, type VoiceWiring } from './create.js';
 import type { Emit } from './turn.js';
 
 /**
- * The engine's voice service, opened on first use from the environment: the profile folder is
- * VOICEASSIST_PROFILE_DIR (unset → voice calls answer VOICE_NOT_AVAILABLE); the server and device
- * key as in providers/config.ts. A failure to open is logged (code only) and retried next call.
+ * The engine's voice service over its one profile, created on first use (no profile → voice calls
+ * answer VOICE_NOT_AVAILABLE). A profile that fails to open is logged by the handle (code only) and
+ * retried on the next call.
  */
-export function voiceFromEnv(
+export function voiceFromProfile(
+  profiles: ProfileHandle,
   env: NodeJS.ProcessEnv,
   log: Logger,
   emit: Emit,
-): { get: () => Promise<VoiceApi | undefined>; close: () => Promise<void> } {
-  let opening: Promise<VoiceEngine | undefined> | undefined;
+): { get: () => Promise<VoiceApi | undefined>; close: () => void } {
+  let wiring: VoiceWiring | undefined;
   const get = async (): Promise<VoiceApi | undefined> => {
-    const profileDir = env.VOICEASSIST_PROFILE_DIR;
-    if (!profileDir) return undefined;
-    opening ??= openVoiceEngine({ profileDir, env, emit, log }).catch((err: unknown) => {
-      log.error({ code: (err as { code?: string }).code }, 'voice engine failed to open');
-      opening = undefined;
-      return undefined;
-    });
-    return (await opening)?.service;
+    const profile = await profiles.get().catch(() => undefined);
+    if (!profile) return undefined;
+    wiring ??= createVoiceService(profile, { env, emit, log });
+    return wiring.service;
   };
-  return {
-    get,
-    close: async () => {
-      const engine = await opening;
-      await engine?.close();
-    },
-  };
+  return { get, close: () => wiring?.close() };
 }

@@ -5,13 +5,14 @@ import type { CallInput, CallOutput } from '../../shared/contract.js';
 import { CodedError } from '../../shared/errors.js';
 import { MIC_SAMPLE_RATE, type VoiceStatusDto } from '../../shared/voice-turn.js';
 import type { KnowledgeBase } from '../knowledge/kb.js';
+import type { ConversationRepository } from '../store/conversations.js';
+import type { SettingsRepository } from '../store/settings.js';
 import type { GatewayClient } from '../providers/client.js';
 import type { EchoCanceller } from '../voice/aec.js';
 import { rmsDbfs } from '../voice/frames.js';
 import type { SpeechProbabilityModel } from '../voice/silero.js';
 import { VoiceInput } from '../voice/voice-input.js';
 import { encodeWav, floatToInt16, int16ToFloat } from '../voice/wav.js';
-import type { ConversationStore } from './conversations.js';
 import type { VoiceApi } from './handlers.js';
 import {
   ProviderState,
@@ -34,7 +35,8 @@ export interface ServiceLog {
 
 export interface VoiceServiceOptions {
   readonly kb: KnowledgeBase;
-  readonly conversations: ConversationStore;
+  readonly conversations: ConversationRepository;
+  readonly settings: SettingsRepository;
   readonly client: GatewayClient | undefined;
   readonly emit: Emit;
   /** The VAD + echo canceller; frames go to STT unprocessed until (or if never) it resolves. */
@@ -154,10 +156,7 @@ export class VoiceTurnService implements VoiceApi {
   /** Voice settings live in the encrypted store, so they survive a restart. */
   private loadSettings(): { bargeIn?: boolean; recording?: boolean } {
     try {
-      const row = this.options.kb.db
-        .prepare('SELECT value FROM meta WHERE key = ?')
-        .get(SETTINGS_KEY) as { value: string } | undefined;
-      const parsed = row ? (JSON.parse(row.value) as Record<string, unknown>) : {};
+      const parsed = (this.options.settings.read(SETTINGS_KEY) ?? {}) as Record<string, unknown>;
       return {
         ...(typeof parsed.bargeIn === 'boolean' ? { bargeIn: parsed.bargeIn } : {}),
         ...(typeof parsed.recording === 'boolean' ? { recording: parsed.recording } : {}),
@@ -169,11 +168,7 @@ export class VoiceTurnService implements VoiceApi {
   }
 
   private saveSettings(): void {
-    this.options.kb.db
-      .prepare(
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(SETTINGS_KEY, JSON.stringify({ bargeIn: this.bargeIn, recording: this.recording }));
+    this.options.settings.write(SETTINGS_KEY, { bargeIn: this.bargeIn, recording: this.recording });
   }
 
   'voice.turnStart' = ({

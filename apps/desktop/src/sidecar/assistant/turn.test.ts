@@ -12,13 +12,16 @@ import { wavToEngineAudio } from '../voice/analyze.js';
 import { floatToInt16 } from '../voice/wav.js';
 import { openVoiceEngine } from './create.js';
 import { runRecordedTurn } from './recorded-turn.js';
-import { openEngineFixture, type EngineFixture } from './testing/engine-fixture.js';
+import {
+  openEngineFixture,
+  type EngineFixture,
+} from '../../../test-support/voice/engine-fixture.js';
 import {
   JFK_TRANSCRIPT,
   JFK_WAV,
   startGateway,
   type GatewayFixture,
-} from './testing/gateway-fixture.js';
+} from '@voiceassist/tests/harness/gateway.js';
 
 const JFK = floatToInt16(wavToEngineAudio(readFileSync(JFK_WAV)));
 const CITED_REPLY =

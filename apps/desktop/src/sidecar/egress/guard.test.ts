@@ -154,6 +154,54 @@ describe('EgressGuard', () => {
     expect(received.length).toBe(before);
   });
 
+  it('carries identifiers across messages: a surname given alone later never leaves', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    await guard.prepareText({ provider: 'llm', conversationId: 'c-q', text: 'Mr John Quimby, 71' });
+    const later = await guard.prepareText({
+      provider: 'llm',
+      conversationId: 'c-q',
+      text: 'Surname: Quimby. Does quimby need a statin?',
+    });
+    expect(later.text).not.toMatch(/quimby/i);
+    // A body built without prepareText is refused when it names the known surname, even in a
+    // form the detector alone would pass.
+    const code = await codeOf(
+      guard.fetch(
+        'llm',
+        `${origin}/v1/chat/completions`,
+        {
+          method: 'POST',
+          body: JSON.stringify({ messages: [{ role: 'user', content: 'ask quimby' }] }),
+        },
+        { conversationId: 'c-q' },
+      ),
+    );
+    expect(code).toBe('EGRESS_UNPREPARED_PHI');
+  });
+
+  it('sees through evasions: spelled, dashed, Arabic-Indic and fullwidth digits, hidden characters', async () => {
+    const guard = new EgressGuard({ providers: providers(), audit: new MemoryAuditSink() });
+    const evasions = [
+      'call 4104226213',
+      'call 410–422–6213',
+      'call four one zero, four two two, six two one three',
+      'call ٤١٠-٤٢٢-٦٢١٣',
+      'DOB １２/０１/１９４８, MRN ８８２１３４５',
+      'MRN 8821\u00AD3456',
+    ];
+    for (const text of evasions) {
+      const prepared = await guard.prepareText({ provider: 'llm', conversationId: 'c-e', text });
+      expect(prepared.text, text).not.toMatch(/\p{Nd}{3}|four one/u);
+    }
+    const named = await guard.prepareText({
+      provider: 'llm',
+      conversationId: 'c-z',
+      text: 'Patient Jo\u200Bhn Quimby was seen',
+    });
+    expect(named.text).toBe('Patient [PATIENT_1] was seen');
+  });
+
   it('refuses a payload that still carries identifiers, and sends nothing', async () => {
     const audit = new MemoryAuditSink();
     const guard = new EgressGuard({ providers: providers(), audit });
@@ -171,6 +219,33 @@ describe('EgressGuard', () => {
       reason: 'EGRESS_UNPREPARED_PHI',
     });
     expect(audit.records[0]?.residual?.NAME).toBe(1);
+  });
+
+  it('refuses a tool schema nested too deep to scan entirely (or a body too big), audited; keys are scanned too', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    const chat = (parameters: unknown) =>
+      JSON.stringify({
+        messages: [{ role: 'user', content: 'Dose?' }],
+        tools: [{ type: 'function', function: { name: 'dose', parameters } }],
+      });
+    let deep: unknown = { description: PHI };
+    for (let i = 0; i < 40; i++) deep = { type: 'object', properties: { a: deep } };
+    const before = received.length;
+    const send = (body: string) =>
+      codeOf(guard.fetch('llm', `${origin}/v1/chat/completions`, { method: 'POST', body }));
+    expect(await send(chat(deep))).toBe('EGRESS_PAYLOAD_TOO_COMPLEX');
+    const wide = { enum: Array.from({ length: 200_001 }, (_, i) => i) };
+    expect(await send(chat(wide))).toBe('EGRESS_PAYLOAD_TOO_COMPLEX');
+    expect(await send(chat({ properties: { [PHI]: { type: 'string' } } }))).toBe(
+      'EGRESS_UNPREPARED_PHI',
+    );
+    expect(received.length).toBe(before);
+    expect(audit.records.map((r) => [r.decision, r.reason])).toEqual([
+      ['blocked', 'EGRESS_PAYLOAD_TOO_COMPLEX'],
+      ['blocked', 'EGRESS_PAYLOAD_TOO_COMPLEX'],
+      ['blocked', 'EGRESS_UNPREPARED_PHI'],
+    ]);
   });
 
   it('refuses unknown providers, foreign origins, blocked kinds and missing BAAs', async () => {

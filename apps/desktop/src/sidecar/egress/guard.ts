@@ -8,10 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { preconnect, requestFetch } from '@voiceassist/http-client';
 import WebSocket from 'ws';
+import { JSON_LIMITS, jsonLimitViolation } from '@voiceassist/contract';
 import {
   PLACEHOLDER_LABELS,
   countByType,
   detectPhi,
+  findKnownIdentifiers,
+  mergeCandidates,
   pseudonymize,
   reidentify,
   type DetectOptions,
@@ -105,7 +108,18 @@ function placeholderCounts(text: string): Record<string, number> {
   return counts;
 }
 
-/** The user-content strings of a payload: JSON string values outside METADATA_KEYS, or the text. */
+/**
+ * A body deeper or bigger than this is refused, not partly scanned: a walk that stopped at some
+ * depth would let text below it leave unchecked. Tool parameter schemas (bounded by the
+ * contract's JSON_LIMITS) sit a few levels into a chat body.
+ */
+const BODY_LIMITS = { maxDepth: JSON_LIMITS.maxDepth + 8, maxNodes: 200_000 } as const;
+
+/**
+ * The user-content strings of a payload: every JSON object key, and every string value outside
+ * METADATA_KEYS, at any depth; or the text itself. Throws EGRESS_PAYLOAD_TOO_COMPLEX for a body
+ * over BODY_LIMITS.
+ */
 function contentStrings(body: string): string[] {
   let parsed: unknown;
   try {
@@ -113,18 +127,30 @@ function contentStrings(body: string): string[] {
   } catch {
     return [body];
   }
+  const over = jsonLimitViolation(parsed, BODY_LIMITS);
+  if (over) {
+    throw new EgressError(
+      'EGRESS_PAYLOAD_TOO_COMPLEX',
+      over.reason === 'depth'
+        ? `The payload is nested deeper than ${over.limit} levels (a tool schema?); it cannot be checked, so it is not sent. Flatten it.`
+        : `The payload has more than ${over.limit} values; it cannot be checked, so it is not sent.`,
+    );
+  }
   const out: string[] = [];
-  const walk = (v: unknown, key: string | undefined, depth: number): void => {
-    if (depth > 32) return;
+  const stack: [unknown, string | undefined][] = [[parsed, undefined]];
+  for (let f = stack.pop(); f !== undefined; f = stack.pop()) {
+    const [v, key] = f;
     if (typeof v === 'string') {
       if (key === undefined || !METADATA_KEYS.has(key)) out.push(v);
     } else if (Array.isArray(v)) {
-      for (const x of v) walk(x, key, depth + 1);
+      for (const x of v) stack.push([x, key]);
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) walk(x, k, depth + 1);
+      for (const [k, x] of Object.entries(v)) {
+        out.push(k);
+        stack.push([x, k]);
+      }
     }
-  };
-  walk(parsed, undefined, 0);
+  }
   return out;
 }
 
@@ -250,9 +276,16 @@ export class EgressGuard {
       bytes: body.bytes,
     };
     const decision = decide(provider, body.kind);
+    let strings: string[] = [];
     try {
       assertDestination(provider, url);
       assertAllowed(provider, body.kind);
+      if (body.kind === 'text') {
+        strings = [
+          ...contentStrings(body.text ?? ''),
+          url.search === '' ? '' : decodeURIComponent(url.search.slice(1)),
+        ];
+      }
     } catch (err) {
       await this.#record({
         ...base,
@@ -266,10 +299,6 @@ export class EgressGuard {
     let counts: Record<string, number> = {};
     let residual: Record<string, number> | undefined;
     if (body.kind === 'text') {
-      const strings = [
-        ...contentStrings(body.text ?? ''),
-        url.search === '' ? '' : decodeURIComponent(url.search.slice(1)),
-      ];
       const scan = await this.#scan(strings, ctx.conversationId);
       if (decision.action === 'pseudonymize') {
         counts = scan.placeholders;
@@ -425,10 +454,8 @@ export class EgressGuard {
     strings: readonly string[],
     conversationId: string | undefined,
   ): Promise<{ placeholders: Record<string, number>; residual: Record<string, number> }> {
-    const shifted =
-      conversationId === undefined
-        ? []
-        : (await this.#vaults.get(conversationId)).shiftedDates.map((s) => s.shifted);
+    const vault = conversationId === undefined ? undefined : await this.#vaults.get(conversationId);
+    const shifted = vault?.shiftedDates.map((s) => s.shifted) ?? [];
     const placeholders: Record<string, number> = {};
     const residual: Record<string, number> = {};
     for (const s of strings) {
@@ -438,8 +465,11 @@ export class EgressGuard {
       if (this.#prepared.has(s)) continue;
       let masked = s.replace(CANONICAL_PLACEHOLDER_RE, ' ');
       for (const d of shifted) masked = masked.split(d).join(' ');
-      for (const [t, n] of Object.entries(countByType(detectPhi(masked, this.#detect))))
-        residual[t] = (residual[t] ?? 0) + n;
+      // Identifiers the conversation revealed earlier count even where the detector alone
+      // would let them pass ("Surname: Quimby" typed after the full name).
+      const known = vault === undefined ? [] : findKnownIdentifiers(masked, vault.entries);
+      const found = mergeCandidates([...detectPhi(masked, this.#detect), ...known]);
+      for (const [t, n] of Object.entries(countByType(found))) residual[t] = (residual[t] ?? 0) + n;
     }
     return { placeholders, residual };
   }

@@ -28,7 +28,7 @@ function runAndKill(file: string, docs: string, killAfter: number): Promise<numb
       process.execPath,
       [
         ...TSX_LOADER,
-        path.join(HERE, 'testing', 'ingest-child.ts'),
+        path.join(HERE, '../../../test-support/knowledge/ingest-child.ts'),
         file,
         KEY.toString('hex'),
         docs,

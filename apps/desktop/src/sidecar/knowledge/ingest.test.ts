@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from './hashing-embedder.js';
 import type { IngestProgress } from './ingest.js';
 import { KnowledgeBase } from './kb.js';
-import { makeDocx, makePdf } from './testing/fixtures.js';
+import { makeDocx, makePdf } from '../../../test-support/knowledge/documents.js';
 
 const KEY = Buffer.alloc(32, 0x11);
 let dir: string;

@@ -1,13 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { openDatabase, schemaVersion, type Db } from '../store/database.js';
-import { KnowledgeError } from '../store/errors.js';
-import {
-  resolveDatabaseKey,
-  type KeyLog,
-  type KeyStore,
-  type ResolvedKey,
-} from '../store/keystore.js';
+import { DocumentRepository, type KbSource } from '../store/documents.js';
+import type { KeyLog } from '../store/keystore.js';
 import { VectorIndex, type ModelSlot } from '../store/vectors.js';
 import {
   ExtractiveAnswerGenerator,
@@ -22,9 +16,7 @@ import { reembed, type ReembedProgress } from './reembed.js';
 import { Retriever, type SearchHit, type SearchOptions } from './search.js';
 
 export type KbLog = KeyLog;
-
-export const STORE_FILE = 'knowledge.db';
-export const KEY_FILE = 'knowledge.key';
+export type { KbSource };
 
 export interface OpenKnowledgeBaseOptions {
   readonly file: string;
@@ -59,17 +51,6 @@ export interface KbStats {
   readonly unfinishedJobs: number;
 }
 
-export interface KbSource {
-  readonly documentId: number;
-  readonly title: string;
-  readonly sourcePath: string;
-  readonly kind: string;
-  readonly source: string;
-  readonly chunks: number;
-  readonly ingestedAt: string;
-  readonly tags: readonly string[];
-}
-
 const NOOP_LOG: KbLog = { info: () => undefined, warn: () => undefined };
 
 /** Answers are refused (covered: false) below this share of question terms in the best passages… */
@@ -79,10 +60,11 @@ export const MIN_COSINE = 0.55;
 
 /**
  * The knowledge engine over one encrypted store: ingest, search, answer, stats. One instance per
- * profile; the sidecar RPC handlers and the CLI both use it.
+ * profile (profile.ts opens it); the engine's services and the CLI all use that one.
  */
 export class KnowledgeBase {
   private readonly vectors: VectorIndex;
+  private readonly documents: DocumentRepository;
   private readonly retriever: Retriever;
   private readonly ingester: Ingester;
   private readonly reembedAbort = new AbortController();
@@ -99,6 +81,7 @@ export class KnowledgeBase {
     private readonly options: OpenKnowledgeBaseOptions,
   ) {
     this.vectors = new VectorIndex(db);
+    this.documents = new DocumentRepository(db);
     this.retriever = new Retriever(db, this.vectors);
     this.ingester = new Ingester(db, this.vectors, options.embedder);
     this.generator = new ExtractiveAnswerGenerator();
@@ -237,32 +220,7 @@ export class KnowledgeBase {
 
   /** Every document in the store, newest first, for a sources list. */
   sources(): KbSource[] {
-    const rows = this.db
-      .prepare(
-        `SELECT d.id, d.title, d.source_path, d.kind, d.source, d.chunk_count, d.ingested_at,
-                (SELECT group_concat(tag, char(31)) FROM document_tags t WHERE t.document_id = d.id) AS tags
-         FROM documents d ORDER BY d.ingested_at DESC, d.id DESC`,
-      )
-      .all() as {
-      id: number;
-      title: string;
-      source_path: string;
-      kind: string;
-      source: string;
-      chunk_count: number;
-      ingested_at: string;
-      tags: string | null;
-    }[];
-    return rows.map((r) => ({
-      documentId: r.id,
-      title: r.title,
-      sourcePath: r.source_path,
-      kind: r.kind,
-      source: r.source,
-      chunks: r.chunk_count,
-      ingestedAt: r.ingested_at,
-      tags: r.tags ? r.tags.split('\u001f') : [],
-    }));
+    return this.documents.list();
   }
 
   /** Removes documents with their chunks, full-text rows and vectors; returns how many were there. */
@@ -293,33 +251,15 @@ export class KnowledgeBase {
   documentText(
     documentId: number,
   ): { sourcePath: string; title: string; text: string } | undefined {
-    const row = this.db
-      .prepare('SELECT source_path, title, text FROM documents WHERE id = ?')
-      .get(documentId) as { source_path: string; title: string; text: string } | undefined;
-    return row && { sourcePath: row.source_path, title: row.title, text: row.text };
+    return this.documents.text(documentId);
   }
 
   stats(): KbStats {
-    const count = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
-    const group = (col: string): Record<string, number> =>
-      Object.fromEntries(
-        (
-          this.db
-            .prepare(`SELECT ${col} AS k, count(*) AS n FROM documents GROUP BY ${col}`)
-            .all() as {
-            k: string;
-            n: number;
-          }[]
-        ).map((r) => [r.k, r.n]),
-      );
     return {
       file: this.options.file,
       fileBytes: existsSync(this.options.file) ? statSync(this.options.file).size : 0,
       schemaVersion: schemaVersion(this.db),
-      documents: count('SELECT count(*) AS n FROM documents'),
-      chunks: count('SELECT count(*) AS n FROM chunks'),
-      byKind: group('kind'),
-      bySource: group('source'),
+      ...this.documents.counts(),
       models: this.vectors.models().map((m) => ({ ...m, vectors: this.vectors.count(m.slot) })),
       reembedding: this.reembedding !== undefined,
       unfinishedJobs: this.unfinishedJobs().length,
@@ -355,29 +295,4 @@ function dedupeSources(
     out.push({ sourcePath: h.sourcePath, title: h.title, page: h.page, score: h.score });
   }
   return out;
-}
-
-/**
- * Opens the store of a profile folder (`<dir>/knowledge.db`), resolving its key through the given
- * key stores; a new store gets a new random key.
- */
-export async function openProfileKnowledgeBase(
-  dir: string,
-  keyStores: readonly KeyStore[],
-  options: Omit<OpenKnowledgeBaseOptions, 'file' | 'key'>,
-): Promise<{ kb: KnowledgeBase; key: Omit<ResolvedKey, 'key'> }> {
-  const file = path.join(dir, STORE_FILE);
-  const exists = existsSync(file);
-  const resolved = await resolveDatabaseKey(keyStores, {
-    allowCreate: !exists,
-    log: options.log ?? NOOP_LOG,
-  });
-  if (exists && resolved.created)
-    throw new KnowledgeError(
-      'STORE_KEY_UNAVAILABLE',
-      'A new key was created for an existing store.',
-    );
-  const kb = KnowledgeBase.open({ ...options, file, key: resolved.key });
-  const { key: _key, ...where } = resolved;
-  return { kb, key: where };
 }

@@ -1,28 +1,21 @@
-import { readFileSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMedquadDocs, readMedquadQuestions } from '../../../test-support/data.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { VectorIndex } from '../store/vectors.js';
-import { LexicalIndex, TopK, acquireLexicalIndex, chunkTitle } from './lexical.js';
+import { LexicalIndex, TopK, chunkTitle } from './lexical.js';
 import { Retriever } from './search.js';
 
 const KEY = Buffer.alloc(32, 0x5c);
-const MEDQUAD = path.resolve(import.meta.dirname, '../../../../../../shared/data/medquad');
+const docs = readMedquadDocs().slice(0, 400);
+const questions = readMedquadQuestions().map((q) => q.question);
 
 interface Doc {
   title: string;
   text: string;
 }
-const docs = readFileSync(path.join(MEDQUAD, 'docs.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .slice(0, 400)
-  .map((l) => JSON.parse(l) as Doc);
-const questions = readFileSync(path.join(MEDQUAD, 'questions.dev.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => (JSON.parse(l) as { question: string }).question);
 
 let dir: string;
 let db: Db;
@@ -186,23 +179,6 @@ describe('in-memory BM25 index', () => {
     );
     deleteDoc(other, 9002);
     retriever.close();
-    other.close();
-  });
-
-  it('is shared by the handles on one store file in a process', async () => {
-    const a = new Retriever(db, new VectorIndex(db));
-    const other = openDatabase({ file: path.join(dir, 'knowledge.db'), key: KEY });
-    const b = new Retriever(other, new VectorIndex(other));
-    const ha = acquireLexicalIndex(db);
-    const hb = acquireLexicalIndex(other);
-    expect(hb).toBe(ha);
-    ha.release();
-    hb.release();
-    await a.warm();
-    await b.warm();
-    expect([...b.bm25('keratitis', 5)]).toEqual([...a.bm25('keratitis', 5)]);
-    a.close();
-    b.close();
     other.close();
   });
 });

@@ -3,11 +3,11 @@ import type { Db } from '../store/database.js';
 import {
   changesSince,
   lastChangeSeq,
-  SharedIndex,
+  SyncedIndexHolder,
   readInPages,
   type SyncState,
   type SyncedIndex,
-} from '../store/shared-index.js';
+} from '../store/synced-index.js';
 import { STOPWORDS } from './terms.js';
 
 /**
@@ -249,7 +249,7 @@ export class LexicalIndex implements SyncedIndex {
     this.alive = alive;
   }
 
-  /** Applies the store's changes since the last call (see store/shared-index.ts). */
+  /** Applies the store's changes since the last call (see store/synced-index.ts). */
   catchUp(db: Db): SyncState {
     const changes = changesSince(db, this.seq);
     if (changes === 'behind') return 'behind';
@@ -515,9 +515,9 @@ export class TopK {
 /** Stores up to this many chunks build their keyword index on the first query (~30 ms per 1k). */
 const BUILD_INLINE_MAX = 5_000;
 
-/** The keyword index shared by every handle on `db`'s file in this process. */
-export function acquireLexicalIndex(db: Db): SharedIndex<LexicalIndex> {
-  return SharedIndex.acquire(db, 'lexical', {
+/** The holder of a knowledge base's keyword index. */
+export function lexicalIndexHolder(): SyncedIndexHolder<LexicalIndex> {
+  return new SyncedIndexHolder({
     build: (d) => LexicalIndex.build(d),
     buildInBackground: (d, signal) => LexicalIndex.buildInBackground(d, signal),
     size: (d) => (d.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n,

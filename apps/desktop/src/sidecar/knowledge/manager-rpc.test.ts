@@ -5,17 +5,21 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/knowledge.js';
+import { profileHandleFromEnv, type ProfileHandle } from '../profile-handle.js';
 import { safeName } from './manager-rpc.js';
 import { KnowledgeRpc } from './rpc.js';
 
 let dir: string;
 let rpc: KnowledgeRpc | undefined;
+let profiles: ProfileHandle | undefined;
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-kb-manager-'));
 });
 afterEach(async () => {
   await rpc?.close();
+  await profiles?.close();
   rpc = undefined;
+  profiles = undefined;
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -24,19 +28,20 @@ const ctx = { connectionId: 'test' };
 /** The knowledge RPC over a real encrypted profile store; `run()` resolves at a run's end. */
 function open() {
   let finished: (p: ProgressEvent) => void = () => undefined;
-  rpc = new KnowledgeRpc(
+  const silent = pino({ level: 'silent' });
+  profiles = profileHandleFromEnv(
     {
       VOICEASSIST_PROFILE_DIR: path.join(dir, 'profile'),
       VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
       VOICEASSIST_EMBED_MODEL: 'hashing-bow',
     },
-    pino({ level: 'silent' }),
-    (name, payload) => {
-      const p = payload as ProgressEvent;
-      if (name === 'knowledge.progress' && ['done', 'cancelled', 'failed'].includes(p.phase))
-        finished(p);
-    },
+    silent,
   );
+  rpc = new KnowledgeRpc(profiles, silent, (name, payload) => {
+    const p = payload as ProgressEvent;
+    if (name === 'knowledge.progress' && ['done', 'cancelled', 'failed'].includes(p.phase))
+      finished(p);
+  });
   const h = rpc.handlers();
   const run = async (start: () => unknown): Promise<ProgressEvent> => {
     const end = new Promise<ProgressEvent>((resolve) => (finished = resolve));

@@ -5,16 +5,25 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../shared/knowledge.js';
+import { profileHandleFromEnv, type ProfileHandle } from '../profile-handle.js';
 import { KnowledgeRpc } from './rpc.js';
 
 let dir: string;
 let rpc: KnowledgeRpc | undefined;
+let profiles: ProfileHandle | undefined;
+
+/** What the engine does on stop: the calls first, then the profile they share. */
+async function closeEngineParts(): Promise<void> {
+  await rpc?.close();
+  await profiles?.close();
+  rpc = undefined;
+  profiles = undefined;
+}
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'va-kb-rpc-'));
 });
 afterEach(async () => {
-  await rpc?.close();
-  rpc = undefined;
+  await closeEngineParts();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -25,7 +34,8 @@ function open(env: NodeJS.ProcessEnv) {
   const events: ProgressEvent[] = [];
   let finished: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));
-  rpc = new KnowledgeRpc(env, silent, (name, payload) => {
+  profiles = profileHandleFromEnv(env, silent);
+  rpc = new KnowledgeRpc(profiles, silent, (name, payload) => {
     if (name !== 'knowledge.progress') return;
     const p = payload as ProgressEvent;
     events.push(p);
@@ -40,7 +50,7 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
     await expect(Promise.resolve(h['knowledge.sources']({}, ctx))).rejects.toMatchObject({
       code: 'KB_NOT_AVAILABLE',
     });
-    expect(rpc!.components().store.status).toBe('not-configured');
+    expect(profiles!.components().store.status).toBe('not-configured');
     const { h: h2 } = open({ VOICEASSIST_PROFILE_DIR: path.join(dir, 'p') });
     await expect(
       Promise.resolve(h2['knowledge.ingest']({ paths: ['docs/a.md'] }, ctx)),
@@ -59,7 +69,7 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
       VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
       VOICEASSIST_EMBED_MODEL: 'hashing-bow',
     });
-    expect(rpc!.components()).toMatchObject({
+    expect(profiles!.components()).toMatchObject({
       store: { status: 'not-ready' },
       models: { status: 'not-ready' },
     });
@@ -71,7 +81,7 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
       Promise.resolve(h['knowledge.ingest']({ paths: [docs] }, ctx)),
     ).rejects.toMatchObject({ code: 'KB_BUSY' });
     await done;
-    expect(rpc!.components()).toMatchObject({
+    expect(profiles!.components()).toMatchObject({
       store: { status: 'ready' },
       models: { status: 'ready', detail: expect.stringContaining('hashing-bow') as unknown },
     });
@@ -132,7 +142,7 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
       VOICEASSIST_EMBED_MODEL: 'hashing-bow',
     });
     await first.h['knowledge.sources']({}, ctx);
-    await rpc!.close();
+    await closeEngineParts();
     const second = open({
       VOICEASSIST_PROFILE_DIR: profile,
       VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
@@ -141,7 +151,7 @@ describe('knowledge RPC handlers (real encrypted store, lexical embedder)', () =
     await expect(Promise.resolve(second.h['knowledge.sources']({}, ctx))).rejects.toMatchObject({
       code: 'STORE_WRONG_KEY',
     });
-    expect(rpc!.components().store).toEqual({
+    expect(profiles!.components().store).toEqual({
       status: 'error',
       detail: expect.stringContaining('STORE_WRONG_KEY') as unknown,
     });

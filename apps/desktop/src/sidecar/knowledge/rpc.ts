@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { manager } from './manager-rpc.js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventName, EventPayload } from '../../shared/contract.js';
@@ -10,12 +9,12 @@ import {
   type ProgressEvent,
   type SourceRow,
 } from '../../shared/knowledge.js';
-import { profileEmbedder } from '../assistant/create.js';
+import { codedStoreError, type ProfileHandle } from '../profile-handle.js';
 import type { Handlers } from '../rpc/server.js';
 import type { IngestProgress, IngestReport } from './ingest.js';
 import type { KnowledgeBase } from './kb.js';
-import type { Health } from '../../shared/contract.js';
-import { KnowledgeService, engineKeyStores } from './service.js';
+import { manager } from './manager-rpc.js';
+import { KnowledgeService } from './service.js';
 
 type KnowledgeCall =
   | 'knowledge.remove'
@@ -33,15 +32,6 @@ type Emit = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
 
 const MAX_LISTED_ERRORS = 200;
 
-/** Errors from the store carry a code (STORE_*, KB_*); anything else becomes KB_FAILED, no detail. */
-function coded(err: unknown, fallback: string): CodedError {
-  if (err instanceof CodedError) return err;
-  const code = (err as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && /^(STORE|KB|INGEST)_[A-Z_]+$/.test(code))
-    return new CodedError(code, err instanceof Error ? err.message : code);
-  return new CodedError('KB_FAILED', fallback);
-}
-
 function fileErrors(report: IngestReport): FileError[] {
   return report.files
     .filter((f) => f.outcome === 'skipped')
@@ -54,84 +44,45 @@ function fileErrors(report: IngestReport): FileError[] {
 }
 
 /**
- * The Knowledge view's calls over a KnowledgeService for the profile folder
- * (VOICEASSIST_PROFILE_DIR; unset → KB_NOT_AVAILABLE). The store opens on first use; ingestion runs
- * in the background, reported through `knowledge.progress` events, one run at a time.
+ * The Knowledge view's calls over the engine's profile (no profile folder → KB_NOT_AVAILABLE). The
+ * store opens on first use; ingestion runs in the background, reported through
+ * `knowledge.progress` events, one run at a time.
  */
 export class KnowledgeRpc {
-  private service: KnowledgeService | undefined;
+  private readonly service: KnowledgeService;
   private running: Promise<void> | undefined;
   /** Files the last run skipped, shown in the sources list with their reason. */
   private lastErrors: FileError[] = [];
-  /** What the last attempt to open the store gave, for the engine's health report. */
-  private opened: { embedder: string } | { code: string } | undefined;
 
   constructor(
-    private readonly env: NodeJS.ProcessEnv,
+    private readonly profiles: ProfileHandle,
     private readonly log: Logger,
     private readonly emit: Emit,
-  ) {}
-
-  private get(): KnowledgeService {
-    const profileDir = this.env.VOICEASSIST_PROFILE_DIR;
-    if (!profileDir)
-      throw new CodedError(
-        'KB_NOT_AVAILABLE',
-        'The knowledge store is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR).',
-      );
-    if (!this.service) mkdirSync(profileDir, { recursive: true, mode: 0o700 });
-    this.service ??= new KnowledgeService({
-      profileDir,
-      keyStores: engineKeyStores(profileDir, this.env),
-      createEmbedder: () => profileEmbedder(this.env),
+  ) {
+    this.service = new KnowledgeService({
+      open: async () => {
+        const profile = await this.profiles.get();
+        if (!profile)
+          throw new CodedError(
+            'KB_NOT_AVAILABLE',
+            'The knowledge store is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR).',
+          );
+        return profile.knowledge;
+      },
       log: { info: (m) => this.log.info(m), warn: (m) => this.log.warn(m) },
       onProgress: (p) => this.progress(p),
     });
-    return this.service;
   }
 
   private async kb(): Promise<KnowledgeBase> {
     try {
-      const kb = await this.get().open();
-      const { id, dimension } = kb.embedder;
-      this.opened = { embedder: `${id} (${dimension}-d)` };
-      return kb;
+      return await this.service.open();
     } catch (err) {
-      const e = coded(
+      throw codedStoreError(
         err,
         'The knowledge store could not be opened; details are in the engine log.',
       );
-      this.opened = { code: e.code };
-      this.log.error({ code: e.code }, 'knowledge store failed to open');
-      throw e;
     }
-  }
-
-  /** The store's and embedding model's status as health reports them; never opens anything. */
-  components(): Pick<Health, 'store' | 'models'> {
-    if (!this.env.VOICEASSIST_PROFILE_DIR) {
-      const detail =
-        'No profile folder is set (VOICEASSIST_PROFILE_DIR), so there is no local store.';
-      return {
-        store: { status: 'not-configured', detail },
-        models: { status: 'not-configured', detail },
-      };
-    }
-    const opened = this.opened;
-    if (opened === undefined) {
-      return {
-        store: { status: 'not-ready', detail: 'The encrypted store opens on first use.' },
-        models: { status: 'not-ready', detail: 'The embedding model loads with the store.' },
-      };
-    }
-    if ('code' in opened) {
-      const detail = `The encrypted store could not be opened (${opened.code}); see the engine log.`;
-      return { store: { status: 'error', detail }, models: { status: 'not-ready', detail } };
-    }
-    return {
-      store: { status: 'ready', detail: 'Encrypted store open.' },
-      models: { status: 'ready', detail: `Embeddings: ${opened.embedder}.` },
-    };
   }
 
   private progress(p: IngestProgress): void {
@@ -164,7 +115,7 @@ export class KnowledgeRpc {
           `Nothing was found at ${p.slice(0, 300)}: check the path and try again.`,
         );
     await this.kb();
-    const service = this.get();
+    const service = this.service;
     const started: ProgressEvent = {
       phase: 'scanning',
       filesTotal: 0,
@@ -196,7 +147,10 @@ export class KnowledgeRpc {
         });
       })
       .catch((err: unknown) => {
-        const e = coded(err, 'The ingestion stopped with an error; details are in the engine log.');
+        const e = codedStoreError(
+          err,
+          'The ingestion stopped with an error; details are in the engine log.',
+        );
         this.log.error({ code: e.code }, 'knowledge ingestion failed');
         this.emit('knowledge.progress', {
           ...started,
@@ -249,12 +203,12 @@ export class KnowledgeRpc {
       ...manager({
         kb: () => this.kb(),
         ingest: (paths) => this.ingest(paths),
-        profileDir: () => this.env.VOICEASSIST_PROFILE_DIR,
+        profileDir: () => this.profiles.dir,
         busy: () => this.running !== undefined,
       }),
       'knowledge.ingest': ({ paths, tags }) => this.ingest(paths, tags),
       'knowledge.cancelIngest': () => ({
-        cancelled: this.service?.cancelIngestion() ?? false,
+        cancelled: this.service.cancelIngestion(),
       }),
       'knowledge.sources': () => this.sources(),
       'knowledge.search': async ({ query, k, filters }) => {
@@ -335,6 +289,6 @@ export class KnowledgeRpc {
   }
 
   async close(): Promise<void> {
-    await this.service?.close();
+    await this.service.close();
   }
 }

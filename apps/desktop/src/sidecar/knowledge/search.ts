@@ -1,8 +1,8 @@
 import type { Db } from '../store/database.js';
 import { dot, type VectorIndex } from '../store/vectors.js';
-import type { SharedIndex } from '../store/shared-index.js';
+import type { SyncedIndexHolder } from '../store/synced-index.js';
 import { AcronymExpander } from './acronyms.js';
-import { acquireLexicalIndex, TITLE_WEIGHT, type LexicalIndex } from './lexical.js';
+import { lexicalIndexHolder, TITLE_WEIGHT, type LexicalIndex } from './lexical.js';
 import { STOPWORDS, words } from './terms.js';
 
 export type SearchMode = 'hybrid' | 'bm25' | 'vector';
@@ -105,13 +105,12 @@ interface ChunkRow {
 
 export class Retriever {
   private cachedCount: { at: number; n: number } | undefined;
-  private readonly lexical: SharedIndex<LexicalIndex>;
+  private readonly lexical: SyncedIndexHolder<LexicalIndex> = lexicalIndexHolder();
   private readonly acronyms: AcronymExpander;
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
   ) {
-    this.lexical = acquireLexicalIndex(db);
     this.acronyms = new AcronymExpander(db);
   }
 
@@ -124,7 +123,7 @@ export class Retriever {
   }
 
   close(): void {
-    this.lexical.release();
+    this.lexical.close();
   }
 
   /** Chunk ids allowed by a filter, or undefined when there is no filter. */

@@ -2,10 +2,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnvKeyStore, FileKeyStore } from '../store/keystore.js';
-import { HashingEmbedder } from './hashing-embedder.js';
+import { openProfile } from '../profile.js';
+import { profileKeyStores } from '../store/key-stores.js';
 import type { IngestProgress } from './ingest.js';
-import { KnowledgeService, engineKeyStores } from './service.js';
+import { KnowledgeService } from './service.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -16,20 +16,24 @@ afterEach(async () => {
 });
 
 describe('KnowledgeService', () => {
-  it('orders key stores keychain → safeStorage → env → key file', () => {
-    const kinds = engineKeyStores(path.join(dir, 'default'), {}).map((s) => s.kind);
-    expect(kinds).toEqual(['keytar', 'env', 'key-file']);
+  it('orders key stores env → keychain → safeStorage → key file, the same for engine and CLI', () => {
+    const kinds = profileKeyStores(path.join(dir, 'default'), {}).map((s) => s.kind);
+    expect(kinds).toEqual(['env', 'keytar', 'key-file']);
   });
 
   it('opens the profile store on first use, ingests with progress, lists sources, refuses a second concurrent run', async () => {
     const lines: string[] = [];
     const events: IngestProgress[] = [];
     const profile = path.join(dir, 'profile');
+    const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) };
+    const opened = openProfile({
+      dir: profile,
+      env: { VOICEASSIST_EMBED_MODEL: 'hashing-bow' },
+      log,
+    });
     const service = new KnowledgeService({
-      profileDir: profile,
-      keyStores: [new EnvKeyStore({}), new FileKeyStore(path.join(profile, 'knowledge.key'))],
-      createEmbedder: () => Promise.resolve(new HashingEmbedder()),
-      log: { info: (m) => lines.push(m), warn: (m) => lines.push(m) },
+      open: async () => (await opened).knowledge,
+      log,
       onProgress: (p) => events.push(p),
     });
     try {
@@ -46,6 +50,7 @@ describe('KnowledgeService', () => {
       expect(service.cancelIngestion()).toBe(false);
     } finally {
       await service.close();
+      await (await opened).close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EgressGuard, MemoryAuditSink } from '../egress/index.js';
-import { startGateway, type GatewayFixture } from '../assistant/testing/gateway-fixture.js';
+import { startGateway, type GatewayFixture } from '@voiceassist/tests/harness/gateway.js';
 import { GatewayClient } from './client.js';
 import { gatewayConfigFromEnv, gatewayProviders } from './config.js';
 import { ProviderError } from './errors.js';

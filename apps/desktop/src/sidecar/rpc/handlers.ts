@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
+import { ProfileHandle } from '../profile-handle.js';
 import { SettingsStore } from '../settings/store.js';
 import type { Handlers } from './server.js';
 
@@ -21,9 +22,17 @@ export function createHandlers(services: EngineServices): Handlers {
     health: ({ refresh }) => services.health.snapshot(refresh ?? false),
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
-    ...(
-      services.knowledge ?? new KnowledgeRpc({}, pino({ level: 'silent' }), () => undefined)
-    ).handlers(),
+    ...(services.knowledge ?? noKnowledge()).handlers(),
     ...(services.settings ?? new SettingsStore(undefined)).handlers(),
   };
+}
+
+/** The Knowledge calls of an engine without a profile: each answers KB_NOT_AVAILABLE. */
+function noKnowledge(): KnowledgeRpc {
+  const log = pino({ level: 'silent' });
+  return new KnowledgeRpc(
+    new ProfileHandle(undefined, () => Promise.reject(new Error('no profile')), log),
+    log,
+    () => undefined,
+  );
 }

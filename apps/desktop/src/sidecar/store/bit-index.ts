@@ -3,11 +3,11 @@ import { HammingMatrix, smallest } from './hamming.js';
 import {
   changesSince,
   lastChangeSeq,
-  SharedIndex,
+  SyncedIndexHolder,
   readInPages,
   type SyncState,
   type SyncedIndex,
-} from './shared-index.js';
+} from './synced-index.js';
 
 /** Sign bits of `v`, packed the way sqlite-vec's `vec_quantize_binary` packs them (LSB first). */
 export function signBits(v: Float32Array): Uint8Array {
@@ -122,15 +122,9 @@ export class BitIndex implements SyncedIndex {
 /** Slots with up to this many vectors are read on the first query. */
 const BUILD_INLINE_MAX = 20_000;
 
-/** The bit index of a slot, shared by every handle on `db`'s file in this process. */
-export function acquireBitIndex(
-  db: Db,
-  slot: number,
-  modelId: string,
-  dimension: number,
-): SharedIndex<BitIndex> {
-  // The model id is part of the key: a slot number can be reused after its model was dropped.
-  return SharedIndex.acquire(db, `bits:${slot}:${modelId}`, {
+/** The holder of a slot's bit index. */
+export function bitIndexHolder(slot: number, dimension: number): SyncedIndexHolder<BitIndex> {
+  return new SyncedIndexHolder({
     build: (d) => BitIndex.build(d, slot, dimension),
     buildInBackground: (d, signal) => BitIndex.buildInBackground(d, slot, dimension, signal),
     size: (d) => (d.prepare(`SELECT count(*) AS n FROM vec_f32_${slot}`).get() as { n: number }).n,

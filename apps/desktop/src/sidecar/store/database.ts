@@ -3,7 +3,7 @@ import * as sqliteVec from 'sqlite-vec';
 import { existsSync } from 'node:fs';
 import { KnowledgeError } from './errors.js';
 import { KEY_BYTES } from './keystore.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { MIGRATIONS, assertStrictlyIncreasing, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -83,6 +83,7 @@ export function schemaVersion(db: Db): number {
 }
 
 function migrate(db: Db, migrations: readonly Migration[]): void {
+  assertStrictlyIncreasing(migrations);
   const current = schemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest)

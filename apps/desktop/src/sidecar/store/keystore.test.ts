@@ -154,8 +154,7 @@ describe('database key stores', () => {
     () => {
       const probe = path.join(
         path.dirname(fileURLToPath(import.meta.url)),
-        'testing',
-        'keytar-probe.ts',
+        '../../../test-support/store/keytar-probe.ts',
       );
       const tsx = path.resolve(
         path.dirname(fileURLToPath(import.meta.url)),

@@ -118,11 +118,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 2,
-    name: 'full-text vocabulary (document frequency of each indexed term)',
-    sql: `CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab (chunks_fts, 'row');`,
-  },
-  {
     version: 3,
     name: 'chunk change log (keeps in-memory search indexes in step with every writer)',
     sql: `
@@ -143,7 +138,53 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    // Two migrations once both carried version 2 (conversations and the full-text vocabulary,
+    // written on two branches the same day), so a store that took one at version 2 skipped the
+    // other. This one gives every store both; IF NOT EXISTS makes it a no-op where they exist.
+    version: 4,
+    name: 'full-text vocabulary, and the conversation tables for stores that missed them',
+    sql: `
+      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts_vocab USING fts5vocab (chunks_fts, 'row');
+
+      CREATE TABLE IF NOT EXISTS conversations (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (updated_at);
+
+      CREATE TABLE IF NOT EXISTS turns (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS turns_conversation ON turns (conversation_id, started_at);
+      CREATE INDEX IF NOT EXISTS turns_started ON turns (started_at);
+
+      CREATE TABLE IF NOT EXISTS phi_vaults (
+        conversation_id TEXT PRIMARY KEY,
+        snapshot TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
+
+/** Throws unless versions start at 1 and strictly increase (the runner relies on it). */
+export function assertStrictlyIncreasing(migrations: readonly Migration[]): void {
+  let previous = 0;
+  for (const m of migrations) {
+    if (!Number.isInteger(m.version) || m.version <= previous)
+      throw new Error(
+        `Migration "${m.name}" has version ${m.version}, not above the previous ${previous}: versions must strictly increase.`,
+      );
+    previous = m.version;
+  }
+}
 
 /** Entries of `chunk_changes` kept behind the newest; an index further behind rebuilds. */
 export const CHUNK_LOG_KEEP = 100_000;

@@ -1,6 +1,6 @@
-import { acquireBitIndex, type BitIndex } from './bit-index.js';
+import { bitIndexHolder, type BitIndex } from './bit-index.js';
 import type { Db } from './database.js';
-import type { SharedIndex } from './shared-index.js';
+import type { SyncedIndexHolder } from './synced-index.js';
 
 export interface ModelSlot {
   readonly slot: number;
@@ -47,18 +47,22 @@ export function dot(a: Float32Array, b: Float32Array): number {
  * encrypted store because it is 32x smaller than the floats (ENVIRONMENT.md).
  */
 export class VectorIndex {
-  /** In-memory sign bits per slot (store/bit-index.ts), acquired on first use. */
-  private readonly bitIndexes = new Map<number, SharedIndex<BitIndex>>();
+  /**
+   * In-memory sign bits per slot and model (store/bit-index.ts), made on first use. The model id is
+   * part of the key: another process (the CLI) may drop a slot and reuse its number for a new model.
+   */
+  private readonly bitIndexes = new Map<string, SyncedIndexHolder<BitIndex>>();
 
   constructor(private readonly db: Db) {}
 
-  private bitIndex(slot: number): SharedIndex<BitIndex> | undefined {
-    let holder = this.bitIndexes.get(slot);
+  private bitIndex(slot: number): SyncedIndexHolder<BitIndex> | undefined {
+    const model = this.models().find((m) => m.slot === slot);
+    if (!model) return undefined;
+    const key = `${slot}\n${model.modelId}`;
+    let holder = this.bitIndexes.get(key);
     if (!holder) {
-      const model = this.models().find((m) => m.slot === slot);
-      if (!model) return undefined;
-      holder = acquireBitIndex(this.db, slot, model.modelId, model.dimension);
-      this.bitIndexes.set(slot, holder);
+      holder = bitIndexHolder(slot, model.dimension);
+      this.bitIndexes.set(key, holder);
     }
     return holder;
   }
@@ -70,7 +74,7 @@ export class VectorIndex {
   }
 
   close(): void {
-    for (const holder of this.bitIndexes.values()) holder.release();
+    for (const holder of this.bitIndexes.values()) holder.close();
     this.bitIndexes.clear();
   }
 
@@ -111,8 +115,9 @@ export class VectorIndex {
     this.db.transaction(() => {
       for (const m of this.models()) {
         if (m.slot === slot) continue;
-        this.bitIndexes.get(m.slot)?.release();
-        this.bitIndexes.delete(m.slot);
+        const key = `${m.slot}\n${m.modelId}`;
+        this.bitIndexes.get(key)?.close();
+        this.bitIndexes.delete(key);
         this.db.exec(`DROP TABLE vec_f32_${m.slot}; DROP TABLE vec_bit_${m.slot};`);
         this.db.prepare('DELETE FROM embedding_models WHERE slot = ?').run(m.slot);
       }

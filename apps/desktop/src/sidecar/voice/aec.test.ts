@@ -2,9 +2,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Aec3EchoCanceller, erleDb, type EchoCanceller } from './aec.js';
 import { VoiceError } from './errors.js';
-import { loadEngineAudio, SHARED_SPEECH_DIR } from './fixtures.js';
+import { loadEngineAudio } from '../../../test-support/voice/speech.js';
+import { SPEECH_DIR } from '../../../test-support/data.js';
 import { FRAME_SAMPLES, SAMPLE_RATE, splitFrames } from './frames.js';
-import { buildEchoScenario } from './echo-scenario.js';
+import { buildEchoScenario } from '../../../test-support/voice/echo-scenario.js';
 
 function runCanceller(aec: EchoCanceller, far: Float32Array, mic: Float32Array): Float32Array {
   const farFrames = splitFrames(far);
@@ -39,8 +40,8 @@ describe('Aec3EchoCanceller', () => {
 
   it('removes ≥ 30 dB of a synthetic 40 ms echo of real far-end speech on the echo-only parts', async () => {
     const scenario = buildEchoScenario(
-      loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'fleurs-en-001.wav')),
-      loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav')).subarray(
+      loadEngineAudio(path.join(SPEECH_DIR, 'fleurs-en-001.wav')),
+      loadEngineAudio(path.join(SPEECH_DIR, 'jfk.wav')).subarray(
         0.3 * SAMPLE_RATE,
         3.8 * SAMPLE_RATE,
       ),
@@ -57,10 +58,7 @@ describe('Aec3EchoCanceller', () => {
   });
 
   it('passes near-end speech through unchanged when nothing plays, after a fixed latency', async () => {
-    const near = loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav')).subarray(
-      0,
-      3 * SAMPLE_RATE,
-    );
+    const near = loadEngineAudio(path.join(SPEECH_DIR, 'jfk.wav')).subarray(0, 3 * SAMPLE_RATE);
     aec = await Aec3EchoCanceller.create();
     const cleaned = runCanceller(aec, new Float32Array(0), near);
     expect(correlation(near, cleaned, SAMPLE_RATE, 2.5 * SAMPLE_RATE)).toBeGreaterThan(0.999);

@@ -1,41 +1,30 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolveResources } from '../resources.js';
 import { VoiceError } from './errors.js';
 
 export const SILERO_VAD_FILE = 'silero_vad_v5.onnx';
 
-/** `resources/models` of this checkout (apps/desktop/src/sidecar/voice → repo root). */
-const REPO_MODELS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'resources',
-  'models',
-);
-
 export interface ModelPathOptions {
-  /** Explicit folder (the packaged app passes `process.resourcesPath/models`). */
+  /** Explicit folder (the profile passes the resolved resources' folder). */
   readonly modelsDir?: string;
-  /** Environment; `VOICEASSIST_MODELS_DIR` overrides the default folder. */
+  /** Without `modelsDir`: the folder resources.ts resolves from this (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /** Told when the model comes from node_modules instead of resources/models. */
   readonly log?: (message: string) => void;
 }
 
 /**
- * Where the Silero VAD model is: resources/models (filled by scripts/prepare-resources.mjs), else
- * the copy inside `@ricky0123/vad-web` in node_modules (development checkouts that skipped the
- * prepare step), with a log line saying so.
+ * Where the Silero VAD model is: the models folder (VOICEASSIST_MODELS_DIR or the packaged app's
+ * resources, filled by scripts/prepare-resources.mjs), else the copy inside `@ricky0123/vad-web` in
+ * node_modules (a development checkout run without a models folder), with a log line saying so.
  */
 export function resolveSileroModelPath(options: ModelPathOptions = {}): string {
-  const dir = options.modelsDir ?? options.env?.VOICEASSIST_MODELS_DIR ?? REPO_MODELS_DIR;
-  const preferred = path.join(dir, SILERO_VAD_FILE);
-  if (existsSync(preferred)) return preferred;
+  const dir = options.modelsDir ?? resolveResources(options.env ?? process.env).modelsDir;
+  const preferred = dir === undefined ? undefined : path.join(dir, SILERO_VAD_FILE);
+  if (preferred !== undefined && existsSync(preferred)) return preferred;
+  const where = dir ?? 'no models folder (VOICEASSIST_MODELS_DIR unset)';
   let fallback: string | undefined;
   try {
     const pkg = createRequire(import.meta.url).resolve('@ricky0123/vad-web/package.json');
@@ -45,9 +34,9 @@ export function resolveSileroModelPath(options: ModelPathOptions = {}): string {
   }
   if (fallback !== undefined && existsSync(fallback)) {
     options.log?.(
-      `VAD model not in ${dir}; using ${fallback} (run scripts/prepare-resources.mjs to copy it).`,
+      `VAD model not in ${where}; using ${fallback} (run scripts/prepare-resources.mjs to copy it).`,
     );
     return fallback;
   }
-  throw new VoiceError('VAD_MODEL_MISSING', `Looked in ${dir}.`);
+  throw new VoiceError('VAD_MODEL_MISSING', `Looked in ${where}.`);
 }

@@ -10,13 +10,13 @@ import {
   hasSpeechTools,
   loadEngineAudio,
   padAndJoin,
-  SHARED_SPEECH_DIR,
   speak,
-} from './fixtures.js';
+} from '../../../test-support/voice/speech.js';
+import { SPEECH_DIR } from '../../../test-support/data.js';
 import { rmsDbfs, splitFrames } from './frames.js';
 import { SileroVad } from './silero.js';
 
-const SHARED_WAVS = readdirSync(SHARED_SPEECH_DIR)
+const SHARED_WAVS = readdirSync(SPEECH_DIR)
   .filter((f) => f.endsWith('.wav'))
   .sort();
 const TOLERANCE = 0.1; // ±100 ms
@@ -38,7 +38,7 @@ describe('Silero VAD v5', () => {
   });
 
   it.each(SHARED_WAVS)('gives high probabilities in the speech of %s', async (file) => {
-    const samples = loadEngineAudio(path.join(SHARED_SPEECH_DIR, file));
+    const samples = loadEngineAudio(path.join(SPEECH_DIR, file));
     const report = await analyzeSpeech(samples, vad);
     const levels = splitFrames(samples).map(rmsDbfs);
     const peak = Math.max(...levels);
@@ -52,10 +52,7 @@ describe('Silero VAD v5', () => {
   });
 
   it('stays low in the silence before JFK speaks', async () => {
-    const report = await analyzeSpeech(
-      loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav')),
-      vad,
-    );
+    const report = await analyzeSpeech(loadEngineAudio(path.join(SPEECH_DIR, 'jfk.wav')), vad);
     const lead = report.frames.filter((f) => f.t < 0.3);
     expect(lead.length).toBeGreaterThan(5);
     for (const f of lead) expect(f.p).toBeLessThan(0.2);
@@ -63,10 +60,7 @@ describe('Silero VAD v5', () => {
   });
 
   it('carries its recurrent state: the same stream after reset() gives the same probabilities', async () => {
-    const frames = splitFrames(loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav'))).slice(
-      0,
-      60,
-    );
+    const frames = splitFrames(loadEngineAudio(path.join(SPEECH_DIR, 'jfk.wav'))).slice(0, 60);
     const run = async (): Promise<number[]> => {
       vad.reset();
       const out: number[] = [];

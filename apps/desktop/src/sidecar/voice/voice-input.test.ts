@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Aec3EchoCanceller } from './aec.js';
-import { buildEchoScenario, type EchoScenario } from './echo-scenario.js';
-import { loadEngineAudio, SHARED_SPEECH_DIR } from './fixtures.js';
+import { buildEchoScenario, type EchoScenario } from '../../../test-support/voice/echo-scenario.js';
+import { loadEngineAudio } from '../../../test-support/voice/speech.js';
+import { SPEECH_DIR } from '../../../test-support/data.js';
 import { SAMPLE_RATE } from './frames.js';
 import { resample } from './resample.js';
 import { SileroVad } from './silero.js';
@@ -38,8 +39,8 @@ describe('VoiceInput', () => {
   let near: Float32Array;
   beforeAll(async () => {
     vad = await SileroVad.load();
-    far = loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'fleurs-en-001.wav'));
-    near = loadEngineAudio(path.join(SHARED_SPEECH_DIR, 'jfk.wav')).subarray(
+    far = loadEngineAudio(path.join(SPEECH_DIR, 'fleurs-en-001.wav'));
+    near = loadEngineAudio(path.join(SPEECH_DIR, 'jfk.wav')).subarray(
       0.3 * SAMPLE_RATE,
       3.8 * SAMPLE_RATE,
     );

@@ -1,8 +1,12 @@
 import { preconnect, requestFetch } from '@voiceassist/http-client';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
+import { audit } from '../../gateway/audit.js';
 import { CallRegistry } from '../../gateway/calls.js';
+import { ChatRelay } from '../../gateway/chat-relay.js';
 import { CircuitBreaker } from '../../gateway/circuit-breaker.js';
+import { DeviceFailureLimit } from '../../gateway/device-failures.js';
+import { ServerInstance } from '../../gateway/instance.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
 import { FinalTranscripts } from '../../gateway/final-transcripts.js';
@@ -23,6 +27,12 @@ export type Gateway = Readonly<{
   stt: readonly Candidate<SttProvider>[];
   tts: readonly Candidate<TtsProvider>[];
   breakers: ReadonlyMap<string, CircuitBreaker>;
+  /** The chat relay behind `POST /v1/llm/chat`. */
+  chat: ChatRelay;
+  /** Devices whose requests keep failing are refused for a while (DEVICE_THROTTLED). */
+  deviceFailures: DeviceFailureLimit;
+  /** This server process, as its metered calls name it. */
+  instance: ServerInstance | undefined;
   /** Final transcripts of live STT streams, for chats sent before them (AFTER_TRANSCRIPT_HEADER). */
   transcripts: FinalTranscripts;
   /** TTS started by the chat route ahead of the workstation's request (speak-ahead). */
@@ -55,7 +65,7 @@ declare module 'fastify' {
 
 /** Providers (primary and optional fallback per kind) with one circuit breaker each. */
 export default fp<{ config: Config }>(
-  (app, { config }, done) => {
+  async (app, { config }) => {
     const { providers: p, gateway: g } = config;
     const breakers = new Map<string, CircuitBreaker>();
     const candidate = <P extends { name: string }>(provider: P): Candidate<P> => {
@@ -82,8 +92,26 @@ export default fp<{ config: Config }>(
     const dbError = (what: string) => (e: unknown) =>
       app.log.error({ code: (e as { code?: string }).code, err: (e as Error).message }, what);
     const limits = new LimitsService(app.db, Date.now, dbError('quota refresh failed'));
-    const meter = new Meter(app.db, dbError('metering failed'), (principal, usd) =>
-      limits.addSpend(principal, usd),
+    // Registered (and what killed servers left behind reconciled) before the server is ready.
+    const instance = await ServerInstance.start(config.databaseUrl ?? '', app.db, app.log);
+    const meter = new Meter(
+      app.db,
+      dbError('metering failed'),
+      (principal, usd) => limits.addSpend(principal, usd),
+      () => instance?.id ?? null,
+    );
+    const deviceFailures = new DeviceFailureLimit(
+      g.deviceFailuresPerMinute,
+      (principal, counts) => {
+        app.log.warn(
+          { deviceId: principal.deviceId, counts },
+          'device throttled: failing requests',
+        );
+        audit(app.db, 'device_throttled', principal, null, {
+          perMinute: g.deviceFailuresPerMinute,
+          counts,
+        }).catch(dbError('audit failed'));
+      },
     );
     const warmedAt = new Map<string, number>();
     const warmNextProviders = (): void => {
@@ -100,27 +128,43 @@ export default fp<{ config: Config }>(
       }
     };
     const guard = new PhiGuard(app.db);
+    const calls = new CallRegistry();
+    const transcripts = new FinalTranscripts(TRANSCRIPT_KEPT_MS);
+    // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
+    const speakAhead = new SpeakAheadCalls(
+      { tts, guard, meter, timeoutMs: g.timeoutMs },
+      Math.min(g.timeoutMs, SPEAK_AHEAD_HOLD_MS),
+    );
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits,
-      calls: new CallRegistry(),
+      calls,
       meter,
       guard,
       llm,
       stt,
       tts,
       breakers,
-      // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
-      transcripts: new FinalTranscripts(TRANSCRIPT_KEPT_MS),
-      speakAhead: new SpeakAheadCalls(
-        { tts, guard, meter, timeoutMs: g.timeoutMs },
-        Math.min(g.timeoutMs, SPEAK_AHEAD_HOLD_MS),
-      ),
+      chat: new ChatRelay({
+        llm,
+        guard,
+        meter,
+        calls,
+        transcripts,
+        speakAhead,
+        timeoutMs: g.timeoutMs,
+      }),
+      deviceFailures,
+      instance,
+      transcripts,
+      speakAhead,
       preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.
-    app.addHook('onClose', async () => meter.flush());
-    done();
+    app.addHook('onClose', async () => {
+      await meter.flush();
+      await instance?.close();
+    });
   },
   { name: 'gateway', dependencies: ['db'] },
 );

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { CallStatus, GATEWAY_PATHS } from '@voiceassist/contract';
 import { AppError, ERRORS } from '../../errors.js';
 import { toGatewayCode } from '../../gateway/calls.js';
-import type { Kind } from '../../gateway/metering.js';
+import { IN_PROGRESS, type Kind } from '../../gateway/metering.js';
 
 /**
  * `GET /v1/calls/:requestId`: how a streaming call (LLM, TTS) ended, for the device that made it.
@@ -16,10 +16,13 @@ const calls: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     `${GATEWAY_PATHS.calls}/:requestId`,
     {
       schema: {
-        params: Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        // Request ids are UUIDs (with a suffix for calls the gateway started itself).
+        params: Type.Object({
+          requestId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+        }),
         response: { 200: CallStatus },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (req) => {
       const p = req.principal;
@@ -36,6 +39,7 @@ const calls: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       if (!row) throw new AppError('NOT_FOUND', 'No call with that request id from this device.');
       const base = { requestId, kind: row.kind, provider: row.provider };
       if (row.outcome === 'ok') return { ...base, state: 'ok' as const };
+      if (row.outcome === IN_PROGRESS) return { ...base, state: 'streaming' as const };
       const code = toGatewayCode(row.outcome);
       return {
         ...base,

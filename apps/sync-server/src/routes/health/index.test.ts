@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { build, TestPostgres } from '../../../test/helper.js';
+import { build, TestPostgres } from '../../../test-support/helper.js';
 
 let server: TestPostgres;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { AFTER_TRANSCRIPT_HEADER, afterTranscriptHeader } from '@voiceassist/contract';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import type {} from '../../plugins/app/gateway.js'; // app.gateway's type
 import {
   FRAME,
@@ -9,7 +9,7 @@ import {
   sseData,
   startGateway,
   type GatewayFixture,
-} from '../../../test/gateway.js';
+} from '../../../test-support/gateway.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import OpenAI from 'openai';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import type {} from '../../plugins/app/gateway.js'; // app.gateway's type
 import {
   eventually,
@@ -9,7 +9,7 @@ import {
   sseData,
   startGateway,
   type GatewayFixture,
-} from '../../../test/gateway.js';
+} from '../../../test-support/gateway.js';
 import {
   resetFaults as clearFaults,
   startOpenAiStandin,
@@ -102,7 +102,7 @@ describe('POST /v1/llm/chat', () => {
     await res.text();
     const rows = await eventually(() =>
       gw.sql<{ unit: string; quantity: string; outcome: string }>(
-        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 ORDER BY unit',
+        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL ORDER BY unit',
         [userId],
       ),
     );
@@ -206,7 +206,7 @@ describe('POST /v1/llm/chat', () => {
           if (!('chunkDelayMs' in fault)) expect(delivered.length).toBeGreaterThan(0);
           const rows = await eventually(() =>
             gw.sql<{ unit: string; quantity: string; outcome: string }>(
-              `SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND unit = 'output_token'`,
+              `SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL AND unit = 'output_token'`,
               [userId],
             ),
           );
@@ -239,7 +239,7 @@ describe('POST /v1/llm/chat', () => {
       ac.abort(); // barge-in
       const rows = await eventually(() =>
         gw.sql<{ unit: string; quantity: string; outcome: string }>(
-          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 ORDER BY unit',
+          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL ORDER BY unit',
           [userId],
         ),
       );
@@ -359,7 +359,11 @@ describe('POST /v1/llm/chat', () => {
         const first = await postJson(`${g.url}/v1/llm/chat`, a.key, chat);
         expect(first.status).toBe(200);
         await first.text();
-        await eventually(() => g.sql('SELECT 1 FROM usage_events WHERE user_id = $1', [a.userId]));
+        await eventually(() =>
+          g.sql('SELECT 1 FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL', [
+            a.userId,
+          ]),
+        );
         const res = await postJson(`${g.url}/v1/llm/chat`, b.key, chat);
         expect(res.status).toBe(429);
         expect(await res.json()).toMatchObject({ error: { code: 'QUOTA_EXCEEDED' } });

@@ -1,8 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Value } from 'typebox/value';
 import { ProvidersResponse } from '@voiceassist/contract';
-import { TestPostgres } from '../../../test/helper.js';
-import { bearer, postJson, startGateway, type GatewayFixture } from '../../../test/gateway.js';
+import { TestPostgres } from '../../../test-support/helper.js';
+import {
+  bearer,
+  postJson,
+  startGateway,
+  type GatewayFixture,
+} from '../../../test-support/gateway.js';
 import { STANDIN_KEYS } from '../../../test-support/standins/index.js';
 
 let pgServer: TestPostgres;

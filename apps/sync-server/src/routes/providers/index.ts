@@ -15,7 +15,7 @@ const providers: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   });
   app.get(
     GATEWAY_PATHS.providers,
-    { schema: { response: { 200: ProvidersResponse } }, preHandler: app.authenticate },
+    { schema: { response: { 200: ProvidersResponse } }, onRequest: app.authenticate },
     () => ({
       llm: list(gw.llm, (p) => ({
         name: p.name,

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import { resetFaults as clearFaults } from '../../../test-support/standins/index.js';
 import {
   eventually,
@@ -7,7 +7,7 @@ import {
   openStt,
   startGateway,
   type GatewayFixture,
-} from '../../../test/gateway.js';
+} from '../../../test-support/gateway.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;
@@ -56,7 +56,7 @@ describe('GET /v1/stt/live', () => {
     expect(rec?.messages).toEqual([{ type: 'Finalize' }, { type: 'CloseStream' }]);
     const rows = await eventually(() =>
       gw.sql<{ unit: string; quantity: string; outcome: string }>(
-        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1',
+        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
         [userId],
       ),
     );
@@ -99,9 +99,10 @@ describe('GET /v1/stt/live', () => {
         expect(err.error).toMatchObject({ code });
         expect((await c.closed).code).toBe(1011);
         const rows = await eventually(() =>
-          gw.sql<{ outcome: string }>('SELECT outcome FROM usage_events WHERE user_id = $1', [
-            userId,
-          ]),
+          gw.sql<{ outcome: string }>(
+            'SELECT outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
+            [userId],
+          ),
         );
         expect(rows.map((r) => r.outcome)).toEqual([code]);
       } finally {
@@ -119,7 +120,7 @@ describe('GET /v1/stt/live', () => {
     c.ws.terminate();
     const rows = await eventually(() =>
       gw.sql<{ unit: string; quantity: string; outcome: string }>(
-        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1',
+        'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
         [userId],
       ),
     );

@@ -10,12 +10,18 @@ import {
   joinTranscript,
 } from '@voiceassist/contract';
 import { AppError, errorBody, isAppError, type ErrorCode } from '../../errors.js';
-import { startCall, within } from '../../gateway/resilience.js';
+import { localFailure, startCall, within, type Classified } from '../../gateway/resilience.js';
 import type { SttMessage, SttSession } from '../../integrations/deepgram.js';
 
 const BYTES_PER_SECOND = 16_000 * 2;
 /** Audio held while the provider socket opens: 5 s; more means the client ignores back-pressure. */
 const MAX_PENDING_BYTES = 5 * BYTES_PER_SECOND;
+
+/** Opening the provider's socket failed: its doing, unless our own code threw. */
+function classifySttOpenError(e: unknown): Classified {
+  const local = e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError;
+  return local ? localFailure : { code: 'PROVIDER_ERROR', retryable: true, provider: true };
+}
 
 /**
  * `GET /v1/stt/live` (WebSocket): PCM frames in, Deepgram's messages out. The provider socket
@@ -28,9 +34,11 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
     GATEWAY_PATHS.sttLive,
     {
       websocket: true,
+      onRequest: app.authenticate,
       preHandler: async (req: FastifyRequest) => {
-        await app.authenticate(req);
-        if (req.principal) await gw.limits.admit(req.principal);
+        if (!req.principal) throw new AppError('AUTH_REQUIRED');
+        gw.deviceFailures.admit(req.principal);
+        await gw.limits.admit(req.principal);
         if (gw.stt.length === 0) throw new AppError('PROVIDER_NOT_CONFIGURED');
       },
     },
@@ -73,25 +81,35 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
         } catch {
           /* already closed */
         }
+        // Only a session that opened can blame the provider here: a failure to open was already
+        // judged by startCall, and a client's flood or hang-up says nothing about the provider.
         const breaker = gw.breakers.get(providerName);
-        if (outcome?.startsWith('PROVIDER_')) breaker?.failure();
+        if (session && outcome?.startsWith('PROVIDER_')) breaker?.failure();
         else if (session) breaker?.success();
+        if (outcome) gw.deviceFailures.failed(p, outcome);
         void gw.meter.record(
           p,
           { requestId: req.id, kind: 'stt', provider: providerName, outcome: failure ?? 'ok' },
-          [{ unit: 'audio_second', quantity: bytesSent / BYTES_PER_SECOND }],
+          audio(),
         );
       };
-      const untrack = app.liveConnections.track(p.deviceId, () =>
-        finish(WS_CLOSE_AUTH_REVOKED, 'AUTH_INVALID', 'The device key was revoked.'),
+      // Revoking the device, the session or the user closes the stream with the reason's code.
+      const untrack = app.liveConnections.track(p, (_code, reason) =>
+        reason === 'AUTH_SESSION_REVOKED' || reason === 'AUTH_DEVICE_REVOKED'
+          ? finish(WS_CLOSE_AUTH_REVOKED, reason)
+          : finish(WS_CLOSE_AUTH_REVOKED, 'AUTH_INVALID', 'The device key was revoked.'),
       );
       // The provider must answer audio within the timeout, or the session is failed.
       const armWatchdog = () => {
         watchdog ??= setTimeout(() => finish(1011, 'PROVIDER_TIMEOUT'), gw.timeoutMs);
       };
+      const audio = () => [
+        { unit: 'audio_second' as const, quantity: bytesSent / BYTES_PER_SECOND },
+      ];
       const send = (pcm: Buffer) => {
         session?.sendAudio(pcm);
         bytesSent += pcm.length;
+        gw.meter.progress(req.id, audio());
         armWatchdog();
       };
 
@@ -100,8 +118,8 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
         if (isBinary) {
           if (session) return send(data);
           pendingBytes += data.length;
-          if (pendingBytes > MAX_PENDING_BYTES)
-            return finish(1011, 'PROVIDER_TIMEOUT', 'The provider did not open in time.');
+          // The client ignores that nothing is being transcribed yet: its fault, not the provider's.
+          if (pendingBytes > MAX_PENDING_BYTES) return finish(1008, 'AUDIO_BACKLOG');
           pending.push(data);
           return;
         }
@@ -112,6 +130,7 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
           msg = undefined;
         }
         if (!Value.Check(SttClientMessage, msg)) {
+          gw.deviceFailures.failed(p, 'BAD_REQUEST');
           socket.send(
             JSON.stringify({
               type: 'Error',
@@ -163,19 +182,26 @@ const stt: FastifyPluginCallback = (app, _opts, done) => {
         before: () => Promise.resolve(), // audio, not text: the text guard does not apply (README)
         start: (c) => {
           providerName = c.name;
+          // The attempt is aborted by our timeout or by the session's end; only the latter is
+          // the client's doing (startCall reads `ac.signal` to tell them apart).
+          const attempt = new AbortController();
+          ac.signal.addEventListener('abort', () => attempt.abort(), { once: true });
           return within(
-            c.provider.open({ onMessage, onClose, onError }, ac.signal),
+            c.provider.open({ onMessage, onClose, onError }, attempt.signal),
             gw.timeoutMs,
-            () => ac.abort(),
+            () => attempt.abort(),
           );
         },
-        classify: () => ({ code: 'PROVIDER_ERROR', retryable: true }),
-        onFailure: (c, code) => req.log.warn({ provider: c.name, code }, 'stt provider failed'),
+        classify: classifySttOpenError,
+        signal: ac.signal,
+        onFailure: (c, k) =>
+          req.log.warn({ provider: c.name, code: k.code }, 'stt provider failed'),
       }).then(
         ({ value }) => {
           if (ended) return value.close();
           opened = true;
           session = value;
+          gw.meter.begin(p, { requestId: req.id, kind: 'stt', provider: providerName }, audio());
           for (const b of pending) send(b);
           pending = [];
           if (finalizePending) value.finalize();

@@ -1,8 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import { resetFaults as clearFaults } from '../../../test-support/standins/index.js';
-import { eventually, postJson, startGateway, type GatewayFixture } from '../../../test/gateway.js';
+import {
+  eventually,
+  postJson,
+  startGateway,
+  type GatewayFixture,
+} from '../../../test-support/gateway.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;
@@ -100,7 +105,7 @@ describe('POST /v1/tts/stream', () => {
     expect(sent?.body).toMatchObject({ text, model_id: 'eleven_flash_v2_5' });
     const rows = await eventually(() =>
       gw.sql<{ unit: string; quantity: string }>(
-        'SELECT unit, quantity FROM usage_events WHERE user_id = $1',
+        'SELECT unit, quantity FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
         [userId],
       ),
     );
@@ -155,7 +160,7 @@ describe('POST /v1/tts/stream', () => {
       expect(raw.complete).toBe(false);
       const rows = await eventually(async () => {
         const x = await gw.sql<{ outcome: string }>(
-          'SELECT outcome FROM usage_events WHERE user_id = $1',
+          'SELECT outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
           [userId],
         );
         return x.length === 2 ? x : [];
@@ -203,7 +208,7 @@ describe('POST /v1/tts/stream', () => {
       ac.abort(); // barge-in
       const rows = await eventually(() =>
         gw.sql<{ unit: string; quantity: string; outcome: string }>(
-          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1',
+          'SELECT unit, quantity, outcome FROM usage_events WHERE user_id = $1 AND ended_at IS NOT NULL',
           [userId],
         ),
       );

@@ -32,11 +32,12 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const gw = app.gateway;
   app.post(
     GATEWAY_PATHS.ttsStream,
-    { schema: { body: TtsRequest }, preHandler: app.authenticate },
+    { schema: { body: TtsRequest }, onRequest: app.authenticate },
     async (req, reply) => {
       const p = req.principal;
       if (!p) throw new AppError('AUTH_REQUIRED');
       const timings = new FirstByteTimings(reply.elapsedTime);
+      gw.deviceFailures.admit(p);
       await gw.limits.admit(p);
       timings.mark('limits');
       const ac = abortOnDisconnect(reply.raw);
@@ -46,20 +47,36 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       const ahead = gw.speakAhead.claim(p, req.body);
       let started: StartedTts;
       let spokenAhead = false;
-      if (ahead) {
-        ac.signal.addEventListener('abort', () => ahead.abort.abort(), { once: true });
-        if (ac.signal.aborted) ahead.abort.abort();
-        timings.mark('guard');
-        // Its failure is retried as a call of our own (the provider may have recovered, or
-        // the fallback will take it), like any failure before the first byte.
-        try {
-          started = await ahead.call;
-          spokenAhead = true;
-        } catch {
-          started = await fresh();
+      try {
+        if (ahead) {
+          ac.signal.addEventListener('abort', () => ahead.abort.abort(), { once: true });
+          if (ac.signal.aborted) ahead.abort.abort();
+          timings.mark('guard');
+          // Its failure is retried as a call of our own (the provider may have recovered, or
+          // the fallback will take it), like any failure before the first byte.
+          try {
+            started = await ahead.call;
+            spokenAhead = true;
+          } catch {
+            started = await fresh();
+          }
+        } else started = await fresh();
+      } catch (e) {
+        if (isAppError(e) && e.code === 'CLIENT_CANCELLED') {
+          // Hung up before the first byte: no audio, so no characters billed; the call counts.
+          const provider = gw.tts[0]?.name ?? 'elevenlabs';
+          const ref = { requestId: req.id, kind: 'tts' as const, provider };
+          await gw.meter.record(p, { ...ref, outcome: 'CLIENT_CANCELLED' }, [
+            { unit: 'character', quantity: 0 },
+          ]);
         }
-      } else started = await fresh();
+        throw e;
+      }
       const { value, candidate, format } = started;
+      const ref = { requestId: req.id, kind: 'tts' as const, provider: candidate.name };
+      const characters = [{ unit: 'character' as const, quantity: req.body.text.length }];
+      // ElevenLabs bills the request's characters once it starts producing audio: now.
+      gw.meter.begin(p, ref, characters);
 
       timings.mark('provider');
       reply.hijack();
@@ -73,13 +90,11 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         'server-timing': timings.header(),
       });
       gw.calls.begin(req.id, p, 'tts', candidate.name);
-      let bytes = 0;
       let failure: ErrorCode | undefined;
       let next = value.first;
       const idle = new IdleWatchdog(gw.timeoutMs, () => value.abort.abort());
       try {
         while (!next.done) {
-          bytes += next.value.length;
           if (!(await writeOrGone(res, next.value))) break;
           next = await value.reader.read();
           idle.touch();
@@ -107,12 +122,7 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         if (!failure) res.end();
         else breakConnection(res);
       }
-      // ElevenLabs bills the request's characters once it starts producing audio.
-      await gw.meter.record(
-        p,
-        { requestId: req.id, kind: 'tts', provider: candidate.name, outcome: failure ?? 'ok' },
-        [{ unit: 'character', quantity: bytes > 0 ? req.body.text.length : 0 }],
-      );
+      await gw.meter.record(p, { ...ref, outcome: failure ?? 'ok' }, characters);
     },
   );
   done();

@@ -1,8 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { SPEAK_AHEAD_HEADER, SPOKEN_AHEAD_HEADER, speakAheadHeader } from '@voiceassist/contract';
-import { TestPostgres } from '../../../test/helper.js';
+import { TestPostgres } from '../../../test-support/helper.js';
 import type {} from '../../plugins/app/gateway.js'; // app.gateway's type
-import { eventually, postJson, startGateway, type GatewayFixture } from '../../../test/gateway.js';
+import {
+  eventually,
+  postJson,
+  startGateway,
+  type GatewayFixture,
+} from '../../../test-support/gateway.js';
 import { resetFaults as clearFaults } from '../../../test-support/standins/index.js';
 
 let pgServer: TestPostgres;
@@ -41,7 +46,7 @@ const ttsTexts = () =>
 async function usage(userId: string) {
   return gw.sql<{ request_id: string; quantity: string; outcome: string }>(
     `SELECT request_id, quantity, outcome FROM usage_events
-      WHERE user_id = $1 AND kind = 'tts' ORDER BY request_id`,
+      WHERE user_id = $1 AND kind = 'tts' AND ended_at IS NOT NULL ORDER BY request_id`,
     [userId],
   );
 }

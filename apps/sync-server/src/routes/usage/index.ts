@@ -48,7 +48,7 @@ const usage: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         }),
         response: { 200: UsageResponse },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (req) => {
       const p = req.principal;

@@ -1,19 +1,11 @@
 import { constants, existsSync } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createEmbedder, embedderConfigFromEnv } from '../../knowledge/embed/factory.js';
-import type { Embedder } from '../../knowledge/embed/embedder.js';
-import { HashingEmbedder } from '../../knowledge/hashing-embedder.js';
 import type { IngestProgress } from '../../knowledge/ingest.js';
-import {
-  KEY_FILE,
-  STORE_FILE,
-  openProfileKnowledgeBase,
-  type KnowledgeBase,
-} from '../../knowledge/kb.js';
+import type { KnowledgeBase } from '../../knowledge/kb.js';
 import type { SearchHit, SearchMode } from '../../knowledge/search.js';
-import { EnvKeyStore, FileKeyStore, type KeyStore } from '../../store/keystore.js';
+import { KEY_FILE, STORE_FILE } from '../../store/key-stores.js';
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -23,6 +15,7 @@ import {
   type CliIO,
   type Command,
 } from '../io.js';
+import { withProfile } from '../profile.js';
 
 const USAGE = `usage:
   voiceassist kb ingest PATH... --store DIR [--tag TAG]... [--source NAME] [--json] [--verbose]
@@ -31,79 +24,34 @@ const USAGE = `usage:
   voiceassist kb ask "QUESTION" --store DIR [--json] [--verbose]
   voiceassist kb stats --store DIR [--json] [--verbose]
 
-The store is DIR/knowledge.db, encrypted; \`ingest\` creates DIR (owner-only) when it does not
-exist. Its key comes from VOICEASSIST_DB_KEY (64 hex characters) or the key file DIR/${KEY_FILE}
-(mode 0600, created with a new store). The embedding model follows VOICEASSIST_EMBED_MODEL
-(auto | use-lite | hashing-bow). Quiet by default: --verbose also prints which embedding model
-and which key source were used.`;
-
-/** The CLI has no OS keychain session to rely on: environment variable, then owner-only key file. */
-export function cliKeyStores(dir: string, env: NodeJS.ProcessEnv): KeyStore[] {
-  return [new EnvKeyStore(env), new FileKeyStore(path.join(dir, KEY_FILE))];
-}
-
-/** Informational lines (model, key source) only with --verbose; warnings always. */
-interface CliLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-function cliLog(io: CliIO, verbose: boolean): CliLog {
-  return {
-    info: (m) => {
-      if (verbose) writeLine(io.stderr, `kb: ${m}`);
-    },
-    warn: (m) => writeLine(io.stderr, `kb: warning: ${m}`),
-  };
-}
-
-async function cliEmbedder(io: CliIO, log: CliLog): Promise<Embedder> {
-  const model = io.env.VOICEASSIST_EMBED_MODEL ?? '';
-  if (model.startsWith('hashing-bow')) {
-    log.info('embedding model hashing-bow (lexical fallback, not semantic)');
-    return new HashingEmbedder(512);
-  }
-  return createEmbedder({
-    ...embedderConfigFromEnv(io.env),
-    log: { info: (_f, msg) => log.info(msg), warn: (_f, msg) => log.warn(msg) },
-  });
-}
+The store is DIR/knowledge.db, encrypted, opened exactly as the app opens its profile; \`ingest\`
+creates DIR (owner-only) when it does not exist, the other commands need an existing store. Its key
+comes from VOICEASSIST_DB_KEY (64 hex characters), else the OS keychain, else the key file
+DIR/${KEY_FILE} (mode 0600); a new store's key goes to the keychain when one is available, else
+to that file. The embedding model follows VOICEASSIST_EMBED_MODEL (auto | use-lite | hashing-bow)
+and VOICEASSIST_MODELS_DIR. Quiet by default: --verbose also prints which embedding model and
+which key source were used.`;
 
 /**
- * Opens DIR's store. `create`: a folder that does not exist yet is made (owner-only) for a new
- * store; otherwise a missing store is an error, so a mistyped --store never leaves an empty one.
+ * Opens DIR's store. `create`: a folder that does not exist yet is made (owner-only, by
+ * openProfile) for a new store; otherwise a missing store is an error, so a mistyped --store never
+ * leaves an empty one.
  */
-async function withStore<T>(
+function withStore<T>(
   io: CliIO,
   options: { store: string; verbose: boolean; create?: boolean },
   fn: (kb: KnowledgeBase) => Promise<T>,
 ): Promise<T> {
   const dir = path.resolve(io.cwd, options.store);
-  if (options.create) await mkdir(dir, { recursive: true, mode: 0o700 });
-  else if (!existsSync(path.join(dir, STORE_FILE)))
-    throw new Error(
-      `There is no knowledge store in ${dir}. Check --store, or add documents first with \`voiceassist kb ingest PATH --store ${options.store}\`.`,
+  if (!options.create && !existsSync(path.join(dir, STORE_FILE)))
+    return Promise.reject(
+      new Error(
+        `There is no knowledge store in ${dir}. Check --store, or add documents first with \`voiceassist kb ingest PATH --store ${options.store}\`.`,
+      ),
     );
-  const log = cliLog(io, options.verbose);
-  const embedder = await cliEmbedder(io, log);
-  try {
-    const { kb } = await openProfileKnowledgeBase(dir, cliKeyStores(dir, io.env), {
-      embedder,
-      log,
-      reembedInBackground: false,
-    });
-    try {
-      if (kb.stats().models.some((m) => m.state === 'building')) {
-        log.info('re-embedding the store with the current model first');
-        await kb.reembedNow();
-      }
-      return await fn(kb);
-    } finally {
-      await kb.close();
-    }
-  } finally {
-    await embedder.close();
-  }
+  return withProfile(io, dir, 'kb', (profile) => fn(profile.knowledge), {
+    verbose: options.verbose,
+  });
 }
 
 function progressBar(io: CliIO): ((p: IngestProgress) => void) | undefined {

@@ -112,6 +112,23 @@ describe('voiceassist phi redact', () => {
     expect(r.stderr).not.toContain('John');
   });
 
+  it('--mode strict|balanced; offsets stay in the input when normalisation removes characters', async () => {
+    const text = 'MRN ８８２\u00AD１３４５, Jo\u200Bhn Quimby';
+    for (const mode of ['strict', 'balanced']) {
+      const r = await runInProcess(
+        ['redact', '--jsonl', '--mode', mode],
+        JSON.stringify({ id: 1, text }),
+      );
+      expect(r.code).toBe(0);
+      const line = JSON.parse(r.stdout) as { spans: { start: number; end: number }[] };
+      expect(line.spans.map((s) => text.slice(s.start, s.end))).toEqual([
+        '８８２\u00AD１３４５',
+        'Jo\u200Bhn Quimby',
+      ]);
+    }
+    expect((await runInProcess(['redact', '--mode', 'lenient'], '')).code).toBe(2);
+  });
+
   it('exit 2 on wrong usage', async () => {
     expect((await runInProcess([], '')).code).toBe(2);
     expect((await runInProcess(['scrub'], '')).code).toBe(2);

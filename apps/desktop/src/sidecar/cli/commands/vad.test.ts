@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_SPEECH_DIR, loadEngineAudio } from '../../voice/fixtures.js';
+import { loadEngineAudio } from '../../../../test-support/voice/speech.js';
+import { SPEECH_DIR } from '../../../../test-support/data.js';
 import { resample } from '../../voice/resample.js';
 import { encodeWav } from '../../voice/wav.js';
 import type { CliIO } from '../io.js';
@@ -16,7 +17,7 @@ const BIN = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../../bin/voiceassist.mjs',
 );
-const JFK = path.join(SHARED_SPEECH_DIR, 'jfk.wav');
+const JFK = path.join(SPEECH_DIR, 'jfk.wav');
 
 interface Run {
   code: number;
@@ -91,7 +92,7 @@ describe('voiceassist vad', () => {
   });
 
   it('prints a readable segment list without --json', async () => {
-    const { code, stdout } = await runInProcess(['jfk.wav'], SHARED_SPEECH_DIR);
+    const { code, stdout } = await runInProcess(['jfk.wav'], SPEECH_DIR);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^jfk\.wav: 11\.00 s, \d+ speech segments/);
     expect(stdout).toMatch(/\n\s+1\s+0\.\d{3} – \d+\.\d{3} s/);

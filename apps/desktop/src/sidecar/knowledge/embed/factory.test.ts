@@ -1,15 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_DIM, writeTinyModelFolder } from '../../../../test-support/embed/tiny-model.js';
-import {
-  createEmbedder,
-  defaultModelsDir,
-  embedderConfigFromEnv,
-  findModelFolders,
-} from './factory.js';
+import { createEmbedder, embedderConfigFromEnv, findModelFolders } from './factory.js';
 import type { EmbedLogger } from './log.js';
 import { USE_LITE_ID } from './use-lite.js';
 
@@ -55,9 +49,21 @@ describe('createEmbedder', () => {
     expect(lines[0]!.msg).toMatch(/configured/);
   });
 
-  it('defaults to <repo>/resources/models (where its README lives)', () => {
-    expect(existsSync(path.join(defaultModelsDir({}), 'README.md'))).toBe(true);
-    expect(defaultModelsDir({ VOICEASSIST_MODELS_DIR: emptyDir })).toBe(emptyDir);
+  it('takes the models folder from the resources, and has none when the launcher named none', () => {
+    expect(embedderConfigFromEnv({}, { modelsDir: undefined, from: 'none' })).toEqual({
+      model: 'auto',
+    });
+    expect(
+      embedderConfigFromEnv({}, { modelsDir: emptyDir, from: 'process.resourcesPath' }),
+    ).toEqual({ model: 'auto', modelsDir: emptyDir });
+  });
+
+  it('falls back to USE-lite without any models folder, and says where to put one', async () => {
+    const { log, lines } = capture();
+    const embedder = await createEmbedder({ log });
+    await embedder.close();
+    expect(embedder.id).toBe(USE_LITE_ID);
+    expect(lines[0]!.msg).toMatch(/VOICEASSIST_MODELS_DIR/);
   });
 
   it('reads its configuration from the environment', () => {

