@@ -1,6 +1,7 @@
 import type { AnswerSentenceDto, CitationDto } from '../../shared/voice-turn.js';
 import { onePerCause } from '../messages.js';
 import { Problem } from '../Problem.js';
+import { SentenceText } from './source-text.js';
 import type { TurnView } from './turn-log.js';
 
 const STATUS_WORDS: Record<TurnView['status'], string> = {
@@ -81,10 +82,10 @@ export function TurnCard({
               </span>
             )}
           </span>
-          <p className="turn__sentences">
+          <div className="turn__sentences">
             {sentences.map((s, i) => (
               <span key={i} className="turn__sentence">
-                {s.text}
+                <SentenceText text={s.text} />
                 {s.citations.map((c) => {
                   const n = numbers.get(citationKey(c)) ?? 0;
                   return (
@@ -103,7 +104,7 @@ export function TurnCard({
                 })}{' '}
               </span>
             ))}
-          </p>
+          </div>
         </div>
       )}
       {turn.errors.length > 0 && (

@@ -163,3 +163,33 @@ export function SourceText({ text, markStart, markEnd, markRef }: Props) {
     return spans.filter(([s, e]) => text.slice(s, e).trim() !== '');
   }
 }
+
+/**
+ * An answer sentence as a reader sees it: a list quoted from a source is shown as a list (its
+ * "- " markers dropped), inline Markdown dropped, the words otherwise as quoted.
+ */
+export function SentenceText({ text }: { readonly text: string }) {
+  const all = blocks(text);
+  if (!all.some((b) => b.kind === 'item')) return <>{plain(text)}</>;
+  const out: ReactNode[] = [];
+  let items: ReactNode[] = [];
+  const endList = (key: string): void => {
+    if (items.length === 0) return;
+    out.push(
+      <ul key={key} className="answer-list">
+        {items}
+      </ul>,
+    );
+    items = [];
+  };
+  all.forEach((b, i) => {
+    const content = plain(text.slice(b.contentStart, b.end));
+    if (b.kind === 'item') items.push(<li key={i}>{content}</li>);
+    else {
+      endList(`list-${i}`);
+      out.push(<span key={i}>{content} </span>);
+    }
+  });
+  endList('list-end');
+  return <>{out}</>;
+}

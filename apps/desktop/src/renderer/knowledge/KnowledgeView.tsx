@@ -8,6 +8,7 @@ import type {
   SourcesOutput,
 } from '../../shared/knowledge.js';
 import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
+import { SentenceText } from '../conversation/source-text.js';
 import { Problem } from '../Problem.js';
 import { AddSources } from './AddSources.js';
 import { markTerms, queryTerms, snippet } from './highlight.js';
@@ -227,7 +228,7 @@ function AnswerView({
     <ol className="kb-sentences" aria-label="Answer, sentence by sentence">
       {answer.sentences.map((s, i) => (
         <li key={i} className="kb-sentence">
-          {s.text}{' '}
+          <SentenceText text={s.text} />{' '}
           {s.citations.map((c) => {
             const n = numbered.numberOf(c);
             return (

@@ -71,8 +71,17 @@ export function SettingsProvider({
   const update = useCallback(
     async (patch: SettingsPatch): Promise<ErrorInfo | null> => {
       if (!client) return { code: 'TRANSPORT_CLOSED', message: 'Not connected.' };
+      // The control follows the choice at once; the engine's reply (or the old value) then wins.
+      const before = latest.current;
+      const defined = Object.fromEntries(
+        Object.entries(patch as Record<string, unknown>).filter(([, v]) => v !== undefined),
+      );
+      apply({ ...before, ...defined });
       const r = await client.call('settings.set', patch);
-      if (!r.ok) return r.error;
+      if (!r.ok) {
+        apply(before);
+        return r.error;
+      }
       apply(r.value);
       return null;
     },
