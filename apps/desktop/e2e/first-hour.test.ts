@@ -419,6 +419,15 @@ describe('the first hour in real Chromium, engine and server', () => {
     await page.getByTestId('kb-answer').waitFor();
     expect(await page.getByTestId('kb-confidence').innerText()).toMatch(/confidence$/);
     await shot('knowledge');
+
+    // The closest source is about another condition: the answer says so and is not "covered".
+    await page.getByLabel('Question or search words').fill('How is diabetes treated?');
+    await page.locator('.kb-ask__form').getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.locator('.kb-not-covered', { hasText: 'diabetes' }).waitFor();
+    expect(await page.locator('.kb-not-covered').innerText()).toContain(
+      'Your sources say nothing specific about diabetes; the closest source is about Chronic kidney disease.',
+    );
+    expect(await page.getByTestId('kb-confidence').count()).toBe(0);
   });
 
   it('Settings are real: microphone test, push-to-talk key, voice speed, text size — kept after a reload and used', async () => {

@@ -275,8 +275,11 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
     // The source text read from the store (knowledge.passage), the cited span highlighted.
     const passage = page.getByTestId('citation-passage');
     await passage.waitFor({ timeout: 10_000 });
-    expect(await passage.locator('mark').count()).toBe(1);
-    expect(await passage.innerText()).toContain('ask not what your country can do for you');
+    // The cited span (here the whole passage) is marked in every paragraph it covers.
+    expect(await passage.locator('mark').count()).toBeGreaterThan(0);
+    expect((await passage.locator('mark').allInnerTexts()).join(' ')).toContain(
+      'ask not what your country can do for you',
+    );
     await screenshot(page, 'voice-citation.png');
   });
 
