@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { SettingsDto, SettingsPatch } from './settings.js';
 import {
   AnswerSentenceEvent,
   AskInput,
@@ -19,6 +20,13 @@ import {
   VoiceStatusDto,
 } from './voice-turn.js';
 import {
+  DocumentInput,
+  DocumentOutput,
+  ReindexInput,
+  RemoveInput,
+  RemoveOutput,
+  UploadInput,
+  UploadOutput,
   IngestInput,
   IngestStarted,
   KbAnswerOutput,
@@ -202,6 +210,41 @@ export const CALLS = {
       'The source text around a cited span (by documentId or sourcePath), for showing it highlighted. KB_NOT_FOUND when the document is gone.',
     input: PassageInput,
     output: PassageOutput,
+  },
+  'knowledge.remove': {
+    summary:
+      'Removes documents (with their chunks and vectors) from the store; the files on disk are not touched.',
+    input: RemoveInput,
+    output: RemoveOutput,
+  },
+  'knowledge.reindex': {
+    summary:
+      'Reads the documents again from their files and re-adds them; progress as knowledge.progress. KB_PATH_NOT_FOUND when a file is gone, KB_BUSY while a run is going.',
+    input: ReindexInput,
+    output: IngestStarted,
+  },
+  'knowledge.upload': {
+    summary:
+      'A file given by content (drag and drop, browser file input), in base64 pieces; kept in the profile, whose path the last piece returns for knowledge.ingest.',
+    input: UploadInput,
+    output: UploadOutput,
+  },
+  'knowledge.document': {
+    summary: 'The whole text of a stored document, for reading a cited source in full.',
+    input: DocumentInput,
+    output: DocumentOutput,
+  },
+  // ---- workstation settings (shared/settings.ts), kept in the profile ----
+  'settings.get': {
+    summary:
+      'The clinician’s workstation settings (microphone, push-to-talk key, voice, text size…).',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: SettingsDto,
+  },
+  'settings.set': {
+    summary: 'Changes some settings and returns all of them; kept in the profile folder.',
+    input: SettingsPatch,
+    output: SettingsDto,
   },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 

@@ -5,6 +5,7 @@ import { HealthMonitor } from './health.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
 import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
+import { SettingsStore } from './settings/store.js';
 import { RpcServer } from './rpc/server.js';
 
 /** `apps/desktop/package.json` is two levels up from both src/sidecar and dist/sidecar. */
@@ -45,7 +46,12 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     components: () => profiles.components(),
   });
   const rpc: RpcServer = new RpcServer(
-    createHandlers({ health, voice: voice.get, knowledge }),
+    createHandlers({
+      health,
+      voice: voice.get,
+      knowledge,
+      settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
+    }),
     log,
   );
   health.start((snapshot) => {

@@ -1,4 +1,4 @@
-import type { KeyboardEvent, PointerEvent } from 'react';
+import type { KeyboardEvent, PointerEvent, ReactNode } from 'react';
 import type { TurnController, VoicePhase, VoiceSnapshot } from './turn-controller.js';
 
 const PHASE_WORDS: Record<VoicePhase, string> = {
@@ -19,9 +19,14 @@ const FLOOR_DB = -60;
 export function TalkPanel({
   controller,
   snapshot,
+  keyCode = 'Space',
+  children,
 }: {
   controller: TurnController;
   snapshot: VoiceSnapshot;
+  /** The push-to-talk key (Settings), as KeyboardEvent.code. */
+  keyCode?: string;
+  children?: ReactNode;
 }) {
   const held = snapshot.heldBy !== null;
   const onPointerDown = (e: PointerEvent<HTMLButtonElement>): void => {
@@ -31,13 +36,14 @@ export function TalkPanel({
   };
   const onPointerUp = (): void => controller.release('button');
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>): void => {
-    if (e.key !== 'Enter') return; // Space is handled window-wide (push-to-talk.ts)
+    if (e.key !== 'Enter') return; // the push-to-talk key is handled window-wide (push-to-talk.ts)
     e.preventDefault();
     if (!e.repeat) controller.press('button');
   };
   const onKeyUp = (e: KeyboardEvent<HTMLButtonElement>): void => {
     if (e.key === 'Enter') controller.release('button');
   };
+  const keyLabel = keyCode.replace(/^Key(?=[A-Z]$)/, '').replace(/^Digit(?=\d$)/, '');
   const level = snapshot.level;
   const fill = level === null ? 0 : Math.max(0, Math.min(1, (level - FLOOR_DB) / -FLOOR_DB));
   return (
@@ -71,7 +77,7 @@ export function TalkPanel({
           data-ptt-target=""
           data-testid="hold-to-talk"
           aria-pressed={held}
-          aria-keyshortcuts="Space"
+          aria-keyshortcuts={keyLabel}
           aria-describedby="ptt-hint"
           onPointerDown={onPointerDown}
           onPointerUp={onPointerUp}
@@ -90,13 +96,14 @@ export function TalkPanel({
           onClick={() => controller.stopAnswer()}
           disabled={!snapshot.playing && snapshot.phase !== 'thinking'}
         >
-          Stop answer
+          Stop
         </button>
       </div>
       <p id="ptt-hint" className="talk__hint">
-        Hold <kbd>Space</kbd> (when no button or text field is focused) or this button while you
-        speak; let go to get the answer. Press again to interrupt the answer.
+        Hold <kbd>{keyLabel}</kbd> (outside text fields) or this button while you speak; let go to
+        get the answer. Press again to interrupt.
       </p>
+      {children}
     </section>
   );
 }

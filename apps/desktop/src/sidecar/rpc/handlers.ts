@@ -3,6 +3,7 @@ import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
+import { SettingsStore } from '../settings/store.js';
 import type { Handlers } from './server.js';
 
 export interface EngineServices {
@@ -11,6 +12,8 @@ export interface EngineServices {
   readonly voice?: () => Promise<VoiceApi | undefined>;
   /** The Knowledge view's calls (knowledge/rpc.ts); without it they answer KB_NOT_AVAILABLE. */
   readonly knowledge?: KnowledgeRpc;
+  /** Workstation settings (settings/store.ts); without it they live in memory. */
+  readonly settings?: SettingsStore;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -20,6 +23,7 @@ export function createHandlers(services: EngineServices): Handlers {
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
+    ...(services.settings ?? new SettingsStore(undefined)).handlers(),
   };
 }
 
