@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromProfile } from './assistant/engine-wiring.js';
 import { HealthMonitor } from './health.js';
+import { IdentityService } from './identity/service.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
 import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
@@ -33,8 +34,18 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   const version = readVersion();
   const profiles = profileHandleFromEnv(env, log);
   // Events go to every connected renderer; `rpc` exists by the time one is sent.
-  const voice = voiceFromProfile(profiles, env, log, (name, payload) =>
-    rpc.broadcast(name, payload),
+  const identity = new IdentityService({
+    env,
+    profiles,
+    log,
+    onChange: (state) => rpc.broadcast('identity.changed', state),
+  });
+  const voice = voiceFromProfile(
+    profiles,
+    env,
+    log,
+    (name, payload) => rpc.broadcast(name, payload),
+    identity.mode === 'sign-in' ? identity.bearer : undefined,
   );
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
     rpc.broadcast(name, payload),
@@ -45,18 +56,20 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     components: () => profiles.components(),
   });
   const rpc: RpcServer = new RpcServer(
-    createHandlers({ health, voice: voice.get, knowledge }),
+    createHandlers({ health, voice: voice.get, knowledge, identity }),
     log,
   );
   health.start((snapshot) => {
     log.info({ server: snapshot.server.status }, 'health changed');
     rpc.broadcast('health.changed', snapshot);
   });
+  void identity.start();
   return {
     version,
     rpc,
     stop: async () => {
       health.stop();
+      identity.close();
       voice.close();
       await knowledge.close();
       await profiles.close();

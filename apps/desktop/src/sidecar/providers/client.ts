@@ -15,7 +15,7 @@ import {
   speakablePlaceholders,
 } from '@voiceassist/contract';
 import type { EgressGuard } from '../egress/index.js';
-import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
+import { authorizationOf, GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
 import { SseParser } from './sse.js';
 import { linkedController, within } from './timeouts.js';
@@ -116,11 +116,15 @@ export class GatewayClient {
     return `${this.config.serverUrl}${path}`;
   }
 
-  private headers(json: boolean): Record<string, string> {
-    return {
-      authorization: `Bearer ${this.config.deviceKey}`,
-      ...(json ? { 'content-type': 'application/json' } : {}),
-    };
+  /** Nobody signed in (or locked): refused here, as the gateway would (AUTH_REQUIRED). */
+  private async headers(json: boolean, kind: ProviderKind): Promise<Record<string, string>> {
+    let authorization: string;
+    try {
+      authorization = await authorizationOf(this.config);
+    } catch (cause) {
+      throw new ProviderError('AUTH_REQUIRED', kind, { status: 401, cause });
+    }
+    return { authorization, ...(json ? { 'content-type': 'application/json' } : {}) };
   }
 
   /**
@@ -213,15 +217,15 @@ export class GatewayClient {
     const kind = 'llm';
     const t = this.config.timeouts;
     const { body, speakAheadPassages: passages } = chat;
-    const headers = this.headers(true);
-    if (passages)
-      headers[SPEAK_AHEAD_HEADER] = speakAheadHeader({ passages, format: TTS_OUTPUT_FORMAT });
-    if (after)
-      headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
-        turn: after.turnId,
-        sha256: createHash('sha256').update(after.transcript, 'utf8').digest('base64url'),
-      });
     try {
+      const headers = await this.headers(true, kind);
+      if (passages)
+        headers[SPEAK_AHEAD_HEADER] = speakAheadHeader({ passages, format: TTS_OUTPUT_FORMAT });
+      if (after)
+        headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
+          turn: after.turnId,
+          sha256: createHash('sha256').update(after.transcript, 'utf8').digest('base64url'),
+        });
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.llm,
@@ -283,7 +287,12 @@ export class GatewayClient {
         this.guard.fetch(
           GATEWAY_PROVIDERS.tts,
           this.url('/v1/tts/stream'),
-          { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
+          {
+            method: 'POST',
+            headers: await this.headers(true, kind),
+            body,
+            signal: controller.signal,
+          },
           { conversationId: req.conversationId },
         ),
         t.ttsFirstByteMs,
@@ -365,7 +374,7 @@ export class GatewayClient {
         GATEWAY_PROVIDERS.tts,
         this.url(`/v1/calls/${encodeURIComponent(call.requestId)}`),
         {
-          headers: this.headers(false),
+          headers: await this.headers(false, kind),
           signal: AbortSignal.timeout(this.config.timeouts.idleMs),
         },
         { conversationId: call.conversationId },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STT_TURN_PARAM, joinTranscript } from '@voiceassist/contract';
 import type { EgressGuard, GuardedSocket } from '../egress/index.js';
-import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
+import { authorizationOf, GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError } from './errors.js';
 
 export interface SttSessionOptions {
@@ -155,12 +155,17 @@ export function openSttSession(options: SttSessionOptions): SttSession {
 
   const turnId = randomUUID();
   const wsUrl = `${config.serverUrl.replace(/^http/, 'ws')}/v1/stt/live?${STT_TURN_PARAM}=${turnId}`;
-  options.guard
-    .openWebSocket(GATEWAY_PROVIDERS.stt, wsUrl, {
-      headers: { authorization: `Bearer ${config.deviceKey}` },
-      conversationId: options.conversationId,
-      dataKind: 'audio',
+  authorizationOf(config)
+    .catch((cause: unknown) => {
+      throw new ProviderError('AUTH_REQUIRED', kind, { status: 401, cause });
     })
+    .then((authorization) =>
+      options.guard.openWebSocket(GATEWAY_PROVIDERS.stt, wsUrl, {
+        headers: { authorization },
+        conversationId: options.conversationId,
+        dataKind: 'audio',
+      }),
+    )
     .then(
       (g) => {
         guarded = g;

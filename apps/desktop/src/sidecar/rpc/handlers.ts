@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
+import { identityHandlers } from '../identity/rpc.js';
+import { IdentityService } from '../identity/service.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
 import type { Handlers } from './server.js';
@@ -11,6 +13,8 @@ export interface EngineServices {
   readonly voice?: () => Promise<VoiceApi | undefined>;
   /** The Knowledge view's calls (knowledge/rpc.ts); without it they answer KB_NOT_AVAILABLE. */
   readonly knowledge?: KnowledgeRpc;
+  /** Signing in (identity/service.ts); without it the workstation has no personal sign-in. */
+  readonly identity?: IdentityService;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -20,6 +24,7 @@ export function createHandlers(services: EngineServices): Handlers {
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
+    ...identityHandlers(services.identity ?? noIdentity()),
   };
 }
 
@@ -31,4 +36,15 @@ function noKnowledge(): KnowledgeRpc {
     log,
     () => undefined,
   );
+}
+
+/** The sign-in calls of an engine without a server: mode `off`. */
+function noIdentity(): IdentityService {
+  const log = pino({ level: 'silent' });
+  return new IdentityService({
+    env: {},
+    profiles: new ProfileHandle(undefined, () => Promise.reject(new Error('no profile')), log),
+    log,
+    onChange: () => undefined,
+  });
 }
