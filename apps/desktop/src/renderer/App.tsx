@@ -3,6 +3,7 @@ import { AskView } from './ask/AskView.js';
 import { usePushToTalkKey } from './ask/push-to-talk.js';
 import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
+import { IdentityGate, SignedInUser } from './identity/IdentityGate.js';
 import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
 import { KnowledgeView } from './knowledge/KnowledgeView.js';
 import { Navigation } from './Navigation.js';
@@ -47,38 +48,46 @@ export function App({ transport }: { transport: Transport }) {
 
   const engineView = engineStatus(engine);
   return (
-    <VoiceProvider client={engine.phase === 'ready' ? engine.client : undefined}>
-      <PushToTalkKey onTalk={showConversation} />
-      <div className="shell">
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="topbar">
-          <div className="brand">
-            <span className="brand__mark" aria-hidden="true" />
-            <span className="brand__name">VoiceAssist</span>
-            <span className="brand__sub">Workstation</span>
-          </div>
-          <section className="statuses" aria-label="System status" role="status" aria-live="polite">
-            <StatusBadge name="Engine" status={engineView} testId="engine-status" />
-            <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
-          </section>
-        </header>
-        <Navigation current={current} onSelect={select} />
-        <main id="main" className="content" tabIndex={-1}>
-          {engineView.tone === 'bad' && (
-            <div className="notice notice--bad" role="alert">
-              <strong>{engineView.label}.</strong> {engineView.detail}
+    <IdentityGate client={engine.phase === 'ready' ? engine.client : undefined}>
+      <VoiceProvider client={engine.phase === 'ready' ? engine.client : undefined}>
+        <PushToTalkKey onTalk={showConversation} />
+        <div className="shell">
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="topbar">
+            <div className="brand">
+              <span className="brand__mark" aria-hidden="true" />
+              <span className="brand__name">VoiceAssist</span>
+              <span className="brand__sub">Workstation</span>
             </div>
-          )}
-          <h1 ref={heading} tabIndex={-1} className="content__title">
-            {view.title}
-          </h1>
-          <p className="content__summary">{view.summary}</p>
-          <ViewBody view={view} engine={engine} />
-        </main>
-      </div>
-    </VoiceProvider>
+            <section
+              className="statuses"
+              aria-label="System status"
+              role="status"
+              aria-live="polite"
+            >
+              <StatusBadge name="Engine" status={engineView} testId="engine-status" />
+              <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
+            </section>
+            <SignedInUser />
+          </header>
+          <Navigation current={current} onSelect={select} />
+          <main id="main" className="content" tabIndex={-1}>
+            {engineView.tone === 'bad' && (
+              <div className="notice notice--bad" role="alert">
+                <strong>{engineView.label}.</strong> {engineView.detail}
+              </div>
+            )}
+            <h1 ref={heading} tabIndex={-1} className="content__title">
+              {view.title}
+            </h1>
+            <p className="content__summary">{view.summary}</p>
+            <ViewBody view={view} engine={engine} />
+          </main>
+        </div>
+      </VoiceProvider>
+    </IdentityGate>
   );
 }
 

@@ -1,3 +1,4 @@
+import type { CallName } from '../../shared/contract.js';
 import type { Handlers } from '../rpc/server.js';
 import type { IdentityService } from './service.js';
 
@@ -24,4 +25,38 @@ export function identityHandlers(identity: IdentityService): Pick<Handlers, Iden
       return {};
     },
   };
+}
+
+/** What a workstation that needs a personal sign-in answers before it (or while locked). */
+const OPEN_CALLS: ReadonlySet<CallName> = new Set<CallName>([
+  'health',
+  'ping',
+  'identity.state',
+  'identity.signInBrowser',
+  'identity.cancelSignIn',
+  'identity.signInPassword',
+  'identity.signOut',
+  'identity.lock',
+  'identity.activity',
+]);
+
+/**
+ * Default-deny in the engine, not only on screen: while a person must sign in (or the workstation
+ * is locked), every call but health and signing in is refused with NOT_SIGNED_IN / LOCKED_*, so
+ * nothing in the store is read or sent for a renderer that skipped the sign-in screen.
+ */
+export function requireSignIn(handlers: Handlers, identity: IdentityService): Handlers {
+  const guarded: Record<string, (input: never, ctx: never) => unknown> = {};
+  for (const [name, handler] of Object.entries(handlers) as [
+    CallName,
+    (input: never, ctx: never) => unknown,
+  ][]) {
+    guarded[name] = OPEN_CALLS.has(name)
+      ? handler
+      : (input, ctx) => {
+          identity.assertSignedIn();
+          return handler(input, ctx);
+        };
+  }
+  return guarded as unknown as Handlers;
 }

@@ -80,10 +80,11 @@ export class IdentityService {
     this.mode = 'sign-in';
     const client = new AuthClient(url.replace(/\/+$/, ''), opts.fetchImpl);
     this.client = client;
+    const deviceName = opts.env.VOICEASSIST_DEVICE_NAME?.trim();
     this.session = new IdentitySession({
       client,
       store: this.credentialStore(client.baseUrl),
-      deviceName: opts.env.VOICEASSIST_DEVICE_NAME?.trim() || os.hostname(),
+      deviceName: deviceName ? deviceName : os.hostname(),
       now: this.now,
     });
     this.session.onChange((s) => this.changed(s));
@@ -116,8 +117,7 @@ export class IdentityService {
           await this.session?.restore();
         }
       } catch (e) {
-        this.configReason =
-          e instanceof CodedError ? e.toInfo() : errorInfo('SERVER_UNREACHABLE');
+        this.configReason = e instanceof CodedError ? e.toInfo() : errorInfo('SERVER_UNREACHABLE');
         this.opts.log.warn({ code: codeOf(e) }, 'sign-in options could not be read');
       } finally {
         this.checking = undefined;
@@ -149,7 +149,8 @@ export class IdentityService {
 
   private idleSeconds(): number | undefined {
     const s = this.session?.state;
-    const policy = s?.kind === 'signed_in' ? s.idleTimeoutSeconds : this.config?.policy.idleTimeoutSeconds;
+    const policy =
+      s?.kind === 'signed_in' ? s.idleTimeoutSeconds : this.config?.policy.idleTimeoutSeconds;
     const local = idleLimitFromEnv(this.opts.env);
     if (policy === undefined) return local;
     return local === undefined ? policy : Math.min(policy, local);
@@ -294,6 +295,16 @@ export class IdentityService {
       Math.max(0, left),
     );
     this.idleTimer.unref();
+  }
+
+  /** Throws unless the workstation may be used now (no sign-in needed, or signed in). */
+  assertSignedIn(): void {
+    const s = this.state();
+    if (s.mode !== 'sign-in' || s.status === 'signed-in') return;
+    if (s.status === 'locked') {
+      throw identityError(s.reason?.code === 'LOCKED_IDLE' ? 'LOCKED_IDLE' : 'LOCKED_BY_USER');
+    }
+    throw identityError('NOT_SIGNED_IN');
   }
 
   /** The access token for the gateway; rejects (coded) when nobody is signed in or it is locked. */

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
-import { identityHandlers } from '../identity/rpc.js';
+import { identityHandlers, requireSignIn } from '../identity/rpc.js';
 import { IdentityService } from '../identity/service.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
@@ -19,13 +19,15 @@ export interface EngineServices {
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
 export function createHandlers(services: EngineServices): Handlers {
-  return {
+  const identity = services.identity ?? noIdentity();
+  const handlers: Handlers = {
     health: ({ refresh }) => services.health.snapshot(refresh ?? false),
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
-    ...identityHandlers(services.identity ?? noIdentity()),
+    ...identityHandlers(identity),
   };
+  return requireSignIn(handlers, identity);
 }
 
 /** The Knowledge calls of an engine without a profile: each answers KB_NOT_AVAILABLE. */
