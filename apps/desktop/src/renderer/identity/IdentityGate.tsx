@@ -24,7 +24,7 @@ export function IdentityGate({
 }) {
   const state = useIdentity(client);
   const signedIn = state?.mode === 'sign-in' && state.status === 'signed-in';
-  useActivityReports(client, signedIn);
+  useActivityReports(client, signedIn ? state.idleTimeoutSeconds : undefined);
   const needed = client !== undefined && state?.mode === 'sign-in' && !signedIn;
   const locked = needed && state.user !== null;
   return (

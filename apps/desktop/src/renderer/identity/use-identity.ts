@@ -4,7 +4,7 @@ import type { IdentityState } from '../../shared/identity.js';
 
 /** Input events that count as someone using the workstation (for the idle lock). */
 const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'wheel', 'touchstart'] as const;
-/** Activity is reported at most this often: the idle policy counts in minutes. */
+/** Activity is reported at most this often (and at most four times per idle period). */
 export const ACTIVITY_REPORT_MS = 10_000;
 
 /**
@@ -29,13 +29,17 @@ export function useIdentity(client: RpcClient | undefined): IdentityState | unde
 }
 
 /** While someone is signed in, tells the engine now and then that the workstation is in use. */
-export function useActivityReports(client: RpcClient | undefined, active: boolean): void {
+export function useActivityReports(
+  client: RpcClient | undefined,
+  idleTimeoutSeconds: number | null | undefined,
+): void {
   useEffect(() => {
-    if (!client || !active) return;
+    if (!client || !idleTimeoutSeconds) return;
+    const every = Math.min(ACTIVITY_REPORT_MS, (idleTimeoutSeconds * 1000) / 4);
     let last = 0;
     const report = (): void => {
       const now = Date.now();
-      if (now - last < ACTIVITY_REPORT_MS) return;
+      if (now - last < every) return;
       last = now;
       void client.call('identity.activity', {});
     };
@@ -43,7 +47,7 @@ export function useActivityReports(client: RpcClient | undefined, active: boolea
     return () => {
       for (const e of ACTIVITY_EVENTS) window.removeEventListener(e, report);
     };
-  }, [client, active]);
+  }, [client, idleTimeoutSeconds]);
 }
 
 /**
