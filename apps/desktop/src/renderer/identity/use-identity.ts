@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { BRIDGE_KEY, type VoiceAssistBridge } from '../../shared/bridge.js';
 import type { RpcClient } from '../../shared/client.js';
 import type { IdentityState } from '../../shared/identity.js';
 
@@ -55,7 +56,7 @@ export function useActivityReports(
  * never navigates away), in web mode as a new tab.
  */
 export function openLoginPage(url: string): void {
-  const bridge = (window as { voiceassist?: { openExternal?: (u: string) => void } }).voiceassist;
-  if (bridge?.openExternal) bridge.openExternal(url);
+  const bridge = (window as { [BRIDGE_KEY]?: VoiceAssistBridge })[BRIDGE_KEY];
+  if (bridge?.openLoginPage) bridge.openLoginPage(url);
   else window.open(url, '_blank', 'noopener');
 }
