@@ -71,6 +71,10 @@ beforeAll(async () => {
     OIDC_CLIENT_ID: clientId,
     OIDC_CLIENT_SECRET: clientSecret,
     OIDC_GROUP_ROLES: 'clinicians=clinician',
+    // Every test enrols a workstation from this one address; the seeds' limits (5 enrolments an
+    // hour, 10 sign-ins a minute) have their own tests in the server.
+    RATE_LIMIT_REGISTER_PER_HOUR: '1000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
   });
   serverUrl = server.match[1] ?? '';
   browser = await launchChromium();

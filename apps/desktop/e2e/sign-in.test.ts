@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { MemoryVaultStore } from '@voiceassist/phi';
 import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
@@ -23,6 +25,7 @@ import {
 import { launchChromium } from '../test-support/chromium.js';
 import {
   REPO_ROOT,
+  SERVER_BIN,
   startSyncServer,
   startUntilLine,
   type Started,
@@ -36,6 +39,7 @@ import {
  */
 const IDP_CLI = path.join(REPO_ROOT, 'apps/sync-server/test-support/oidc/cli.ts');
 const PASSWORD = 'correct horse battery staple';
+const run = promisify(execFile);
 
 let tmp: string;
 let idp: Started | undefined;
@@ -69,6 +73,10 @@ beforeAll(async () => {
     OIDC_CLIENT_ID: clientId,
     OIDC_CLIENT_SECRET: clientSecret,
     OIDC_GROUP_ROLES: 'clinicians=clinician',
+    // Every test enrols a workstation from this one address; the seeds' limits (5 enrolments an
+    // hour, 10 sign-ins a minute) have their own tests in the server.
+    RATE_LIMIT_REGISTER_PER_HOUR: '1000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
     SESSION_IDLE_MINUTES: '10',
   });
   serverUrl = server.match[1] ?? '';
@@ -210,13 +218,14 @@ describe('the engine with a person signed in (IdentityService, the RPC handlers,
   const noProfile = new ProfileHandle(undefined, () => Promise.reject(new Error('none')), silent);
   const ctx = { connectionId: 'test' };
 
-  function engineParts(env: NodeJS.ProcessEnv = {}) {
+  function engineParts(env: NodeJS.ProcessEnv = {}, checkEveryMs?: number) {
     const states: string[] = [];
     const identity = new IdentityService({
       env: { VOICEASSIST_SERVER_URL: serverUrl, ...env },
       profiles: noProfile,
       log: silent,
       onChange: (s) => states.push(s.status),
+      ...(checkEveryMs === undefined ? {} : { checkEveryMs }),
     });
     const health = new HealthMonitor({
       version: 'test',
@@ -287,6 +296,26 @@ describe('the engine with a person signed in (IdentityService, the RPC handlers,
     await expect.poll(() => identity.state().status, { timeout: 15_000 }).toBe('locked');
     expect(identity.state().reason?.code).toBe('LOCKED_IDLE');
     expect(states.at(-1)).toBe('locked');
+    identity.close();
+  });
+
+  it('learns that an admin revoked this workstation and says so (session checked every 0.5 s here)', async () => {
+    const { identity } = engineParts({}, 500);
+    await signIn(identity);
+    const me = await new AuthClient(serverUrl).me(await identity.bearer());
+    await run(process.execPath, [
+      SERVER_BIN,
+      'device',
+      'revoke',
+      me.device.id,
+      '--data-dir',
+      path.join(tmp, 'server-data'),
+    ]);
+    await expect.poll(() => identity.state().status, { timeout: 20_000 }).toBe('signed-out');
+    expect(identity.state().reason).toEqual({
+      code: 'AUTH_DEVICE_REVOKED',
+      message: 'This device was revoked by your administrator; ask them to enrol it again.',
+    });
     identity.close();
   });
 

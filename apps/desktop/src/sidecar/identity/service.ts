@@ -21,7 +21,11 @@ export type IdentityServiceOptions = Readonly<{
   onChange: (state: IdentityState) => void;
   fetchImpl?: typeof fetch;
   now?: () => number;
+  /** How often a signed-in session is checked with the server (default 30 s). */
+  checkEveryMs?: number;
 }>;
+
+const CHECK_EVERY_MS = 30_000;
 
 /** A local setting may shorten the clinic's idle policy, never lengthen it. */
 function idleLimitFromEnv(env: NodeJS.ProcessEnv): number | undefined {
@@ -61,6 +65,7 @@ export class IdentityService {
   private browser: AbortController | undefined;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | undefined;
+  private checkTimer: NodeJS.Timeout | undefined;
   private last = '';
   private offByServer = false;
   private readonly now: () => number;
@@ -133,8 +138,14 @@ export class IdentityService {
       this.locked = undefined;
       this.lastActivity = this.now();
       this.armIdle();
+      this.checkTimer ??= setInterval(
+        () => void this.session?.check().catch(() => undefined),
+        this.opts.checkEveryMs ?? CHECK_EVERY_MS,
+      ).unref();
     } else if (s.kind === 'signed_out') {
       clearTimeout(this.idleTimer);
+      clearInterval(this.checkTimer);
+      this.checkTimer = undefined;
     }
     this.emit();
   }
@@ -315,6 +326,7 @@ export class IdentityService {
 
   close(): void {
     clearTimeout(this.idleTimer);
+    clearInterval(this.checkTimer);
     this.browser?.abort();
     this.session?.dispose();
   }
