@@ -186,6 +186,20 @@ describe('sign-in screen, signed-in user, lock and sign-out (web mode, Chromium)
     await context.close();
   });
 
+  it('says so when the VoiceAssist server cannot be reached, and offers to try again', async () => {
+    const { context, page } = await openApp(
+      await startEngine({ VOICEASSIST_SERVER_URL: 'http://127.0.0.1:9' }),
+    );
+    await page.getByRole('heading', { name: 'Sign in to VoiceAssist' }).waitFor();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('data-code')).toBe('SERVER_UNREACHABLE');
+    expect(await alert.innerText()).toContain('The VoiceAssist server could not be reached');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('a local account: one-time password, then a new one; with TOTP the authenticator code is asked for', async () => {
     const bootstrap = await run(process.execPath, [
       SERVER_BIN,

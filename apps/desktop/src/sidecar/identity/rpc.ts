@@ -40,6 +40,12 @@ const OPEN_CALLS: ReadonlySet<CallName> = new Set<CallName>([
   'identity.activity',
 ]);
 
+/** Calls a person makes (also through the global hotkey, with the window in the background). */
+const ACTIVITY_CALLS: ReadonlySet<CallName> = new Set<CallName>([
+  'voice.turnStart',
+  'assistant.ask',
+]);
+
 /**
  * Default-deny in the engine, not only on screen: while a person must sign in (or the workstation
  * is locked), every call but health and signing in is refused with NOT_SIGNED_IN / LOCKED_*, so
@@ -55,6 +61,7 @@ export function requireSignIn(handlers: Handlers, identity: IdentityService): Ha
       ? handler
       : (input, ctx) => {
           identity.assertSignedIn();
+          if (ACTIVITY_CALLS.has(name)) identity.activity();
           return handler(input, ctx);
         };
   }

@@ -85,11 +85,11 @@ export class IdentityService {
     this.mode = 'sign-in';
     const client = new AuthClient(url.replace(/\/+$/, ''), opts.fetchImpl);
     this.client = client;
-    const deviceName = opts.env.VOICEASSIST_DEVICE_NAME?.trim();
+    const deviceName = opts.env.VOICEASSIST_DEVICE_NAME?.trim() ?? '';
     this.session = new IdentitySession({
       client,
       store: this.credentialStore(client.baseUrl),
-      deviceName: deviceName ? deviceName : os.hostname(),
+      deviceName: deviceName.length > 0 ? deviceName : os.hostname(),
       now: this.now,
     });
     this.session.onChange((s) => this.changed(s));
