@@ -44,7 +44,8 @@ beforeAll(async () => {
     logLevel: 'warn',
     build: { outDir: rendererDir, emptyOutDir: true, sourcemap: false },
   });
-  server = await startSyncServer(path.join(tmp, 'server-data'));
+  // No personal sign-in on this server (sign-in-ui.test.ts covers it): the app opens directly.
+  server = await startSyncServer(path.join(tmp, 'server-data'), { LOCAL_LOGIN: 'off' });
   const serverUrl = server.match[1]!;
   sidecar = await startSidecarWeb(rendererDir, { VOICEASSIST_SERVER_URL: serverUrl });
   launchUrl = sidecar.match[1]!;

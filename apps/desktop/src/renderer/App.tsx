@@ -3,6 +3,7 @@ import { AskView } from './ask/AskView.js';
 import { usePushToTalkKey } from './ask/push-to-talk.js';
 import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
+import { IdentityGate, SignedInUser } from './identity/IdentityGate.js';
 import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
 import { KnowledgeView } from './knowledge/KnowledgeView.js';
 import { Navigation } from './Navigation.js';
@@ -63,45 +64,56 @@ function Shell({ engine }: { engine: EngineState }) {
 
   const engineView = engineStatus(engine);
   return (
-    <VoiceProvider client={engine.phase === 'ready' ? engine.client : undefined} devices={devices}>
-      <PushToTalkKey onTalk={showConversation} />
-      <div className="shell">
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="topbar">
-          <div className="brand">
-            <span className="brand__mark" aria-hidden="true" />
-            <span className="brand__name">VoiceAssist</span>
-            <span className="brand__sub">Workstation</span>
-          </div>
-          <section className="statuses" aria-label="System status" role="status" aria-live="polite">
-            <StatusBadge name="Engine" status={engineView} testId="engine-status" />
-            <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
-          </section>
-        </header>
-        <div className="frame">
-          <Navigation current={current} onSelect={select} />
-          <main id="main" className={`content content--${view.id}`} tabIndex={-1}>
-            {engineView.tone === 'bad' && (
-              <div className="problem problem--error content__banner" role="alert">
-                <span className="problem__icon" aria-hidden="true" />
-                <p className="problem__text">
-                  <strong>{engineView.label}.</strong> {engineView.detail}
-                </p>
-              </div>
-            )}
-            <div className="content__head">
-              <h1 ref={heading} tabIndex={-1} className="content__title">
-                {view.title}
-              </h1>
-              <p className="content__summary">{view.summary}</p>
+    <IdentityGate client={engine.phase === 'ready' ? engine.client : undefined}>
+      <VoiceProvider
+        client={engine.phase === 'ready' ? engine.client : undefined}
+        devices={devices}
+      >
+        <PushToTalkKey onTalk={showConversation} />
+        <div className="shell">
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="topbar">
+            <div className="brand">
+              <span className="brand__mark" aria-hidden="true" />
+              <span className="brand__name">VoiceAssist</span>
+              <span className="brand__sub">Workstation</span>
             </div>
-            <ViewBody view={view} engine={engine} />
-          </main>
+            <section
+              className="statuses"
+              aria-label="System status"
+              role="status"
+              aria-live="polite"
+            >
+              <StatusBadge name="Engine" status={engineView} testId="engine-status" />
+              <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
+            </section>
+            <SignedInUser />
+          </header>
+          <div className="frame">
+            <Navigation current={current} onSelect={select} />
+            <main id="main" className={`content content--${view.id}`} tabIndex={-1}>
+              {engineView.tone === 'bad' && (
+                <div className="problem problem--error content__banner" role="alert">
+                  <span className="problem__icon" aria-hidden="true" />
+                  <p className="problem__text">
+                    <strong>{engineView.label}.</strong> {engineView.detail}
+                  </p>
+                </div>
+              )}
+              <div className="content__head">
+                <h1 ref={heading} tabIndex={-1} className="content__title">
+                  {view.title}
+                </h1>
+                <p className="content__summary">{view.summary}</p>
+              </div>
+              <ViewBody view={view} engine={engine} />
+            </main>
+          </div>
         </div>
-      </div>
-    </VoiceProvider>
+      </VoiceProvider>
+    </IdentityGate>
   );
 }
 

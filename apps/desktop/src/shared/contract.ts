@@ -38,6 +38,12 @@ import {
   SearchOutput,
   SourcesOutput,
 } from './knowledge.js';
+import {
+  BrowserSignInStarted,
+  Empty as IdentityEmpty,
+  IdentityState,
+  PasswordSignInInput,
+} from './identity.js';
 
 /**
  * THE contract between renderer and sidecar: every call (input → output) and every event. Both
@@ -246,6 +252,46 @@ export const CALLS = {
     input: SettingsPatch,
     output: SettingsDto,
   },
+  // ---- signing in (shared/identity.ts) ----
+  'identity.state': {
+    summary:
+      'Who is signed in, how one can sign in (browser, password), the idle policy, and why the last session ended.',
+    input: IdentityEmpty,
+    output: IdentityState,
+  },
+  'identity.signInBrowser': {
+    summary:
+      "Starts OIDC sign-in (code + PKCE, loopback redirect): returns the clinic login page's URL to open in the system browser; the outcome arrives as identity.changed.",
+    input: IdentityEmpty,
+    output: BrowserSignInStarted,
+  },
+  'identity.cancelSignIn': {
+    summary: 'Stops waiting for a browser sign-in.',
+    input: IdentityEmpty,
+    output: Type.Object({ cancelled: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'identity.signInPassword': {
+    summary:
+      'Signs in with a local account (password, then the authenticator code or a recovery code when asked: AUTH_MFA_REQUIRED; a new password when AUTH_PASSWORD_CHANGE_REQUIRED).',
+    input: PasswordSignInInput,
+    output: IdentityState,
+  },
+  'identity.signOut': {
+    summary: 'Ends the session on the server and forgets it on this workstation.',
+    input: IdentityEmpty,
+    output: IdentityState,
+  },
+  'identity.lock': {
+    summary:
+      'Locks the workstation now (the session ends; signing in again unlocks it), as the idle timer does.',
+    input: IdentityEmpty,
+    output: IdentityState,
+  },
+  'identity.activity': {
+    summary: 'The person is using the workstation (keys, pointer): restarts the idle timer.',
+    input: IdentityEmpty,
+    output: IdentityEmpty,
+  },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 
 export const EVENTS = {
@@ -274,6 +320,8 @@ export const EVENTS = {
   'voice.turnDone': TurnDoneEvent,
   /** Ingestion progress of the Knowledge view: files, chunks, ETA, current file, per-file errors. */
   'knowledge.progress': ProgressEvent,
+  /** Sign-in state changed (signed in or out, locked, refresh failed for good). */
+  'identity.changed': IdentityState,
 } as const satisfies Readonly<Record<string, TSchema>>;
 
 export type CallName = keyof typeof CALLS;

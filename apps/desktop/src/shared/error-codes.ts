@@ -138,7 +138,7 @@ const PROVIDER = {
     'The sync server cannot be reached, so {what} is not available right now. Check the network; local answers still work.',
   GATEWAY_TIMEOUT: 'The sync server did not answer in time for {what}. Try again in a moment.',
   AUTH_REQUIRED:
-    'This workstation has no device key for the sync server; ask the clinic admin for one.',
+    'Nobody is signed in to the sync server on this workstation (or it is locked); sign in, or ask the clinic admin for a device key.',
   AUTH_INVALID:
     "The sync server refused this workstation's device key (unknown or revoked); ask the clinic admin for a new one.",
   BAD_REQUEST: 'The sync server rejected the {what} request as invalid.',
@@ -246,6 +246,12 @@ const IDENTITY = {
   LOOPBACK_UNAVAILABLE:
     'VoiceAssist could not open a local port to receive the sign-in; close other programs using it or ask your administrator.',
   NOT_SIGNED_IN: 'You are not signed in; sign in first.',
+  SIGN_IN_NOT_AVAILABLE:
+    'This workstation has no personal sign-in (no server, or a device key); nothing to sign in to.',
+  SIGN_IN_BUSY: 'A sign-in is already under way; finish it in the browser or cancel it.',
+  LOCKED_IDLE:
+    'The workstation was locked after a time without activity; sign in again to continue.',
+  LOCKED_BY_USER: 'The workstation is locked; sign in again to continue.',
   AUTH_TOKEN_EXPIRED: 'The sign-in has expired; it is renewed automatically.',
   AUTH_TOKEN_INVALID: 'The server did not accept the sign-in token; sign in again.',
   AUTH_TOKEN_STALE: 'The sign-in must be renewed; it is renewed automatically.',

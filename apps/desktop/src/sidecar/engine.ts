@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromProfile } from './assistant/engine-wiring.js';
 import { HealthMonitor } from './health.js';
+import { IdentityService } from './identity/service.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
 import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
@@ -34,8 +35,18 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   const version = readVersion();
   const profiles = profileHandleFromEnv(env, log);
   // Events go to every connected renderer; `rpc` exists by the time one is sent.
-  const voice = voiceFromProfile(profiles, env, log, (name, payload) =>
-    rpc.broadcast(name, payload),
+  const identity = new IdentityService({
+    env,
+    profiles,
+    log,
+    onChange: (state) => rpc.broadcast('identity.changed', state),
+  });
+  const voice = voiceFromProfile(
+    profiles,
+    env,
+    log,
+    (name, payload) => rpc.broadcast(name, payload),
+    identity.mode === 'sign-in' ? identity.bearer : undefined,
   );
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
     rpc.broadcast(name, payload),
@@ -51,6 +62,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
       voice: voice.get,
       knowledge,
       settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
+      identity,
     }),
     log,
   );
@@ -58,11 +70,13 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     log.info({ server: snapshot.server.status }, 'health changed');
     rpc.broadcast('health.changed', snapshot);
   });
+  void identity.start();
   return {
     version,
     rpc,
     stop: async () => {
       health.stop();
+      identity.close();
       voice.close();
       await knowledge.close();
       await profiles.close();

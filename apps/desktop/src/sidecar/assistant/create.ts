@@ -38,9 +38,11 @@ export function createVoiceService(
     readonly log?: ServiceLog;
     /** Load the VAD/AEC front end (default true). */
     readonly frontEnd?: boolean;
+    /** The signed-in person's access token, for a workstation without a device key. */
+    readonly bearer?: () => Promise<string>;
   },
 ): VoiceWiring {
-  const config = gatewayConfigFromEnv(options.env, profile.dir);
+  const config = gatewayConfigFromEnv(options.env, profile.dir, options.bearer);
   const audit = new JsonlFileAuditSink(path.join(profile.dir, EGRESS_AUDIT_FILE));
   const service = new VoiceTurnService({
     kb: profile.knowledge,

@@ -14,12 +14,14 @@ export function voiceFromProfile(
   env: NodeJS.ProcessEnv,
   log: Logger,
   emit: Emit,
+  /** The signed-in person's access token (sidecar/identity), when there is no device key. */
+  bearer?: () => Promise<string>,
 ): { get: () => Promise<VoiceApi | undefined>; close: () => void } {
   let wiring: VoiceWiring | undefined;
   const get = async (): Promise<VoiceApi | undefined> => {
     const profile = await profiles.get().catch(() => undefined);
     if (!profile) return undefined;
-    wiring ??= createVoiceService(profile, { env, emit, log });
+    wiring ??= createVoiceService(profile, { env, emit, log, ...(bearer ? { bearer } : {}) });
     return wiring.service;
   };
   return { get, close: () => wiring?.close() };

@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import type { HealthMonitor } from '../health.js';
+import { identityHandlers, requireSignIn } from '../identity/rpc.js';
+import { IdentityService } from '../identity/service.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
 import { SettingsStore } from '../settings/store.js';
@@ -14,17 +16,22 @@ export interface EngineServices {
   readonly knowledge?: KnowledgeRpc;
   /** Workstation settings (settings/store.ts); without it they live in memory. */
   readonly settings?: SettingsStore;
+  /** Signing in (identity/service.ts); without it the workstation has no personal sign-in. */
+  readonly identity?: IdentityService;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
 export function createHandlers(services: EngineServices): Handlers {
-  return {
+  const identity = services.identity ?? noIdentity();
+  const handlers: Handlers = {
     health: ({ refresh }) => services.health.snapshot(refresh ?? false),
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
     ...(services.settings ?? new SettingsStore(undefined)).handlers(),
+    ...identityHandlers(identity),
   };
+  return requireSignIn(handlers, identity);
 }
 
 /** The Knowledge calls of an engine without a profile: each answers KB_NOT_AVAILABLE. */
@@ -35,4 +42,15 @@ function noKnowledge(): KnowledgeRpc {
     log,
     () => undefined,
   );
+}
+
+/** The sign-in calls of an engine without a server: mode `off`. */
+function noIdentity(): IdentityService {
+  const log = pino({ level: 'silent' });
+  return new IdentityService({
+    env: {},
+    profiles: new ProfileHandle(undefined, () => Promise.reject(new Error('no profile')), log),
+    log,
+    onChange: () => undefined,
+  });
 }
