@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { AskView } from './ask/AskView.js';
+import { CalculatorsView } from './calculators/CalculatorsView.js';
 import { usePushToTalkKey } from './ask/push-to-talk.js';
 import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
@@ -100,6 +101,8 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
   if (view.id === 'knowledge')
     return <KnowledgeView client={engine.phase === 'ready' ? engine.client : undefined} />;
   if (view.id === 'settings') return <SettingsView />;
+  if (view.id === 'calculators')
+    return <CalculatorsView client={engine.phase === 'ready' ? engine.client : undefined} />;
   return <Placeholder what={view.title} />;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromProfile } from './assistant/engine-wiring.js';
+import { CalculatorsRpc, historyIn } from './calculators/rpc.js';
 import { HealthMonitor } from './health.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
 import { profileHandleFromEnv } from './profile-handle.js';
@@ -45,7 +46,12 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     components: () => profiles.components(),
   });
   const rpc: RpcServer = new RpcServer(
-    createHandlers({ health, voice: voice.get, knowledge }),
+    createHandlers({
+      health,
+      voice: voice.get,
+      knowledge,
+      calculators: new CalculatorsRpc(historyIn(profiles)),
+    }),
     log,
   );
   health.start((snapshot) => {

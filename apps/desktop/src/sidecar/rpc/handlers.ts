@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
+import { CalculatorsRpc } from '../calculators/rpc.js';
 import type { HealthMonitor } from '../health.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
@@ -11,6 +12,8 @@ export interface EngineServices {
   readonly voice?: () => Promise<VoiceApi | undefined>;
   /** The Knowledge view's calls (knowledge/rpc.ts); without it they answer KB_NOT_AVAILABLE. */
   readonly knowledge?: KnowledgeRpc;
+  /** The Calculators view's calls (calculators/rpc.ts); without it, no history is kept. */
+  readonly calculators?: CalculatorsRpc;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -20,6 +23,7 @@ export function createHandlers(services: EngineServices): Handlers {
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
+    ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
   };
 }
 
