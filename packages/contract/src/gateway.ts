@@ -190,12 +190,39 @@ export type ChatRequest = Static<typeof ChatRequest>;
  * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
  * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
  */
+/**
+ * ElevenLabs' output formats (codec_samplerate[_bitrate]). A closed list, so the field is a choice
+ * among known values, never free text: it needs no PHI check (an MRN cannot hide in it).
+ */
+export const TTS_OUTPUT_FORMATS = [
+  'mp3_22050_32',
+  'mp3_44100_32',
+  'mp3_44100_64',
+  'mp3_44100_96',
+  'mp3_44100_128',
+  'mp3_44100_192',
+  'pcm_8000',
+  'pcm_16000',
+  'pcm_22050',
+  'pcm_24000',
+  'pcm_44100',
+  'pcm_48000',
+  'ulaw_8000',
+  'alaw_8000',
+  'opus_48000_32',
+  'opus_48000_64',
+  'opus_48000_96',
+  'opus_48000_128',
+  'opus_48000_192',
+] as const;
+export type TtsOutputFormat = (typeof TTS_OUTPUT_FORMATS)[number];
+
 export const TtsRequest = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 5000 }),
     voiceId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     modelId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
-    outputFormat: Type.Optional(Type.String({ pattern: '^(mp3|pcm|ulaw|alaw|opus)_[0-9_]+$' })),
+    outputFormat: Type.Optional(Type.Union(TTS_OUTPUT_FORMATS.map((f) => Type.Literal(f)))),
   },
   { additionalProperties: false },
 );

@@ -51,8 +51,16 @@ export function startTts(
   let format = '';
   return startCall({
     candidates: gw.tts,
-    // Every string of the request leaves: the text, and the voice and model ids in the URL/body.
-    before: (c) => gw.guard.check(p, c.name, 'tts', jsonStrings(req), requestId),
+    // Every free-text string of the request leaves: the text, and the voice and model ids in the
+    // URL/body. The output format is one of the contract's fixed TTS_OUTPUT_FORMATS, not free text.
+    before: (c) =>
+      gw.guard.check(
+        p,
+        c.name,
+        'tts',
+        jsonStrings({ text: req.text, voiceId: req.voiceId, modelId: req.modelId }),
+        requestId,
+      ),
     start: async (c) => {
       onGuarded();
       const d = c.provider.defaults;
