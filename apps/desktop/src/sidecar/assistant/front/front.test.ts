@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../../knowledge/hashing-embedder.js';
 import { KnowledgeBase } from '../../knowledge/kb.js';
 import { CLARIFY_SEARCH } from '../clarify/index.js';
+import { openVoiceEngine } from '../create.js';
 import { IntentRouter } from '../intents/index.js';
+import { createAssistantFront } from './create.js';
 import { AssistantFront } from './front.js';
 
 const DOCS: Record<string, string> = {
@@ -120,5 +123,36 @@ describe('the front of a turn: routing, replies that continue, clarification, ho
       text: 'Calendar is not set up on this workstation.',
       awaiting: false,
     });
+  });
+});
+
+describe('over an opened profile', () => {
+  it('uses the profile’s embedder and knowledge store', async () => {
+    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'va-front-profile-'));
+    const engine = await openVoiceEngine({
+      profileDir,
+      env: {
+        VOICEASSIST_DB_KEY: randomBytes(32).toString('hex'),
+        VOICEASSIST_EMBED_MODEL: 'hashing-bow',
+      },
+      emit: () => undefined,
+      frontEnd: false,
+    });
+    try {
+      const front = createAssistantFront(engine.profile);
+      expect(
+        await front.handle({
+          text: 'GCS eyes 3 verbal 4 motor 6',
+          said: 'spoken',
+          conversationId: 'p',
+        }),
+      ).toMatchObject({ kind: 'say', intent: 'calculator', awaiting: false });
+      expect(
+        await front.handle({ text: 'What is gout?', said: 'typed', conversationId: 'p' }),
+      ).toEqual({ kind: 'answer', question: 'What is gout?' });
+    } finally {
+      await engine.close();
+      await rm(profileDir, { recursive: true, force: true });
+    }
   });
 });
