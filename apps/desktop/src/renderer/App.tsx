@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AskView } from './ask/AskView.js';
+import { CalculatorsView } from './calculators/CalculatorsView.js';
 import { usePushToTalkKey } from './ask/push-to-talk.js';
 import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
@@ -139,5 +140,7 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
       );
     case 'settings':
       return <SettingsView />;
+    case 'calculators':
+      return <CalculatorsView client={engine.phase === 'ready' ? engine.client : undefined} />;
   }
 }

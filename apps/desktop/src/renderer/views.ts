@@ -17,6 +17,13 @@ export const VIEWS = [
       'Search and ask your guidelines and documents, and manage the sources answers come from.',
   },
   {
+    id: 'calculators',
+    label: 'Calculators',
+    title: 'Calculators',
+    summary:
+      'Medical scores and dose calculators: type the request or fill in the form, with units.',
+  },
+  {
     id: 'diagnostics',
     label: 'Diagnostics',
     title: 'Diagnostics',

@@ -44,6 +44,15 @@ import {
   IdentityState,
   PasswordSignInInput,
 } from './identity.js';
+import {
+  CalcEvaluationDto,
+  CalcHistoryEntryDto,
+  CalcHistoryInput,
+  CalcParseInput,
+  CalcParseOutput,
+  CalcRunInput,
+  CalcSummaryDto,
+} from './calculators.js';
 
 /**
  * THE contract between renderer and sidecar: every call (input → output) and every event. Both
@@ -291,6 +300,29 @@ export const CALLS = {
     summary: 'The person is using the workstation (keys, pointer): restarts the idle timer.',
     input: IdentityEmpty,
     output: IdentityEmpty,
+  },
+  // ---- the Calculators view (shared/calculators.ts) ----
+  'calc.list': {
+    summary: 'Every calculator: inputs with units, ranges and options, and its published source.',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: Type.Array(CalcSummaryDto),
+  },
+  'calc.run': {
+    summary:
+      'Runs a calculator on the given inputs (each with its provenance) in the engine: the result with interpretation and source (kept in the history), or the questions for what is missing/ambiguous, or a coded error; never a number from invalid inputs.',
+    input: CalcRunInput,
+    output: CalcEvaluationDto,
+  },
+  'calc.parse': {
+    summary:
+      'Reads a typed or spoken request ("CKD-EPI for creatinine 1.4, 67-year-old woman") into a calculator and its inputs, for the form.',
+    input: CalcParseInput,
+    output: CalcParseOutput,
+  },
+  'calc.history': {
+    summary: 'Results calculated on this workstation, newest first, from the encrypted store.',
+    input: CalcHistoryInput,
+    output: Type.Array(CalcHistoryEntryDto),
   },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 

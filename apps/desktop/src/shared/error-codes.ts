@@ -227,6 +227,8 @@ const CALC = {
   CALC_INPUT_CONTRADICTORY: 'Two of the inputs cannot both be true.',
   CALC_NOT_APPLICABLE: 'The formula does not apply to these inputs.',
   CALC_REQUEST_INVALID: 'The calculator request is not in the form it must be.',
+  CALC_HISTORY_NOT_AVAILABLE:
+    'Calculation history is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR). Results are still calculated.',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromProfile } from './assistant/engine-wiring.js';
+import { CalculatorsRpc, historyIn } from './calculators/rpc.js';
 import { HealthMonitor } from './health.js';
 import { IdentityService } from './identity/service.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
@@ -63,6 +64,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
       knowledge,
       settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
       identity,
+      calculators: new CalculatorsRpc(historyIn(profiles)),
     }),
     log,
   );

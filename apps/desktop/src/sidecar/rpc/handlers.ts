@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
+import { CalculatorsRpc } from '../calculators/rpc.js';
 import type { HealthMonitor } from '../health.js';
 import { identityHandlers, requireSignIn } from '../identity/rpc.js';
 import { IdentityService } from '../identity/service.js';
@@ -18,6 +19,8 @@ export interface EngineServices {
   readonly settings?: SettingsStore;
   /** Signing in (identity/service.ts); without it the workstation has no personal sign-in. */
   readonly identity?: IdentityService;
+  /** The Calculators view's calls (calculators/rpc.ts); without it, no history is kept. */
+  readonly calculators?: CalculatorsRpc;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -30,6 +33,7 @@ export function createHandlers(services: EngineServices): Handlers {
     ...(services.knowledge ?? noKnowledge()).handlers(),
     ...(services.settings ?? new SettingsStore(undefined)).handlers(),
     ...identityHandlers(identity),
+    ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
   };
   return requireSignIn(handlers, identity);
 }
