@@ -19,6 +19,7 @@ export default defineConfig({
             'apps/*/test/**/*.test.ts',
             'apps/*/scripts/**/*.test.ts',
             'tests/**/*.test.ts',
+            'bench/**/*.test.ts',
             'scripts/**/*.test.ts',
             'config/**/*.test.ts',
           ],

@@ -4,14 +4,16 @@
  * same run. Writes bench/results/phi.json; prints numbers only (the inputs are PHI-like).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectPhi, type DetectOptions } from '@voiceassist/phi';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DATA = path.resolve(ROOT, '..', 'shared', 'data', 'phi');
+const SHARED = path.resolve(ROOT, '..', 'shared', 'data', 'phi');
+/** The dev sets from ../shared, or the copies committed as the package's test fixtures. */
+const DATA = existsSync(SHARED) ? SHARED : path.join(ROOT, 'packages', 'phi', 'eval', 'fixtures');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'phi.json');
 
 const UTTERANCE_CHARS = 300;
@@ -183,6 +185,7 @@ function main(): void {
   const variants: Record<string, (t: string) => unknown> = {
     'detectPhi (default)': (t) => detectPhi(t),
     'detectPhi balanced': (t) => detectPhi(t, { mode: 'balanced' } satisfies DetectOptions),
+    'rules only (tagger off)': (t) => detectPhi(t, { disable: ['tagger'] } satisfies DetectOptions),
     'naive regex baseline': naiveDetect,
   };
   const results: Record<
@@ -208,6 +211,7 @@ function main(): void {
       loadAverage1m: os.loadavg()[0],
     },
     inputs: {
+      from: DATA,
       utterances: utts.length,
       utteranceChars: UTTERANCE_CHARS,
       longNotes: notes.length,

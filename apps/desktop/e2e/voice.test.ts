@@ -3,11 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  STANDIN_KEYS,
+  startDeepgramStandin,
+  startElevenLabsStandin,
+  startOpenAiStandin,
+} from '@voiceassist/tests/harness/standins.js';
 import { launchChromium } from '../test-support/chromium.js';
 import {
   JFK_TRANSCRIPT_FILE,
@@ -34,7 +39,6 @@ import {
  */
 const run = promisify(execFile);
 const VOICEASSIST_BIN = path.join(REPO_ROOT, 'apps/desktop/bin/voiceassist.mjs');
-const STANDINS = path.join(REPO_ROOT, 'apps/sync-server/test-support/standins/index.ts');
 
 /** The cited reply of the LLM stand-in: long enough that its speech plays for a few seconds. */
 const REPLY = [
@@ -57,20 +61,8 @@ Finally, whether you are citizens of America or citizens of the world, ask of us
 high standards of strength and sacrifice which we ask of you.
 `;
 
-interface StandinModule {
-  STANDIN_KEYS: { openai: string; deepgram: string; elevenlabs: string };
-  startOpenAiStandin(o: { apiKey: string; reply?: string }): Promise<Standin>;
-  startDeepgramStandin(o: { apiKey: string; transcript?: string }): Promise<Standin>;
-  startElevenLabsStandin(o: { apiKey: string }): Promise<Standin>;
-}
-interface Standin {
-  url: string;
-  requests: unknown[];
-  close(): Promise<void>;
-}
-
 let tmp: string;
-let standins: Standin[] = [];
+let standins: { close(): Promise<void> }[] = [];
 let server: Started | undefined;
 let sidecar: Started | undefined;
 let browser: Browser | undefined;
@@ -99,11 +91,10 @@ beforeAll(async () => {
   });
 
   // Provider stand-ins (they speak the real providers' wire protocols).
-  const s = (await import(pathToFileURL(STANDINS).href)) as StandinModule;
   const [openai, deepgram, elevenlabs] = await Promise.all([
-    s.startOpenAiStandin({ apiKey: s.STANDIN_KEYS.openai, reply: REPLY }),
-    s.startDeepgramStandin({ apiKey: s.STANDIN_KEYS.deepgram, transcript }),
-    s.startElevenLabsStandin({ apiKey: s.STANDIN_KEYS.elevenlabs }),
+    startOpenAiStandin({ apiKey: STANDIN_KEYS.openai, reply: REPLY }),
+    startDeepgramStandin({ apiKey: STANDIN_KEYS.deepgram, transcript }),
+    startElevenLabsStandin({ apiKey: STANDIN_KEYS.elevenlabs }),
   ]);
   standins = [openai, deepgram, elevenlabs];
 
@@ -112,12 +103,12 @@ beforeAll(async () => {
   const serverEnv = {
     LOG_LEVEL: 'warn',
     OPENAI_BASE_URL: openai.url,
-    OPENAI_API_KEY: s.STANDIN_KEYS.openai,
+    OPENAI_API_KEY: STANDIN_KEYS.openai,
     OPENAI_MODEL: 'gpt-standin',
     DEEPGRAM_URL: deepgram.url,
-    DEEPGRAM_API_KEY: s.STANDIN_KEYS.deepgram,
+    DEEPGRAM_API_KEY: STANDIN_KEYS.deepgram,
     ELEVENLABS_BASE_URL: elevenlabs.url,
-    ELEVENLABS_API_KEY: s.STANDIN_KEYS.elevenlabs,
+    ELEVENLABS_API_KEY: STANDIN_KEYS.elevenlabs,
     ELEVENLABS_VOICE_ID: 'standinVoice01',
   };
   const added = await run(

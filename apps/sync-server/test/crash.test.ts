@@ -78,7 +78,8 @@ type Row = { request_id: string; unit: string; outcome: string; quantity: string
 describe('crash-safe embedded PostgreSQL', () => {
   it(
     `killed with SIGKILL under ${STREAMS} live streams and restarted ${CYCLES} times on the same folder: ready within ${READY_WITHIN_MS / 1000} s every time, nothing lost, usage consistent`,
-    { timeout: CYCLES * 60_000 },
+    // A start takes seconds on a quiet machine; this bound only has to outlast a loaded one.
+    { timeout: CYCLES * 120_000 },
     async () => {
       let key = '';
       const crashed: string[] = [];
@@ -168,6 +169,9 @@ describe('crash-safe embedded PostgreSQL', () => {
       s.child.kill('SIGTERM');
       expect(await s.exited).toBe(0);
       expect(isAlive(pgPid)).toBe(false);
+      const sorted = [...readyMs].sort((a, b) => a - b);
+      const at = (q: number) => Math.round(sorted[Math.floor(q * (sorted.length - 1))] ?? 0);
+      console.info(`spawn → /ready 200, ms: median ${at(0.5)}, p95 ${at(0.95)}, max ${at(1)}`);
       const slow = readyMs.filter((ms) => ms >= READY_WITHIN_MS).map(Math.round);
       expect(slow, `starts (of ${readyMs.length}) not ready within the bound, ms`).toEqual([]);
     },

@@ -85,8 +85,8 @@ function collect(into: Set<string>, value: unknown, split = true): void {
   if (typeof value === 'string') {
     if (value.includes('{{') || value.includes('#')) return;
     for (const part of split ? value.split(/\s+/) : [value]) {
-      const w = part.toLowerCase().replace(/[.,]$/, '');
-      if (w.length >= 2 && WORD.test(w)) into.add(w);
+      const w = part.toLowerCase().replace(/[.,]$/, '').trim();
+      if (w.length >= 2 && w.split(/\s+/).every((p) => WORD.test(p))) into.add(w);
     }
   } else if (Array.isArray(value)) {
     for (const v of value) collect(into, v, split);
@@ -114,8 +114,8 @@ for (const [code, locale] of Object.entries(allLocales) as [
   collect(cities, locale.location?.city_name, false);
   collect(streetSuffixes, locale.location?.street_suffix);
   if (code === 'en_US' || code === 'en') {
-    collect(usStates, locale.location?.state);
-    collect(usStates, locale.location?.state_abbr);
+    collect(usStates, locale.location?.state, false);
+    collect(usStates, locale.location?.state_abbr, false);
   }
   if (code === 'en') collect(countries, locale.location?.country, false);
 }

@@ -6,4 +6,6 @@ export interface Candidate {
   end: number;
   type: PhiType;
   source: DetectorSource;
+  /** An evasion undone or an explicit label: never vetoed by the tagger. */
+  certain?: boolean;
 }

@@ -1,14 +1,21 @@
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import type { Candidate } from './candidate.js';
 import { detectTokens } from './names.js';
+import { labelledNames } from './structure.js';
 import { detectContextPatterns, detectPatterns } from './patterns.js';
-import { normalizeText } from './normalize.js';
+import { normalizeText, type NormalizedText } from './normalize.js';
 import { detectSpelledNumbers } from './spelled.js';
-import { tokenize } from './tokens.js';
+import { decodeSpans, maxProbabilityIn } from './tagger/decode.js';
+import { defaultModel } from './tagger/default.js';
+import { extractFeatures, type TokenFeatures } from './tagger/features.js';
+import { predict, type TaggerModel } from './tagger/model.js';
+import { tokenize, type Token } from './tokens.js';
 import {
   DEFAULT_MAX_LENGTH,
+  DEFAULT_MODE,
   PhiError,
   type DetectOptions,
+  type PhiMode,
   type DetectorSource,
   type PhiSpan,
   type PhiType,
@@ -47,6 +54,7 @@ function activeSources(options: DetectOptions | undefined): Set<DetectorSource> 
     'capitals',
     'places',
     'phoneLib',
+    'tagger',
   ]);
   for (const s of DEFAULT_DISABLED) if (!options?.enable?.includes(s)) on.delete(s);
   for (const s of options?.disable ?? []) on.delete(s);
@@ -110,8 +118,23 @@ export function mergeCandidates(
   return spans;
 }
 
-/** Every source's raw proposals, tagged by source (the evaluation's ablation uses this). */
-export function detectCandidates(text: string, options?: DetectOptions): Candidate[] {
+/**
+ * Everything the detector derives from a text before deciding: the normalised text, its tokens,
+ * the pattern-shaped candidates (`hard`: regexes with validators, context-keyed numbers,
+ * libphonenumber, spelled-out numbers) and the name/place rules' candidates (`soft`: evidence for
+ * the tagger, not decisions), and the tagger's features. Offsets are into `norm.text`.
+ */
+export interface Analysis {
+  readonly input: string;
+  readonly norm: NormalizedText;
+  readonly tokens: readonly Token[];
+  readonly hard: readonly Candidate[];
+  readonly soft: readonly Candidate[];
+  readonly features: TokenFeatures;
+  readonly sources: ReadonlySet<DetectorSource>;
+}
+
+export function analyze(text: string, options?: DetectOptions): Analysis {
   const max = options?.maxLength ?? DEFAULT_MAX_LENGTH;
   if (text.length > max) {
     throw new PhiError(
@@ -121,40 +144,99 @@ export function detectCandidates(text: string, options?: DetectOptions): Candida
   }
   const on = activeSources(options);
   const norm = normalizeText(text);
-  const out = detectNormalized(norm.text, on);
-  if (norm.text === text) return out;
-  return out.map((c) => ({ ...c, ...norm.toInput(c.start, c.end) }));
-}
-
-function detectNormalized(text: string, on: ReadonlySet<DetectorSource>): Candidate[] {
-  const out: Candidate[] = [];
+  const t = norm.text;
+  const hard: Candidate[] = [];
   if (on.has('patterns')) {
-    detectPatterns(text, on.has('validators'), out);
-    detectSpelledNumbers(text, out);
+    detectPatterns(t, on.has('validators'), hard);
+    detectSpelledNumbers(t, hard);
   }
-  if (on.has('context')) detectContextPatterns(text, out);
-  if (on.has('phoneLib')) phoneLib(text, out);
+  if (on.has('context')) detectContextPatterns(t, hard);
+  if (on.has('phoneLib')) phoneLib(t, hard);
+  const tokens = tokenize(t);
+  // A name under an explicit form label ("Surname: Quimby") is as certain as a keyed number.
+  if (on.has('context')) labelledNames(tokens, hard);
+  const soft: Candidate[] = [];
   if (on.has('context') || on.has('nameLists') || on.has('places') || on.has('capitals')) {
     detectTokens(
-      tokenize(text),
+      tokens,
       {
         context: on.has('context'),
         nameLists: on.has('nameLists'),
         places: on.has('places'),
         capitals: on.has('capitals'),
       },
-      out,
+      soft,
     );
   }
-  return out;
+  const features = extractFeatures(tokens, [...hard, ...soft]);
+  return { input: text, norm, tokens, hard, soft, features, sources: on };
+}
+
+const TOLL_FREE_RE =
+  /^(?:\+?1[-. ]?)?\(?8(?:00|88|77|66|55|44|33)\)?[-. ]?[\dA-Z]{3}[-. ]?[\dA-Z]{4}$/;
+
+function tollFree(text: string, c: Candidate): boolean {
+  return (c.type === 'PHONE' || c.type === 'ID') && TOLL_FREE_RE.test(text.slice(c.start, c.end));
+}
+
+/** Types whose validators or structure make them certain: never vetoed by the tagger. */
+const CERTAIN: ReadonlySet<PhiType> = new Set(['EMAIL', 'SSN', 'CARD', 'IP', 'MRN', 'AGE']);
+
+/**
+ * A pattern's hit stands unless the tagger is nearly sure its tokens are no identifier: below this
+ * probability in `strict` ("4th" in "4th edition", an institute's toll-free number); in
+ * `balanced` the tagger must rate it as likely as any word it redacts. Fixed before training,
+ * like the thresholds.
+ */
+export const STRICT_VETO = 0.02;
+
+/**
+ * The decision. Rules only (tagger switched off): every candidate. Otherwise the tagger's tokens
+ * at the mode's threshold, plus the pattern candidates the tagger does not veto (see STRICT_VETO);
+ * validated and context-keyed types (email, SSN, card, IP, MRN, ages over 89) are never vetoed.
+ */
+export function decide(
+  a: Analysis,
+  mode: PhiMode = DEFAULT_MODE,
+  model: TaggerModel | undefined = a.sources.has('tagger') ? defaultModel() : undefined,
+  probs: Float32Array | undefined = model ? predict(model, a.features) : undefined,
+): PhiSpan[] {
+  let chosen: Candidate[];
+  if (!model || !probs) {
+    chosen = [...a.hard, ...a.soft];
+  } else {
+    const tagged = decodeSpans(a.tokens, probs, model.thresholds[mode], [...a.hard, ...a.soft]);
+    const veto = mode === 'strict' ? STRICT_VETO : model.thresholds.balanced;
+    const hard = a.hard.filter(
+      (c) =>
+        c.certain === true ||
+        CERTAIN.has(c.type) ||
+        maxProbabilityIn(a.tokens, probs, c.start, c.end) >= veto,
+    );
+    chosen = [...hard, ...tagged];
+    // An organisation's toll-free line is nobody's own number: kept out of display redaction.
+    if (mode === 'balanced') chosen = chosen.filter((c) => !tollFree(a.norm.text, c));
+  }
+  if (a.norm.text !== a.input)
+    chosen = chosen.map((c) => ({ ...c, ...a.norm.toInput(c.start, c.end) }));
+  return mergeCandidates(chosen);
+}
+
+/** Every rule source's raw proposals in input offsets, tagged by source (the ablation uses this). */
+export function detectCandidates(text: string, options?: DetectOptions): Candidate[] {
+  const a = analyze(text, options);
+  const all = [...a.hard, ...a.soft];
+  if (a.norm.text === text) return all;
+  return all.map((c) => ({ ...c, ...a.norm.toInput(c.start, c.end) }));
 }
 
 /**
  * Finds the PHI in `text`. Spans are sorted, non-overlapping, offsets into `text` (UTF-16).
- * Throws PhiError('PHI_INPUT_TOO_LARGE') above `options.maxLength` (never truncates).
+ * `options.mode`: `strict` (default) or `balanced`. Throws PhiError('PHI_INPUT_TOO_LARGE') above
+ * `options.maxLength` (never truncates).
  */
 export function detectPhi(text: string, options?: DetectOptions): PhiSpan[] {
-  return mergeCandidates(detectCandidates(text, options));
+  return decide(analyze(text, options), options?.mode ?? DEFAULT_MODE);
 }
 
 export function countByType(spans: readonly PhiSpan[]): Record<string, number> {

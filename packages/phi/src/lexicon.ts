@@ -93,14 +93,39 @@ for (const parts of multiWordCities) {
   MULTI_WORD_CITIES.set(first, list);
 }
 
-const usStates = new Set([...loadSet('usStates')].filter((s) => !s.includes(' ')));
+const allStates = loadSet('usStates');
+const usStates = new Set([...allStates].filter((s) => !s.includes(' ')));
 /** A US state name word or abbreviation: states are above the Safe Harbor threshold. */
 export function isUsState(lower: string): boolean {
   return usStates.has(lower);
 }
 
 // Only one-word country names: splitting "Holy See" would make "holy" and "see" countries.
-const countries = new Set([...loadSet('countries')].filter((c) => !/\s/.test(c)));
+const allCountries = loadSet('countries');
+const countries = new Set([...allCountries].filter((c) => !/\s/.test(c)));
+/**
+ * Multi-word states and countries by their first word ("new" → [["new","mexico"], …]): above
+ * Safe Harbor's threshold, like their one-word peers.
+ */
+export const REGION_PHRASES = new Map<string, (readonly string[])[]>();
+/** Continents and world regions: far above Safe Harbor's threshold. */
+const WORLD_REGIONS =
+  `africa asia europe america americas antarctica oceania australasia scandinavia
+  balkans caribbean midwest northeast northwest southeast southwest|north america|south america|
+  central america|latin america|east asia|south asia|southeast asia|central asia|middle east|
+  near east|far east|east africa|west africa|north africa|southern africa|sub-saharan africa|
+  eastern europe|western europe|northern europe|southern europe|central europe|east coast|
+  west coast|gulf coast|new england|pacific northwest|deep south|mid-atlantic|middle atlantic`
+    .split('|')
+    .flatMap((s) => (s.includes(' ') ? [s.trim()] : s.trim().split(/\s+/)));
+for (const r of WORLD_REGIONS) if (!r.includes(' ')) countries.add(r);
+for (const phrase of [...allStates, ...allCountries, ...WORLD_REGIONS]) {
+  const parts = phrase.split(/\s+/);
+  if (parts.length < 2 || parts[0] === undefined) continue;
+  const list = REGION_PHRASES.get(parts[0]) ?? [];
+  list.push(parts);
+  REGION_PHRASES.set(parts[0], list);
+}
 /** Countries are above state level: Safe Harbor allows them, so the detector never redacts them. */
 export function isCountry(lower: string): boolean {
   return countries.has(lower);

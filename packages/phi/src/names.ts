@@ -534,9 +534,6 @@ function detectPlaces(tokens: readonly Token[], out: Candidate[]): void {
       if (!motion) continue;
       let j = i + 1;
       if (tokens[j]?.lower === 'the') j++;
-      // "transferred to 412 blackwellton": a room number before the building's name.
-      const room = tokens[j];
-      if (room?.kind === 'num' && room.text.length <= 4 && placeToken(tokens[j + 1])) j++;
       const first = j;
       while (j < tokens.length && j - first < 4 && placeToken(tokens[j])) {
         j++;

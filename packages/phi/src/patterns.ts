@@ -154,6 +154,32 @@ const WEAK_DATE_CONTEXT = /\b(?:on|from|by|seen|last|next|before|after)\s*$/i;
 const RATIO_FOLLOW =
   /^\s*(?:%|-\s*\.?\d|peep|fio2|ns\b|pain|strength|murmur|scale|grade|motor|power|sheets|tabs?|units|mmhg|cm|mm|ratio)\b/i;
 
+const lineStartOf = (text: string, at: number): number => text.lastIndexOf('\n', at - 1) + 1;
+
+/**
+ * Lines that are tables of ratios ("Blindness 8/11 Coloboma 3/5 High palate 3/6"): three or more
+ * a/b with a ≤ b, each set apart by words. Dates listed together are joined by commas or "and".
+ */
+function ratioTableLines(text: string): Set<number> {
+  const lines = new Set<number>();
+  if (!text.includes('/')) return lines;
+  const seen = new Map<
+    number,
+    { count: number; ratios: boolean; lastEnd: number; apart: boolean }
+  >();
+  for (const m of all(DATE_NUM2_RE, text)) {
+    const line = lineStartOf(text, m.index);
+    const s = seen.get(line) ?? { count: 0, ratios: true, lastEnd: -1, apart: true };
+    if (Number(m[1]) > Number(m[2])) s.ratios = false;
+    if (s.lastEnd >= 0 && !/\p{L}{3}/u.test(text.slice(s.lastEnd, m.index))) s.apart = false;
+    s.count++;
+    s.lastEnd = m.index + m[0].length;
+    seen.set(line, s);
+  }
+  for (const [line, s] of seen) if (s.count >= 3 && s.ratios && s.apart) lines.add(line);
+  return lines;
+}
+
 function numericDates(text: string, out: Candidate[]): void {
   for (const m of all(DATE_NUM3_RE, text)) {
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 6);
@@ -179,9 +205,11 @@ function numericDates(text: string, out: Candidate[]): void {
     if (dayMonthValid(Number(m[2]), Number(m[3])))
       out.push({ start: m.index, end: m.index + m[0].length, type: 'DATE', source: 'patterns' });
   }
+  const ratioLines = ratioTableLines(text);
   for (const m of all(DATE_NUM2_RE, text)) {
     const a = Number(m[1]);
     const b = Number(m[2]);
+    if (ratioLines.size > 0 && ratioLines.has(lineStartOf(text, m.index))) continue;
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
     const settingsWindow = text.slice(Math.max(0, m.index - 30), m.index);
@@ -308,7 +336,15 @@ export function detectPatterns(text: string, useValidators: boolean, out: Candid
     } else if (bare) {
       if (/^\d{1,4}-\d{1,4}$/.test(s)) continue; // a range ("2019-2021", "500-1000")
       // A bare run shaped like a North American number ("5551234567") is a phone.
-      add(m.index, m.index + s.length, NANP_RUN.test(s) ? 'PHONE' : 'ID');
+      if (NANP_RUN.test(s))
+        out.push({
+          start: m.index,
+          end: m.index + s.length,
+          type: 'PHONE',
+          source: 'patterns',
+          certain: true,
+        });
+      else add(m.index, m.index + s.length, 'ID');
     }
   }
 }

@@ -89,6 +89,6 @@ export function detectSpelledNumbers(text: string, out: Candidate[]): void {
     resumeAt = end;
     if (count < MIN_WORDS || digits < MIN_DIGITS) continue;
     const type = digits === 10 || digits === 11 ? 'PHONE' : 'ID';
-    out.push({ start: m.index, end, type, source: 'patterns' });
+    out.push({ start: m.index, end, type, source: 'patterns', certain: true });
   }
 }

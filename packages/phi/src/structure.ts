@@ -57,8 +57,14 @@ function unknownCapital(t: Token | undefined): t is Token {
   );
 }
 
-const push = (out: Candidate[], a: Token, b: Token, type: Candidate['type']): void => {
-  out.push({ start: a.start, end: b.end, type, source: type === 'NAME' ? 'capitals' : 'places' });
+const push = (
+  out: Candidate[],
+  a: Token,
+  b: Token,
+  type: Candidate['type'],
+  source: Candidate['source'] = type === 'NAME' ? 'capitals' : 'places',
+): void => {
+  out.push({ start: a.start, end: b.end, type, source });
 };
 
 /** "at harold quince's house", "to Ana's place": the possessor of a home is a person. */
@@ -140,25 +146,6 @@ function postalCodesBeforeTowns(tokens: readonly Token[], out: Candidate[]): voi
   }
 }
 
-const RESIDENCE_VERBS = new Set(
-  'lives live lived living resides reside resided moved relocated'.split(' '),
-);
-
-/**
- * "lives in DC": the District of Columbia is a city, below state level, but "dc" is also
- * "discontinue", so it counts as a place only written in capitals after a residence verb.
- */
-function districtOfColumbia(tokens: readonly Token[], out: Candidate[]): void {
-  for (let i = 2; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (!isWord(t) || t.text !== 'DC') continue;
-    const prep = tokens[i - 1]?.lower ?? '';
-    if (!['in', 'to', 'from', 'near'].includes(prep)) continue;
-    if (!RESIDENCE_VERBS.has(tokens[i - 2]?.lower ?? '')) continue;
-    push(out, t, t, 'LOCATION');
-  }
-}
-
 /**
  * The town line of a postal address: a line of one to three capitalised words right after a
  * line holding an address, or right before a "Country 12345" line.
@@ -224,7 +211,7 @@ const NAME_LABEL_HEADS = new Set(
  * A form field holding a name: a name label, then ":" / "-" / "is", then up to three words.
  * The label is explicit, so the words count even when they are ordinary ones ("Rose Hill").
  */
-function labelledNames(tokens: readonly Token[], out: Candidate[]): void {
+export function labelledNames(tokens: readonly Token[], out: Candidate[]): void {
   for (let i = 0; i + 2 < tokens.length; i++) {
     const t = tokens[i];
     if (!isWord(t) || !NAME_LABELS.has(t.lower)) continue;
@@ -253,7 +240,8 @@ function labelledNames(tokens: readonly Token[], out: Candidate[]): void {
     while (last >= first && !isWord(tokens[last])) last--;
     const a = tokens[first];
     const b = tokens[last];
-    if (a && b && last >= first) push(out, a, b, 'NAME');
+    if (a && b && last >= first)
+      out.push({ start: a.start, end: b.end, type: 'NAME', source: 'context', certain: true });
   }
 }
 
@@ -264,14 +252,12 @@ export function detectStructure(
 ): void {
   const before = out.length;
   if (sources.names) {
-    labelledNames(tokens, out);
     possessedHomes(tokens, out);
     transcriptSpeakers(tokens, out);
     sentenceOpeners(tokens, out);
   }
   if (sources.places) {
     namedPlaces(tokens, out);
-    districtOfColumbia(tokens, out);
     postalCodesBeforeTowns(tokens, out);
     addressBlockTowns(tokens, out, before);
   }

@@ -48,7 +48,14 @@ export interface PhiSpan {
  * measures what each one adds) or for speed.
  */
 export type DetectorSource =
-  'patterns' | 'validators' | 'context' | 'nameLists' | 'capitals' | 'places' | 'phoneLib';
+  | 'patterns'
+  | 'validators'
+  | 'context'
+  | 'nameLists'
+  | 'capitals'
+  | 'places'
+  | 'phoneLib'
+  | 'tagger';
 
 /**
  * How sure the detector must be before it redacts a word it has no pattern for.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { app, dialog, globalShortcut, ipcMain, Notification, type BrowserWindow } from 'electron';
 import { IPC, parseVoiceReport } from '../shared/bridge.js';
+import { isEngineReady } from '../shared/engine-handshake.js';
 import { APP_INDEX_URL } from './app-protocol.js';
 import { engineEnv } from './engine-env.js';
 import { HotkeyController, helperCommandFor, type HotkeyErrorInfo } from './hotkey/index.js';
@@ -19,7 +20,6 @@ import { createMainWindow, installPermissionPolicy, lockDownContents } from './w
 /** Thin Electron main: windows, the app:// protocol, the supervised engine, the push-to-talk
  * hotkey and its overlay. No models, no SQL. Logic lives in the pure modules it wires. */
 const DIST = path.resolve(__dirname, '..'); // bundled to dist/main/main.cjs
-const isSidecarReady = (m: unknown): boolean => (m as { t?: unknown } | null)?.t === 'ready';
 
 if (!app.requestSingleInstanceLock()) app.quit();
 app.enableSandbox();
@@ -36,7 +36,7 @@ const supervisor = new Supervisor({
       userData: app.getPath('userData'),
     }),
   ),
-  isReady: isSidecarReady,
+  isReady: isEngineReady,
 });
 
 const hotkeyChoice = chooseHotkey(process.env);

@@ -1,3 +1,4 @@
+import type { EngineConnect } from '../shared/engine-handshake.js';
 import { ipcMain, MessageChannelMain, type IpcMainEvent, type WebContents } from 'electron';
 import { IPC } from '../shared/bridge.js';
 import { isAppUrl } from './app-protocol.js';
@@ -16,7 +17,7 @@ export function brokerPorts(window: WebContents, supervisor: Supervisor): () => 
     const child = supervisor.runningChild;
     if (nonce === undefined || !child || window.isDestroyed()) return; // delivered once it is up
     const { port1, port2 } = new MessageChannelMain();
-    child.postMessage({ t: 'connect' }, [port1]);
+    child.postMessage({ t: 'connect' } satisfies EngineConnect, [port1]);
     window.postMessage(IPC.port, nonce, [port2]);
   };
 

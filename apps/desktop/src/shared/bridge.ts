@@ -1,4 +1,28 @@
+import {
+  HotkeyStatusSchema,
+  OverlayStateSchema,
+  PickKindSchema,
+  PickReplySchema,
+  PushToTalkWireSchema,
+  VoiceReportSchema,
+  parseBridge,
+  type PickKind,
+  type PushToTalkWire,
+  type VoicePhaseReport,
+  type VoiceReport,
+} from './bridge-contract.js';
+import { ERROR_AREAS, type CodeOf } from './errors.js';
 import type { Result } from './result.js';
+
+export {
+  MAX_PICKED_PATHS,
+  MAX_PICKED_PATH_LENGTH,
+  VOICE_PHASES,
+  type PickKind,
+  type PushToTalkWire,
+  type VoicePhaseReport,
+  type VoiceReport,
+} from './bridge-contract.js';
 
 /**
  * `window.voiceassist`: what the Electron preload exposes to the renderer, and nothing more. The
@@ -41,21 +65,8 @@ export interface HotkeyStatus {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-export const VOICE_PHASES = ['idle', 'starting', 'listening', 'thinking', 'speaking'] as const;
-export type VoicePhaseReport = (typeof VOICE_PHASES)[number];
-
-/** What the renderer reports about the current turn (no words, no audio: phase and level only). */
-export interface VoiceReport {
-  readonly phase: VoicePhaseReport;
-  /** Input level in dBFS while listening, else null. */
-  readonly level: number | null;
-  /** A key/button (any source) is holding the turn open. */
-  readonly held: boolean;
-}
-
 /** What the native open dialog picks: files (of the types the engine ingests) or folders. */
-export const PICK_KINDS = ['files', 'folder'] as const;
-export type PickKind = (typeof PICK_KINDS)[number];
+export const PICK_KINDS = ['files', 'folder'] as const satisfies readonly PickKind[];
 
 export interface VoiceAssistBridge {
   readonly kind: 'electron';
@@ -96,11 +107,6 @@ export const IPC = {
 } as const;
 
 /** Push-to-talk as it crosses IPC: `wallAt` = performance.timeOrigin + performance.now() of main. */
-export interface PushToTalkWire {
-  readonly type: 'down' | 'up';
-  readonly wallAt: number;
-}
-
 /** `window.voiceassistOverlay`: the overlay page's only API (no engine access at all). */
 export interface OverlayState {
   readonly phase: Exclude<VoicePhaseReport, 'idle'> | 'idle';
@@ -113,100 +119,34 @@ export interface OverlayBridge {
 
 export const OVERLAY_BRIDGE_KEY = 'voiceassistOverlay';
 
-// ---- validation: every message is checked by whoever receives it (main, preloads) ----
+// ---- validation: every message is checked by whoever receives it (main, preloads), against
+// its schema in bridge-contract.ts ----
 
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
+export const parsePushToTalkWire = (x: unknown): PushToTalkWire | null =>
+  parseBridge(PushToTalkWireSchema, x);
 
-/** dBFS: -160 … 0 (a little headroom for rounding), or null. */
-const parseLevel = (x: unknown): number | null | undefined => {
-  if (x === null) return null;
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < -200 || x > 10) return undefined;
-  return x;
-};
+export const parseVoiceReport = (x: unknown): VoiceReport | null =>
+  parseBridge(VoiceReportSchema, x);
 
-const isPhase = (x: unknown): x is VoicePhaseReport =>
-  typeof x === 'string' && (VOICE_PHASES as readonly string[]).includes(x);
+export const parseOverlayState = (x: unknown): OverlayState | null =>
+  parseBridge(OverlayStateSchema, x);
 
-export function parsePushToTalkWire(x: unknown): PushToTalkWire | null {
-  if (!isRecord(x) || (x.type !== 'down' && x.type !== 'up')) return null;
-  const { wallAt } = x;
-  if (typeof wallAt !== 'number' || !Number.isFinite(wallAt) || wallAt < 0) return null;
-  return { type: x.type, wallAt };
-}
+export const parseHotkeyStatus = (x: unknown): HotkeyStatus | null =>
+  parseBridge(HotkeyStatusSchema, x);
 
-export function parseVoiceReport(x: unknown): VoiceReport | null {
-  if (!isRecord(x) || !isPhase(x.phase) || typeof x.held !== 'boolean') return null;
-  const level = parseLevel(x.level);
-  if (level === undefined) return null;
-  return { phase: x.phase, level, held: x.held };
-}
-
-export function parseOverlayState(x: unknown): OverlayState | null {
-  if (!isRecord(x) || !isPhase(x.phase)) return null;
-  const level = parseLevel(x.level);
-  if (level === undefined) return null;
-  return { phase: x.phase, level };
-}
-
-const MAX_TEXT = 500;
-const shortString = (x: unknown): x is string =>
-  typeof x === 'string' && x.length > 0 && x.length <= MAX_TEXT;
-
-export function parseHotkeyStatus(x: unknown): HotkeyStatus | null {
-  if (!isRecord(x) || !shortString(x.accelerator)) return null;
-  if (x.mode !== 'hold' && x.mode !== 'toggle' && x.mode !== 'none') return null;
-  if (x.error === undefined) return { accelerator: x.accelerator, mode: x.mode };
-  const { error } = x;
-  if (!isRecord(error) || !shortString(error.code) || !shortString(error.message)) return null;
-  return {
-    accelerator: x.accelerator,
-    mode: x.mode,
-    error: { code: error.code, message: error.message },
-  };
-}
-
-export const isPickKind = (x: unknown): x is PickKind =>
-  typeof x === 'string' && (PICK_KINDS as readonly string[]).includes(x);
-
-/**
- * One pick feeds one `knowledge.ingest`, so it obeys its limits (MAX_INGEST_PATHS, MAX_PATH_LENGTH
- * in knowledge.ts; main's test checks they agree). Repeated here, not imported: the preload bundle
- * stays free of the schema library.
- */
-export const MAX_PICKED_PATHS = 100;
-export const MAX_PICKED_PATH_LENGTH = 4096;
+export const isPickKind = (x: unknown): x is PickKind => parseBridge(PickKindSchema, x) !== null;
 
 /** Coded failures of `pickPaths` (the dialog itself, or its IPC). */
-export const PICK_ERRORS = {
-  PICK_REFUSED: 'Only the app window may open the file dialog, for files or folders.',
-  PICK_BUSY: 'A file dialog is already open.',
-  PICK_TOO_MANY: `Choose at most ${MAX_PICKED_PATHS} files or folders at a time, or add the folder that holds them.`,
-  PICK_FAILED: 'The file dialog could not be opened.',
-} as const;
-export type PickErrorCode = keyof typeof PICK_ERRORS;
+export const PICK_ERRORS = ERROR_AREAS.pick;
+export type PickErrorCode = CodeOf<'pick'>;
 export const pickFailure = (code: PickErrorCode): Result<never> => ({
   ok: false,
   error: { code, message: PICK_ERRORS[code] },
 });
 
-const isPath = (x: unknown): x is string =>
-  typeof x === 'string' && x.length > 0 && x.length <= MAX_PICKED_PATH_LENGTH;
-
 /** main's answer to `IPC.pickPaths`, checked by the preload; null when it is malformed. */
-export function parsePickReply(x: unknown): Result<readonly string[]> | null {
-  if (!isRecord(x)) return null;
-  if (x.ok === true) {
-    const { value } = x;
-    if (!Array.isArray(value) || value.length > MAX_PICKED_PATHS || !value.every(isPath))
-      return null;
-    return { ok: true, value: [...value] };
-  }
-  const { error } = x;
-  if (x.ok !== false || !isRecord(error) || !shortString(error.code)) return null;
-  if (typeof error.message !== 'string' || error.message.length > MAX_TEXT) return null;
-  return { ok: false, error: { code: error.code, message: error.message } };
-}
+export const parsePickReply = (x: unknown): Result<readonly string[]> | null =>
+  parseBridge(PickReplySchema, x);
 
 // ---- renderer side helper: one call wires the global hotkey into a turn controller ----
 

@@ -1,22 +1,16 @@
 /**
- * The desktop app's coded errors (Fastify's `FST_ERR_*` registry, Signal's coded results). A code
- * is a stable contract: tests and the UI branch on it, so never rename one. Messages are for the
- * person reading them and never carry PHI. Features add their codes here (e.g. `STORE_WRONG_KEY`).
+ * The desktop app's coded errors (Fastify's `FST_ERR_*` registry, Signal's coded results). Every
+ * code lives in the one registry in error-codes.ts; `CodedError` takes a registered code only, so
+ * an unregistered string fails typecheck. Callers compare codes (or their area), never patterns.
  */
-export const ERRORS = {
-  RPC_MALFORMED:
-    'The message is not a valid RPC envelope (JSON object with t, seq, method, input).',
-  RPC_TOO_LARGE: 'The message is larger than the RPC size limit.',
-  RPC_UNKNOWN_METHOD: 'The engine does not know this method.',
-  RPC_INVALID_INPUT: 'The input does not match the method schema.',
-  RPC_INVALID_OUTPUT: 'The engine produced a result that does not match the contract.',
-  RPC_INTERNAL: 'The engine failed while handling the call; details are in the engine log.',
-  RPC_TIMEOUT: 'The engine did not answer in time.',
-  TRANSPORT_CLOSED: 'The connection to the engine closed.',
-  TRANSPORT_REFUSED: 'The engine refused the connection (wrong or already used token).',
-} as const;
+import { ERROR_AREAS, ERRORS } from './error-codes.js';
+
+export { ERRORS, ERROR_AREAS };
 
 export type ErrorCode = keyof typeof ERRORS;
+export type ErrorArea = keyof typeof ERROR_AREAS;
+/** The codes of one area, e.g. `CodeOf<'store'>` for the store's errors. */
+export type CodeOf<A extends ErrorArea> = keyof (typeof ERROR_AREAS)[A] & ErrorCode;
 
 /** What crosses a process boundary: plain data, never an Error instance. */
 export interface ErrorInfo {
@@ -24,13 +18,13 @@ export interface ErrorInfo {
   readonly message: string;
 }
 
-/** An error with a stable code. Handlers throw it; the RPC server turns it into an error envelope. */
-export class CodedError extends Error {
-  override readonly name = 'CodedError';
-  readonly code: string;
+/** An error with a registered code. Handlers throw it; the RPC server turns it into an error envelope. */
+export class CodedError<C extends ErrorCode = ErrorCode> extends Error {
+  override readonly name: string = 'CodedError';
+  readonly code: C;
 
-  constructor(code: ErrorCode | (string & {}), message?: string) {
-    super(message ?? (isErrorCode(code) ? ERRORS[code] : code));
+  constructor(code: C, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERRORS[code], options);
     this.code = code;
   }
 
@@ -39,8 +33,21 @@ export class CodedError extends Error {
   }
 }
 
-export function isErrorCode(code: string): code is ErrorCode {
-  return Object.hasOwn(ERRORS, code);
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERRORS, code);
+}
+
+/** The area a code belongs to, e.g. to label an error on screen; undefined for foreign codes. */
+export function errorArea(code: string): ErrorArea | undefined {
+  for (const [area, codes] of Object.entries(ERROR_AREAS) as [ErrorArea, object][])
+    if (Object.hasOwn(codes, code)) return area;
+  return undefined;
+}
+
+/** The registered code an unknown thrown value carries, if any (errors from other modules). */
+export function codeOf(err: unknown): ErrorCode | undefined {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return isErrorCode(code) ? code : undefined;
 }
 
 /** `{ code, message }` with the registry's message, optionally refined with a detail. */

@@ -1,14 +1,20 @@
 import type { Logger } from 'pino';
 import type { Health } from '../shared/contract.js';
-import { CodedError } from '../shared/errors.js';
+import { CodedError, codeOf, errorArea, type ErrorArea } from '../shared/errors.js';
 import { openProfile, type Profile } from './profile.js';
 
-/** Store errors carry a code (STORE_*, KB_*, EMBED_*); anything else is reported as KB_FAILED. */
+const STORE_AREAS: readonly ErrorArea[] = ['store', 'ingest', 'embed'];
+
+/**
+ * A store, ingestion or embedding error keeps its code and message (they say what to do); anything
+ * else becomes KB_FAILED with `fallback`, its own message unsent (it may quote a document).
+ */
 export function codedStoreError(err: unknown, fallback: string): CodedError {
-  if (err instanceof CodedError) return err;
-  const code = (err as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && /^(STORE|KB|INGEST|EMBED)_[A-Z_]+$/.test(code))
-    return new CodedError(code, err instanceof Error ? err.message : code);
+  if (err instanceof CodedError) return err as CodedError;
+  const code = codeOf(err);
+  const area = code === undefined ? undefined : errorArea(code);
+  if (code !== undefined && area !== undefined && STORE_AREAS.includes(area))
+    return new CodedError(code, err instanceof Error ? err.message : undefined);
   return new CodedError('KB_FAILED', fallback);
 }
 

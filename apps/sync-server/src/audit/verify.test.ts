@@ -6,6 +6,7 @@ import { asSuperuser, signedIn } from '../../test/auth.js';
 import { runBin } from '../../test-support/spawn.js';
 import { verifyAuditLog } from './verify.js';
 import { anchorIfDue, exportAnchors } from './anchor.js';
+import { addDevice } from '../devices/devices.js';
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -126,6 +127,36 @@ describe('audit log hash chain', () => {
       firstBroken: 10,
       reason: expect.stringContaining('removed from the end') as unknown,
     });
+  });
+
+  it('anchoring also writes an egress summary: provider calls per clinic by kind, provider and outcome, never content', async () => {
+    const d = await addDevice(app.db, `egress_${Date.now()}`);
+    for (const [kind, provider, outcome, requestId] of [
+      ['llm', 'openai', 'ok', 'a'],
+      ['llm', 'openai', 'ok', 'b'],
+      ['tts', 'elevenlabs', 'PROVIDER_TIMEOUT', 'c'],
+    ] as const) {
+      await app.db.query(
+        `INSERT INTO usage_events (request_id, user_id, clinic_id, device_id, kind, provider, unit,
+                                   quantity, cost_usd, outcome)
+         VALUES ($1, $2, 'default', $3, $4, $5, 'x', 1, 0, $6)`,
+        [requestId, d.userId, d.id, kind, provider, outcome],
+      );
+    }
+    expect(await anchorIfDue(app.db, 60_000)).toBe(true);
+    expect(await anchorIfDue(app.db, 60_000)).toBe(false); // another instance just anchored
+    const rows = await app.db.query<{ action: string; clinic_id: string | null; detail: unknown }>(
+      `SELECT action, clinic_id, detail FROM audit_log WHERE id > 10 ORDER BY id`,
+    );
+    expect(rows.rows.map((r) => r.action)).toEqual(['egress_summary', 'audit_anchor']);
+    expect(rows.rows[0]?.detail).toMatchObject({
+      calls: [
+        { kind: 'llm', provider: 'openai', outcome: 'ok', requests: 2 },
+        { kind: 'tts', provider: 'elevenlabs', outcome: 'PROVIDER_TIMEOUT', requests: 1 },
+      ],
+    });
+    expect(rows.rows[1]?.detail).toMatchObject({ headId: 11 });
+    expect(await verifyAuditLog(app.db)).toEqual({ ok: true, rows: 12 });
   });
 
   it('GET /v1/audit/verify answers auditors with the same result', async () => {

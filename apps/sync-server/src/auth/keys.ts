@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type pg from 'pg';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 
@@ -8,7 +8,14 @@ const KEYGEN_LOCK_KEY = 0x766b6579; // "vkey"
 /** An unknown `kid` makes us re-read the keys, at most this often (another instance rotated). */
 const RELOAD_EVERY_MS = 1_000;
 
-type Key = { kid: string; publicKey: CryptoKey; privateKey: CryptoKey; createdAt: Date };
+type Key = {
+  kid: string;
+  publicKey: CryptoKey;
+  /** The same public key for node:crypto's synchronous verify (see AccessTokens.verify). */
+  verifyKey: KeyObject;
+  privateKey: CryptoKey;
+  createdAt: Date;
+};
 
 /**
  * Ed25519 keys that sign access tokens, shared through the database by every server instance.
@@ -65,6 +72,7 @@ export class SigningKeys {
       keys.set(row.kid, {
         kid: row.kid,
         publicKey: (await importJWK(row.public_jwk, ACCESS_TOKEN_ALG)) as CryptoKey,
+        verifyKey: createPublicKey({ key: row.public_jwk as JsonWebKey, format: 'jwk' }),
         privateKey: (await importJWK(row.private_jwk, ACCESS_TOKEN_ALG)) as CryptoKey,
         createdAt: row.created_at,
       });
@@ -80,14 +88,16 @@ export class SigningKeys {
     return newest;
   }
 
-  /** The verification key for a `kid`; an unknown one triggers a (rate-limited) reload. */
-  async publicKey(kid: string | undefined): Promise<CryptoKey | undefined> {
+  /**
+   * The verification key for a `kid`: synchronous when known (the common case), else a
+   * (rate-limited) reload — another instance may have added a key.
+   */
+  verifyKey(kid: string | undefined): KeyObject | Promise<KeyObject | undefined> | undefined {
     if (kid === undefined) return undefined;
     const hit = this.keys.get(kid);
-    if (hit) return hit.publicKey;
+    if (hit) return hit.verifyKey;
     if (Date.now() - this.loadedAt < RELOAD_EVERY_MS) return undefined;
     this.reloading ??= this.reload().finally(() => (this.reloading = undefined));
-    await this.reloading;
-    return this.keys.get(kid)?.publicKey;
+    return this.reloading.then(() => this.keys.get(kid)?.verifyKey);
   }
 }

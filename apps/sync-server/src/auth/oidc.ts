@@ -64,15 +64,19 @@ function idpError(e: unknown): AppError {
     );
   }
   const code = (e as { code?: string }).code ?? '';
-  const cause = (e as { cause?: { code?: string } }).cause?.code ?? '';
-  if (
-    e instanceof TypeError ||
-    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|UND_ERR/.test(`${code} ${cause}`) ||
-    (e as Error).name === 'TimeoutError' ||
-    (e as Error).name === 'AbortError'
-  ) {
-    return new AppError('AUTH_IDP_UNAVAILABLE');
+  // The IdP could not be reached or answered too slowly: somewhere along the cause chain is a
+  // network error, a timeout or an abort.
+  let unreachable = ['OAUTH_TIMEOUT', 'OAUTH_ABORT', 'OAUTH_NETWORK_ERROR'].includes(code);
+  for (let c: unknown = e, depth = 0; c && depth < 4 && !unreachable; depth++) {
+    const x = c as { name?: string; code?: string; cause?: unknown };
+    unreachable =
+      c instanceof TypeError ||
+      x.name === 'TimeoutError' ||
+      x.name === 'AbortError' ||
+      /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|UND_ERR)/.test(x.code ?? '');
+    c = x.cause;
   }
+  if (unreachable) return new AppError('AUTH_IDP_UNAVAILABLE');
   if (code === 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED') {
     return new AppError(
       'AUTH_TOKEN_EXPIRED',

@@ -78,7 +78,7 @@ export class AuthService {
     device: DeviceInput,
   ): Promise<TokenResponse> {
     if (!this.config.localLogin) throw new AppError('AUTH_METHOD_DISABLED');
-    let checked: { userId: string; mfa: boolean };
+    let checked: Awaited<ReturnType<typeof checkPasswordLogin>>;
     try {
       checked = await checkPasswordLogin(this.db, login);
     } catch (e) {
@@ -90,6 +90,16 @@ export class AuthService {
     }
     const user = await loadUser(this.db, checked.userId);
     if (!user) throw new AppError('AUTH_LOGIN_FAILED');
+    if (checked.passwordChanged) {
+      await this.record({
+        action: 'password_changed',
+        requestId: ctx.requestId,
+        userId: user.id,
+        actor: user.name,
+        clinicId: user.clinicId,
+        detail: { via: 'one_time_password' },
+      });
+    }
     return this.complete(ctx, user, 'password', checked.mfa, device);
   }
 

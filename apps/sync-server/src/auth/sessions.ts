@@ -48,21 +48,6 @@ export const userOf = (r: UserRow): SessionUser => ({
   email: r.email,
 });
 
-async function tx<T>(db: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await db.connect();
-  try {
-    await c.query('BEGIN');
-    const out = await fn(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
-  }
-}
-
 /** Starts a session (one refresh-token family) for a person on a device. */
 export async function createSession(
   db: pg.Pool | pg.ClientBase,
@@ -102,59 +87,64 @@ export async function rotateRefreshToken(
 ): Promise<Rotation> {
   if (!looksLikeRefreshToken(token)) return { kind: 'invalid' };
   const hash = hashToken(token);
-  return tx(db, async (c) => {
-    const spent = await c.query<{ session_id: string }>(
-      `UPDATE refresh_tokens SET used_at = now()
-        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-       RETURNING session_id`,
-      [hash],
-    );
-    const sessionId = spent.rows[0]?.session_id;
-    if (!sessionId) {
-      const known = await c.query<{ session_id: string; used: boolean }>(
-        `SELECT session_id, used_at IS NOT NULL AS used FROM refresh_tokens WHERE token_hash = $1`,
-        [hash],
-      );
-      const k = known.rows[0];
-      if (!k?.used) return { kind: 'invalid' as const };
-      const s = await c.query<{ user_id: string; device_id: string }>(
-        `UPDATE auth_sessions
-            SET revoked_at = coalesce(revoked_at, now()),
-                revoked_reason = coalesce(revoked_reason, 'refresh_token_reused')
-          WHERE id = $1 RETURNING user_id, device_id`,
-        [k.session_id],
-      );
-      return {
-        kind: 'reused' as const,
-        sessionId: k.session_id,
-        userId: s.rows[0]?.user_id ?? '',
-        deviceId: s.rows[0]?.device_id ?? '',
-      };
+  const next = newRefreshToken();
+  // One statement (one round trip, one commit): spend the token, read the session, user and
+  // device, and issue the successor only when all three are still good.
+  const r = await db.query<
+    UserRow & {
+      session_id: string;
+      device_id: string;
+      s_revoked: boolean;
+      d_revoked: boolean;
+      disabled: boolean;
+      issued: boolean;
     }
-    const r = await c.query<
-      UserRow & { device_id: string; s_revoked: boolean; d_revoked: boolean; disabled: boolean }
-    >(
-      `SELECT ${USER_COLUMNS}, s.device_id, s.revoked_at IS NOT NULL AS s_revoked,
-              d.revoked_at IS NOT NULL AS d_revoked, u.disabled_at IS NOT NULL AS disabled
-         FROM auth_sessions s JOIN users u ON u.id = s.user_id JOIN devices d ON d.id = s.device_id
-        WHERE s.id = $1`,
-      [sessionId],
-    );
-    const row = r.rows[0];
-    if (!row) return { kind: 'invalid' as const };
-    const ref: SessionRef = { sessionId, deviceId: row.device_id, user: userOf(row) };
-    if (row.s_revoked) return { kind: 'revoked' as const, why: 'session' as const, ref };
-    if (row.d_revoked) return { kind: 'revoked' as const, why: 'device' as const, ref };
-    if (row.disabled) return { kind: 'revoked' as const, why: 'user_disabled' as const, ref };
-    const next = newRefreshToken();
-    await c.query(
-      `INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
-       VALUES ($1, $2, now() + make_interval(secs => $3))`,
-      [hashToken(next), sessionId, refreshTtlSeconds],
-    );
-    await c.query(`UPDATE auth_sessions SET refreshed_at = now() WHERE id = $1`, [sessionId]);
-    return { kind: 'ok' as const, ref, refreshToken: next };
-  });
+  >(
+    `WITH spent AS (
+       UPDATE refresh_tokens SET used_at = now()
+        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+       RETURNING session_id),
+     s AS (
+       SELECT ${USER_COLUMNS}, s.id AS session_id, s.device_id,
+              s.revoked_at IS NOT NULL AS s_revoked, d.revoked_at IS NOT NULL AS d_revoked,
+              u.disabled_at IS NOT NULL AS disabled
+         FROM spent JOIN auth_sessions s ON s.id = spent.session_id
+         JOIN users u ON u.id = s.user_id JOIN devices d ON d.id = s.device_id),
+     issued AS (
+       INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+       SELECT $2, session_id, now() + make_interval(secs => $3) FROM s
+        WHERE NOT s_revoked AND NOT d_revoked AND NOT disabled
+       RETURNING session_id),
+     touched AS (
+       UPDATE auth_sessions SET refreshed_at = now() WHERE id IN (SELECT session_id FROM issued))
+     SELECT s.*, EXISTS (SELECT 1 FROM issued) AS issued FROM s`,
+    [hash, hashToken(next), refreshTtlSeconds],
+  );
+  const row = r.rows[0];
+  if (row) {
+    const ref: SessionRef = {
+      sessionId: row.session_id,
+      deviceId: row.device_id,
+      user: userOf(row),
+    };
+    if (row.s_revoked) return { kind: 'revoked', why: 'session', ref };
+    if (row.d_revoked) return { kind: 'revoked', why: 'device', ref };
+    if (row.disabled) return { kind: 'revoked', why: 'user_disabled', ref };
+    return { kind: 'ok', ref, refreshToken: next };
+  }
+  // Not spendable: unknown or expired, or spent before — a reuse, which ends the family.
+  const reused = await db.query<{ session_id: string; user_id: string; device_id: string }>(
+    `UPDATE auth_sessions s
+        SET revoked_at = coalesce(s.revoked_at, now()),
+            revoked_reason = coalesce(s.revoked_reason, 'refresh_token_reused')
+       FROM refresh_tokens t
+      WHERE t.token_hash = $1 AND t.used_at IS NOT NULL AND s.id = t.session_id
+     RETURNING s.id AS session_id, s.user_id, s.device_id`,
+    [hash],
+  );
+  const k = reused.rows[0];
+  if (!k) return { kind: 'invalid' };
+  return { kind: 'reused', sessionId: k.session_id, userId: k.user_id, deviceId: k.device_id };
 }
 
 /** Ends one session; returns it when it was still open. */

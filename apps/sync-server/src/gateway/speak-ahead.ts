@@ -1,5 +1,6 @@
 import type { ReadableStreamReadResult } from 'node:stream/web';
 import type { FastifyBaseLogger } from 'fastify';
+import { jsonStrings } from '@voiceassist/contract';
 import type { Principal } from '../devices/devices.js';
 import { AppError, isAppError } from '../errors.js';
 import { classifyElevenLabsError, type TtsProvider } from '../integrations/elevenlabs.js';
@@ -50,7 +51,8 @@ export function startTts(
   let format = '';
   return startCall({
     candidates: gw.tts,
-    before: (c) => gw.guard.check(p, c.name, 'tts', [req.text], requestId),
+    // Every string of the request leaves: the text, and the voice and model ids in the URL/body.
+    before: (c) => gw.guard.check(p, c.name, 'tts', jsonStrings(req), requestId),
     start: async (c) => {
       onGuarded();
       const d = c.provider.defaults;

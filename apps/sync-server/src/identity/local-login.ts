@@ -52,7 +52,7 @@ async function recordFailure(db: pg.Pool, id: string): Promise<void> {
 export async function checkPasswordLogin(
   db: pg.Pool,
   login: PasswordLogin,
-): Promise<{ userId: string; mfa: boolean }> {
+): Promise<{ userId: string; mfa: boolean; passwordChanged: boolean }> {
   const r = await db.query<Row>(
     `SELECT id, password_hash, must_change_password, totp_secret,
             totp_enabled_at IS NOT NULL AS mfa, totp_last_step::text,
@@ -111,6 +111,7 @@ export async function checkPasswordLogin(
     }
     mfa = true;
   }
+  let passwordChanged = false;
   if (u.must_change_password) {
     if (!login.newPassword) throw new AppError('AUTH_PASSWORD_CHANGE_REQUIRED');
     checkNewPassword(login.name, login.newPassword);
@@ -119,7 +120,8 @@ export async function checkPasswordLogin(
       `UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1`,
       [u.id, await hashPassword(login.newPassword)],
     );
+    passwordChanged = true;
   }
   await db.query(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [u.id]);
-  return { userId: u.id, mfa };
+  return { userId: u.id, mfa, passwordChanged };
 }

@@ -1,28 +1,11 @@
-/**
- * Coded errors of the push-to-talk hotkey. A code is a stable contract (the UI and tests branch on
- * it); the message tells a person what to do. Kept here rather than in src/shared/errors.ts until
- * the hotkey status crosses the RPC boundary.
- */
-export const HOTKEY_ERRORS = {
-  HOTKEY_INVALID:
-    'The hotkey is not valid. Use modifiers and one key joined by "+", e.g. "Control+Alt+Space" or "Control+Shift+F9".',
-  HOTKEY_NO_DISPLAY:
-    'No X display (DISPLAY is not set), so hold-to-talk cannot watch the keyboard. The hotkey works as press-to-start / press-to-stop instead.',
-  HOTKEY_X11_REQUIRED:
-    'Hold-to-talk needs an X11 session; this is a Wayland session. The hotkey works as press-to-start / press-to-stop instead; log in with an X11 (Xorg) session for hold-to-talk.',
-  HOTKEY_DISPLAY_UNREACHABLE:
-    'The X display named in DISPLAY does not answer. Check that the X server is running and DISPLAY is right.',
-  HOTKEY_HOOK_FAILED: 'The keyboard hook could not start.',
-  HOTKEY_HOOK_CRASHED: 'The keyboard hook process stopped unexpectedly.',
-  HOTKEY_HOOK_UNAVAILABLE:
-    'The keyboard hook keeps failing, so hold-to-talk is off. The hotkey works as press-to-start / press-to-stop instead.',
-  HOTKEY_READY_TIMEOUT: 'The keyboard hook did not start in time.',
-  HOTKEY_PROTOCOL: 'The keyboard hook process sent a message that is not part of its protocol.',
-  HOTKEY_SHORTCUT_TAKEN:
-    'Another application already uses this hotkey. Choose a different hotkey in Settings.',
-} as const;
+import { CodedError, ERROR_AREAS, ERRORS, type CodeOf } from '../../shared/errors.js';
 
-export type HotkeyErrorCode = keyof typeof HOTKEY_ERRORS;
+/**
+ * Coded errors of the push-to-talk hotkey (codes and messages: shared/error-codes.ts, area
+ * `hotkey`). The UI and tests branch on the code; the message tells a person what to do.
+ */
+export const HOTKEY_ERRORS = ERROR_AREAS.hotkey;
+export type HotkeyErrorCode = CodeOf<'hotkey'>;
 
 /** Plain data for events and process boundaries (never an Error instance). */
 export interface HotkeyErrorInfo {
@@ -30,16 +13,14 @@ export interface HotkeyErrorInfo {
   readonly message: string;
 }
 
-export class HotkeyError extends Error {
+export class HotkeyError extends CodedError<HotkeyErrorCode> {
   override readonly name = 'HotkeyError';
-  readonly code: HotkeyErrorCode;
 
   constructor(code: HotkeyErrorCode, detail?: string) {
-    super(detail === undefined ? HOTKEY_ERRORS[code] : `${HOTKEY_ERRORS[code]} ${detail}`);
-    this.code = code;
+    super(code, detail === undefined ? ERRORS[code] : `${ERRORS[code]} ${detail}`);
   }
 
-  toInfo(): HotkeyErrorInfo {
+  override toInfo(): HotkeyErrorInfo {
     return { code: this.code, message: this.message };
   }
 }

@@ -1,3 +1,4 @@
+import { errorArea } from '../../shared/errors.js';
 import './voice.css';
 import { useEffect, useRef, useState } from 'react';
 import type { VoiceStatusDto } from '../../shared/voice-turn.js';
@@ -163,8 +164,8 @@ export function AskView() {
 }
 
 function errorTitle(code: string): string {
-  if (code.startsWith('MIC_')) return 'Microphone:';
-  if (code.startsWith('STT') || code.includes('STT')) return 'Speech to text:';
-  if (code.startsWith('TTS')) return 'Voice output:';
+  if (errorArea(code) === 'mic') return 'Microphone:';
+  if (code === 'STT_EMPTY' || code === 'VOICE_STT_NOT_CONFIGURED') return 'Speech to text:';
+  if (code === 'TTS_PLAYBACK') return 'Voice output:';
   return 'Problem:';
 }

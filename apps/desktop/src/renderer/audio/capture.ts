@@ -1,5 +1,6 @@
 import workletUrl from './capture-worklet.ts?worker&url';
 import type { CaptureFrameMessage } from './capture-worklet.js';
+import { CodedError, type CodeOf } from '../../shared/errors.js';
 
 /** What the capture track actually got (browsers may ignore a constraint): shown in Diagnostics. */
 export interface CaptureSettings {
@@ -13,16 +14,10 @@ export interface CaptureSettings {
   readonly contextRate: number;
 }
 
-export type MicErrorCode = 'MIC_DENIED' | 'MIC_MISSING' | 'MIC_BUSY' | 'MIC_UNSUPPORTED';
+export type MicErrorCode = CodeOf<'mic'>;
 
-export class MicError extends Error {
+export class MicError extends CodedError<MicErrorCode> {
   override readonly name = 'MicError';
-  constructor(
-    readonly code: MicErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const CAPTURE_CONSTRAINTS: MediaStreamConstraints = {

@@ -30,7 +30,7 @@ export const CALC_ERRORS = {
 
 export type CalcErrorCode = keyof typeof CALC_ERRORS;
 
-export class CalcError extends CodedError {
+export class CalcError extends CodedError<CalcErrorCode> {
   override readonly code: CalcErrorCode;
   /** The input the error is about, when there is one. */
   readonly input: string | undefined;

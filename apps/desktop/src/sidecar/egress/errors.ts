@@ -1,20 +1,8 @@
-export type EgressErrorCode =
-  | 'EGRESS_UNKNOWN_PROVIDER'
-  | 'EGRESS_BLOCKED'
-  | 'EGRESS_NO_BAA'
-  | 'EGRESS_DESTINATION_DENIED'
-  | 'EGRESS_UNPREPARED_PHI'
-  | 'EGRESS_BODY_UNSUPPORTED'
-  /** A payload too deep or too big to check entirely (JSON limits): refused, not partly scanned. */
-  | 'EGRESS_PAYLOAD_TOO_COMPLEX';
+import { CodedError, type CodeOf } from '../../shared/errors.js';
+
+export type EgressErrorCode = CodeOf<'egress'>;
 
 /** Coded egress refusal. Messages name the provider and the rule, never the text. */
-export class EgressError extends Error {
+export class EgressError extends CodedError<EgressErrorCode> {
   override readonly name = 'EgressError';
-  constructor(
-    readonly code: EgressErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

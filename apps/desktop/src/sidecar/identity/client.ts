@@ -10,7 +10,7 @@ import {
   type OidcFinishRequest,
   type PasswordLoginRequest,
 } from '@voiceassist/contract';
-import { CodedError } from '../../shared/errors.js';
+import { CodedError, isErrorCode } from '../../shared/errors.js';
 import { identityError } from './errors.js';
 
 const TIMEOUT_MS = 15_000;
@@ -57,7 +57,7 @@ export class AuthClient {
     }
     if (!res.ok) {
       const err = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-      if (typeof err?.code === 'string' && typeof err.message === 'string') {
+      if (isErrorCode(err?.code) && typeof err.message === 'string') {
         throw new CodedError(err.code, err.message);
       }
       throw identityError('SERVER_PROTOCOL', `HTTP ${res.status}`);

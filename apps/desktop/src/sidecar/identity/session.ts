@@ -1,5 +1,5 @@
 import type { AuthUser, TokenResponse } from '@voiceassist/contract';
-import { CodedError, type ErrorInfo } from '../../shared/errors.js';
+import { CodedError, codeOf, type ErrorInfo } from '../../shared/errors.js';
 import type { AuthClient } from './client.js';
 import { identityError, SESSION_ENDING_CODES } from './errors.js';
 import { startLoopbackReceiver } from './loopback.js';
@@ -138,7 +138,7 @@ export class IdentitySession {
   }
 
   private async fail(e: unknown): Promise<never> {
-    const code = e instanceof CodedError ? e.code : 'SERVER_PROTOCOL';
+    const code = codeOf(e) ?? 'SERVER_PROTOCOL';
     if (SESSION_ENDING_CODES.has(code)) {
       const s = await this.stored();
       await this.opts.store.save({ ...s, refreshToken: undefined });

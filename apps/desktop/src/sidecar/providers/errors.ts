@@ -1,41 +1,16 @@
-import { CodedError } from '../../shared/errors.js';
+import { CodedError, ERROR_AREAS, type CodeOf } from '../../shared/errors.js';
 
 export type ProviderKind = 'llm' | 'stt' | 'tts';
 
 /**
  * Coded errors of the workstation's provider client. The codes are the gateway's
- * (`@voiceassist/contract` GatewayErrorCode) plus the client's own (`GATEWAY_*`, `ABORTED`);
- * messages are for the clinician: what happened and what still works. Never PHI.
+ * (`@voiceassist/contract` GatewayErrorCode) plus the client's own (`GATEWAY_*`, `ABORTED`); their
+ * messages live in the desktop's one registry (shared/error-codes.ts, area `provider`): what
+ * happened and what still works, for the clinician. Never PHI.
  */
-export const PROVIDER_ERRORS = {
-  GATEWAY_NOT_CONFIGURED:
-    'No sync server is configured on this workstation (VOICEASSIST_SERVER_URL and a device key), so {what} is off. Typed questions still get local answers.',
-  GATEWAY_UNREACHABLE:
-    'The sync server cannot be reached, so {what} is not available right now. Check the network; local answers still work.',
-  GATEWAY_TIMEOUT: 'The sync server did not answer in time for {what}. Try again in a moment.',
-  AUTH_REQUIRED:
-    'This workstation has no device key for the sync server; ask the clinic admin for one.',
-  AUTH_INVALID:
-    "The sync server refused this workstation's device key (unknown or revoked); ask the clinic admin for a new one.",
-  BAD_REQUEST: 'The sync server rejected the {what} request as invalid.',
-  PHI_BLOCKED:
-    'The server refused to send the text for {what} because it still carried patient identifiers; nothing reached the provider.',
-  QUOTA_EXCEEDED: 'The usage quota for {what} is used up for this period; ask the clinic admin.',
-  RATE_LIMITED: 'Too many requests for {what} right now; try again in a moment.',
-  PROVIDER_NOT_CONFIGURED: 'No {what} provider is configured on the sync server.',
-  PROVIDER_UNAVAILABLE:
-    'The {what} provider is failing right now (outage); the server is refusing requests until it recovers.',
-  PROVIDER_TIMEOUT: 'The {what} provider did not answer in time.',
-  PROVIDER_ERROR: 'The {what} provider returned an error.',
-  PROVIDER_STREAM_BROKEN: 'The {what} stream broke off before it was complete.',
-  INTERNAL: 'The sync server failed while handling {what}.',
-  TRANSCRIPT_CHANGED:
-    'The {what} request prepared during speech recognition did not match the final transcript; it is sent again.',
-  EGRESS_REFUSED: 'The workstation refused to send this to the {what} provider (egress policy).',
-  ABORTED: 'The {what} request was cancelled.',
-} as const;
+export const PROVIDER_ERRORS = ERROR_AREAS.provider;
 
-export type ProviderErrorCode = keyof typeof PROVIDER_ERRORS;
+export type ProviderErrorCode = CodeOf<'provider'>;
 
 const WHAT: Record<ProviderKind, string> = {
   llm: 'AI answers',
@@ -46,7 +21,7 @@ const WHAT: Record<ProviderKind, string> = {
 export const isProviderErrorCode = (code: string): code is ProviderErrorCode =>
   Object.hasOwn(PROVIDER_ERRORS, code);
 
-export class ProviderError extends CodedError {
+export class ProviderError extends CodedError<ProviderErrorCode> {
   readonly kind: ProviderKind;
   /** HTTP status from the gateway, when there was one. */
   readonly status: number | undefined;

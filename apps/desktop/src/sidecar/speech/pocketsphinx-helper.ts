@@ -5,8 +5,7 @@
  *
  * Why a long-lived child process: a native crash or hang in a 2015-era C decoder ends one helper,
  * not the engine; the 27 MB language model loads once (≈1 s), not per turn; and live cepstral mean
- * normalisation carries over between turns, so after the first utterance the decoder is adapted to
- * this microphone (the first utterance of a fresh decoder is measurably worse).
+ * normalisation carries over between turns, as it should for one microphone.
  *
  * Protocol. stdin: frames of [1 byte type][uint32 LE length][payload]:
  *   S  start a session, payload = session number (ASCII)     A  audio, PCM16 LE at 16 kHz
@@ -34,7 +33,7 @@ config.set_string("-hmm", model)
 config.set_string("-lm", lm)
 config.set_string("-dict", dic)
 config.set_string("-logfn", "/dev/null")
-# feat.params asks for batch CMN, which over streamed chunks normalises each chunk on its own.
+# Streamed input is normalised live (as pocketsphinx_continuous does); feat.params says batch.
 config.set_string("-cmn", "live")
 for key, value in extra.items():
     if isinstance(value, bool):

@@ -181,7 +181,7 @@ export class PocketsphinxRecogniser implements SpeechRecogniser {
       if (!this.closed)
         this.options.log?.(`${reason}: ${stderrTail.trim().split('\n').pop() ?? ''}`);
       failReady(new SpeechError('SPEECH_BACKEND_FAILED', `${reason}.`));
-      this.active?.onExit(reason);
+      if (this.helper === helper) this.active?.onExit(reason); // not a helper already replaced
     });
     ready.catch(() => undefined); // observed by whoever awaits it
     this.helper = helper;
@@ -334,6 +334,7 @@ export class PocketsphinxRecogniser implements SpeechRecogniser {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.active?.onExit('the recogniser was closed');
     const helper = this.helper;
     this.helper = undefined;
     if (!helper || helper.exited) return;

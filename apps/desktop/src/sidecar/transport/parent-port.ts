@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { errorInfo } from '../../shared/errors.js';
+import { isEngineConnect, type EngineReady } from '../../shared/engine-handshake.js';
 import type { RpcServer } from '../rpc/server.js';
 
 /**
@@ -25,9 +27,6 @@ export interface ParentPortLike {
   postMessage(message: unknown): void;
 }
 
-/** Handshake messages between main's supervisor and the sidecar. */
-export type SidecarToMain = { readonly t: 'ready'; readonly version: string; readonly pid: number };
-
 export function parentPortOf(proc: NodeJS.Process): ParentPortLike | undefined {
   return (proc as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort;
 }
@@ -39,10 +38,12 @@ export function serveParentPort(
   version: string,
 ): void {
   parentPort.on('message', (event) => {
-    const data = event.data as { t?: unknown } | null;
     const [port] = event.ports;
-    if (data?.t !== 'connect' || !port) {
-      log.warn('ignored a message from main that is not a port hand-over');
+    if (!isEngineConnect(event.data) || !port) {
+      log.warn(
+        { code: errorInfo('HANDSHAKE_INVALID').code },
+        'ignored a message from main that is not a port hand-over',
+      );
       return;
     }
     const peer = rpc.attach({ id: `port-${randomUUID()}`, send: (text) => port.postMessage(text) });
@@ -50,5 +51,5 @@ export function serveParentPort(
     port.on('close', () => peer.detach());
     port.start();
   });
-  parentPort.postMessage({ t: 'ready', version, pid: process.pid } satisfies SidecarToMain);
+  parentPort.postMessage({ t: 'ready', version, pid: process.pid } satisfies EngineReady);
 }

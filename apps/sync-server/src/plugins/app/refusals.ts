@@ -157,6 +157,11 @@ export default fp<RefusalsOptions>(
     app.setErrorHandler((err: FastifyError, req, reply) => {
       const r = refusalOf(err);
       if (r) return refuse(req, reply, r);
+      // The pool could not hand out a connection in time (PostgreSQL overloaded or down).
+      if (err.message === 'timeout exceeded when trying to connect') {
+        req.log.warn({ code: 'DB_UNAVAILABLE' }, 'database pool exhausted');
+        return reply.code(503).send(errorBody('DB_UNAVAILABLE'));
+      }
       // Our own failure. Its message may hold request content: only its code and name are logged.
       req.log.error({ code: err.code, name: err.name }, 'unhandled error');
       if (req.principal) opts.onDeviceFault?.(req, 'INTERNAL', false);

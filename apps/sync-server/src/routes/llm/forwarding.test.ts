@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Value } from 'typebox/value';
-import { ChatRequest, JSON_LIMITS } from '@voiceassist/contract';
+import { ChatRequest, JSON_LIMITS, TtsRequest } from '@voiceassist/contract';
 import { TestPostgres } from '../../../test-support/helper.js';
 import {
   postJson,
@@ -157,6 +157,23 @@ describe('default-deny forwarding of chat requests', () => {
       stream_options: { include_usage: true },
     });
   });
+
+  const ttsSlots = slots(TtsRequest);
+
+  it.each(ttsSlots.map((s) => [s.path, s] as const))(
+    'TTS: a canary in %s is refused and never reaches the provider',
+    async (_path, slot) => {
+      const request = slot.build(slot.identifier ? CANARY_ID : CANARY_TEXT);
+      const valid = Value.Check(TtsRequest, request);
+      const { key } = await gw.device();
+      const before = gw.standins.elevenlabs.requests.length;
+      const res = await postJson(`${gw.url}/v1/tts/stream`, key, request);
+      // A field whose pattern no identifier fits (the output format) is refused by the schema.
+      expect(res.status).toBe(valid ? 422 : 400);
+      expect(gw.standins.elevenlabs.requests.length).toBe(before);
+      expect(reachedProvider()).toEqual([]);
+    },
+  );
 
   const closed = closedObjects(ChatRequest as never);
 

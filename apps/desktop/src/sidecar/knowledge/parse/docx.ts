@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import { IngestSkip } from '../../store/errors.js';
 import { htmlToDocument } from './html.js';
 import type { ParsedDocument } from './types.js';
@@ -15,6 +14,7 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
     throw new IngestSkip('INGEST_CORRUPT', 'not a DOCX file (no zip signature)');
   let html: string;
   try {
+    const { default: mammoth } = await import('mammoth'); // loads with the first DOCX
     ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }));
   } catch (err) {
     throw new IngestSkip(

@@ -1,4 +1,3 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { IngestSkip } from '../../store/errors.js';
 import type { ParsedDocument, ParseLimits } from './types.js';
 
@@ -9,6 +8,8 @@ interface TextItemLike {
 
 /** Text of every page, pages separated by a blank line; `pageStarts` keeps page numbers. */
 export async function parsePdf(bytes: Uint8Array, limits: ParseLimits): Promise<ParsedDocument> {
+  // pdf.js (~100 MB resident once loaded) loads with the first PDF, not with the engine.
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({
     data: new Uint8Array(bytes), // pdf.js detaches the buffer it is given
     isEvalSupported: false,
