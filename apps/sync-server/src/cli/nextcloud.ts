@@ -110,7 +110,7 @@ export const nextcloud: Command = async (args, io) => {
       const keys = await CredentialKeys.load(config.nextcloud.keysFile, { create: true });
       const keyId = await keys.addActiveKey();
       const client = await pool.connect();
-      let rows = 0;
+      let rows: number;
       try {
         await client.query('BEGIN');
         rows = await Connections.reencryptAll(client, keys);

@@ -110,7 +110,7 @@ export class CalDav {
           // Without the property (a server that does not say) writes are tried and a 403 says it.
           readOnly: privileges === undefined ? false : !canWrite(privileges),
           components: c.components ?? [],
-          timezone: c.timezone ? c.timezone : null,
+          timezone: c.timezone === undefined || c.timezone === '' ? null : c.timezone,
         };
       });
     } catch (e) {
@@ -208,7 +208,7 @@ export class CalDav {
 
 /** A calendar or object name: one path segment, never "." or "..". */
 export function checkSegment(s: string): void {
-  if (!s || s === '.' || s === '..' || /[/\\\u0000]/.test(s) || s.length > 255) {
+  if (!s || s === '.' || s === '..' || /[/\\]/.test(s) || s.includes('\0') || s.length > 255) {
     throw new AppError('BAD_REQUEST', 'A calendar or event name is one path segment.');
   }
 }

@@ -31,7 +31,7 @@ export async function startLoginFlow(baseUrl: string, timeoutMs: number): Promis
       await res.body?.cancel();
       throw new DavStatusError(res.status);
     }
-    const body = (await res.json()) as unknown;
+    const body: unknown = await res.json();
     const poll = isObj(body) ? body.poll : undefined;
     const login = isObj(body) ? body.login : undefined;
     if (
@@ -76,7 +76,7 @@ export async function pollLoginFlow(
       await res.body?.cancel();
       throw new DavStatusError(res.status);
     }
-    const body = (await res.json()) as unknown;
+    const body: unknown = await res.json();
     if (
       !isObj(body) ||
       typeof body.loginName !== 'string' ||

@@ -23,7 +23,7 @@ const PROPFIND_BODY = `<?xml version="1.0" encoding="utf-8"?>
 
 /** "/a/b" with no "." or ".." segments, no backslashes or NULs; "/" is the root. */
 export function normalisePath(p: string): string {
-  if (!p.startsWith('/') || p.length > 4096 || /[\\\u0000]/.test(p)) {
+  if (!p.startsWith('/') || p.length > 4096 || p.includes('\\') || p.includes('\0')) {
     throw new AppError('BAD_REQUEST', 'A file path starts with "/" and names a file or folder.');
   }
   const parts = p.split('/').filter(Boolean);
@@ -107,13 +107,14 @@ export class WebDav {
     const stat = prepareFileFromProps(props, path, false);
     const type = stat.type === 'directory' ? 'folder' : 'file';
     const rawId = (props as Record<string, unknown>).fileid;
-    const fileId = rawId === undefined || rawId === '' ? null : String(rawId);
+    const fileId =
+      typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) || null : null;
     const modified = stat.lastmod ? new Date(stat.lastmod) : undefined;
     return {
       path,
       name: path === '/' ? '' : path.slice(path.lastIndexOf('/') + 1),
       type,
-      etag: stat.etag ?? null,
+      etag: bareEtag(stat.etag ?? null),
       lastModified: modified && !Number.isNaN(modified.getTime()) ? modified.toISOString() : null,
       size: type === 'file' ? stat.size : 0,
       mime: stat.mime ?? null,
@@ -140,7 +141,7 @@ export class WebDav {
         r.propstat ? [this.entry({ ...r, propstat: r.propstat })] : [],
       );
       const self = all.find((e) => e.path === path);
-      if (!self || self.type !== 'folder') {
+      if (self?.type !== 'folder') {
         throw new AppError(
           'NEXTCLOUD_NOT_FOUND',
           'That folder is not (or no longer) in Nextcloud.',

@@ -27,7 +27,7 @@ function networkFailure(e: unknown): boolean {
     const err = c as { name?: string; code?: string };
     if (err.name === 'AbortError' || err.name === 'TimeoutError') return true;
     if (err.code && NETWORK_CODES.has(err.code)) return true;
-    if (err.name === 'TypeError' && /fetch failed/i.test(String((c as Error).message))) return true;
+    if (err.name === 'TypeError' && /fetch failed/i.test((c as Error).message)) return true;
   }
   return false;
 }

@@ -33,7 +33,7 @@ const unavailable = (why: string, cause?: unknown) =>
 
 function parse(text: string): KeyFile {
   const v = JSON.parse(text) as Partial<KeyFile>;
-  if (v.version !== 1 || typeof v.active !== 'string' || typeof v.keys !== 'object' || !v.keys)
+  if (v.version !== 1 || typeof v.active !== 'string' || typeof v.keys !== 'object')
     throw new Error('not a version 1 key file');
   for (const [id, b64] of Object.entries(v.keys)) {
     if (Buffer.from(b64, 'base64').length !== KEY_BYTES)

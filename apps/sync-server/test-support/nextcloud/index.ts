@@ -79,7 +79,7 @@ function htpasswd(file: string, user: string, password: string): void {
 }
 
 function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child?.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {
@@ -236,7 +236,7 @@ export async function startNextcloudStandin(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let radicaleErr = '';
-  radicale.stderr?.on(
+  radicale.stderr.on(
     'data',
     (d: Buffer) => (radicaleErr = (radicaleErr + d.toString()).slice(-4000)),
   );
@@ -247,9 +247,9 @@ export async function startNextcloudStandin(
       env: { ...process.env, APACHE_RUN_DIR: dir, APACHE_LOCK_DIR: dir },
     });
     let stderr = '';
-    apache.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    apache.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     await waitForPort(apachePort, apache, 'apache2').catch((e: unknown) => {
-      let log = '';
+      let log: string;
       try {
         log = readFileSync(path.join(dir, 'apache-error.log'), 'utf8');
       } catch {
