@@ -247,7 +247,7 @@ export async function startNextcloudStandin(
       env: { ...process.env, APACHE_RUN_DIR: dir, APACHE_LOCK_DIR: dir },
     });
     let stderr = '';
-    apache.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    apache.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     await waitForPort(apachePort, apache, 'apache2').catch((e: unknown) => {
       let log: string;
       try {

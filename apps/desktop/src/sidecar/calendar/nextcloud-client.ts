@@ -5,6 +5,8 @@ import {
   CalendarsResponse,
   EventsResponse,
   FilesListResponse,
+  LoginPollResponse,
+  LoginStartResponse,
   NEXTCLOUD_PATHS as P,
   NextcloudStatus,
   PutFileResponse,
@@ -121,6 +123,15 @@ export class NextcloudClient {
 
   status(): Promise<NextcloudStatus> {
     return this.json(NextcloudStatus, 'GET', P.status);
+  }
+
+  /** Nextcloud Login Flow v2: open `loginUrl` in the system browser, then poll. */
+  loginStart(): Promise<LoginStartResponse> {
+    return this.json(LoginStartResponse, 'POST', P.loginStart, {}, {});
+  }
+
+  loginPoll(flowId: string): Promise<LoginPollResponse> {
+    return this.json(LoginPollResponse, 'POST', P.loginPoll, {}, { flowId });
   }
 
   async calendars(): Promise<CalendarInfo[]> {
