@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,5 +111,81 @@ describe('syncFolders', () => {
     expect(redo.ingest?.files.map((f) => f.outcome)).toEqual(['unchanged']);
     expect(kb.stats().documents).toBe(2);
     expect(await found('thrombolysis')).toEqual(['stroke.md']);
+  });
+
+  it('kill -9 mid-sync, then sync again: the store matches the folder, nothing duplicated', async () => {
+    const FILES = 30;
+    for (let i = 0; i < FILES; i++) {
+      const body = Array.from(
+        { length: 20 },
+        (_, k) => `Item ${k} of protocol ${i} about drug${i}.`,
+      );
+      await put(
+        `Protocols/p${String(i).padStart(2, '0')}.md`,
+        `# Protocol ${i}\n\n${body.join(' ')}\n`,
+      );
+    }
+    const file = path.join(dir, 'crash.db');
+    const key = Buffer.alloc(32, 0x17);
+    const crash = {
+      ...opts,
+      roots: ['/Protocols'],
+      stateFile: path.join(dir, 'crash-state.json'),
+      stagingDir: path.join(dir, 'crash-staging'),
+    };
+    const doneAtKill = await new Promise<number>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(import.meta.dirname, '../../../test-support/files/sync-child.ts'),
+          gw.url,
+          gw.deviceKey,
+          file,
+          key.toString('hex'),
+          crash.stateFile,
+          crash.stagingDir,
+          '/Protocols',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let seen = 0;
+      let buf = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          seen = Math.max(seen, (JSON.parse(line) as { filesDone: number }).filesDone);
+          if (seen >= 5 && child.exitCode === null) child.kill('SIGKILL');
+        }
+      });
+      child.on('exit', (code, signal) => {
+        if (signal === 'SIGKILL') resolve(seen);
+        else reject(new Error(`child exited (${String(code)}) before it was killed: ${stderr}`));
+      });
+    });
+    expect(doneAtKill).toBeGreaterThanOrEqual(5);
+    const store = KnowledgeBase.open({ file, key, embedder: new HashingEmbedder() });
+    try {
+      expect(store.stats().documents).toBeLessThan(FILES);
+      await syncFolders(client, store, crash);
+      const stats = store.stats();
+      expect(stats.documents).toBe(FILES);
+      expect(stats.unfinishedJobs).toBe(0);
+      const paths = store.db.prepare('SELECT source_path FROM documents').all() as {
+        source_path: string;
+      }[];
+      expect(new Set(paths.map((p) => p.source_path)).size).toBe(FILES);
+      expect((await store.search('drug29', { mode: 'bm25' })).hits[0]?.title).toBe('Protocol 29');
+      const again = await syncFolders(client, store, crash);
+      expect(again.downloaded).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });
