@@ -279,6 +279,39 @@ const IDENTITY = {
   FORBIDDEN: 'Your role does not allow this.',
 } as const;
 
+/**
+ * Nextcloud (issue 22): the server's refusals (contract NEXTCLOUD_ERROR_CODES, arriving with the
+ * server's message), then the workstation's own calendar and files failures.
+ */
+const NEXTCLOUD = {
+  NEXTCLOUD_NOT_CONFIGURED:
+    'Nextcloud is not set up on the VoiceAssist server; ask your administrator to set NEXTCLOUD_URL.',
+  NEXTCLOUD_NOT_CONNECTED:
+    'Your Nextcloud account is not connected yet; connect it in Settings, then try again.',
+  NEXTCLOUD_UNREACHABLE: "Your clinic's Nextcloud could not be reached; try again in a minute.",
+  NEXTCLOUD_AUTH_REVOKED:
+    'Nextcloud no longer accepts the app password VoiceAssist was given; connect your account again.',
+  NEXTCLOUD_READ_ONLY: 'This calendar or folder is read-only for you; choose one you can write to.',
+  NEXTCLOUD_QUOTA_EXCEEDED:
+    'Your Nextcloud storage is full; free some space there, then try again.',
+  NEXTCLOUD_CONFLICT:
+    'This changed in Nextcloud since it was read; look at the new version and try again.',
+  NEXTCLOUD_NOT_FOUND: 'That is not (or no longer) in Nextcloud.',
+  NEXTCLOUD_LOGIN_EXPIRED:
+    'This Nextcloud sign-in expired or was already used; start connecting again.',
+  NEXTCLOUD_ERROR:
+    'Nextcloud answered with an error; try again, and tell your administrator if it stays.',
+  CALENDAR_NO_TIME:
+    'I could not tell when the event is; say a day and a time, e.g. "tomorrow at 2 pm".',
+  CALENDAR_NOT_UNDERSTOOD:
+    'I could not understand that as a calendar request; say e.g. "add a meeting tomorrow at 2 pm".',
+  CALENDAR_NO_WRITABLE:
+    'You have no Nextcloud calendar you can write to; create one in Nextcloud, then try again.',
+  CALENDAR_BAD_OBJECT:
+    'An event in your calendar could not be read (not valid iCalendar); it was skipped.',
+  CALENDAR_BAD_TIME_ZONE: 'The time zone is not known; give one like "Europe/Berlin".',
+} as const;
+
 export const ERROR_AREAS = {
   rpc: RPC,
   store: STORE,
@@ -292,6 +325,7 @@ export const ERROR_AREAS = {
   mic: MIC,
   calc: CALC,
   identity: IDENTITY,
+  nextcloud: NEXTCLOUD,
 } as const;
 
 export const ERRORS = {
@@ -307,4 +341,5 @@ export const ERRORS = {
   ...MIC,
   ...CALC,
   ...IDENTITY,
+  ...NEXTCLOUD,
 } as const;

@@ -144,6 +144,21 @@ export class KnowledgeBase {
     return this.ingester.ingest(inputs, options);
   }
 
+  /** Removes what was ingested from these paths (files deleted at their source); returns how many. */
+  removeSources(paths: readonly string[]): number {
+    const find = this.db.prepare('SELECT id FROM documents WHERE source_path = ?');
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const p of paths) {
+        const row = find.get(p) as { id: number } | undefined;
+        if (!row) continue;
+        this.ingester.deleteDocument(row.id);
+        n++;
+      }
+      return n;
+    })();
+  }
+
   resumeIngestion(options?: Pick<IngestOptions, 'signal' | 'onProgress'>): Promise<IngestReport> {
     return this.ingester.resume(options);
   }
