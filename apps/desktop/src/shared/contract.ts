@@ -19,6 +19,7 @@ import {
   VoiceStateEvent,
   VoiceStatusDto,
 } from './voice-turn.js';
+import { ConfirmTranscriptEvent, ConfirmTranscriptInput, SpeechCapabilitiesDto } from './speech.js';
 import {
   IngestInput,
   IngestStarted,
@@ -145,6 +146,18 @@ export const CALLS = {
     input: PlaybackInput,
     output: Type.Object({}, { additionalProperties: false }),
   },
+  'speech.capabilities': {
+    summary:
+      'Which speech paths work (on-device recognisers and voices, the server’s cloud ones, the OS voices), the path Hold to talk will take and the one sentence the Talk control shows; refresh looks at the machine again.',
+    input: Type.Object({ refresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    output: SpeechCapabilitiesDto,
+  },
+  'voice.confirm': {
+    summary:
+      'The transcript shown by voice.confirm, confirmed as is or corrected by typing: the turn answers this text. accepted: false when the turn is no longer waiting (cancel it with voice.cancel).',
+    input: ConfirmTranscriptInput,
+    output: Type.Object({ accepted: Type.Boolean() }, { additionalProperties: false }),
+  },
   'assistant.ask': {
     summary:
       'A typed question: same pipeline as a voice turn after the transcript (PHI, cited answer, optionally speech); results arrive as voice.* events for the returned turn.',
@@ -211,6 +224,10 @@ export const CALLS = {
 export const EVENTS = {
   /** Pushed whenever the health summary changes (server comes up, goes away...). */
   'health.changed': Health,
+  /** What speech can do changed (speech.capabilities): the Talk control's sentence, Diagnostics' rows. */
+  'speech.capabilities.changed': SpeechCapabilitiesDto,
+  /** A final transcript to confirm (Enter) or correct before it is answered (voice.confirm call). */
+  'voice.confirm': ConfirmTranscriptEvent,
   /** Overlay state: idle / listening (with input level) / thinking / speaking. */
   'voice.state': VoiceStateEvent,
   /** Interim (final: false) and final transcripts of a voice turn. */

@@ -6,6 +6,7 @@ import { KnowledgeRpc } from './knowledge/rpc.js';
 import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
 import { RpcServer } from './rpc/server.js';
+import { SpeechRpc } from './speech/rpc.js';
 
 /** `apps/desktop/package.json` is two levels up from both src/sidecar and dist/sidecar. */
 export function readVersion(): string {
@@ -39,13 +40,20 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
     rpc.broadcast(name, payload),
   );
+  const speech = new SpeechRpc({
+    env,
+    emit: (name, payload) => rpc.broadcast(name, payload),
+    capabilities: { modelsDir: env.VOICEASSIST_MODELS_DIR },
+    warn: (msg) => log.warn(msg),
+  });
+  speech.local.warm();
   const health = new HealthMonitor({
     version,
     serverUrl: env.VOICEASSIST_SERVER_URL,
     components: () => profiles.components(),
   });
   const rpc: RpcServer = new RpcServer(
-    createHandlers({ health, voice: voice.get, knowledge }),
+    createHandlers({ health, voice: voice.get, knowledge, speech }),
     log,
   );
   health.start((snapshot) => {
@@ -58,6 +66,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     stop: async () => {
       health.stop();
       voice.close();
+      await speech.close();
       await knowledge.close();
       await profiles.close();
     },
