@@ -5,7 +5,9 @@ import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
 import { ConversationList } from '../conversation/ConversationList.js';
 import { TurnCard } from '../conversation/TurnCard.js';
+import { ConfirmTranscript } from './ConfirmTranscript.js';
 import { TalkPanel } from './TalkPanel.js';
+import { useSpeechCapabilities } from './use-speech-capabilities.js';
 import { useTurns, useVoice, useVoiceSnapshot } from './voice-context.js';
 
 /** Ask & conversation: talk or type, read the answer with its sources, revisit conversations. */
@@ -13,6 +15,7 @@ export function AskView() {
   const voice = useVoice();
   const snapshot = useVoiceSnapshot(voice);
   const turns = useTurns(voice);
+  const speech = useSpeechCapabilities(voice?.client);
   const [status, setStatus] = useState<VoiceStatusDto | null>(null);
   const [question, setQuestion] = useState('');
   const [speak, setSpeak] = useState(true);
@@ -81,7 +84,8 @@ export function AskView() {
         onSelect={select}
       />
       <div className="ask__main">
-        <TalkPanel controller={voice.controller} snapshot={snapshot} />
+        <TalkPanel controller={voice.controller} snapshot={snapshot} speech={speech} />
+        <ConfirmTranscript client={voice.client} turnId={snapshot.turnId} />
         <div
           className="playback"
           data-testid="playback"

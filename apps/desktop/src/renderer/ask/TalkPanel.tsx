@@ -1,4 +1,5 @@
 import type { KeyboardEvent, PointerEvent } from 'react';
+import type { SpeechCapabilitiesDto } from '../../shared/speech.js';
 import type { TurnController, VoicePhase, VoiceSnapshot } from './turn-controller.js';
 
 const PHASE_WORDS: Record<VoicePhase, string> = {
@@ -19,11 +20,15 @@ const FLOOR_DB = -60;
 export function TalkPanel({
   controller,
   snapshot,
+  speech = null,
 }: {
   controller: TurnController;
   snapshot: VoiceSnapshot;
+  /** What Hold to talk will do (speech.capabilities); null while unknown. */
+  speech?: SpeechCapabilitiesDto | null;
 }) {
   const held = snapshot.heldBy !== null;
+  const off = speech !== null && !speech.talk.enabled && !held;
   const onPointerDown = (e: PointerEvent<HTMLButtonElement>): void => {
     if (e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId); // the release is seen even off the button
@@ -72,7 +77,8 @@ export function TalkPanel({
           data-testid="hold-to-talk"
           aria-pressed={held}
           aria-keyshortcuts="Space"
-          aria-describedby="ptt-hint"
+          aria-describedby={speech ? 'ptt-path ptt-hint' : 'ptt-hint'}
+          disabled={off}
           onPointerDown={onPointerDown}
           onPointerUp={onPointerUp}
           onPointerCancel={onPointerUp}
@@ -93,6 +99,16 @@ export function TalkPanel({
           Stop answer
         </button>
       </div>
+      {speech && (
+        <p
+          id="ptt-path"
+          className={off ? 'notice notice--warn' : 'talk__hint'}
+          data-testid="talk-path"
+          data-path={speech.talk.path}
+        >
+          {speech.talk.sentence}
+        </p>
+      )}
       <p id="ptt-hint" className="talk__hint">
         Hold <kbd>Space</kbd> (when no button or text field is focused) or this button while you
         speak; let go to get the answer. Press again to interrupt the answer.
