@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import type { TurnRecordDto } from '../../shared/voice-turn.js';
 import type { CaptureSettings } from '../audio/capture.js';
 import { useVoice, useVoiceSnapshot } from '../ask/voice-context.js';
+import { useSpeechCapabilities } from '../ask/use-speech-capabilities.js';
+import { SpeechPaths } from './SpeechPaths.js';
 import { LatencyHistogram } from './LatencyHistogram.js';
 
 /** How many recent turns the histogram covers. */
@@ -12,6 +14,7 @@ export const RECENT_TURNS = 200;
 export function VoiceDiagnostics() {
   const voice = useVoice();
   const snapshot = useVoiceSnapshot(voice);
+  const speech = useSpeechCapabilities(voice?.client);
   const [turns, setTurns] = useState<readonly TurnRecordDto[] | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -46,6 +49,12 @@ export function VoiceDiagnostics() {
         </p>
         {error && <p className="notice notice--bad">Turn timings are unavailable: {error}</p>}
         {turns && <LatencyHistogram timings={turns.map((t) => t.timings)} />}
+      </section>
+      <section className="diag-section" aria-labelledby="speech-heading">
+        <h2 id="speech-heading" className="diag-section__title">
+          Speech paths
+        </h2>
+        <SpeechPaths speech={speech} />
       </section>
       <section className="diag-section" aria-labelledby="capture-heading">
         <h2 id="capture-heading" className="diag-section__title">
