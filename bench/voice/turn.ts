@@ -6,11 +6,14 @@
  * Baselines in the same run: the same three stand-ins called directly (no gateway, no pipeline),
  * and, alternating with the shipped turns, turns with nothing prepared ahead of the final
  * transcript and turns in which the gateway waits for the engine (no chat sent ahead of the final
- * transcript, no speak-ahead). Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
+ * transcript). Own overhead = total − provider latencies: nominal (650 ms), as each stand-in measured
  * its own share of this turn, and the direct baseline's median. Also: barge-in cancel → pipeline
- * stopped. Writes bench/results/voice-turn.json;
- * `npx tsx bench/voice/turn.ts [--turns N]`.
+ * stopped. With `--rtt-ms N` the engine reaches the server through a proxy that adds an N ms
+ * network round trip (delay-proxy.mjs; the server → provider legs stay on loopback). Writes
+ * bench/results/voice-turn.json (voice-turn-rtt-N.json with a round trip);
+ * `npx tsx bench/voice/turn.ts [--turns N] [--rtt-ms N]`.
  */
+import { fork } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -52,6 +55,10 @@ const diff = (a: number | undefined, b: number | undefined): number =>
 
 export interface TurnBenchResult {
   readonly turns: number;
+  /** Round trip added between the engine and the server (0: plain loopback). */
+  readonly rttMs: number;
+  /** With a round trip: new connections from the engine to the server per turn, mean by variant. */
+  readonly connectionsPerTurn?: Readonly<Record<string, number>>;
   readonly providerLatencyMs: typeof PROVIDER_MS;
   readonly keyUpToFirstAudio: Distribution;
   readonly stages: Readonly<Record<string, Distribution>>;
@@ -76,8 +83,7 @@ export interface TurnBenchResult {
   };
   /**
    * The same turns with the gateway waiting for the engine: the chat sent once the final
-   * transcript is at the engine (not ahead), the first sentence's TTS asked for by the engine
-   * (no speak-ahead). Key-up → first audio, and the overhead split at the engine's first LLM
+   * transcript is at the engine (not ahead). Key-up → first audio, and the overhead split at the engine's first LLM
    * token: key-up → first token − 500 ms (STT and LLM legs), first token → first TTS byte −
    * 150 ms (TTS leg); `shipped` is the same split of the shipped turns.
    */
@@ -184,7 +190,42 @@ async function directFinalize(url: string): Promise<number> {
   return ms;
 }
 
-export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
+/** delay-proxy.mjs in its own process, in front of `target`; resolves with its URL. */
+async function startDelayProxy(
+  target: string,
+  rttMs: number,
+): Promise<{ url: string; connections: () => number; stop(): Promise<void> }> {
+  const child = fork(
+    path.join(import.meta.dirname, 'delay-proxy.mjs'),
+    ['--target', target, '--rtt-ms', String(rttMs)],
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+  );
+  let connections = 0;
+  child.on('message', (m: { connection?: boolean }) => {
+    if (m.connection) connections++;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const m = /proxy listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`delay proxy exited (${String(code)})`)));
+  });
+  return {
+    url,
+    connections: () => connections,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function benchTurn(turns = 60, rttMs = 0): Promise<TurnBenchResult> {
   // The server and the provider stand-ins each in their own process, as in production: the
   // engine's work (e.g. preparing the answer while STT finalizes) must not delay a "provider".
   const gw = await startGateway({
@@ -193,7 +234,8 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     spawn: true,
     standinsProcess: true,
   });
-  const fx = await openEngineFixture(gw, { frontEnd: true });
+  const proxy = rttMs > 0 ? await startDelayProxy(gw.url, rttMs) : undefined;
+  const fx = await openEngineFixture(proxy ? { ...gw, url: proxy.url } : gw, { frontEnd: true });
   // The renderer boundary: every event is JSON-encoded exactly as the transport sends it.
   const wire: string[] = [];
   const service = fx.engine.service;
@@ -226,15 +268,14 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     });
     gcObserver.observe({ entryTypes: ['gc'] });
     // The shipped pipeline (the answer prepared on the interim transcript while STT finalizes and
-    // sent ahead, the first sentence spoken ahead by the gateway) and two baselines in the same
-    // run, turn by turn: everything after the final transcript, and the answer prepared ahead
-    // but the gateway waiting for the engine (chat sent after the final transcript, TTS asked for
-    // by the engine).
+    // sent ahead) and two baselines in the same run, turn by turn: everything after the final
+    // transcript, and the answer prepared ahead but the gateway waiting for the engine (chat sent
+    // after the final transcript).
     for (let i = 0; i < 3 * turns + warmup; i++) {
       const variant = (['shipped', 'sequential', 'gatewayWaits'] as const)[i % 3];
-      service.prepareWhileFinalizing = variant !== 'sequential';
-      service.speakAhead = variant === 'shipped';
-      service.sendChatAhead = variant === 'shipped';
+      service.runner.prepareWhileFinalizing = variant !== 'sequential';
+      service.runner.sendChatAhead = variant === 'shipped';
+      const connectionsBefore = proxy?.connections() ?? 0;
       const turn = await runRecordedTurn(service, audio, { holdAfterMs: HOLD_MS });
       for (const e of fx.events.splice(0)) wire.push(encodeEvent(e.name, e.payload));
       wire.length = 0;
@@ -245,6 +286,7 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
           `turn ${i} did not complete on the LLM path: ${JSON.stringify(turn.errors)}`,
         );
       if (i < warmup) continue;
+      if (proxy) push(`connections:${variant}`, proxy.connections() - connectionsBefore);
       const m = service.currentTurn?.marks;
       const t = turn.timings;
       if (variant === 'sequential') {
@@ -345,6 +387,14 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     );
     return {
       turns,
+      rttMs,
+      ...(proxy
+        ? {
+            connectionsPerTurn: Object.fromEntries(
+              ['shipped', 'sequential', 'gatewayWaits'].map((v) => [v, d(`connections:${v}`).mean]),
+            ),
+          }
+        : {}),
       providerLatencyMs: PROVIDER_MS,
       keyUpToFirstAudio: firstAudio,
       stages: Object.fromEntries(
@@ -409,6 +459,7 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
     };
   } finally {
     await fx.close();
+    await proxy?.stop();
     await gw.close();
   }
 }
@@ -416,7 +467,7 @@ export async function benchTurn(turns = 60): Promise<TurnBenchResult> {
 export function turnLine(r: TurnBenchResult): string {
   const s = (x: Distribution): string => `p50 ${round(x.median, 1)} / p95 ${round(x.p95, 1)} ms`;
   return [
-    `voice turn (${r.turns} turns; stand-ins STT finalize ${r.providerLatencyMs.sttFinalize}, LLM first token ${r.providerLatencyMs.llmFirstToken}, TTS first byte ${r.providerLatencyMs.ttsFirstByte} ms):`,
+    `voice turn (${r.turns} turns; ${r.rttMs > 0 ? `engine ↔ server round trip +${r.rttMs} ms; ` : ''}stand-ins STT finalize ${r.providerLatencyMs.sttFinalize}, LLM first token ${r.providerLatencyMs.llmFirstToken}, TTS first byte ${r.providerLatencyMs.ttsFirstByte} ms):`,
     `  key-up → first audio at the renderer boundary: ${s(r.keyUpToFirstAudio)} (goal p50 ≤ ${r.goals.totalP50Ms}: ${r.goals.totalMet ? 'met' : 'NOT met'})`,
     `  own overhead (total − 650 ms nominal): ${s(r.ownOverheadNominal)} (goal p95 ≤ ${r.goals.ownOverheadP95Ms}: ${r.goals.ownOverheadMet ? 'met' : 'NOT met'}); vs direct stand-in baseline (${round(r.baselineDirect.sum.median, 1)} ms): ${s(r.ownOverheadVsDirect)}`,
     `  own overhead vs nominal, first ${FIRST_TURNS} measured turns of the session: ${s(r.ownOverheadByPhase.firstTurns)}; the ${r.ownOverheadByPhase.later.n} after them: ${s(r.ownOverheadByPhase.later)}`,
@@ -430,7 +481,14 @@ export function turnLine(r: TurnBenchResult): string {
       .join('; ')}`,
     `  answer prepared on the interim transcript before the final one arrived: ${round(r.preparedBeforeFinal * 100, 0)} % of turns`,
     `  baseline in the same run, nothing prepared ahead: key-up → first audio ${s(r.sequential.keyUpToFirstAudio)}; final transcript → LLM request ${s(r.sequential.sttFinalToLlmSent)}`,
-    `  baseline in the same run, the gateway waiting for the engine (chat not sent ahead, no speak-ahead): key-up → first audio ${s(r.gatewayWaits.keyUpToFirstAudio)}; STT+LLM legs' overhead ${s(r.gatewayWaits.sttLlmOverhead)} (shipped ${s(r.gatewayWaits.shipped.sttLlmOverhead)}); TTS leg's ${s(r.gatewayWaits.ttsOverhead)} (shipped ${s(r.gatewayWaits.shipped.ttsOverhead)})`,
+    `  baseline in the same run, the gateway waiting for the engine (chat not sent ahead): key-up → first audio ${s(r.gatewayWaits.keyUpToFirstAudio)}; STT+LLM legs' overhead ${s(r.gatewayWaits.sttLlmOverhead)} (shipped ${s(r.gatewayWaits.shipped.sttLlmOverhead)}); TTS leg's ${s(r.gatewayWaits.ttsOverhead)} (shipped ${s(r.gatewayWaits.shipped.ttsOverhead)})`,
+    ...(r.connectionsPerTurn
+      ? [
+          `  new engine → server connections per turn (mean): ${Object.entries(r.connectionsPerTurn)
+            .map(([k, v]) => `${k} ${round(v, 2)}`)
+            .join(', ')}`,
+        ]
+      : []),
     `  barge-in cancel → pipeline stopped: ${s(r.cancel.cancelToStopped)}; content events after cancel: ${r.cancel.eventsAfterCancel}`,
   ].join('\n');
 }
@@ -438,12 +496,12 @@ export function turnLine(r: TurnBenchResult): string {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--turns');
   const turns = i > 0 ? Number(process.argv[i + 1]) : 60;
-  const result = await benchTurn(turns);
+  const r = process.argv.indexOf('--rtt-ms');
+  const rttMs = r > 0 ? Number(process.argv[r + 1]) : 0;
+  const result = await benchTurn(turns, rttMs);
   console.log(turnLine(result));
+  const file = rttMs > 0 ? RESULTS.replace(/\.json$/, `-rtt-${rttMs}.json`) : RESULTS;
   mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(
-    RESULTS,
-    `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`,
-  );
-  console.log(`wrote ${path.relative(process.cwd(), RESULTS)}`);
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -19,13 +19,21 @@ export type GatewayFixture = {
 
 let users = 0;
 
-/** A listening gateway on a fresh database, its providers pointed at fresh stand-ins. */
+/**
+ * A listening gateway on a fresh database (or `databaseUrl`'s: a second server process of the
+ * same deployment), its providers pointed at fresh stand-ins (or `standins`).
+ */
 export async function startGateway(
   pgServer: TestPostgres,
-  opts: { env?: Record<string, string>; standins?: Standins; logger?: FastifyBaseLogger } = {},
+  opts: {
+    env?: Record<string, string>;
+    standins?: Standins;
+    databaseUrl?: string;
+    logger?: FastifyBaseLogger;
+  } = {},
 ): Promise<GatewayFixture> {
   const standins = opts.standins ?? (await startStandins());
-  const databaseUrl = await pgServer.createDatabase();
+  const databaseUrl = opts.databaseUrl ?? (await pgServer.createDatabase());
   const app = await buildApp(
     testConfig(databaseUrl, {
       ...standins.env,
@@ -46,7 +54,7 @@ export async function startGateway(
       (await app.db.query<R>(text, values)).rows,
     close: async () => {
       await app.close();
-      await standins.close();
+      if (!opts.standins) await standins.close();
     },
   };
 }

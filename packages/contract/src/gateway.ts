@@ -5,7 +5,11 @@ import { Type, type Static } from 'typebox';
  * workstation client. Requests authenticate with `Authorization: Bearer DEVICE_KEY`.
  */
 export const GATEWAY_PATHS = {
+  /** Liveness, no authentication, no content: the workstation also opens connections with it. */
+  health: '/health',
   llmChat: '/v1/llm/chat',
+  /** The same route under the name the openai SDK appends to its `baseURL`. */
+  llmChatCompletions: '/v1/llm/chat/completions',
   sttLive: '/v1/stt/live',
   ttsStream: '/v1/tts/stream',
   usage: '/v1/usage',
@@ -14,13 +18,23 @@ export const GATEWAY_PATHS = {
   providers: '/v1/providers',
 } as const;
 
+/** `GET /v1/calls/:requestId` for one call. */
+export const callStatusPath = (requestId: string): string =>
+  `${GATEWAY_PATHS.calls}/${encodeURIComponent(requestId)}`;
+
+/** Request header carrying the device key, as `bearer(KEY)`. */
+export const AUTHORIZATION_HEADER = 'authorization';
+export const bearer = (deviceKey: string): string => `Bearer ${deviceKey}`;
 /** Response header naming a streaming call, the key for `GET /v1/calls/:requestId`. */
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** Response header of LLM and TTS streams: which configured provider answered. */
+export const PROVIDER_HEADER = 'x-voiceassist-provider';
 
 /**
  * Every gateway error code, in a JSON body, an SSE `data:` event, a WebSocket message or a call
  * status. The server's error registry `satisfies` exactly these (a code cannot be sent
- * unregistered, nor registered without being here).
+ * unregistered, nor registered without being here); the workstation's error registry has a
+ * message for each. A client still accepts a code it does not know (a newer server).
  */
 export const GATEWAY_ERROR_CODES = [
   'AUTH_REQUIRED',
@@ -61,6 +75,7 @@ const GATEWAY_ERROR_CODE_SET: ReadonlySet<string> = new Set(GATEWAY_ERROR_CODES)
 export const isGatewayErrorCode = (code: unknown): code is GatewayErrorCode =>
   typeof code === 'string' && GATEWAY_ERROR_CODE_SET.has(code);
 
+/** An error as the gateway sends it (the code is a string: a newer server may add codes). */
 export const GatewayError = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
 });
@@ -186,10 +201,55 @@ export const ChatRequest = Type.Object(
 export type ChatRequest = Static<typeof ChatRequest>;
 
 /**
- * `POST /v1/tts/stream`: audio bytes stream back. A failure after the first byte breaks the
- * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
- * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
+ * One `data:` event of the `POST /v1/llm/chat` stream: an OpenAI `chat.completion.chunk` as the
+ * provider wrote it (only the fields a client reads are described; others pass), or, after a
+ * failure mid-stream, a GatewayError. The stream ends with `data: [DONE]` (CHAT_STREAM_DONE).
  */
+export const ChatCompletionChunk = Type.Object(
+  {
+    choices: Type.Array(
+      Type.Object(
+        {
+          index: Type.Optional(Type.Integer()),
+          delta: Type.Optional(
+            Type.Object(
+              {
+                content: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+                tool_calls: Type.Optional(
+                  Type.Array(
+                    Type.Object(
+                      {
+                        index: Type.Optional(Type.Integer()),
+                        id: Type.Optional(Type.String()),
+                        function: Type.Optional(
+                          Type.Object(
+                            {
+                              name: Type.Optional(Type.String()),
+                              arguments: Type.Optional(Type.String()),
+                            },
+                            { additionalProperties: true },
+                          ),
+                        ),
+                      },
+                      { additionalProperties: true },
+                    ),
+                  ),
+                ),
+              },
+              { additionalProperties: true },
+            ),
+          ),
+          finish_reason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
+export type ChatCompletionChunk = Static<typeof ChatCompletionChunk>;
+export const CHAT_STREAM_DONE = '[DONE]';
+
 /**
  * ElevenLabs' output formats (codec_samplerate[_bitrate]). A closed list, so the field is a choice
  * among known values, never free text: it needs no PHI check (an MRN cannot hide in it).
@@ -217,12 +277,17 @@ export const TTS_OUTPUT_FORMATS = [
 ] as const;
 export type TtsOutputFormat = (typeof TTS_OUTPUT_FORMATS)[number];
 
+/**
+ * `POST /v1/tts/stream`: audio bytes stream back. A failure after the first byte breaks the
+ * connection (the body ends without its terminating chunk, so fetch rejects the read and curl
+ * exits 18); its code is then at `GET /v1/calls/{x-request-id}`.
+ */
 export const TtsRequest = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 5000 }),
     voiceId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
     modelId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' })),
-    outputFormat: Type.Optional(Type.Union(TTS_OUTPUT_FORMATS.map((f) => Type.Literal(f)))),
+    outputFormat: Type.Optional(Type.Enum(TTS_OUTPUT_FORMATS)),
   },
   { additionalProperties: false },
 );
@@ -284,6 +349,33 @@ export const SttClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('keepalive') }),
 ]);
 export type SttClientMessage = Static<typeof SttClientMessage>;
+
+/** A transcription result relayed from the provider (Deepgram's `Results`; other fields pass). */
+export const SttResults = Type.Object(
+  {
+    type: Type.Literal('Results'),
+    is_final: Type.Optional(Type.Boolean()),
+    speech_final: Type.Optional(Type.Boolean()),
+    /** The result answering the client's `finalize`: the last of the utterance. */
+    from_finalize: Type.Optional(Type.Boolean()),
+    channel: Type.Object(
+      {
+        alternatives: Type.Array(
+          Type.Object({ transcript: Type.String() }, { additionalProperties: true }),
+        ),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
+export type SttResults = Static<typeof SttResults>;
+/** The gateway's failure message, sent before it closes the socket. */
+export const SttErrorMessage = Type.Object({
+  type: Type.Literal('Error'),
+  error: GatewayError.properties.error,
+});
+export type SttErrorMessage = Static<typeof SttErrorMessage>;
 export const STT_SAMPLE_RATE = 16_000;
 /** WebSocket close code when the device key is revoked mid-session. */
 export const WS_CLOSE_AUTH_REVOKED = 4401;

@@ -1,4 +1,4 @@
 export * from './gateway.js';
-export * from './speech.js';
+export * from './transcript.js';
 export * from './auth.js';
 export * from './json-limits.js';

@@ -192,7 +192,8 @@ export const STRICT_VETO = 0.02;
 
 /**
  * The decision. Rules only (tagger switched off): every candidate. Otherwise the tagger's tokens
- * at the mode's threshold, plus the pattern candidates the tagger does not veto (see STRICT_VETO);
+ * at the mode's threshold, plus the pattern candidates the tagger does not veto (see STRICT_VETO) —
+ * in strict also the names cue words point at (titles, relations, contact verbs, signatures);
  * validated and context-keyed types (email, SSN, card, IP, MRN, ages over 89) are never vetoed.
  */
 export function decide(
@@ -207,7 +208,10 @@ export function decide(
   } else {
     const tagged = decodeSpans(a.tokens, probs, model.thresholds[mode], [...a.hard, ...a.soft]);
     const veto = mode === 'strict' ? STRICT_VETO : model.thresholds.balanced;
-    const hard = a.hard.filter(
+    // In strict, a name a cue word points at ("Dr. X", "his son, x,") stands like a pattern's hit.
+    const cued =
+      mode === 'strict' ? a.soft.filter((c) => c.source === 'context' && c.type === 'NAME') : [];
+    const hard = [...a.hard, ...cued].filter(
       (c) =>
         c.certain === true ||
         CERTAIN.has(c.type) ||

@@ -171,9 +171,14 @@ export function loadMedquad(file: string): Doc[] {
   }));
 }
 
-/** The committed fifth of MedQuAD the tagger trains on. */
+/** The committed two fifths of MedQuAD the tagger trains on. */
 export function loadMedquadTraining(): Doc[] {
   return loadMedquad(path.join(FIXTURES, 'medquad-train.jsonl'));
+}
+
+/** The committed fifth of MedQuAD never trained or tuned on (scripts/medquad-fixtures.ts). */
+export function loadMedquadTest(): Doc[] {
+  return loadMedquad(path.join(FIXTURES, 'medquad-test.jsonl'));
 }
 
 /** Deterministic PRNG (mulberry32): folds and synthetic notes are fixed by their seed. */

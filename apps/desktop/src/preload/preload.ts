@@ -13,10 +13,12 @@ import {
   type PushToTalkEvent,
   type VoiceAssistBridge,
 } from '../shared/bridge.js';
+import { MAX_AUDIO_FRAME_BYTES } from '../shared/audio-frame.js';
 
 /**
  * contextBridge only. Asks main for a port to the engine with a nonce, accepts a port only under
- * that nonce, and relays text frames; the page never touches IPC, Electron or the port itself.
+ * that nonce, and relays text frames and bounded binary audio frames; the page never touches
+ * IPC, Electron or the port itself.
  * Also relays the global hotkey (validated here) and the page's voice reports (validated again in
  * main, which checks the sender), and asks main for the native open dialog (kind checked here and
  * in main, main's answer checked here).
@@ -74,6 +76,13 @@ const bridge: VoiceAssistBridge = {
   send(text) {
     if (!port) throw new Error('engine not connected');
     port.postMessage(text);
+  },
+  sendBinary(data) {
+    if (!port) throw new Error('engine not connected');
+    // Checked here too (the engine validates every field): only bounded binary passes the bridge.
+    if (!(data instanceof ArrayBuffer) || data.byteLength > MAX_AUDIO_FRAME_BYTES)
+      throw new TypeError('sendBinary: an ArrayBuffer audio frame');
+    port.postMessage(data, [data]);
   },
   close() {
     port?.close();

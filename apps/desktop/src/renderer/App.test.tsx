@@ -39,6 +39,7 @@ function standInEngine(health: Health = HEALTH, refuse = false) {
           });
       queueMicrotask(() => listener?.onMessage(reply));
     },
+    sendBinary: () => undefined, // no audio in these tests
     close: () => undefined,
   };
   return { transport, push: (h: Health) => listener?.onMessage(encodeEvent('health.changed', h)) };

@@ -15,11 +15,12 @@ export interface TransportListener {
   onClose(reason: CloseReason): void;
 }
 
-/** Both transports look alike to the app: open, send text frames, close. */
+/** Both transports look alike to the app: open, send text frames and binary audio frames, close. */
 export interface Transport {
   readonly kind: 'electron' | 'web';
   open(listener: TransportListener): void;
   send(text: string): void;
+  sendBinary(data: ArrayBuffer): void;
   close(): void;
 }
 
@@ -36,6 +37,7 @@ export function bridgeTransport(bridge: VoiceAssistBridge): Transport {
         onClose: () => listener.onClose('lost'),
       }),
     send: (text) => bridge.send(text),
+    sendBinary: (data) => bridge.sendBinary(data),
     close: () => bridge.close(),
   };
 }
@@ -94,6 +96,10 @@ export function webSocketTransport(
     send(text) {
       if (socket?.readyState !== WebSocket.OPEN) throw new Error('not connected');
       socket.send(text);
+    },
+    sendBinary(data) {
+      if (socket?.readyState !== WebSocket.OPEN) throw new Error('not connected');
+      socket.send(data);
     },
     close() {
       socket?.close();

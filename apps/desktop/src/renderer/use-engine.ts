@@ -38,6 +38,7 @@ export function useEngine(transport: Transport): EngineState {
         onOpen: () => {
           const current = new RpcClient({
             send: (t) => transport.send(t),
+            sendBinary: (data) => transport.sendBinary(data),
             close: () => transport.close(),
           });
           client = current;

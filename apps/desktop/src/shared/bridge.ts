@@ -26,8 +26,8 @@ export {
 
 /**
  * `window.voiceassist`: what the Electron preload exposes to the renderer, and nothing more. The
- * preload receives the MessagePort to the sidecar from main (nonce-checked) and relays text frames;
- * the renderer never sees Electron, IPC or the port itself.
+ * preload receives the MessagePort to the sidecar from main (nonce-checked) and relays text frames
+ * and binary audio frames; the renderer never sees Electron, IPC or the port itself.
  *
  * Push-to-talk from the global hotkey (main process) arrives here as the same start/end signal the
  * window's Space key and the on-screen button give:
@@ -73,6 +73,8 @@ export interface VoiceAssistBridge {
   /** Asks main for a port to the engine; listener callbacks report its life. */
   connect(listener: BridgeListener): void;
   send(text: string): void;
+  /** A binary microphone frame (audio-frame.ts), at most MAX_AUDIO_FRAME_BYTES, relayed as is. */
+  sendBinary(data: ArrayBuffer): void;
   close(): void;
   /** Global hotkey key-down/up; returns an unsubscribe function. */
   onPushToTalk(listener: (event: PushToTalkEvent) => void): () => void;

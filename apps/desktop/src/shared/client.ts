@@ -7,6 +7,7 @@ import {
   type EventName,
   type EventPayload,
 } from './contract.js';
+import { encodeAudioFrame, type AudioFrame } from './audio-frame.js';
 import { errorInfo } from './errors.js';
 import { decodeServerMessage, describeMismatch, encodeRequest } from './protocol.js';
 import type { Result } from './result.js';
@@ -14,6 +15,8 @@ import type { Result } from './result.js';
 /** What the client needs from a transport. The transport feeds back `receive` and `closed`. */
 export interface ClientChannel {
   send(text: string): void;
+  /** Binary frames (audio-frame.ts); a channel without it cannot carry microphone audio. */
+  sendBinary?(data: ArrayBuffer): void;
   close(): void;
 }
 
@@ -48,6 +51,21 @@ export class RpcClient {
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /**
+   * A microphone frame, fire-and-forget: no reply, no timeout (the engine reports problems on the
+   * turn). False when it could not be sent (closed, or the channel carries no binary frames).
+   */
+  sendAudio(frame: AudioFrame): boolean {
+    const send = this.channel.sendBinary?.bind(this.channel);
+    if (this.isClosed || !send) return false;
+    try {
+      send(encodeAudioFrame(frame));
+      return true;
+    } catch {
+      return false; // the transport is going away; the close event follows
+    }
   }
 
   call<N extends CallName>(

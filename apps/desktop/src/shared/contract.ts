@@ -3,7 +3,6 @@ import {
   AnswerSentenceEvent,
   AskInput,
   AudioChunkEvent,
-  AudioInput,
   CancelInput,
   ConfigureInput,
   ConversationSummaryDto,
@@ -122,12 +121,10 @@ export const CALLS = {
     input: TurnStartInput,
     output: TurnRef,
   },
-  'voice.audio': {
-    summary:
-      'Microphone audio while the key is held: base64 16 kHz mono PCM16 LE, ≤ 1 s per message, seq 0, 1, 2… Echo-cancelled and VAD-scored in the engine, streamed to STT while the key is held. While the turn is speaking and barge-in is on, keep sending: the audio is then only checked for user speech (barge-in), never sent to STT.',
-    input: AudioInput,
-    output: Type.Object({ accepted: Type.Boolean() }, { additionalProperties: false }),
-  },
+  // Microphone audio while the key is held is not a call: binary frames, fire-and-forget, one per
+  // 32 ms capture chunk (shared/audio-frame.ts; RpcClient.sendAudio). Echo-cancelled and
+  // VAD-scored in the engine, streamed to STT while the key is held; while the turn speaks and
+  // barge-in is on, keep sending: the audio is then only checked for the user talking over it.
   'voice.turnEnd': {
     summary:
       'Key-up = end of the utterance: STT finalize, then transcript → PHI → cited answer → speech, reported through voice.* events; resolves at once.',
@@ -224,6 +221,11 @@ export const CALLS = {
 export const EVENTS = {
   /** Pushed whenever the health summary changes (server comes up, goes away...). */
   'health.changed': Health,
+  /**
+   * What voice can do changed (the server's GET /v1/providers answered differently, or it became
+   * (un)reachable): the same shape as `voice.status`, so the Talk control can say it before use.
+   */
+  'voice.status.changed': VoiceStatusDto,
   /** What speech can do changed (speech.capabilities): the Talk control's sentence, Diagnostics' rows. */
   'speech.capabilities.changed': SpeechCapabilitiesDto,
   /** A final transcript to confirm (Enter) or correct before it is answered (voice.confirm call). */

@@ -156,6 +156,9 @@ const PROVIDER = {
   INTERNAL: 'The sync server failed while handling {what}.',
   TRANSCRIPT_CHANGED:
     'The {what} request prepared during speech recognition did not match the final transcript; it is sent again.',
+  BAD_RESPONSE:
+    'The sync server answered the {what} request in a form this workstation does not understand; it may need an update.',
+  CLIENT_CANCELLED: 'The {what} request was cancelled.',
   EGRESS_REFUSED: 'The workstation refused to send this to the {what} provider (egress policy).',
   ABORTED: 'The {what} request was cancelled.',
 } as const;

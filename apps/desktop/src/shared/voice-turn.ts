@@ -4,20 +4,17 @@ import { Type, type Static } from 'typebox';
  * Schemas of the voice turn (push-to-talk → transcript → cited answer → speech) as it crosses the
  * renderer ↔ engine boundary. `contract.ts` lists the calls and events that use them.
  *
- * AUDIO ON THE WIRE. Both transports carry text frames only (protocol.ts), so audio travels as
- * base64 inside JSON, with a hard size limit validated on receipt:
- *   - microphone → engine (`voice.audio`): 16 kHz mono signed 16-bit little-endian PCM, at most
- *     1 s (32,000 bytes = 42,668 base64 characters) per message; send 512-sample (32 ms) chunks;
- *   - engine → renderer (`voice.audio.chunk`): the TTS stream as it arrives, `pcm_s16le` at
- *     `sampleRate` (mono), at most 256 KiB of PCM per event.
- * Base64 costs a third more bytes than binary; at 32 kB/s of microphone audio that is noise next
- * to the 1 MiB message limit, and it keeps one validated message format on both transports.
+ * AUDIO ON THE WIRE.
+ *   - microphone → engine: binary frames, fire-and-forget (audio-frame.ts: kind, sample format,
+ *     turn id, seq, then 16 kHz mono signed 16-bit little-endian PCM, at most 1 s per frame; the
+ *     capture worklet sends 512-sample (32 ms) chunks). The engine validates every field and drops
+ *     what fails; nothing is answered unless the frame itself is malformed (RPC_MALFORMED).
+ *   - engine → renderer (`voice.audio.chunk`): the TTS stream as it arrives, base64 `pcm_s16le`
+ *     at `sampleRate` (mono) inside the JSON event, at most 256 KiB of PCM per event — a few
+ *     events per sentence, where base64's third more bytes do not matter.
  */
 
 export const MIC_SAMPLE_RATE = 16_000;
-/** 1 s of 16 kHz PCM16: 32,000 bytes → 42,668 base64 characters (with padding). */
-export const MAX_MIC_PCM_BYTES = 32_000;
-export const MAX_MIC_BASE64 = Math.ceil(MAX_MIC_PCM_BYTES / 3) * 4;
 export const MAX_TTS_CHUNK_BYTES = 256 * 1024;
 export const MAX_TTS_BASE64 = Math.ceil(MAX_TTS_CHUNK_BYTES / 3) * 4;
 
@@ -192,17 +189,6 @@ export const TurnStartInput = Type.Object(
   {
     /** Continue this conversation (its PHI vault, its history); omitted = a new conversation. */
     conversationId: Type.Optional(Id),
-  },
-  { additionalProperties: false },
-);
-
-export const AudioInput = Type.Object(
-  {
-    turnId: Id,
-    /** 0, 1, 2 … per turn; a gap or repeat is refused (AUDIO_OUT_OF_ORDER). */
-    seq: Type.Integer({ minimum: 0 }),
-    /** base64 of 16 kHz mono PCM16 LE, ≤ 32,000 bytes (1 s). */
-    pcm: Base64(MAX_MIC_BASE64),
   },
   { additionalProperties: false },
 );

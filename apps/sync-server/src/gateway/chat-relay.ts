@@ -1,12 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import {
-  SentenceSplitter,
-  jsonStrings,
-  spokenTextOf,
-  type AfterTranscript,
-  type ChatRequest,
-  type SpeakAhead,
-} from '@voiceassist/contract';
+import { jsonStrings, type AfterTranscript, type ChatRequest } from '@voiceassist/contract';
 import type { Principal } from '../devices/devices.js';
 import { AppError, errorBody, isAppError, type ErrorCode } from '../errors.js';
 import {
@@ -18,12 +11,11 @@ import {
 } from '../integrations/openai.js';
 import type { CallRegistry } from './calls.js';
 import { providerChatBody } from './chat-body.js';
-import { transcriptHash, type FinalTranscripts } from './final-transcripts.js';
+import type { FinalTranscripts } from './final-transcripts.js';
 import { estimateTokens, IdleWatchdog, type FirstByteTimings } from './http.js';
 import type { Meter, UsageItem } from './metering.js';
 import type { PhiGuard } from './phi-guard.js';
 import { classifyError, startCall, within, type Candidate } from './resilience.js';
-import type { SpeakAheadCalls } from './speak-ahead.js';
 
 export type ChatRelayDeps = Readonly<{
   llm: readonly Candidate<LlmProvider>[];
@@ -31,7 +23,6 @@ export type ChatRelayDeps = Readonly<{
   meter: Meter;
   calls: CallRegistry;
   transcripts: FinalTranscripts;
-  speakAhead: SpeakAheadCalls;
   timeoutMs: number;
 }>;
 
@@ -52,8 +43,6 @@ export type ChatCall = Readonly<{
   request: ChatRequest;
   /** Prepared while STT finalized: sent on only for this final transcript. */
   after: AfterTranscript | undefined;
-  /** Start TTS for the answer's first cited sentence here (SPEAK_AHEAD_HEADER). */
-  speakAhead: SpeakAhead | undefined;
   /** Aborted when the client disconnects. */
   signal: AbortSignal;
   log: FastifyBaseLogger;
@@ -94,9 +83,10 @@ export class ChatRelay {
     const inputChars = texts.reduce((n, t) => n + t.length, 0);
     if (call.after) {
       gw.guard.scan(texts); // while waiting: the guard's check below then finds them known
+      // The hash of the turn's final transcript, from whichever server process relayed the stream.
       const final = await gw.transcripts.wait(p.deviceId, call.after.turn, gw.timeoutMs);
       if (signal.aborted) throw new AppError('CLIENT_CANCELLED'); // barge-in meanwhile
-      if (final === undefined || transcriptHash(final) !== call.after.sha256)
+      if (final === undefined || final !== call.after.sha256)
         throw new AppError('TRANSCRIPT_CHANGED');
       timings.mark('transcript');
     }
@@ -165,26 +155,20 @@ export class ChatRelay {
     let batch: ChatBatch | null = s.first;
     // One idle timer per stream (not a timer and a Promise.race per chunk).
     const idle = new IdleWatchdog(gw.timeoutMs, () => s.abort.abort());
-    const ahead = new FirstCitedSentence(call.speakAhead);
     try {
       while (batch) {
-        let speak: string | undefined;
         for (const chunk of batch.chunks) {
           if (chunk.usage) usage = chunk.usage;
           for (const ch of chunk.choices) {
-            if (ch.delta.content) speak ??= ahead.push(ch.delta.content);
             delivered += ch.delta.content?.length ?? 0;
             for (const t of ch.delta.tool_calls ?? [])
               delivered += t.function?.arguments?.length ?? 0;
             if (ch.finish_reason) finished = true;
           }
         }
-        // The provider's event text as it came: no re-serialisation per chunk. The TTS call
-        // for its first cited sentence is held now and starts once this write has left.
-        const wrote = batch.text === '' ? true : sink.write(batch.text);
-        if (speak !== undefined && call.speakAhead)
-          gw.speakAhead.start(p, requestId, speak, call.speakAhead.format, log);
-        if (!(await wrote)) break; // client left
+        // The provider's event text as it came: no re-serialisation per chunk.
+        const wrote = batch.text === '' ? true : await sink.write(batch.text);
+        if (!wrote) break; // client left
         gw.meter.progress(requestId, items());
         if (batch.done) break;
         batch = await reader.next();
@@ -202,7 +186,6 @@ export class ChatRelay {
     } finally {
       idle.stop();
     }
-    if (failure === 'CLIENT_CANCELLED') gw.speakAhead.release(requestId); // barge-in
     if (failure) s.abort.abort(); // stop paying for tokens nobody will read
     reader.cancel();
     gw.calls.end(requestId, failure ?? 'ok');
@@ -231,24 +214,5 @@ export class ChatRelay {
       log.warn({ provider: candidate.name, code }, 'llm stream failed');
     } else log.error({ provider: candidate.name, code, name: (e as Error).name }, 'relay failed');
     return code;
-  }
-}
-
-/** Speak-ahead: the spoken text of the answer's first cited sentence, once it is complete. */
-class FirstCitedSentence {
-  private readonly splitter: SentenceSplitter | undefined;
-  private done = false;
-  constructor(private readonly ahead: SpeakAhead | undefined) {
-    this.splitter = ahead ? new SentenceSplitter() : undefined;
-  }
-  push(delta: string): string | undefined {
-    if (!this.ahead || !this.splitter || this.done) return undefined;
-    for (const sentence of this.splitter.push(delta)) {
-      const spoken = spokenTextOf(sentence, this.ahead.passages);
-      if (spoken === undefined) continue; // dropped by the workstation: unspoken
-      this.done = true;
-      return spoken;
-    }
-    return undefined;
   }
 }

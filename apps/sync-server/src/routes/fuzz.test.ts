@@ -5,7 +5,6 @@ import {
   AFTER_TRANSCRIPT_HEADER,
   ChatRequest,
   GatewayErrorCode,
-  SPEAK_AHEAD_HEADER,
   TtsRequest,
 } from '@voiceassist/contract';
 import { TestPostgres } from '../../test-support/helper.js';
@@ -190,21 +189,16 @@ describe('fuzzing the gateway’s request schemas', () => {
     );
   });
 
-  it('chat headers: any after-transcript or speak-ahead value gets a coded answer, never a 500', async () => {
+  it('chat headers: any after-transcript value gets a coded answer, never a 500', async () => {
     const body = JSON.stringify({ messages: [{ role: 'user', content: 'Dose of X?' }] });
     const value = fc.oneof(
       fc.string(),
       fc.string({ unit: 'grapheme-ascii' }),
-      fc.constantFrom(
-        'turn=',
-        'sha256=',
-        'passages=999999999999; format=mp3_44100_128',
-        'passages=-1',
-      ),
+      fc.constantFrom('turn=', 'sha256=', 'turn=abcdefgh; sha256=', 'turn=abcdefgh; sha256=x'),
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(AFTER_TRANSCRIPT_HEADER, SPEAK_AHEAD_HEADER),
+        fc.constant(AFTER_TRANSCRIPT_HEADER),
         value.filter((v) => /^[\t\x20-\x7e]*$/.test(v)), // what HTTP lets a header carry
         async (name, v) => {
           const a = await send('/v1/llm/chat', body, { [name]: v });

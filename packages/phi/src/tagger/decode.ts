@@ -10,7 +10,7 @@ import {
   NAME_TITLES,
   RELATION_WORDS,
   isCommonWord,
-  isDictionaryWord,
+  isDemonym,
   isKnownName,
   isMedicalWord,
   isProperNoun,
@@ -84,20 +84,27 @@ const CUE_WORDS = new Set([
 /** "xxxxxxxx", "AAAA": one letter repeated is no name. */
 const REPEATED = /^(.)\1+$/u;
 
-/**
- * Never redacted by the tagger alone: cue words, a letter repeated, a state's abbreviation, and —
- * the safe list — an ordinary English or medical word written in lower case in prose, where names
- * are capitalised, or a capitalised medical term that is in no name list.
- */
+/** Never redacted by the tagger alone: cue words, a letter repeated, a demonym, a state's abbreviation. */
 function never(t: Token): boolean {
   if (t.kind !== 'word' || t.text.length === 1) return false;
   if (CUE_WORDS.has(t.lower) || REPEATED.test(t.lower)) return true;
+  // A people or language ("Americans", "Navajo"): nobody's name.
+  if (isDemonym(t.lower) || (t.lower.endsWith('s') && isDemonym(t.lower.slice(0, -1)))) return true;
   // A state's postal abbreviation ("Boston, MA"): above Safe Harbor's threshold.
-  if (t.text.length === 2 && t.shape === 'upper' && isUsState(t.lower)) return true;
-  if (t.mode !== 'mixed') return false;
-  if (t.shape === 'lower')
-    return isDictionaryWord(t.lower) || isMedicalWord(t.lower) || isCommonWord(t.lower);
-  // A capitalised medical term that is nobody's name ("Platelets", "Sinusitis").
+  return t.text.length === 2 && t.shape === 'upper' && isUsState(t.lower);
+}
+
+/**
+ * The safe list, in the manner of Philter: in prose, where names are capitalised, a frequent
+ * English word or a medical word written in lower case ("saw", "rose"), or a capitalised medical
+ * term in no name list ("Platelets"), needs SAFE_LIST_THRESHOLD, whatever the mode ("wife rose"
+ * still reaches it; "Dr. Smith saw John" does not).
+ */
+export const SAFE_LIST_THRESHOLD = 0.7;
+
+function safeListed(t: Token): boolean {
+  if (t.kind !== 'word' || t.mode !== 'mixed') return false;
+  if (t.shape === 'lower') return isMedicalWord(t.lower) || isCommonWord(t.lower);
   const term = (w: string): boolean => isMedicalWord(w) && !isCommonWord(w);
   const medical = term(t.lower) || (t.lower.endsWith('s') && term(t.lower.slice(0, -1)));
   return t.shape === 'title' && medical && !isKnownName(t.lower) && !isProperNoun(t.lower);
@@ -190,7 +197,8 @@ export function decodeSpans(
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (!t || t.kind === 'punct') continue;
-    if (identifierProbability(probs, i) < threshold || never(t)) {
+    const needed = safeListed(t) ? Math.max(threshold, SAFE_LIST_THRESHOLD) : threshold;
+    if (identifierProbability(probs, i) < needed || never(t)) {
       if (!(cur && t.kind === 'word' && PARTICLES.has(t.text))) flush();
       continue;
     }

@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAudioFrame, type AudioFrame } from '../../shared/audio-frame.js';
 import { RpcClient } from '../../shared/client.js';
 import type { CallName, EventName, EventPayload } from '../../shared/contract.js';
 import { decodeRequest, encodeEvent, encodeResponse } from '../../shared/protocol.js';
@@ -25,6 +26,8 @@ const flush = () => act(async () => new Promise((r) => setTimeout(r, 0)));
  */
 function standInEngine(replies: Partial<Record<CallName, unknown>> = {}) {
   const requests: { method: string; input: Record<string, unknown> }[] = [];
+  /** Microphone frames as the engine decodes them (binary, fire-and-forget). */
+  const audio: AudioFrame[] = [];
   const defaults: Partial<Record<CallName, unknown>> = {
     'voice.status': {
       server: 'configured',
@@ -37,7 +40,6 @@ function standInEngine(replies: Partial<Record<CallName, unknown>> = {}) {
     },
     'voice.turnStart': { turnId: 't1', conversationId: 'c1' },
     'voice.turnEnd': { turnId: 't1', conversationId: 'c1' },
-    'voice.audio': { accepted: true },
     'voice.cancel': { cancelled: true },
     'voice.playback': {},
     'assistant.ask': { turnId: 'q1', conversationId: 'c1' },
@@ -56,11 +58,17 @@ function standInEngine(replies: Partial<Record<CallName, unknown>> = {}) {
           : { ok: true as const, value: reply ?? {} };
       queueMicrotask(() => client.receive(encodeResponse(request.seq, result)));
     },
+    sendBinary(data) {
+      const decoded = decodeAudioFrame(data);
+      if (!decoded.ok) throw new Error(decoded.error.message);
+      audio.push(decoded.frame);
+    },
     close: () => undefined,
   });
   return {
     client,
     requests,
+    audio,
     calls: (method: CallName) => requests.filter((r) => r.method === method),
     push: <N extends EventName>(name: N, payload: EventPayload<N>) =>
       act(() => client.receive(encodeEvent(name, payload))),
@@ -235,7 +243,12 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     expect(screen.getByTestId('transcript').dataset.final).toBe('false');
     fireEvent.keyUp(main, { code: 'Space', key: ' ' });
     await flush();
-    expect(engine.calls('voice.audio').map((r) => r.input.seq)).toEqual([0, 1, 2]);
+    expect(engine.audio.map((f) => [f.turnId, f.seq])).toEqual([
+      ['t1', 0],
+      ['t1', 1],
+      ['t1', 2],
+    ]);
+    for (const f of engine.audio) expect(f.pcm.length).toBeGreaterThan(0);
     expect(engine.calls('voice.turnEnd')).toEqual([
       { method: 'voice.turnEnd', input: { turnId: 't1', conversationId: 'c1' } },
     ]);

@@ -1,7 +1,7 @@
 import type { RpcClient } from '../../shared/client.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import { MicError, type CaptureSettings, type MicSource } from '../audio/capture.js';
-import { base64ToPcm16, pcm16ToBase64 } from '../audio/pcm.js';
+import { base64ToPcm16 } from '../audio/pcm.js';
 import type { Speaker } from '../audio/speaker.js';
 
 /** Where a key-down / key-up came from. The global hotkey (main process) arrives as 'hotkey'. */
@@ -268,8 +268,9 @@ export class TurnController {
   }
 
   private flush(turnId: string): void {
+    // Binary frames, fire-and-forget: the engine reports a problem with the audio on the turn.
     for (const pcm of this.queue.splice(0))
-      void this.rpc.call('voice.audio', { turnId, seq: this.audioSeq++, pcm: pcm16ToBase64(pcm) });
+      this.rpc.sendAudio({ turnId, seq: this.audioSeq++, pcm });
   }
 
   private fail(error: ErrorInfo): void {

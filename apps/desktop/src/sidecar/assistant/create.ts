@@ -22,7 +22,7 @@ export function createGatewayClient(
 
 export interface VoiceWiring {
   readonly service: VoiceTurnService;
-  /** Closes what the wiring opened (the egress audit log); the profile stays open. */
+  /** Closes what the wiring opened (the turn's timers, the egress audit log); the profile stays open. */
   close(): void;
 }
 
@@ -52,7 +52,13 @@ export function createVoiceService(
     recordingsDir: path.join(profile.dir, 'recordings'),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { service, close: () => audit.close() };
+  return {
+    service,
+    close: () => {
+      service.close();
+      audit.close();
+    },
+  };
 }
 
 export interface VoiceEngine {

@@ -1,3 +1,4 @@
+import type { AudioFrame } from '../../shared/audio-frame.js';
 import type { CallInput, CallOutput } from '../../shared/contract.js';
 import { CodedError } from '../../shared/errors.js';
 import type { Handlers } from '../rpc/server.js';
@@ -6,7 +7,6 @@ type VoiceCall =
   | 'voice.status'
   | 'voice.configure'
   | 'voice.turnStart'
-  | 'voice.audio'
   | 'voice.turnEnd'
   | 'voice.cancel'
   | 'voice.playback'
@@ -14,9 +14,14 @@ type VoiceCall =
   | 'conversations.list'
   | 'conversations.turns';
 
-/** What the voice-turn calls need from the engine (assistant/service.ts implements it). */
-export type VoiceApi = {
+type VoiceCalls = {
   readonly [N in VoiceCall]: (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N>;
+};
+
+/** What the voice-turn calls need from the engine (assistant/service.ts implements it). */
+export type VoiceApi = VoiceCalls & {
+  /** A microphone frame (binary, fire-and-forget): never answered, problems go to the turn. */
+  readonly audioFrame: (frame: AudioFrame) => void;
 };
 
 /**
@@ -25,7 +30,7 @@ export type VoiceApi = {
  */
 export function createVoiceHandlers(
   api: () => Promise<VoiceApi | undefined>,
-): Pick<Handlers, VoiceCall> {
+): Pick<Handlers, VoiceCall | 'audio'> {
   const call =
     <N extends VoiceCall>(name: N) =>
     async (input: CallInput<N>): Promise<CallOutput<N>> => {
@@ -35,13 +40,20 @@ export function createVoiceHandlers(
           'VOICE_NOT_AVAILABLE',
           'Voice and the assistant are not available in this engine (no profile store).',
         );
-      return service[name](input);
+      const calls: VoiceCalls = service;
+      return calls[name](input);
     };
+  // Frames of one connection reach the service in arrival order: each waits on the same promise.
+  let service: Promise<VoiceApi | undefined> | undefined;
+  const audio = (frame: AudioFrame): void => {
+    service ??= api().finally(() => (service = undefined));
+    void service.then((s) => s?.audioFrame(frame));
+  };
   return {
+    audio,
     'voice.status': call('voice.status'),
     'voice.configure': call('voice.configure'),
     'voice.turnStart': call('voice.turnStart'),
-    'voice.audio': call('voice.audio'),
     'voice.turnEnd': call('voice.turnEnd'),
     'voice.cancel': call('voice.cancel'),
     'voice.playback': call('voice.playback'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../knowledge/search.js';
-import { SentenceSplitter, resolveCitations } from './sentences.js';
+import { SentenceSplitter, citedNumbers, resolveCitations, withoutCitations } from './sentences.js';
 
 const hit = (chunkId: number): SearchHit => ({
   chunkId,
@@ -43,6 +43,18 @@ describe('SentenceSplitter', () => {
       'Use e.g. a diuretic at 2.5 mg daily [1].',
       '[PATIENT_1] should recheck.',
     ]);
+  });
+});
+
+describe('citation markers', () => {
+  it('lists the cited numbers once each and removes the markers', () => {
+    const [first] = new SentenceSplitter().push(
+      '[PATIENT_1] should be seen within a week [2]. Rest ',
+    );
+    expect(first).toBe('[PATIENT_1] should be seen within a week [2].');
+    expect(citedNumbers('Common [1, 3] , mostly [2] [3].')).toEqual([1, 3, 2]);
+    expect(citedNumbers('Nothing cited here.')).toEqual([]);
+    expect(withoutCitations('Common [1, 3] , mostly [2].')).toBe('Common, mostly.');
   });
 });
 

@@ -71,14 +71,29 @@ describe('voice turn against the real sync server and the provider stand-ins', (
     expect(gw.deepgram.requests.at(-1)?.messages).toContainEqual({ type: 'Finalize' });
     const stored = service['conversations.turns']({ conversationId: turn.conversationId });
     expect(stored).toEqual([turn]);
-    // The engine's first turn: its connections to the gateway (the STT socket, and two for the LLM
-    // request and the TTS requests made while the answer still streams) were all opened while the
-    // key was held; nothing after the key-up waited for a handshake.
+    // The engine's first turn: its connections to the gateway (two for the LLM request and the
+    // TTS requests made while the answer still streams, opened with the capability check on
+    // connect; the STT socket at key-down) were all open before the key-up; nothing after the
+    // key-up waited for a handshake.
     const keyUp = marks?.keyUp ?? -Infinity;
-    const opened = gw.connectionsOpenedAt().filter((t) => t >= (marks?.keyDown ?? Infinity));
+    const opened = gw.connectionsOpenedAt(); // this gateway serves this engine only
+    expect(opened.filter((t) => t >= (marks?.keyDown ?? Infinity)).length).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(opened.length).toBeGreaterThanOrEqual(3);
     expect(opened.filter((t) => t > keyUp)).toEqual([]);
   }, 60_000);
+
+  it('knows what the server can relay from GET /v1/providers, before any turn', async () => {
+    await fx.engine.service.providers.refresh();
+    expect(fx.engine.service['voice.status']()).toMatchObject({
+      server: 'configured',
+      stt: 'ready',
+      llm: 'ready',
+      tts: 'ready',
+      detail: 'Voice ready.',
+    });
+  });
 
   it('the stand-ins report what each call took on their side, within the turn’s stage times (voice bench)', async () => {
     const service = fx.engine.service;
@@ -106,14 +121,12 @@ describe('voice turn against the real sync server and the provider stand-ins', (
       // Measured on the clock the engine's marks use: each provider's share fits inside its stage.
       expect(voiced.timings.sttFinalize).toBeGreaterThanOrEqual(took(stt));
       expect(asked?.timings.llmFirstToken).toBeGreaterThanOrEqual(took(served.openai[0]));
-      // The gateway starts the first sentence's TTS before the engine asks for it (speak-ahead),
-      // so the engine's TTS stage may be shorter than the provider's share; the way from the LLM
-      // request to the first audio still holds both providers' shares, one after the other.
+      expect(asked?.timings.ttsFirstByte).toBeGreaterThanOrEqual(took(served.elevenlabs[0]));
+      // The way from the LLM request to the first audio holds both providers' shares, in turn.
       const m = service.currentTurn?.marks;
       expect(diff(m?.llmSent, m?.firstAudio)).toBeGreaterThanOrEqual(
         took(served.openai[0]) + took(served.elevenlabs[0]),
       );
-      expect(service.currentTurn?.spokenAhead).toBe(1); // the first sentence
       expect(served.elevenlabs).toHaveLength(asked?.sentences.length ?? -1); // one call each
       expect((await gw.takeServed()).openai).toEqual([]); // taken means forgotten
     } finally {
@@ -183,17 +196,13 @@ describe('voice turn against the real sync server and the provider stand-ins', (
       let seq = 0;
       let errorSeen = false;
       for (let i = 0; i < JFK.length && !errorSeen; i += 512) {
-        const part = JFK.subarray(i, i + 512);
-        await service['voice.audio']({
-          turnId: ref.turnId,
-          seq: seq++,
-          pcm: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
-        });
+        service.audioFrame({ turnId: ref.turnId, seq: seq++, pcm: JFK.subarray(i, i + 512) });
+        await turn?.pending;
         errorSeen = fx.of('voice.error', ref.turnId).length > 0;
         if (i % (512 * 20) === 0) await new Promise((r) => setTimeout(r, 20));
       }
       const error = await fx.waitFor('voice.error', (e) => e.turnId === ref.turnId);
-      expect(turn?.phase).toBe('listening'); // reported before the key-up
+      expect(turn?.state).toBe('listening'); // reported before the key-up
       expect(error.error).toMatchObject({ stage: 'stt', code: 'PROVIDER_STREAM_BROKEN' });
       expect(error.error.message).toMatch(/speech recognition/);
       service['voice.turnEnd'](ref);
@@ -413,13 +422,22 @@ describe('degraded: no providers on the server, or no server', () => {
     const fx = await openEngineFixture(gw, { frontEnd: false });
     try {
       const service = fx.engine.service;
-      const first = service['voice.turnStart']({});
-      const error = await fx.waitFor('voice.error', (e) => e.turnId === first.turnId);
-      expect(error.error).toMatchObject({ stage: 'stt', code: 'PROVIDER_NOT_CONFIGURED' });
-      expect(error.error.message).toMatch(/No speech recognition provider/);
-      service['voice.cancel']({ reason: 'user' });
-      await service.currentTurn?.done;
-      expect(() => service['voice.turnStart']({})).toThrow(/type your question/i);
+      // Known from GET /v1/providers on connect, before anyone presses the key: nothing is tried.
+      await service.providers.refresh();
+      expect(service['voice.status']()).toMatchObject({
+        stt: 'not-configured',
+        llm: 'not-configured',
+        tts: 'not-configured',
+        detail: expect.stringMatching(/No speech-to-text on the server/) as unknown,
+      });
+      const sttSockets = gw.deepgram.requests.length;
+      expect(() => service['voice.turnStart']({})).toThrow(
+        /No speech-to-text provider is configured on the sync server\. Type your question/,
+      );
+      expect(fx.of('voice.error')).toEqual([]);
+      // …and was pushed as an event when the engine learnt it.
+      expect(fx.of('voice.status.changed').at(-1)).toMatchObject({ stt: 'not-configured' });
+      expect(gw.deepgram.requests.length).toBe(sttSockets);
       const ref = service['assistant.ask']({ text: 'What is high blood pressure?', speak: true });
       await service.currentTurn?.done;
       const turn = fx.of('voice.turnDone', ref.turnId)[0]?.turn;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { missingCaseError, strictAssert } from '../../shared/assert.js';
 import type { EventName, EventPayload } from '../../shared/contract.js';
+import { CodedError } from '../../shared/errors.js';
 import type {
   AnswerSentenceDto,
   StageTimings,
@@ -36,8 +38,25 @@ export interface TurnMarks {
   end?: number;
 }
 
-export type TurnPhase = 'listening' | 'thinking' | 'done';
+/**
+ * Where a turn is. A voice turn: `listening` (key held, audio → STT) → `finalizing` (key up,
+ * waiting for the final transcript) → `answering` (transcript → cited answer → speech) →
+ * `ended` (with what it obtained, maybe partial). A typed question starts at `answering`. It ends
+ * `failed` when nothing useful came out (no transcript), `cancelled` by barge-in or the stop
+ * button. The last three are final; playback of an ended turn may go on (`playbackActive`).
+ */
+export type TurnState = 'listening' | 'finalizing' | 'answering' | 'ended' | 'failed' | 'cancelled';
 export type TurnMode = 'voice' | 'text';
+
+/** The moves a turn can make; anything else is a bug (strictAssert). */
+const NEXT: Readonly<Record<TurnState, readonly TurnState[]>> = {
+  listening: ['finalizing', 'cancelled'],
+  finalizing: ['answering', 'failed', 'ended', 'cancelled'],
+  answering: ['ended', 'cancelled'],
+  ended: [],
+  failed: [],
+  cancelled: [],
+};
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 const diff = (a: number | undefined, b: number | undefined): number | null =>
@@ -48,23 +67,20 @@ const sum = (a: number | null, b: number | null): number | null =>
 
 export const newId = (): string => randomUUID();
 
-/** One turn's state: what was obtained, when, and the cancel switch for everything in flight. */
+/** One turn: its state, what was obtained and when, and the cancel switch for all in flight. */
 export class Turn {
   readonly id = newId();
   readonly startedAt = new Date().toISOString();
   readonly abort = new AbortController();
   readonly marks: TurnMarks = {};
-  phase: TurnPhase = 'listening';
+  private current: TurnState;
   transcript = '';
   readonly sentences: AnswerSentenceDto[] = [];
   covered = false;
   generator = '';
   speech: TurnRecordDto['speech'] = 'none';
-  /** Sentences whose TTS the gateway had started before the engine asked (speak-ahead). */
-  spokenAhead = 0;
   /** The answer's LLM request was sent before the final transcript, and used (sendAhead). */
   chatSentAhead = false;
-  failed = false;
   readonly errors: TurnError[] = [];
   stt: SttSession | undefined;
   input: VoiceInput | undefined;
@@ -75,18 +91,72 @@ export class Turn {
   playbackActive = false;
   /** TTS audio sent but not yet reported played: the echo canceller's far end, by chunk seq. */
   readonly unplayed = new Map<number, { pcm: Int16Array; sampleRate: number }>();
-  /** Recorded microphone audio (only when recording is on). */
-  readonly recording: Int16Array[] = [];
+  /** Settles when the turn has reached a final state and is saved. */
   done: Promise<void> = Promise.resolve();
 
   constructor(
     readonly conversationId: string,
     readonly mode: TurnMode,
     private readonly emitter: Emit,
-  ) {}
+  ) {
+    this.current = mode === 'voice' ? 'listening' : 'answering';
+  }
+
+  get state(): TurnState {
+    return this.current;
+  }
 
   get cancelled(): boolean {
-    return this.abort.signal.aborted;
+    return this.current === 'cancelled';
+  }
+
+  /** Still working on its answer (not yet in a final state). */
+  get running(): boolean {
+    switch (this.current) {
+      case 'listening':
+      case 'finalizing':
+      case 'answering':
+        return true;
+      case 'ended':
+      case 'failed':
+      case 'cancelled':
+        return false;
+      default:
+        throw missingCaseError(this.current);
+    }
+  }
+
+  private move(to: TurnState): void {
+    strictAssert(NEXT[this.current].includes(to), `turn cannot go from ${this.current} to ${to}`);
+    this.current = to;
+  }
+
+  /** Key-up: the rest is STT's final transcript. */
+  keyUp(): void {
+    this.move('finalizing');
+  }
+
+  /** The question is known: answering it. */
+  answering(): void {
+    this.move('answering');
+  }
+
+  /** Nothing useful came out (no transcript): the turn ends here. */
+  giveUp(): void {
+    this.move('failed');
+  }
+
+  /** The turn ran to its end (a cancelled or failed one keeps that state). */
+  finish(): void {
+    if (this.running) this.move('ended');
+  }
+
+  /** Barge-in or stop: everything in flight is aborted. False when it had already ended. */
+  cancel(reason: string): boolean {
+    if (!this.running) return false;
+    this.move('cancelled');
+    this.abort.abort(new CodedError('TURN_CANCELLED', reason));
+    return true;
   }
 
   /** Events about this turn's content stop the moment it is cancelled. */
@@ -123,20 +193,30 @@ export class Turn {
     };
   }
 
+  /** The stored outcome; a turn still running is reported as it stands. */
+  status(): TurnRecordDto['status'] {
+    switch (this.current) {
+      case 'cancelled':
+        return 'cancelled';
+      case 'failed':
+        return 'failed';
+      case 'listening':
+      case 'finalizing':
+      case 'answering':
+      case 'ended':
+        return this.errors.length > 0 ? 'partial' : 'complete';
+      default:
+        throw missingCaseError(this.current);
+    }
+  }
+
   record(): TurnRecordDto {
-    const status: TurnRecordDto['status'] = this.cancelled
-      ? 'cancelled'
-      : this.failed
-        ? 'failed'
-        : this.errors.length > 0
-          ? 'partial'
-          : 'complete';
     return {
       id: this.id,
       conversationId: this.conversationId,
       startedAt: this.startedAt,
       mode: this.mode,
-      status,
+      status: this.status(),
       transcript: this.transcript.slice(0, 20_000),
       answer: this.sentences
         .map((s) => s.text)

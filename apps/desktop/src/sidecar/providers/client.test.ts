@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { availabilityOf, ProviderCapabilities } from './capabilities.js';
 import { fromGatewayCode, ProviderError } from './errors.js';
 import { gatewayConfigFromEnv, gatewayProviders } from './config.js';
 import { SseParser } from './sse.js';
@@ -24,6 +25,32 @@ describe('provider errors', () => {
     expect(fromGatewayCode(undefined, 'stt', 429).code).toBe('RATE_LIMITED');
     expect(fromGatewayCode('QUOTA_EXCEEDED', 'stt').message).toMatch(/speech recognition/);
     expect(fromGatewayCode('SOMETHING_NEW', 'llm', 503).code).toBe('PROVIDER_ERROR');
+    expect(fromGatewayCode('PROVIDER_NOT_CONFIGURED', 'stt').message).toMatch(
+      /No speech recognition provider/,
+    );
+  });
+});
+
+describe('provider capabilities', () => {
+  const provider = (circuit: 'closed' | 'open' | 'half_open') => ({
+    name: 'p',
+    role: 'primary' as const,
+    model: 'm',
+    circuit,
+  });
+  it('reads each kind from GET /v1/providers: not configured, every circuit open, or ready', () => {
+    expect(availabilityOf({ configured: false, providers: [] })).toBe('not-configured');
+    expect(availabilityOf({ configured: true, providers: [provider('open')] })).toBe('unavailable');
+    expect(
+      availabilityOf({ configured: true, providers: [provider('open'), provider('half_open')] }),
+    ).toBe('ready');
+  });
+
+  it('without a server nothing is usable and nothing is asked', async () => {
+    const caps = new ProviderCapabilities(undefined);
+    await caps.refresh();
+    expect(caps.get('stt')).toBe('not-configured');
+    expect(caps.usable('llm')).toBe(false);
   });
 });
 

@@ -8,20 +8,27 @@
 import { createHash } from 'node:crypto';
 import {
   AFTER_TRANSCRIPT_HEADER,
-  SPEAK_AHEAD_HEADER,
+  CHAT_STREAM_DONE,
+  ChatCompletionChunk,
+  GATEWAY_PATHS,
+  GatewayError,
+  ProvidersResponse,
   afterTranscriptHeader,
-  SPOKEN_AHEAD_HEADER,
-  speakAheadHeader,
-  speakablePlaceholders,
+  type ChatRequest as GatewayChatRequest,
+  type ChatTool,
 } from '@voiceassist/contract';
+import { Value } from 'typebox/value';
 import type { EgressGuard } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
-import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
+import { ProviderError, fromGatewayCode, toProviderError } from './errors.js';
+import { errorFrom, gatewayHeaders, gatewayUrl } from './gateway-http.js';
 import { SseParser } from './sse.js';
+import { openTts, type TtsRequest, type TtsStream } from './tts.js';
 import { linkedController, within } from './timeouts.js';
 import { openSttSession, type SttSession, type SttSessionOptions } from './stt.js';
 
 export { type SttSession } from './stt.js';
+export { TTS_OUTPUT_FORMAT, TTS_SAMPLE_RATE, type TtsRequest, type TtsStream } from './tts.js';
 
 export interface ChatMessageIn {
   readonly role: 'system' | 'user' | 'assistant' | 'tool';
@@ -44,15 +51,10 @@ export type ChatEvent =
 export interface ChatRequest {
   readonly conversationId: string;
   readonly messages: readonly ChatMessageIn[];
-  readonly tools?: readonly Record<string, unknown>[];
+  /** Function tools as the gateway's contract takes them (it refuses anything else). */
+  readonly tools?: readonly ChatTool[];
   readonly temperature?: number;
   readonly maxTokens?: number;
-  /**
-   * The answer will be spoken and its prompt numbers this many passages: the gateway may start
-   * TTS for the first cited sentence itself (SPEAK_AHEAD_HEADER), saving a round trip to the
-   * workstation before the first audio. The `tts` call for that sentence then picks it up.
-   */
-  readonly speakAheadPassages?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -60,22 +62,6 @@ export interface ChatRequest {
 export interface PreparedChat {
   readonly conversationId: string;
   readonly body: string;
-  readonly speakAheadPassages?: number;
-}
-
-export interface TtsRequest {
-  readonly conversationId: string;
-  /** Clear text; pseudonymized here (placeholders are spoken as neutral words). */
-  readonly text: string;
-  readonly signal?: AbortSignal;
-}
-
-export interface TtsStream {
-  readonly sampleRate: number;
-  /** The gateway had started this text's TTS before the request (speak-ahead). */
-  readonly spokenAhead: boolean;
-  /** PCM16 LE mono chunks as they arrive (whole samples). */
-  readonly chunks: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -92,20 +78,6 @@ export interface AfterTranscript {
 /** Connections to the gateway are kept 60 s; after this long without a request, open new ones. */
 const PRECONNECT_IF_IDLE_MS = 20_000;
 
-export const TTS_OUTPUT_FORMAT = 'pcm_24000';
-export const TTS_SAMPLE_RATE = 24_000;
-
-async function errorFrom(res: Response, kind: ProviderKind): Promise<ProviderError> {
-  let code: unknown;
-  try {
-    const body = (await res.json()) as { error?: { code?: unknown } };
-    code = body.error?.code;
-  } catch {
-    code = undefined; // not the gateway's JSON (a proxy?): classify by status
-  }
-  return fromGatewayCode(code, kind, res.status);
-}
-
 export class GatewayClient {
   constructor(
     private readonly guard: EgressGuard,
@@ -113,14 +85,11 @@ export class GatewayClient {
   ) {}
 
   private url(path: string): string {
-    return `${this.config.serverUrl}${path}`;
+    return gatewayUrl(this.config, path);
   }
 
   private headers(json: boolean): Record<string, string> {
-    return {
-      authorization: `Bearer ${this.config.deviceKey}`,
-      ...(json ? { 'content-type': 'application/json' } : {}),
-    };
+    return gatewayHeaders(this.config, json);
   }
 
   /**
@@ -133,10 +102,42 @@ export class GatewayClient {
   preconnect(): Promise<void> {
     return this.guard.preconnect(
       GATEWAY_PROVIDERS.llm,
-      this.url('/health'),
+      this.url(GATEWAY_PATHS.health),
       2,
       PRECONNECT_IF_IDLE_MS,
     );
+  }
+
+  /**
+   * `GET /v1/providers`: which of LLM, STT and TTS the server relays to and their circuit state
+   * (names only, never keys). Within the connect timeout; failures are ProviderErrors.
+   */
+  async providers(signal?: AbortSignal): Promise<ProvidersResponse> {
+    const { controller, dispose } = linkedController(signal);
+    const kind = 'llm';
+    // Alongside it, a second connection: a turn in the next minute finds the two it needs open
+    // (`preconnect` skips them when the gateway was used in the last 20 s, as it is now).
+    void this.guard.preconnect(GATEWAY_PROVIDERS.llm, this.url(GATEWAY_PATHS.health), 1);
+    try {
+      const res = await within(
+        this.guard.fetch(GATEWAY_PROVIDERS.llm, this.url(GATEWAY_PATHS.providers), {
+          headers: this.headers(false),
+          signal: controller.signal,
+        }),
+        this.config.timeouts.connectMs,
+        controller,
+        'GATEWAY_TIMEOUT',
+        kind,
+      );
+      if (!res.ok) throw await errorFrom(res, kind);
+      const body: unknown = await res.json();
+      if (!Value.Check(ProvidersResponse, body)) throw new ProviderError('BAD_RESPONSE', kind);
+      return body;
+    } catch (err) {
+      throw toProviderError(err, kind, controller.signal);
+    } finally {
+      dispose();
+    }
   }
 
   /** Pseudonymizes a question into the conversation's vault (the PHI stage of a turn). */
@@ -183,18 +184,15 @@ export class GatewayClient {
       });
       messages.push({ ...m, content: prepared.text });
     }
-    const body = JSON.stringify({
+    const request: GatewayChatRequest = {
       messages,
       stream: true,
-      ...(req.tools ? { tools: req.tools } : {}),
+      ...(req.tools ? { tools: [...req.tools] } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
-    });
-    return {
-      conversationId: req.conversationId,
-      body,
-      ...(req.speakAheadPassages ? { speakAheadPassages: req.speakAheadPassages } : {}),
     };
+    const body = JSON.stringify(request);
+    return { conversationId: req.conversationId, body };
   }
 
   /**
@@ -212,20 +210,21 @@ export class GatewayClient {
     const { controller, dispose } = linkedController(signal);
     const kind = 'llm';
     const t = this.config.timeouts;
-    const { body, speakAheadPassages: passages } = chat;
+    const { body } = chat;
     const headers = this.headers(true);
-    if (passages)
-      headers[SPEAK_AHEAD_HEADER] = speakAheadHeader({ passages, format: TTS_OUTPUT_FORMAT });
     if (after)
       headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
         turn: after.turnId,
-        sha256: createHash('sha256').update(after.transcript, 'utf8').digest('base64url'),
+        // Salted with the turn id (see AFTER_TRANSCRIPT_HEADER): the gateway shares only this.
+        sha256: createHash('sha256')
+          .update(`${after.turnId}\n${after.transcript}`, 'utf8')
+          .digest('base64url'),
       });
     try {
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.llm,
-          this.url('/v1/llm/chat'),
+          this.url(GATEWAY_PATHS.llmChat),
           { method: 'POST', headers, body, signal: controller.signal },
           { conversationId: chat.conversationId },
         ),
@@ -247,7 +246,7 @@ export class GatewayClient {
         );
         if (done) throw new ProviderError('PROVIDER_STREAM_BROKEN', kind);
         for (const data of sse.push(value)) {
-          if (data === '[DONE]') return;
+          if (data === CHAT_STREAM_DONE) return;
           const event = parseChunk(data);
           if (event.error !== undefined) throw fromGatewayCode(event.error, kind);
           yield* event.events;
@@ -263,120 +262,10 @@ export class GatewayClient {
 
   /**
    * `POST /v1/tts/stream`: the text is pseudonymized (placeholders become neutral words), audio
-   * comes back as PCM16 at TTS_SAMPLE_RATE. First byte within `ttsFirstByteMs`.
+   * comes back as PCM16 at TTS_SAMPLE_RATE (tts.ts). First byte within `ttsFirstByteMs`.
    */
-  async tts(req: TtsRequest): Promise<TtsStream> {
-    const { controller, dispose } = linkedController(req.signal);
-    const kind = 'tts';
-    const t = this.config.timeouts;
-    try {
-      const prepared = await this.guard.prepareText({
-        provider: GATEWAY_PROVIDERS.tts,
-        conversationId: req.conversationId,
-        text: req.text,
-      });
-      const body = JSON.stringify({
-        text: speakablePlaceholders(prepared.text),
-        outputFormat: TTS_OUTPUT_FORMAT,
-      });
-      const res = await within(
-        this.guard.fetch(
-          GATEWAY_PROVIDERS.tts,
-          this.url('/v1/tts/stream'),
-          { method: 'POST', headers: this.headers(true), body, signal: controller.signal },
-          { conversationId: req.conversationId },
-        ),
-        t.ttsFirstByteMs,
-        controller,
-        'GATEWAY_TIMEOUT',
-        kind,
-      );
-      if (!res.ok || !res.body) throw await errorFrom(res, kind);
-      const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
-      const call = {
-        requestId: res.headers.get('x-request-id'),
-        conversationId: req.conversationId,
-      };
-      return {
-        sampleRate: TTS_SAMPLE_RATE,
-        spokenAhead: res.headers.get(SPOKEN_AHEAD_HEADER) === '1',
-        chunks: this.ttsChunks(reader, controller, dispose, call),
-      };
-    } catch (err) {
-      controller.abort(new ProviderError('ABORTED', kind));
-      dispose();
-      throw toProviderError(err, kind, controller.signal);
-    }
-  }
-
-  private async *ttsChunks(
-    reader: ReadableStreamDefaultReader<Uint8Array>,
-    controller: AbortController,
-    dispose: () => void,
-    call: { requestId: string | null; conversationId: string },
-  ): AsyncGenerator<Uint8Array> {
-    const kind = 'tts';
-    let odd: number | undefined; // a sample split across chunks
-    try {
-      for (;;) {
-        const { done, value } = await within(
-          reader.read(),
-          this.config.timeouts.idleMs,
-          controller,
-          'PROVIDER_TIMEOUT',
-          kind,
-        );
-        if (done) return;
-        let bytes = value;
-        if (odd !== undefined) {
-          const joined = new Uint8Array(bytes.length + 1);
-          joined[0] = odd;
-          joined.set(bytes, 1);
-          bytes = joined;
-          odd = undefined;
-        }
-        if (bytes.length % 2 === 1) {
-          odd = bytes[bytes.length - 1];
-          bytes = bytes.subarray(0, bytes.length - 1);
-        }
-        if (bytes.length > 0) yield bytes;
-      }
-    } catch (err) {
-      if (controller.signal.aborted) throw toProviderError(err, kind, controller.signal);
-      // The gateway breaks the connection when the provider fails mid-stream; it keeps the coded
-      // reason under the request id.
-      throw await this.ttsFailure(call, err);
-    } finally {
-      controller.abort(new ProviderError('ABORTED', kind));
-      dispose();
-    }
-  }
-
-  /** Why a TTS stream broke off: `GET /v1/calls/:id`, else PROVIDER_STREAM_BROKEN. */
-  private async ttsFailure(
-    call: { requestId: string | null; conversationId: string },
-    cause: unknown,
-  ): Promise<ProviderError> {
-    const kind = 'tts';
-    const broken = new ProviderError('PROVIDER_STREAM_BROKEN', kind, { cause });
-    if (!call.requestId) return broken;
-    try {
-      const res = await this.guard.fetch(
-        GATEWAY_PROVIDERS.tts,
-        this.url(`/v1/calls/${encodeURIComponent(call.requestId)}`),
-        {
-          headers: this.headers(false),
-          signal: AbortSignal.timeout(this.config.timeouts.idleMs),
-        },
-        { conversationId: call.conversationId },
-      );
-      if (!res.ok) return broken;
-      const status = (await res.json()) as { error?: { code?: unknown } };
-      const code = status.error?.code;
-      return code === undefined ? broken : fromGatewayCode(code, kind);
-    } catch {
-      return broken; // the server is unreachable too: the stream still broke
-    }
+  tts(req: TtsRequest): Promise<TtsStream> {
+    return openTts(this.guard, this.config, req);
   }
 
   /** `GET /v1/stt/live`: a live transcription session (see stt.ts). */
@@ -390,31 +279,19 @@ interface ParsedChunk {
   readonly error?: unknown;
 }
 
-interface ChunkShape {
-  error?: { code?: unknown };
-  choices?: {
-    delta?: {
-      content?: string | null;
-      tool_calls?: {
-        index?: number;
-        id?: string;
-        function?: { name?: string; arguments?: string };
-      }[];
-    };
-    finish_reason?: string | null;
-  }[];
-}
-
+/** One SSE `data:` payload: a chunk's events, or the gateway's in-band error. */
 function parseChunk(data: string): ParsedChunk {
-  let chunk: ChunkShape;
+  let chunk: unknown;
   try {
-    chunk = JSON.parse(data) as ChunkShape;
+    chunk = JSON.parse(data);
   } catch {
     return { events: [], error: 'PROVIDER_STREAM_BROKEN' };
   }
-  if (chunk.error) return { events: [], error: chunk.error.code ?? 'PROVIDER_ERROR' };
+  if (Value.Check(GatewayError, chunk)) return { events: [], error: chunk.error.code };
+  if (!Value.Check(ChatCompletionChunk, chunk))
+    return { events: [], error: 'PROVIDER_STREAM_BROKEN' };
   const events: ChatEvent[] = [];
-  for (const choice of chunk.choices ?? []) {
+  for (const choice of chunk.choices) {
     const content = choice.delta?.content;
     if (content) events.push({ type: 'text', text: content });
     for (const call of choice.delta?.tool_calls ?? [])

@@ -1,3 +1,4 @@
+import type { GatewayErrorCode } from '@voiceassist/contract';
 import { CodedError, ERROR_AREAS, type CodeOf } from '../../shared/errors.js';
 
 export type ProviderKind = 'llm' | 'stt' | 'tts';
@@ -11,6 +12,10 @@ export type ProviderKind = 'llm' | 'stt' | 'tts';
 export const PROVIDER_ERRORS = ERROR_AREAS.provider;
 
 export type ProviderErrorCode = CodeOf<'provider'>;
+
+/** Every code the gateway can send has its message here (typecheck fails otherwise). */
+type Unregistered = Exclude<GatewayErrorCode, ProviderErrorCode>;
+export const GATEWAY_CODES_REGISTERED: [Unregistered] extends [never] ? true : Unregistered = true;
 
 const WHAT: Record<ProviderKind, string> = {
   llm: 'AI answers',

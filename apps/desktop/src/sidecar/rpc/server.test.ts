@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { encodeAudioFrame, type AudioFrame } from '../../shared/audio-frame.js';
 import { RpcClient } from '../../shared/client.js';
 import { CodedError } from '../../shared/errors.js';
 import { encodeRequest, MAX_MESSAGE_BYTES } from '../../shared/protocol.js';
@@ -18,6 +19,19 @@ function harness(handlers?: Partial<Handlers>) {
 }
 
 describe('RpcServer', () => {
+  it('hands a valid binary audio frame to the audio handler and answers nothing', async () => {
+    const frames: AudioFrame[] = [];
+    const { peer, sent } = harness({ audio: (frame) => frames.push(frame) });
+    const pcm = Int16Array.from([1, -2, 3]);
+    await peer.receive(Buffer.from(encodeAudioFrame({ turnId: 'turn-1', seq: 3, pcm })));
+    await peer.receive(encodeAudioFrame({ turnId: 'turn-1', seq: 4, pcm })); // an ArrayBuffer
+    expect(frames).toEqual([
+      { turnId: 'turn-1', seq: 3, pcm },
+      { turnId: 'turn-1', seq: 4, pcm },
+    ]);
+    expect(sent).toEqual([]);
+  });
+
   it('answers a valid call with the contract output', async () => {
     const { peer, sent } = harness();
     await peer.receive(encodeRequest(7, 'health', {}));

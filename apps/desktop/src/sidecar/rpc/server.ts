@@ -8,6 +8,7 @@ import {
   type EventName,
   type EventPayload,
 } from '../../shared/contract.js';
+import { decodeAudioFrame, type AudioFrame } from '../../shared/audio-frame.js';
 import { CodedError, errorInfo } from '../../shared/errors.js';
 import {
   decodeRequest,
@@ -24,12 +25,19 @@ export interface CallContext {
 }
 
 /** One handler per contract call: adding a call to CALLS fails typecheck here until it is served. */
-export type Handlers = {
+export type CallHandlers = {
   readonly [N in CallName]: (
     input: CallInput<N>,
     ctx: CallContext,
   ) => Promise<CallOutput<N>> | CallOutput<N>;
 };
+
+/** Binary frames (shared/audio-frame.ts): microphone audio, fire-and-forget, never answered. */
+export interface FrameHandlers {
+  readonly audio: (frame: AudioFrame, ctx: CallContext) => void;
+}
+
+export type Handlers = CallHandlers & FrameHandlers;
 
 /** A transport's connection as the server sees it: a way to send text back. */
 export interface Peer {
@@ -38,7 +46,10 @@ export interface Peer {
 }
 
 export interface Attached {
-  /** Feed every incoming frame here. Never throws, always answers (or logs why it cannot). */
+  /**
+   * Feed every incoming frame here: text (a JSON request, always answered) or binary (an audio
+   * frame, answered only when it is invalid). Never throws.
+   */
   receive(frame: unknown): Promise<void>;
   detach(): void;
 }
@@ -78,6 +89,8 @@ export class RpcServer {
   }
 
   private async receive(peer: Peer, frame: unknown): Promise<void> {
+    if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame))
+      return this.receiveAudio(peer, frame);
     const request = decodeRequest(frame, this.maxMessageBytes);
     if (!request.ok) {
       this.log.warn(
@@ -91,12 +104,39 @@ export class RpcServer {
     this.trySend(peer, encodeResponse(request.seq, result));
   }
 
+  private receiveAudio(peer: Peer, data: ArrayBuffer | ArrayBufferView): void {
+    const decoded = decodeAudioFrame(data);
+    if (!decoded.ok) {
+      this.log.warn({ peer: peer.id, code: decoded.error.code }, 'audio frame rejected');
+      this.trySend(
+        peer,
+        encodeResponse(null, {
+          ok: false,
+          error: errorInfo('RPC_MALFORMED', decoded.error.message),
+        }),
+      );
+      return;
+    }
+    try {
+      this.handlers.audio(decoded.frame, { connectionId: peer.id });
+    } catch (err) {
+      // Samples are speech (PHI): only the error's name is logged.
+      this.log.error(
+        { errName: err instanceof Error ? err.name : typeof err },
+        'audio frame failed',
+      );
+    }
+  }
+
   private async dispatch(
     method: CallName,
     input: unknown,
     ctx: CallContext,
   ): Promise<Result<unknown>> {
-    const handler = this.handlers[method] as (input: unknown, ctx: CallContext) => unknown;
+    const handler = (this.handlers as CallHandlers)[method] as (
+      input: unknown,
+      ctx: CallContext,
+    ) => unknown;
     let value: unknown;
     try {
       value = await handler(input, ctx);

@@ -7,7 +7,8 @@ import type { RpcServer } from '../rpc/server.js';
 /**
  * Electron mode: the sidecar runs as a utilityProcess. Main sends `{ t: 'connect' }` with one end of
  * a MessageChannel per window; the renderer holds the other end (handed over nonce-checked by the
- * preload), so RPC flows renderer ↔ sidecar directly, never through main.
+ * preload), so RPC flows renderer ↔ sidecar directly, never through main: JSON text frames, and
+ * binary microphone frames (ArrayBuffer) that the RPC server validates like everything else.
  * Electron's types are not available here on purpose (the sidecar is plain Node): these are the
  * few members we use.
  */

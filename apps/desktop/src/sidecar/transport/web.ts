@@ -99,8 +99,9 @@ export async function startWebTransport(options: WebTransportOptions): Promise<W
     const peer = rpc.attach({ id: `ws-${randomUUID()}`, send: (text) => ws.send(text) });
     ws.send(JSON.stringify({ t: 'session', token: session } satisfies SessionFrame));
     ws.on('message', (data, isBinary) => {
-      // Text frames only for now; a binary frame is answered like any malformed message.
-      void peer.receive(isBinary ? null : (data as Buffer).toString('utf8'));
+      // Text frames are JSON requests; binary frames are audio (validated by the RPC server).
+      const bytes = data as Buffer; // ws's default binaryType: one Buffer per message
+      void peer.receive(isBinary ? bytes : bytes.toString('utf8'));
     });
     ws.on('close', () => peer.detach());
     ws.on('error', () => peer.detach());

@@ -10,8 +10,8 @@ import { ServerInstance } from '../../gateway/instance.js';
 import { LimitsService } from '../../gateway/limits.js';
 import { Meter } from '../../gateway/metering.js';
 import { FinalTranscripts } from '../../gateway/final-transcripts.js';
+import { TranscriptRelay } from '../../gateway/transcript-relay.js';
 import { PhiGuard } from '../../gateway/phi-guard.js';
-import { SpeakAheadCalls } from '../../gateway/speak-ahead.js';
 import type { Candidate } from '../../gateway/resilience.js';
 import { deepgramProvider, type SttProvider } from '../../integrations/deepgram.js';
 import { elevenLabsProvider, type TtsProvider } from '../../integrations/elevenlabs.js';
@@ -33,10 +33,11 @@ export type Gateway = Readonly<{
   deviceFailures: DeviceFailureLimit;
   /** This server process, as its metered calls name it. */
   instance: ServerInstance | undefined;
-  /** Final transcripts of live STT streams, for chats sent before them (AFTER_TRANSCRIPT_HEADER). */
+  /**
+   * Final transcripts (hashes) of live STT streams of every server process on this database, for
+   * chats sent before them (AFTER_TRANSCRIPT_HEADER).
+   */
   transcripts: FinalTranscripts;
-  /** TTS started by the chat route ahead of the workstation's request (speak-ahead). */
-  speakAhead: SpeakAheadCalls;
   /**
    * A turn has begun (its STT stream opened): open connections to the LLM and TTS providers now,
    * so the calls that follow in a few hundred ms skip the TCP and TLS handshakes. Fire and forget.
@@ -49,11 +50,6 @@ export type Gateway = Readonly<{
  * provider allows), so key-downs in between find it open.
  */
 const PRECONNECT_EVERY_MS = 20_000;
-/**
- * A TTS call started ahead of the workstation is given up when not claimed within this long (or
- * the provider timeout, if shorter): the workstation asks for it within milliseconds.
- */
-const SPEAK_AHEAD_HOLD_MS = 5_000;
 /** A final transcript is kept this long after its stream ended, for a chat that refers to it. */
 const TRANSCRIPT_KEPT_MS = 10_000;
 
@@ -129,12 +125,16 @@ export default fp<{ config: Config }>(
     };
     const guard = new PhiGuard(app.db);
     const calls = new CallRegistry();
-    const transcripts = new FinalTranscripts(TRANSCRIPT_KEPT_MS);
-    // Claimed within milliseconds normally; unclaimed ones are given up after the timeout.
-    const speakAhead = new SpeakAheadCalls(
-      { tts, guard, meter, timeoutMs: g.timeoutMs },
-      Math.min(g.timeoutMs, SPEAK_AHEAD_HOLD_MS),
+    // Streams and chats of one turn may reach different server processes: they share the final
+    // transcripts' hashes through PostgreSQL (LISTEN as the app role, like the revocations).
+    const relay = new TranscriptRelay(
+      app.db,
+      app.databaseUrls.app,
+      (payload) => transcripts.receive(payload),
+      app.log,
     );
+    const transcripts = new FinalTranscripts(TRANSCRIPT_KEPT_MS, (news) => relay.publish(news));
+    await relay.start();
     app.decorate('gateway', {
       timeoutMs: g.timeoutMs,
       limits,
@@ -151,17 +151,16 @@ export default fp<{ config: Config }>(
         meter,
         calls,
         transcripts,
-        speakAhead,
         timeoutMs: g.timeoutMs,
       }),
       deviceFailures,
       instance,
       transcripts,
-      speakAhead,
       preconnect: warmNextProviders,
     });
     // Registered after the db plugin, so this runs before the pool is ended.
     app.addHook('onClose', async () => {
+      await relay.close();
       await meter.flush();
       await instance?.close();
     });

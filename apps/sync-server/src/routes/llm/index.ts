@@ -3,9 +3,7 @@ import {
   AFTER_TRANSCRIPT_HEADER,
   ChatRequest,
   GATEWAY_PATHS,
-  SPEAK_AHEAD_HEADER,
   parseAfterTranscript,
-  parseSpeakAhead,
 } from '@voiceassist/contract';
 import { AppError } from '../../errors.js';
 import type { ChatSink } from '../../gateway/chat-relay.js';
@@ -41,13 +39,12 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         gw.deviceFailures.admit(p);
         await gw.limits.admit(p);
         timings.mark('limits');
-        const h = req.headers;
+        // Prepared while STT was finalizing: sent on only for the final transcript it was made for.
         const after = header(
-          h[AFTER_TRANSCRIPT_HEADER],
+          req.headers[AFTER_TRANSCRIPT_HEADER],
           AFTER_TRANSCRIPT_HEADER,
           parseAfterTranscript,
         );
-        const speakAhead = header(h[SPEAK_AHEAD_HEADER], SPEAK_AHEAD_HEADER, parseSpeakAhead);
         const res = reply.raw;
         const sink: ChatSink = {
           open: (headers) => {
@@ -67,7 +64,6 @@ const llm: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           requestId: req.id,
           request: req.body,
           after,
-          speakAhead,
           signal: abortOnDisconnect(res).signal,
           log: req.log,
           timings,

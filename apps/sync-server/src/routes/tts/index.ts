@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { GATEWAY_PATHS, SPOKEN_AHEAD_HEADER, TtsRequest } from '@voiceassist/contract';
+import { GATEWAY_PATHS, TtsRequest } from '@voiceassist/contract';
 import { AppError, isAppError, type ErrorCode } from '../../errors.js';
 import {
   abortOnDisconnect,
@@ -8,7 +8,7 @@ import {
   IdleWatchdog,
   writeOrGone,
 } from '../../gateway/http.js';
-import { startTts, type StartedTts } from '../../gateway/speak-ahead.js';
+import { startTts, type StartedTts } from '../../gateway/tts-call.js';
 import { classifyElevenLabsError, contentTypeFor } from '../../integrations/elevenlabs.js';
 
 /**
@@ -41,26 +41,11 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       await gw.limits.admit(p);
       timings.mark('limits');
       const ac = abortOnDisconnect(reply.raw);
-      const fresh = () =>
-        startTts(gw, p, req.body, req.id, ac.signal, req.log, () => timings.mark('guard'));
-      // The gateway may have started this very sentence already (speak-ahead, see the chat route).
-      const ahead = gw.speakAhead.claim(p, req.body);
       let started: StartedTts;
-      let spokenAhead = false;
       try {
-        if (ahead) {
-          ac.signal.addEventListener('abort', () => ahead.abort.abort(), { once: true });
-          if (ac.signal.aborted) ahead.abort.abort();
-          timings.mark('guard');
-          // Its failure is retried as a call of our own (the provider may have recovered, or
-          // the fallback will take it), like any failure before the first byte.
-          try {
-            started = await ahead.call;
-            spokenAhead = true;
-          } catch {
-            started = await fresh();
-          }
-        } else started = await fresh();
+        started = await startTts(gw, p, req.body, req.id, ac.signal, req.log, () =>
+          timings.mark('guard'),
+        );
       } catch (e) {
         if (isAppError(e) && e.code === 'CLIENT_CANCELLED') {
           // Hung up before the first byte: no audio, so no characters billed; the call counts.
@@ -86,7 +71,6 @@ const tts: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         'cache-control': 'no-cache',
         'x-request-id': req.id,
         'x-voiceassist-provider': candidate.name,
-        ...(spokenAhead ? { [SPOKEN_AHEAD_HEADER]: '1' } : {}),
         'server-timing': timings.header(),
       });
       gw.calls.begin(req.id, p, 'tts', candidate.name);
