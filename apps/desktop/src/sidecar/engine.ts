@@ -34,12 +34,6 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   const version = readVersion();
   const profiles = profileHandleFromEnv(env, log);
   // Events go to every connected renderer; `rpc` exists by the time one is sent.
-  const voice = voiceFromProfile(profiles, env, log, (name, payload) =>
-    rpc.broadcast(name, payload),
-  );
-  const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
-    rpc.broadcast(name, payload),
-  );
   const speech = new SpeechRpc({
     env,
     emit: (name, payload) => rpc.broadcast(name, payload),
@@ -47,6 +41,16 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     warn: (msg) => log.warn(msg),
   });
   speech.local.warm();
+  const voice = voiceFromProfile(
+    profiles,
+    env,
+    log,
+    (name, payload) => rpc.broadcast(name, payload),
+    speech,
+  );
+  const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
+    rpc.broadcast(name, payload),
+  );
   const health = new HealthMonitor({
     version,
     serverUrl: env.VOICEASSIST_SERVER_URL,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProfileHandle } from '../profile-handle.js';
+import type { SpeechRpc } from '../speech/rpc.js';
 import type { VoiceApi } from './handlers.js';
 import { createVoiceService, type VoiceWiring } from './create.js';
 import type { Emit } from './turn.js';
@@ -14,12 +15,13 @@ export function voiceFromProfile(
   env: NodeJS.ProcessEnv,
   log: Logger,
   emit: Emit,
+  speech?: SpeechRpc,
 ): { get: () => Promise<VoiceApi | undefined>; close: () => void } {
   let wiring: VoiceWiring | undefined;
   const get = async (): Promise<VoiceApi | undefined> => {
     const profile = await profiles.get().catch(() => undefined);
     if (!profile) return undefined;
-    wiring ??= createVoiceService(profile, { env, emit, log });
+    wiring ??= createVoiceService(profile, { env, emit, log, ...(speech ? { speech } : {}) });
     return wiring.service;
   };
   return { get, close: () => wiring?.close() };
