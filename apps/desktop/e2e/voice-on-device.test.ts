@@ -137,7 +137,9 @@ describe('voice turn with no cloud provider (Chromium microphone from jfk.wav)',
     await confirm.waitFor({ state: 'detached', timeout: 10_000 });
     const answer = page.getByTestId('answer').first();
     await answer.waitFor({ timeout: 60_000 });
-    expect(await answer.innerText()).toMatch(/country/i);
+    // Answered from the local store: a quote, or (pocketsphinx's words being rough) the nearest
+    // source named — either way about the one document, and spoken.
+    expect(await answer.innerText()).toMatch(/country|Kennedy|inaugural/i);
     await page.waitForFunction(
       () =>
         Number(
