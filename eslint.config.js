@@ -338,6 +338,9 @@ export default defineConfig(
       'apps/desktop/src/sidecar/knowledge/embed/fetch-models.ts',
       // identity/client.ts signs in against our own sync server (no provider, no user data).
       'apps/desktop/src/sidecar/identity/client.ts',
+      // calendar/nextcloud-client.ts reaches the clinic's own Nextcloud through our sync server
+      // (no third-party provider): calendar events and the person's own files.
+      'apps/desktop/src/sidecar/calendar/nextcloud-client.ts',
     ],
     rules: {
       'no-restricted-globals': [

@@ -15,7 +15,34 @@ import {
 } from '../../apps/desktop/src/sidecar/knowledge/search.js';
 import { VectorIndex } from '../../apps/desktop/src/sidecar/store/vectors.js';
 import { log, summarize } from './common.js';
-import { loadMedQuad, subset, writeDocs } from './corpus.js';
+import { definedBefore } from '../../apps/desktop/src/sidecar/knowledge/acronyms.js';
+import { loadMedQuad, subset, writeDocs, type MedDoc, type MedQuestion } from './corpus.js';
+
+const SECTION_WORDS = ['symptoms', 'treatment', 'causes'];
+
+/**
+ * Queries made of an abbreviation the corpus defines ("chronic kidney disease (CKD)") and a section
+ * word, for every abbreviation whose long form is in some document titles (the gold documents).
+ */
+export function abbreviationQueries(docs: readonly MedDoc[]): MedQuestion[] {
+  const forms = new Map<string, string>();
+  for (const d of docs)
+    for (const m of d.text.matchAll(/\(([A-Z][A-Za-z]?[A-Z0-9]{1,5})\)/g)) {
+      const abbr = m[1] ?? '';
+      const long = definedBefore(d.text.slice(Math.max(0, m.index - 120), m.index), abbr);
+      if (long && long.split(' ').length >= 2 && !forms.has(abbr))
+        forms.set(abbr, long.toLowerCase());
+    }
+  const out: MedQuestion[] = [];
+  for (const [abbr, long] of [...forms].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const gold = docs.filter((d) => d.title.toLowerCase().includes(long)).map((d) => d.id);
+    if (gold.length === 0) continue;
+    SECTION_WORDS.forEach((w, i) =>
+      out.push({ id: `abbr-${abbr}-${i}`, question: `${abbr} ${w}`, gold_doc_ids: gold }),
+    );
+  }
+  return out;
+}
 
 export interface Metrics {
   recallAt10: number;
@@ -34,6 +61,14 @@ export interface QualityResult {
   bm25: Metrics;
   vector: Metrics;
   hybrid: Metrics & { bm25Weight: number };
+  /** The same without spelling out abbreviations the sources define (the earlier behaviour). */
+  hybridWithoutAbbreviations: Metrics;
+  abbreviations: {
+    queries: number;
+    examples: string[];
+    hybrid: Metrics;
+    hybridWithoutAbbreviations: Metrics;
+  };
   hybridRrf: Metrics;
   /**
    * The store's own indexes (FTS5 ranking with rare-word gating forced on, sqlite-vec), which
@@ -90,14 +125,26 @@ export async function measureQuality(
       embedMs.push(performance.now() - t);
       qv.push(v ?? new Float32Array(embedder.dimension));
     }
-    const evaluate = (options: SearchOptions): Metrics => {
+    // Abbreviation queries: "CKD symptoms" for each abbreviation the corpus defines whose long
+    // form names documents (titles); gold = those documents.
+    const abbreviationSet = abbreviationQueries(chosen);
+    const av: Float32Array[] = [];
+    for (const q of abbreviationSet) {
+      const [v] = await queryEmbedder.embed([q.question]);
+      av.push(v ?? new Float32Array(embedder.dimension));
+    }
+    const evaluate = (
+      options: SearchOptions,
+      set: readonly MedQuestion[] = questions,
+      vectors: readonly Float32Array[] = qv,
+    ): Metrics => {
       let recall = 0;
       let mrr = 0;
       const misses: Record<string, number> = {};
-      questions.forEach((q, i) => {
+      set.forEach((q, i) => {
         const hits = retriever.search(
           q.question,
-          { slot, vector: qv[i] ?? new Float32Array() },
+          { slot, vector: vectors[i] ?? new Float32Array() },
           { ...options, k: 40 },
         );
         const ranked: string[] = [];
@@ -113,8 +160,8 @@ export async function measureQuality(
         if (first !== 0) misses[q.id] = first + 1;
       });
       return {
-        recallAt10: round(recall / questions.length),
-        mrrAt10: round(mrr / questions.length),
+        recallAt10: round(recall / Math.max(1, set.length)),
+        mrrAt10: round(mrr / Math.max(1, set.length)),
         misses,
       };
     };
@@ -132,6 +179,17 @@ export async function measureQuality(
       bm25: evaluate({ mode: 'bm25' }),
       vector: evaluate({ mode: 'vector' }),
       hybrid: { bm25Weight: BM25_WEIGHT, ...evaluate({ mode: 'hybrid' }) },
+      hybridWithoutAbbreviations: evaluate({ mode: 'hybrid', expandAbbreviations: false }),
+      abbreviations: {
+        queries: abbreviationSet.length,
+        examples: abbreviationSet.slice(0, 5).map((q) => q.question),
+        hybrid: evaluate({ mode: 'hybrid' }, abbreviationSet, av),
+        hybridWithoutAbbreviations: evaluate(
+          { mode: 'hybrid', expandAbbreviations: false },
+          abbreviationSet,
+          av,
+        ),
+      },
       hybridRrf: evaluate({ mode: 'hybrid', fusion: 'rrf' }),
       bm25Store: evaluate({ mode: 'bm25', bm25Gate: 'always', bm25Engine: 'fts5' }),
       hybridStore: evaluate({

@@ -78,6 +78,12 @@ const q = out.quality as
       vector: { mrrAt10: number; recallAt10: number };
       hybrid: { mrrAt10: number; recallAt10: number };
       hybridRrf: { mrrAt10: number };
+      hybridWithoutAbbreviations?: { mrrAt10: number };
+      abbreviations?: {
+        queries: number;
+        hybrid: { mrrAt10: number; recallAt10: number };
+        hybridWithoutAbbreviations: { mrrAt10: number; recallAt10: number };
+      };
     }
   | undefined;
 const lat = out.queryLatency as LatencyResult[] | undefined;
@@ -103,5 +109,9 @@ for (const l of lat ?? []) {
 if (q)
   console.log(
     `MedQuAD: MRR@10 bm25 ${q.bm25.mrrAt10}, vector ${q.vector.mrrAt10}, hybrid ${q.hybrid.mrrAt10} (rrf ${q.hybridRrf.mrrAt10}); recall@10 bm25 ${q.bm25.recallAt10}, vector ${q.vector.recallAt10}, hybrid ${q.hybrid.recallAt10}`,
+  );
+if (q?.abbreviations)
+  console.log(
+    `abbreviation queries (${q.abbreviations.queries}): MRR@10 hybrid ${q.abbreviations.hybrid.mrrAt10} vs ${q.abbreviations.hybridWithoutAbbreviations.mrrAt10} without spelling out; dev questions MRR@10 ${q.hybrid.mrrAt10} vs ${q.hybridWithoutAbbreviations?.mrrAt10 ?? '?'}`,
   );
 console.log(`wrote ${path.join(RESULTS_DIR, 'knowledge.json')} in ${String(out.seconds)} s`);

@@ -11,8 +11,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /**
  * Debian packages by purpose. Build-time ones must be present before `npm ci` compiles addons.
- * Only what a test uses today: Radicale (CalDAV) and Apache mod_dav (WebDAV) join this list with
- * the tests that start them.
+ * Only what a test uses today.
  */
 export const DEBIAN_PACKAGES = {
   build: ['python3', 'make', 'g++', 'libsecret-1-dev'],
@@ -31,6 +30,12 @@ export const DEBIAN_PACKAGES = {
     'libxtst6',
     'libxrandr2',
     'libxt6',
+    // The Nextcloud stand-in (apps/sync-server/test-support/nextcloud): CalDAV served by Radicale,
+    // WebDAV by Apache mod_dav at Nextcloud's paths, bcrypt htpasswd for both.
+    'radicale',
+    'python3-bcrypt',
+    'apache2',
+    'apache2-utils',
   ],
   /** On-device speech for `npm start` with no cloud provider (and for the tests that use it). */
   speech: [

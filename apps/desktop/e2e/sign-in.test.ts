@@ -1,9 +1,20 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { MemoryVaultStore } from '@voiceassist/phi';
+import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodedError } from '../src/shared/errors.js';
+import { CodedError, codeOf } from '../src/shared/errors.js';
+import { createGatewayClient } from '../src/sidecar/assistant/create.js';
+import { MemoryAuditSink } from '../src/sidecar/egress/index.js';
+import { HealthMonitor } from '../src/sidecar/health.js';
+import { IdentityService } from '../src/sidecar/identity/service.js';
+import { ProfileHandle } from '../src/sidecar/profile-handle.js';
+import { gatewayConfigFromEnv } from '../src/sidecar/providers/config.js';
+import { createHandlers } from '../src/sidecar/rpc/handlers.js';
 import {
   AuthClient,
   IdentitySession,
@@ -14,6 +25,7 @@ import {
 import { launchChromium } from '../test-support/chromium.js';
 import {
   REPO_ROOT,
+  SERVER_BIN,
   startSyncServer,
   startUntilLine,
   type Started,
@@ -27,6 +39,7 @@ import {
  */
 const IDP_CLI = path.join(REPO_ROOT, 'apps/sync-server/test-support/oidc/cli.ts');
 const PASSWORD = 'correct horse battery staple';
+const run = promisify(execFile);
 
 let tmp: string;
 let idp: Started | undefined;
@@ -60,6 +73,10 @@ beforeAll(async () => {
     OIDC_CLIENT_ID: clientId,
     OIDC_CLIENT_SECRET: clientSecret,
     OIDC_GROUP_ROLES: 'clinicians=clinician',
+    // Every test enrols a workstation from this one address; the seeds' limits (5 enrolments an
+    // hour, 10 sign-ins a minute) have their own tests in the server.
+    RATE_LIMIT_REGISTER_PER_HOUR: '1000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
     SESSION_IDLE_MINUTES: '10',
   });
   serverUrl = server.match[1] ?? '';
@@ -193,5 +210,140 @@ describe('workstation sign-in (OIDC + PKCE, loopback redirect, Chromium)', () =>
       kind: 'signed_out',
       reason: { code: 'SERVER_UNREACHABLE' },
     });
+  });
+});
+
+describe('the engine with a person signed in (IdentityService, the RPC handlers, the gateway client)', () => {
+  const silent = pino({ level: 'silent' });
+  const noProfile = new ProfileHandle(undefined, () => Promise.reject(new Error('none')), silent);
+  const ctx = { connectionId: 'test' };
+
+  function engineParts(env: NodeJS.ProcessEnv = {}, checkEveryMs?: number) {
+    const states: string[] = [];
+    const identity = new IdentityService({
+      env: { VOICEASSIST_SERVER_URL: serverUrl, ...env },
+      profiles: noProfile,
+      log: silent,
+      onChange: (s) => states.push(s.status),
+      ...(checkEveryMs === undefined ? {} : { checkEveryMs }),
+    });
+    const health = new HealthMonitor({
+      version: 'test',
+      serverUrl,
+      components: () => noProfile.components(),
+    });
+    return { identity, states, handlers: createHandlers({ health, identity }) };
+  }
+
+  async function signIn(identity: IdentityService): Promise<void> {
+    await identity.start();
+    const { authorizationUrl } = await identity.signInBrowser();
+    await personInBrowser([])(authorizationUrl);
+    await expect.poll(() => identity.state().status, { timeout: 30_000 }).toBe('signed-in');
+  }
+
+  const codeOfCall = async (f: () => unknown): Promise<string | undefined> => {
+    try {
+      await f();
+      return undefined;
+    } catch (e) {
+      return codeOf(e);
+    }
+  };
+
+  it('refuses every call but health and signing in until someone signs in, and again once locked', async () => {
+    const { identity, handlers } = engineParts();
+    await identity.start();
+    expect(identity.state()).toMatchObject({
+      mode: 'sign-in',
+      status: 'signed-out',
+      methods: { browser: true, password: true },
+      idleTimeoutSeconds: 600,
+    });
+    expect(await codeOfCall(() => handlers['knowledge.sources']({}, ctx))).toBe('NOT_SIGNED_IN');
+    expect(await codeOfCall(() => handlers['conversations.list']({}, ctx))).toBe('NOT_SIGNED_IN');
+    expect((await handlers.ping({ text: 'x' }, ctx)).text).toBe('x');
+
+    await signIn(identity);
+    expect(identity.state().user).toMatchObject({ name: 'alice', roles: ['clinician'] });
+    // Let through: this engine has no store, so knowledge answers that, not a sign-in refusal.
+    expect(await codeOfCall(() => handlers['knowledge.sources']({}, ctx))).toBe('KB_NOT_AVAILABLE');
+
+    const token = await identity.bearer();
+    await handlers['identity.lock']({}, ctx);
+    expect(identity.state()).toMatchObject({
+      status: 'locked',
+      user: { name: 'alice' },
+      reason: { code: 'LOCKED_BY_USER' },
+    });
+    expect(await codeOfCall(() => handlers['knowledge.sources']({}, ctx))).toBe('LOCKED_BY_USER');
+    // Locking ended the session on the server too.
+    const me = await new AuthClient(serverUrl).me(token).catch((e: unknown) => e);
+    expect((me as CodedError).code).toBe('AUTH_SESSION_REVOKED');
+    identity.close();
+  });
+
+  it('locks by itself after the idle time without activity (VOICEASSIST_IDLE_TIMEOUT_SECONDS shortens the policy), activity keeps it open', async () => {
+    const { identity, states } = engineParts({ VOICEASSIST_IDLE_TIMEOUT_SECONDS: '2' });
+    await signIn(identity);
+    expect(identity.state().idleTimeoutSeconds).toBe(2);
+    // Activity every half second for three seconds: still signed in.
+    for (let i = 0; i < 6; i++) {
+      identity.activity();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(identity.state().status).toBe('signed-in');
+    await expect.poll(() => identity.state().status, { timeout: 15_000 }).toBe('locked');
+    expect(identity.state().reason?.code).toBe('LOCKED_IDLE');
+    expect(states.at(-1)).toBe('locked');
+    identity.close();
+  });
+
+  it('learns that an admin revoked this workstation and says so (session checked every 0.5 s here)', async () => {
+    const { identity } = engineParts({}, 500);
+    await signIn(identity);
+    const me = await new AuthClient(serverUrl).me(await identity.bearer());
+    await run(process.execPath, [
+      SERVER_BIN,
+      'device',
+      'revoke',
+      me.device.id,
+      '--data-dir',
+      path.join(tmp, 'server-data'),
+    ]);
+    await expect.poll(() => identity.state().status, { timeout: 20_000 }).toBe('signed-out');
+    expect(identity.state().reason).toEqual({
+      code: 'AUTH_DEVICE_REVOKED',
+      message: 'This device was revoked by your administrator; ask them to enrol it again.',
+    });
+    identity.close();
+  });
+
+  it("the gateway client sends the signed-in person's access token, and nothing at all when locked", async () => {
+    const { identity } = engineParts();
+    await signIn(identity);
+    const config = gatewayConfigFromEnv(
+      { VOICEASSIST_SERVER_URL: serverUrl },
+      undefined,
+      identity.bearer,
+    );
+    if (!config) throw new Error('no gateway config');
+    const audit = new MemoryAuditSink();
+    const client = createGatewayClient(config, new MemoryVaultStore(), audit);
+    // This server has no TTS provider: the gateway let the token through to say so.
+    const signedIn = await client
+      .tts({ conversationId: 'c1', text: 'hello' })
+      .catch((e: unknown) => e);
+    expect(codeOf(signedIn)).toBe('PROVIDER_NOT_CONFIGURED');
+    const requests = () => audit.records.filter((r) => r.operation === 'request').length;
+    expect(requests()).toBe(1);
+
+    await identity.lock();
+    const locked = await client
+      .tts({ conversationId: 'c1', text: 'hello' })
+      .catch((e: unknown) => e);
+    expect(codeOf(locked)).toBe('AUTH_REQUIRED');
+    expect(requests()).toBe(1); // refused before any request left
+    identity.close();
   });
 });

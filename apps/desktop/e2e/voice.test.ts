@@ -271,18 +271,21 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
     const text = await view.innerText();
     expect(text).toContain('Inaugural address of President John F. Kennedy');
     expect(text).toContain('inaugural-address.md');
-    expect(text).toMatch(/characters \d+–\d+/);
+    expect(text).not.toMatch(/characters \d+–\d+/); // where it is, in words: title and section
     // The source text read from the store (knowledge.passage), the cited span highlighted.
     const passage = page.getByTestId('citation-passage');
     await passage.waitFor({ timeout: 10_000 });
-    expect(await passage.locator('mark').count()).toBe(1);
-    expect(await passage.innerText()).toContain('ask not what your country can do for you');
+    // The cited span (here the whole passage) is marked in every paragraph it covers.
+    expect(await passage.locator('mark').count()).toBeGreaterThan(0);
+    expect((await passage.locator('mark').allInnerTexts()).join(' ')).toContain(
+      'ask not what your country can do for you',
+    );
     await screenshot(page, 'voice-citation.png');
   });
 
   it('a typed question always works and is answered with citations', async () => {
     await page.locator('#question').fill('What did Kennedy ask his fellow Americans?');
-    await page.locator('form.ask__form button[type="submit"]').click();
+    await page.locator('form.composer__form button[type="submit"]').click();
     await page.waitForFunction(
       () =>
         [...document.querySelectorAll('[data-testid="turn"]')].some(
@@ -296,7 +299,7 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
   });
 
   it('diagnostics plot the stage latencies and show the capture settings', async () => {
-    await page.keyboard.press('Alt+6');
+    await page.keyboard.press('Alt+3');
     const plot = page.getByTestId('latency-histogram');
     await plot.waitFor({ timeout: 10_000 });
     expect(await plot.locator('svg[role="img"]').count()).toBeGreaterThan(2);

@@ -27,6 +27,8 @@ import tts from './routes/tts/index.js';
 import usage from './routes/usage/index.js';
 import calls from './routes/calls/index.js';
 import providers from './routes/providers/index.js';
+import nextcloudPlugin from './plugins/app/nextcloud.js';
+import nextcloudRoutes from './routes/nextcloud/index.js';
 
 export type BuildOptions = {
   /** Apply pending migrations while the app boots (default true). */
@@ -124,6 +126,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(authRoutes);
   await app.register(adminRoutes);
   await app.register(auditRoutes);
+  await app.register(nextcloudPlugin, { config: config.nextcloud });
+  await app.register(nextcloudRoutes);
   await app.register(health, {
     version: config.version,
     startedAt: Date.now(),

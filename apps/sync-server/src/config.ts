@@ -90,6 +90,27 @@ const RawConfig = Type.Object({
     100_000,
     'failing requests per device per minute before that device is refused for a while',
   ),
+  // Nextcloud (README "Nextcloud"): where it is, its DAV paths, the key for stored app passwords.
+  NEXTCLOUD_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s]+$',
+      description: "the clinic's Nextcloud address, e.g. https://cloud.clinic.example",
+    }),
+  ),
+  NEXTCLOUD_CALDAV_PATH: Type.Optional(
+    Type.String({
+      pattern: '^/.*\\{user\\}',
+      description: 'a path containing {user}, e.g. /remote.php/dav/calendars/{user}/',
+    }),
+  ),
+  NEXTCLOUD_WEBDAV_PATH: Type.Optional(
+    Type.String({
+      pattern: '^/.*\\{user\\}',
+      description: 'a path containing {user}, e.g. /remote.php/dav/files/{user}/',
+    }),
+  ),
+  NEXTCLOUD_KEYS_FILE: str('a file path for the key that encrypts stored Nextcloud app passwords'),
+  NEXTCLOUD_TIMEOUT_MS: int(100, 600_000, 'milliseconds 100-600000'),
 });
 type RawConfig = Static<typeof RawConfig>;
 
@@ -127,6 +148,20 @@ export type Config = Readonly<{
   /** Fastify's trustProxy: which X-Forwarded-For hops give the client address rate limits use. */
   trustProxy: boolean | number | string[];
   auth: AuthConfig;
+  nextcloud: NextcloudConfig;
+}>;
+
+export const DEFAULT_CALDAV_PATH = '/remote.php/dav/calendars/{user}/';
+export const DEFAULT_WEBDAV_PATH = '/remote.php/dav/files/{user}/';
+
+export type NextcloudConfig = Readonly<{
+  /** The clinic's Nextcloud (no trailing slash); undefined: the integration is off. */
+  url: string | undefined;
+  caldavPath: string;
+  webdavPath: string;
+  /** The key file encrypting stored app passwords (README "Nextcloud: credentials"). */
+  keysFile: string;
+  timeoutMs: number;
 }>;
 
 export type Role = 'clinician' | 'admin' | 'auditor';
@@ -282,6 +317,16 @@ function toConfig(c: RawConfig): Config {
         refreshPerMinute: c.RATE_LIMIT_REFRESH_PER_MINUTE ?? 20,
       },
       auditAnchorMinutes: c.AUDIT_ANCHOR_MINUTES ?? 60,
+    },
+    nextcloud: {
+      url: c.NEXTCLOUD_URL?.replace(/\/+$/, ''),
+      caldavPath: c.NEXTCLOUD_CALDAV_PATH ?? DEFAULT_CALDAV_PATH,
+      webdavPath: c.NEXTCLOUD_WEBDAV_PATH ?? DEFAULT_WEBDAV_PATH,
+      keysFile: path.resolve(
+        c.NEXTCLOUD_KEYS_FILE ??
+          path.join(c.VOICEASSIST_DATA_DIR ?? defaultDataDir(), 'nextcloud-keys.json'),
+      ),
+      timeoutMs: c.NEXTCLOUD_TIMEOUT_MS ?? 15_000,
     },
   };
 }

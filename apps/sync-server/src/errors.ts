@@ -1,4 +1,4 @@
-import type { AuthErrorCode, GatewayErrorCode } from '@voiceassist/contract';
+import type { AuthErrorCode, GatewayErrorCode, NextcloudErrorCode } from '@voiceassist/contract';
 
 type Entry = Readonly<{ status: number; message: string }>;
 
@@ -161,6 +161,52 @@ const GATEWAY_ERRORS = {
   },
 } as const satisfies Record<GatewayErrorCode | AuthErrorCode, Entry>;
 
+/**
+ * Nextcloud (issue 22): exactly the contract's NextcloudErrorCode. Never 401 for a problem with
+ * the stored app password (the workstation would take it for its own token being refused).
+ */
+const NEXTCLOUD_ERRORS = {
+  NEXTCLOUD_NOT_CONFIGURED: {
+    status: 503,
+    message: 'Nextcloud is not set up on this server; ask your administrator to set NEXTCLOUD_URL.',
+  },
+  NEXTCLOUD_NOT_CONNECTED: {
+    status: 409,
+    message: 'Your Nextcloud account is not connected yet; connect it in Settings, then try again.',
+  },
+  NEXTCLOUD_UNREACHABLE: {
+    status: 503,
+    message: "Your clinic's Nextcloud could not be reached; try again in a minute.",
+  },
+  NEXTCLOUD_AUTH_REVOKED: {
+    status: 409,
+    message:
+      'Nextcloud no longer accepts the app password VoiceAssist was given; connect your account again.',
+  },
+  NEXTCLOUD_READ_ONLY: {
+    status: 403,
+    message: 'This calendar or folder is read-only for you; choose one you can write to.',
+  },
+  NEXTCLOUD_QUOTA_EXCEEDED: {
+    status: 507,
+    message: 'Your Nextcloud storage is full; free some space there, then try again.',
+  },
+  NEXTCLOUD_CONFLICT: {
+    status: 412,
+    message: 'This changed in Nextcloud since it was read; look at the new version and try again.',
+  },
+  NEXTCLOUD_NOT_FOUND: { status: 404, message: 'That is not (or no longer) in Nextcloud.' },
+  NEXTCLOUD_LOGIN_EXPIRED: {
+    status: 410,
+    message: 'This Nextcloud sign-in expired or was already used; start connecting again.',
+  },
+  NEXTCLOUD_ERROR: {
+    status: 502,
+    message:
+      'Nextcloud answered with an error; try again, and tell your administrator if it stays.',
+  },
+} as const satisfies Record<NextcloudErrorCode, Entry>;
+
 /** Codes for operators (start-up, the admin CLI); never sent to a gateway client. */
 const SERVER_ERRORS = {
   CONFIG_INVALID: { status: 500, message: 'The server configuration is invalid.' },
@@ -174,10 +220,15 @@ const SERVER_ERRORS = {
   NOT_READY: { status: 503, message: 'The server is not ready.' },
   DEVICE_NOT_FOUND: { status: 404, message: 'No device with that id.' },
   USER_NOT_FOUND: { status: 404, message: 'No user with that name or id.' },
+  NEXTCLOUD_KEY_UNAVAILABLE: {
+    status: 500,
+    message:
+      'The key that encrypts Nextcloud credentials cannot be read; check NEXTCLOUD_KEYS_FILE (a JSON file, mode 0600).',
+  },
 } as const satisfies Record<string, Entry>;
 
 /** Every error the server reports to a client or an operator, by code. */
-export const ERRORS = { ...GATEWAY_ERRORS, ...SERVER_ERRORS } as const;
+export const ERRORS = { ...GATEWAY_ERRORS, ...NEXTCLOUD_ERRORS, ...SERVER_ERRORS } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
 

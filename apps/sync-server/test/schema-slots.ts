@@ -8,6 +8,8 @@
 type Schema = Readonly<{
   type?: string;
   const?: unknown;
+  /** A closed choice (Type.Enum): no free text fits. */
+  enum?: readonly unknown[];
   properties?: Readonly<Record<string, Schema>>;
   required?: readonly string[];
   patternProperties?: Readonly<Record<string, Schema>>;
@@ -27,11 +29,16 @@ export type Slot = Readonly<{
 }>;
 
 const isFreeForm = (s: Schema) =>
-  s.type === undefined && s.anyOf === undefined && s.const === undefined && !s.properties;
+  s.type === undefined &&
+  s.anyOf === undefined &&
+  s.const === undefined &&
+  s.enum === undefined &&
+  !s.properties;
 
 /** The smallest value the schema accepts (first branch of a union, required fields only). */
 export function minimal(s: Schema): unknown {
   if (s.const !== undefined) return s.const;
+  if (s.enum !== undefined) return s.enum[0];
   if (s.anyOf) return minimal(s.anyOf[0] ?? {});
   switch (s.type) {
     case 'string':
@@ -69,7 +76,7 @@ function freeFormSlots(path: string): Slot[] {
 }
 
 export function slots(s: Schema, path = ''): Slot[] {
-  if (s.const !== undefined) return [];
+  if (s.const !== undefined || s.enum !== undefined) return [];
   if (s.anyOf) return s.anyOf.flatMap((b) => slots(b, path));
   if (isFreeForm(s)) {
     return [{ path, identifier: false, build: (t) => t }, ...freeFormSlots(path)];

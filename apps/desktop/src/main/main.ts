@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { app, dialog, globalShortcut, ipcMain, Notification, type BrowserWindow } from 'electron';
+import {
+  app,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Notification,
+  shell,
+  type BrowserWindow,
+} from 'electron';
 import { IPC, parseVoiceReport } from '../shared/bridge.js';
 import { isEngineReady } from '../shared/engine-handshake.js';
 import { APP_INDEX_URL } from './app-protocol.js';
@@ -7,6 +15,7 @@ import { engineEnv } from './engine-env.js';
 import { HotkeyController, helperCommandFor, type HotkeyErrorInfo } from './hotkey/index.js';
 import { chooseHotkey } from './hotkey-settings.js';
 import { isTrustedSender } from './ipc-guard.js';
+import { openLoginPageHandler } from './login-page.js';
 import { OverlayController } from './overlay-logic.js';
 import { createOverlayWindow } from './overlay-window.js';
 import { pickPathsHandler } from './path-picker.js';
@@ -97,6 +106,14 @@ app
         contents: window.webContents,
         pathname: new URL(APP_INDEX_URL).pathname,
         showOpenDialog: (options) => dialog.showOpenDialog(window, options),
+      }),
+    );
+    ipcMain.on(
+      IPC.openLoginPage,
+      openLoginPageHandler({
+        contents: window.webContents,
+        pathname: new URL(APP_INDEX_URL).pathname,
+        openExternal: (url) => shell.openExternal(url),
       }),
     );
     supervisor.start();

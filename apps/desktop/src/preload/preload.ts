@@ -4,6 +4,7 @@ import {
   IPC,
   isPickKind,
   parseHotkeyStatus,
+  parseLoginPageUrl,
   parsePickReply,
   parsePushToTalkWire,
   parseVoiceReport,
@@ -103,6 +104,11 @@ const bridge: VoiceAssistBridge = {
     const valid = parseVoiceReport(report);
     if (!valid) throw new TypeError('reportVoice: not a voice report');
     ipcRenderer.send(IPC.voiceReport, valid);
+  },
+  openLoginPage(url) {
+    const valid = parseLoginPageUrl(url);
+    if (!valid) throw new TypeError('openLoginPage: not a login page URL');
+    ipcRenderer.send(IPC.openLoginPage, valid);
   },
   pickPaths(kind) {
     if (!isPickKind(kind)) return Promise.resolve(pickFailure('PICK_REFUSED'));

@@ -83,34 +83,35 @@ describe('App', () => {
     expect(screen.getByRole('main')).toBeTruthy();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     const items = within(nav).getAllByRole('button');
+    // Only what works on this workstation: no placeholders for features still to come.
     expect(items.map((b) => b.textContent)).toEqual([
       'AskAlt 1',
       'KnowledgeAlt 2',
-      'CalculatorsAlt 3',
-      'CalendarAlt 4',
-      'FilesAlt 5',
-      'DiagnosticsAlt 6',
-      'SettingsAlt 7',
+      'DiagnosticsAlt 3',
+      'SettingsAlt 4',
     ]);
+    expect(document.body.textContent).not.toMatch(/later release|coming soon/i);
     // One tab stop: the current view; arrows move between items.
     expect(items.filter((b) => b.tabIndex === 0)).toEqual([items[0]]);
     items[0]!.focus();
     fireEvent.keyDown(items[0]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(items[1]);
     fireEvent.keyDown(items[1]!, { key: 'End' });
-    expect(document.activeElement).toBe(items[6]);
-    fireEvent.keyDown(items[6]!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(items[3]);
+    fireEvent.keyDown(items[3]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(items[0]);
     fireEvent.click(items[1]!);
     expect(items[1]!.getAttribute('aria-current')).toBe('page');
     const heading = screen.getByRole('heading', { level: 1 });
     expect(heading.textContent).toBe('Knowledge');
     expect(document.activeElement).toBe(heading);
-    expect(screen.getByRole('heading', { level: 2, name: 'Add sources' })).toBeTruthy();
+    expect(
+      screen.getByRole('heading', { level: 2, name: 'Ask or search your sources' }),
+    ).toBeTruthy();
 
-    fireEvent.keyDown(window, { key: '6', altKey: true });
+    fireEvent.keyDown(window, { key: '3', altKey: true });
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Diagnostics');
-    expect(screen.getByRole('table').textContent).toContain('Sync server');
+    expect(screen.getAllByRole('table')[0]?.textContent).toContain('Sync server');
   });
 
   it('explains a refused link instead of spinning', async () => {

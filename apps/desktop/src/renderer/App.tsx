@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AskView } from './ask/AskView.js';
+import { CalculatorsView } from './calculators/CalculatorsView.js';
 import { usePushToTalkKey } from './ask/push-to-talk.js';
 import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
+import { IdentityGate, SignedInUser } from './identity/IdentityGate.js';
 import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
 import { KnowledgeView } from './knowledge/KnowledgeView.js';
 import { Navigation } from './Navigation.js';
+import { settingsAudio } from './settings/devices.js';
+import { SettingsProvider, useSettings } from './settings/settings-context.js';
 import { SettingsView } from './settings/SettingsView.js';
 import { StatusBadge } from './StatusBadge.js';
 import { engineStatus, serverStatus } from './status.js';
@@ -13,9 +17,23 @@ import type { Transport } from './transport.js';
 import { useEngine, type EngineState } from './use-engine.js';
 import { VIEWS, type View, type ViewId } from './views.js';
 
-/** The shell: banner with live statuses, navigation, and the current view in <main>. */
+/**
+ * The shell: a header with live statuses and the navigation stay in place; only the view's own
+ * area scrolls (Ask keeps its composer docked at the bottom).
+ */
 export function App({ transport }: { transport: Transport }) {
   const engine = useEngine(transport);
+  const client = engine.phase === 'ready' ? engine.client : undefined;
+  return (
+    <SettingsProvider client={client}>
+      <Shell engine={engine} />
+    </SettingsProvider>
+  );
+}
+
+function Shell({ engine }: { engine: EngineState }) {
+  const { latest } = useSettings();
+  const devices = useMemo(() => settingsAudio(latest), [latest]);
   const [current, setCurrent] = useState<ViewId>('ask');
   const heading = useRef<HTMLHeadingElement>(null);
   const moveFocus = useRef(false);
@@ -47,70 +65,82 @@ export function App({ transport }: { transport: Transport }) {
 
   const engineView = engineStatus(engine);
   return (
-    <VoiceProvider client={engine.phase === 'ready' ? engine.client : undefined}>
-      <PushToTalkKey onTalk={showConversation} />
-      <div className="shell">
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="topbar">
-          <div className="brand">
-            <span className="brand__mark" aria-hidden="true" />
-            <span className="brand__name">VoiceAssist</span>
-            <span className="brand__sub">Workstation</span>
-          </div>
-          <section className="statuses" aria-label="System status" role="status" aria-live="polite">
-            <StatusBadge name="Engine" status={engineView} testId="engine-status" />
-            <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
-          </section>
-        </header>
-        <Navigation current={current} onSelect={select} />
-        <main id="main" className="content" tabIndex={-1}>
-          {engineView.tone === 'bad' && (
-            <div className="notice notice--bad" role="alert">
-              <strong>{engineView.label}.</strong> {engineView.detail}
+    <IdentityGate client={engine.phase === 'ready' ? engine.client : undefined}>
+      <VoiceProvider
+        client={engine.phase === 'ready' ? engine.client : undefined}
+        devices={devices}
+      >
+        <PushToTalkKey onTalk={showConversation} />
+        <div className="shell">
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="topbar">
+            <div className="brand">
+              <span className="brand__mark" aria-hidden="true" />
+              <span className="brand__name">VoiceAssist</span>
+              <span className="brand__sub">Workstation</span>
             </div>
-          )}
-          <h1 ref={heading} tabIndex={-1} className="content__title">
-            {view.title}
-          </h1>
-          <p className="content__summary">{view.summary}</p>
-          <ViewBody view={view} engine={engine} />
-        </main>
-      </div>
-    </VoiceProvider>
+            <section
+              className="statuses"
+              aria-label="System status"
+              role="status"
+              aria-live="polite"
+            >
+              <StatusBadge name="Engine" status={engineView} testId="engine-status" />
+              <StatusBadge name="Server" status={serverStatus(engine)} testId="server-status" />
+            </section>
+            <SignedInUser />
+          </header>
+          <div className="frame">
+            <Navigation current={current} onSelect={select} />
+            <main id="main" className={`content content--${view.id}`} tabIndex={-1}>
+              {engineView.tone === 'bad' && (
+                <div className="problem problem--error content__banner" role="alert">
+                  <span className="problem__icon" aria-hidden="true" />
+                  <p className="problem__text">
+                    <strong>{engineView.label}.</strong> {engineView.detail}
+                  </p>
+                </div>
+              )}
+              <div className="content__head">
+                <h1 ref={heading} tabIndex={-1} className="content__title">
+                  {view.title}
+                </h1>
+                <p className="content__summary">{view.summary}</p>
+              </div>
+              <ViewBody view={view} engine={engine} />
+            </main>
+          </div>
+        </div>
+      </VoiceProvider>
+    </IdentityGate>
   );
 }
 
-/** Space held anywhere in the window talks (push-to-talk.ts), whichever view is shown. */
+/** The push-to-talk key (Settings) held anywhere in the window talks, whichever view is shown. */
 function PushToTalkKey({ onTalk }: { onTalk: () => void }) {
-  usePushToTalkKey(useVoice()?.controller, onTalk);
+  const { settings } = useSettings();
+  usePushToTalkKey(useVoice()?.controller, onTalk, settings.pushToTalkKey);
   return null;
 }
 
 function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
-  if (view.id === 'diagnostics')
-    return (
-      <>
-        <Diagnostics engine={engine} />
-        <VoiceDiagnostics />
-      </>
-    );
-  if (view.id === 'ask') return <AskView />;
-  if (view.id === 'knowledge')
-    return <KnowledgeView client={engine.phase === 'ready' ? engine.client : undefined} />;
-  if (view.id === 'settings') return <SettingsView />;
-  return <Placeholder what={view.title} />;
-}
-
-function Placeholder({ what }: { what: string }) {
-  return (
-    <div className="placeholder">
-      <p className="placeholder__title">{what}: coming in a later release.</p>
-      <p className="placeholder__text">
-        This version connects the app, the local engine and the sync server. Features arrive view by
-        view.
-      </p>
-    </div>
-  );
+  switch (view.id) {
+    case 'ask':
+      return <AskView />;
+    case 'knowledge':
+      return <KnowledgeView client={engine.phase === 'ready' ? engine.client : undefined} />;
+    case 'diagnostics':
+      return (
+        <div className="page">
+          <Diagnostics engine={engine} />
+          <VoiceDiagnostics />
+        </div>
+      );
+    case 'settings':
+      return <SettingsView />;
+    case 'calculators':
+      return <CalculatorsView client={engine.phase === 'ready' ? engine.client : undefined} />;
+  }
 }

@@ -1,5 +1,6 @@
 import { missingCaseError } from '../shared/assert.js';
 import type { ComponentStatus, ServerStatus } from '../shared/contract.js';
+import { wordsFor } from './messages.js';
 import type { EngineState } from './use-engine.js';
 
 /** Colour is never the only signal: every tone comes with a word and a sentence. */
@@ -33,7 +34,7 @@ export function engineStatus(engine: EngineState): StatusView {
         state: 'error',
         tone: 'bad',
         label: 'Error',
-        detail: `${engine.error.message} (${engine.error.code})`,
+        detail: wordsFor(engine.error).text,
       };
     case 'closed':
       switch (engine.reason) {

@@ -1,48 +1,39 @@
-/** The app's views. Later issues fill them in; until then each says so honestly. */
+/**
+ * The app's views: only what works on this workstation. A feature whose issue has not landed has
+ * no entry (no placeholders); it joins this list when it does.
+ */
 export const VIEWS = [
   {
     id: 'ask',
     label: 'Ask',
-    title: 'Ask & conversation',
-    summary:
-      'Hold the push-to-talk key or type a question; answers come grounded in your local knowledge, with citations.',
+    title: 'Ask',
+    summary: 'Hold the push-to-talk key or type a question; answers cite your sources.',
   },
   {
     id: 'knowledge',
     label: 'Knowledge',
     title: 'Knowledge',
     summary:
-      'Guidelines, protocols and documents the assistant answers from, searchable on this workstation.',
+      'Search and ask your guidelines and documents, and manage the sources answers come from.',
   },
   {
     id: 'calculators',
     label: 'Calculators',
     title: 'Calculators',
-    summary: 'Medical scores and dose calculators you can run by voice or by hand.',
-  },
-  {
-    id: 'calendar',
-    label: 'Calendar',
-    title: 'Calendar',
-    summary: 'Add and review appointments by voice, synchronised with your clinic calendar.',
-  },
-  {
-    id: 'files',
-    label: 'Files',
-    title: 'Files',
-    summary: 'Search your own and your clinic’s files.',
+    summary:
+      'Medical scores and dose calculators: type the request or fill in the form, with units.',
   },
   {
     id: 'diagnostics',
     label: 'Diagnostics',
     title: 'Diagnostics',
-    summary: 'Engine and server health, and timings of every voice turn.',
+    summary: 'Engine and server health, and the timings of every question.',
   },
   {
     id: 'settings',
     label: 'Settings',
     title: 'Settings',
-    summary: 'Push-to-talk key, voice, server connection and privacy options.',
+    summary: 'Microphone, push-to-talk key, voice, text size and recording.',
   },
 ] as const;
 

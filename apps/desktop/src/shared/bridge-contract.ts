@@ -65,6 +65,16 @@ export const PickReplySchema = Type.Union([
   }),
 ]);
 
+/**
+ * window → main: the clinic's login page for a browser sign-in (identity.signInBrowser), opened in
+ * the system browser. https anywhere; plain http only on this machine (a test or local IdP).
+ */
+export const LoginPageUrlSchema = Type.String({
+  minLength: 1,
+  maxLength: 4096,
+  pattern: '^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])[:/])',
+});
+
 export type PushToTalkWire = Readonly<Static<typeof PushToTalkWireSchema>>;
 export type VoicePhaseReport = Static<typeof Phase>;
 export type VoiceReport = Readonly<Static<typeof VoiceReportSchema>>;

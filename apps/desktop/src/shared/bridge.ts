@@ -1,5 +1,6 @@
 import {
   HotkeyStatusSchema,
+  LoginPageUrlSchema,
   OverlayStateSchema,
   PickKindSchema,
   PickReplySchema,
@@ -87,6 +88,8 @@ export interface VoiceAssistBridge {
    * chosen absolute paths, `[]` when cancelled. Never rejects: failures are coded (`PICK_*`).
    */
   pickPaths(kind: PickKind): Promise<Result<readonly string[]>>;
+  /** Opens the clinic's login page in the system browser (the window itself never navigates). */
+  openLoginPage?(url: string): void;
 }
 
 export const BRIDGE_KEY = 'voiceassist';
@@ -104,6 +107,8 @@ export const IPC = {
   voiceReport: 'voiceassist:voice-report',
   /** main window → main (invoke): `PickKind` → `Result<string[]>` (absolute paths). */
   pickPaths: 'voiceassist:pick-paths',
+  /** main window → main: a login page URL (`LoginPageUrlSchema`) for the system browser. */
+  openLoginPage: 'voiceassist:open-login-page',
   /** main → overlay window: `OverlayState`. */
   overlayState: 'voiceassist:overlay-state',
 } as const;
@@ -135,6 +140,8 @@ export const parseOverlayState = (x: unknown): OverlayState | null =>
 
 export const parseHotkeyStatus = (x: unknown): HotkeyStatus | null =>
   parseBridge(HotkeyStatusSchema, x);
+
+export const parseLoginPageUrl = (x: unknown): string | null => parseBridge(LoginPageUrlSchema, x);
 
 export const isPickKind = (x: unknown): x is PickKind => parseBridge(PickKindSchema, x) !== null;
 

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { SettingsDto, SettingsPatch } from './settings.js';
 import {
   AnswerSentenceEvent,
   AskInput,
@@ -20,6 +21,13 @@ import {
 } from './voice-turn.js';
 import { ConfirmTranscriptEvent, ConfirmTranscriptInput, SpeechCapabilitiesDto } from './speech.js';
 import {
+  DocumentInput,
+  DocumentOutput,
+  ReindexInput,
+  RemoveInput,
+  RemoveOutput,
+  UploadInput,
+  UploadOutput,
   IngestInput,
   IngestStarted,
   KbAnswerOutput,
@@ -31,6 +39,21 @@ import {
   SearchOutput,
   SourcesOutput,
 } from './knowledge.js';
+import {
+  BrowserSignInStarted,
+  Empty as IdentityEmpty,
+  IdentityState,
+  PasswordSignInInput,
+} from './identity.js';
+import {
+  CalcEvaluationDto,
+  CalcHistoryEntryDto,
+  CalcHistoryInput,
+  CalcParseInput,
+  CalcParseOutput,
+  CalcRunInput,
+  CalcSummaryDto,
+} from './calculators.js';
 
 /**
  * THE contract between renderer and sidecar: every call (input → output) and every event. Both
@@ -216,6 +239,104 @@ export const CALLS = {
     input: PassageInput,
     output: PassageOutput,
   },
+  'knowledge.remove': {
+    summary:
+      'Removes documents (with their chunks and vectors) from the store; the files on disk are not touched.',
+    input: RemoveInput,
+    output: RemoveOutput,
+  },
+  'knowledge.reindex': {
+    summary:
+      'Reads the documents again from their files and re-adds them; progress as knowledge.progress. KB_PATH_NOT_FOUND when a file is gone, KB_BUSY while a run is going.',
+    input: ReindexInput,
+    output: IngestStarted,
+  },
+  'knowledge.upload': {
+    summary:
+      'A file given by content (drag and drop, browser file input), in base64 pieces; kept in the profile, whose path the last piece returns for knowledge.ingest.',
+    input: UploadInput,
+    output: UploadOutput,
+  },
+  'knowledge.document': {
+    summary: 'The whole text of a stored document, for reading a cited source in full.',
+    input: DocumentInput,
+    output: DocumentOutput,
+  },
+  // ---- workstation settings (shared/settings.ts), kept in the profile ----
+  'settings.get': {
+    summary:
+      'The clinician’s workstation settings (microphone, push-to-talk key, voice, text size…).',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: SettingsDto,
+  },
+  'settings.set': {
+    summary: 'Changes some settings and returns all of them; kept in the profile folder.',
+    input: SettingsPatch,
+    output: SettingsDto,
+  },
+  // ---- signing in (shared/identity.ts) ----
+  'identity.state': {
+    summary:
+      'Who is signed in, how one can sign in (browser, password), the idle policy, and why the last session ended.',
+    input: IdentityEmpty,
+    output: IdentityState,
+  },
+  'identity.signInBrowser': {
+    summary:
+      "Starts OIDC sign-in (code + PKCE, loopback redirect): returns the clinic login page's URL to open in the system browser; the outcome arrives as identity.changed.",
+    input: IdentityEmpty,
+    output: BrowserSignInStarted,
+  },
+  'identity.cancelSignIn': {
+    summary: 'Stops waiting for a browser sign-in.',
+    input: IdentityEmpty,
+    output: Type.Object({ cancelled: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'identity.signInPassword': {
+    summary:
+      'Signs in with a local account (password, then the authenticator code or a recovery code when asked: AUTH_MFA_REQUIRED; a new password when AUTH_PASSWORD_CHANGE_REQUIRED).',
+    input: PasswordSignInInput,
+    output: IdentityState,
+  },
+  'identity.signOut': {
+    summary: 'Ends the session on the server and forgets it on this workstation.',
+    input: IdentityEmpty,
+    output: IdentityState,
+  },
+  'identity.lock': {
+    summary:
+      'Locks the workstation now (the session ends; signing in again unlocks it), as the idle timer does.',
+    input: IdentityEmpty,
+    output: IdentityState,
+  },
+  'identity.activity': {
+    summary: 'The person is using the workstation (keys, pointer): restarts the idle timer.',
+    input: IdentityEmpty,
+    output: IdentityEmpty,
+  },
+  // ---- the Calculators view (shared/calculators.ts) ----
+  'calc.list': {
+    summary: 'Every calculator: inputs with units, ranges and options, and its published source.',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: Type.Array(CalcSummaryDto),
+  },
+  'calc.run': {
+    summary:
+      'Runs a calculator on the given inputs (each with its provenance) in the engine: the result with interpretation and source (kept in the history), or the questions for what is missing/ambiguous, or a coded error; never a number from invalid inputs.',
+    input: CalcRunInput,
+    output: CalcEvaluationDto,
+  },
+  'calc.parse': {
+    summary:
+      'Reads a typed or spoken request ("CKD-EPI for creatinine 1.4, 67-year-old woman") into a calculator and its inputs, for the form.',
+    input: CalcParseInput,
+    output: CalcParseOutput,
+  },
+  'calc.history': {
+    summary: 'Results calculated on this workstation, newest first, from the encrypted store.',
+    input: CalcHistoryInput,
+    output: Type.Array(CalcHistoryEntryDto),
+  },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 
 export const EVENTS = {
@@ -248,6 +369,8 @@ export const EVENTS = {
   'voice.turnDone': TurnDoneEvent,
   /** Ingestion progress of the Knowledge view: files, chunks, ETA, current file, per-file errors. */
   'knowledge.progress': ProgressEvent,
+  /** Sign-in state changed (signed in or out, locked, refresh failed for good). */
+  'identity.changed': IdentityState,
 } as const satisfies Readonly<Record<string, TSchema>>;
 
 export type CallName = keyof typeof CALLS;

@@ -14,10 +14,14 @@ const RPC = {
   RPC_UNKNOWN_METHOD: 'The engine does not know this method.',
   RPC_INVALID_INPUT: 'The input does not match the method schema.',
   RPC_INVALID_OUTPUT: 'The engine produced a result that does not match the contract.',
-  RPC_INTERNAL: 'The engine failed while handling the call; details are in the engine log.',
-  RPC_TIMEOUT: 'The engine did not answer in time.',
-  TRANSPORT_CLOSED: 'The connection to the engine closed.',
-  TRANSPORT_REFUSED: 'The engine refused the connection (wrong or already used token).',
+  RPC_INTERNAL:
+    'Something went wrong in the workstation engine. Try again; if it keeps happening, see Diagnostics (details are in the engine log).',
+  RPC_TIMEOUT:
+    'The workstation engine took too long to answer. Try again; if it keeps happening, restart VoiceAssist.',
+  TRANSPORT_CLOSED:
+    'The connection to the workstation engine was lost. It reconnects by itself; try again in a moment.',
+  TRANSPORT_REFUSED:
+    'This link to the workstation was already used or is wrong. Open VoiceAssist again to get a new link.',
   BRIDGE_INVALID:
     'A message between the window and the app did not match its schema; it was ignored.',
   HANDSHAKE_INVALID:
@@ -39,14 +43,21 @@ const STORE = {
   KB_CANCELLED: 'The ingestion was cancelled; the documents finished so far were kept.',
   KB_EMBEDDER_MISMATCH: 'The store was embedded with another model; it is re-embedded first.',
   KB_NOT_AVAILABLE:
-    'The knowledge store is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR).',
-  KB_FAILED: 'The knowledge store failed; details are in the engine log.',
+    'The knowledge store is not set up on this workstation (no profile folder, VOICEASSIST_PROFILE_DIR). Ask your administrator to start VoiceAssist with one.',
+  KB_FAILED:
+    'The knowledge store could not do that. Try again; if it keeps happening, see Diagnostics (details are in the engine log).',
   KB_PATH_INVALID:
     'Give full paths to files or folders on this computer (for example /home/me/notes).',
-  KB_BUSY: 'An ingestion is already running; wait for it or cancel it.',
+  KB_BUSY: 'Sources are still being added. Wait for that to finish, or cancel it, then try again.',
   KB_NOT_FOUND:
     'That source is no longer in the knowledge store; it may have been removed or re-ingested.',
-  KB_SPAN_INVALID: 'The cited span lies outside the document.',
+  KB_SPAN_INVALID:
+    'That part of the source no longer exists; the source may have changed. Ask again.',
+  KB_PATH_NOT_FOUND: 'Nothing was found at that path. Check it and try again.',
+  KB_UPLOAD_TOO_LARGE: 'That file is larger than 50 MB. Add it by its path instead.',
+  KB_UPLOAD_OUT_OF_ORDER: 'The file arrived incomplete. Add it again.',
+  SETTINGS_NOT_PERSISTED:
+    'This workstation has no profile folder, so setting changes last until VoiceAssist is closed.',
 } as const;
 
 /** Why one input file was skipped during ingestion (reported per file, never fatal for a run). */
@@ -90,7 +101,7 @@ const VOICE = {
   AUDIO_INVALID: 'Audio must be whole 16-bit samples (even byte count).',
   AUDIO_OUT_OF_ORDER: 'Audio frames arrived out of order.',
   VOICE_NOT_AVAILABLE:
-    'Voice is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR).',
+    'Voice is not available on this workstation (no profile folder, VOICEASSIST_PROFILE_DIR); type your question instead.',
   VOICE_SERVER_NOT_CONFIGURED:
     'Voice needs the sync server (VOICEASSIST_SERVER_URL and a device key). Type your question instead: answers come from your local sources.',
   VOICE_STT_NOT_CONFIGURED:
@@ -98,10 +109,12 @@ const VOICE = {
   VOICE_RECORDING_UNAVAILABLE: 'No profile folder to record into.',
   VOICE_NO_TURN: 'There is no turn listening with this id.',
   TURN_CANCELLED: 'The turn was stopped.',
-  TURN_INTERNAL: 'The turn failed unexpectedly; see the engine log.',
+  TURN_INTERNAL:
+    'This question could not be finished. Ask it again; details are in the engine log.',
   STT_EMPTY: 'Nothing was recognised. Hold the key while you speak, or type the question.',
-  LLM_UNCITED: 'The AI answer cited none of your sources, so an answer quoted from them is shown.',
-  TTS_PLAYBACK: 'The answer could not be played; it is shown as text.',
+  LLM_UNCITED:
+    'The AI answer did not cite your sources, so the answer shown is quoted from your sources instead.',
+  TTS_PLAYBACK: 'This answer is shown on screen only: it could not be read aloud.',
 } as const;
 
 /** The workstation's egress guard (every request to a provider passes it). */
@@ -125,7 +138,7 @@ const PROVIDER = {
     'The sync server cannot be reached, so {what} is not available right now. Check the network; local answers still work.',
   GATEWAY_TIMEOUT: 'The sync server did not answer in time for {what}. Try again in a moment.',
   AUTH_REQUIRED:
-    'This workstation has no device key for the sync server; ask the clinic admin for one.',
+    'Nobody is signed in to the sync server on this workstation (or it is locked); sign in, or ask the clinic admin for a device key.',
   AUTH_INVALID:
     "The sync server refused this workstation's device key (unknown or revoked); ask the clinic admin for a new one.",
   BAD_REQUEST: 'The sync server rejected the {what} request as invalid.',
@@ -147,12 +160,14 @@ const PROVIDER = {
   REQUEST_TIMEOUT:
     'The {what} request reached the sync server too slowly; check the network and try again.',
   SERVER_CRASHED: 'The sync server stopped while answering {what}; try again once it is back.',
-  PROVIDER_NOT_CONFIGURED: 'No {what} provider is configured on the sync server.',
+  PROVIDER_NOT_CONFIGURED:
+    'The clinic server has no provider for {what} yet; typed questions are answered from your own sources until an administrator sets one up.',
   PROVIDER_UNAVAILABLE:
-    'The {what} provider is failing right now (outage); the server is refusing requests until it recovers.',
-  PROVIDER_TIMEOUT: 'The {what} provider did not answer in time.',
-  PROVIDER_ERROR: 'The {what} provider returned an error.',
-  PROVIDER_STREAM_BROKEN: 'The {what} stream broke off before it was complete.',
+    'The provider for {what} is failing right now, so the server holds requests until it recovers; answers come from your own sources meanwhile.',
+  PROVIDER_TIMEOUT: 'The provider for {what} did not answer in time; try again in a moment.',
+  PROVIDER_ERROR: 'The provider for {what} failed on this request; try again in a moment.',
+  PROVIDER_STREAM_BROKEN:
+    'The provider for {what} stopped part-way; what arrived is shown, and you can ask again.',
   INTERNAL: 'The sync server failed while handling {what}.',
   TRANSCRIPT_CHANGED:
     'The {what} request prepared during speech recognition did not match the final transcript; it is sent again.',
@@ -212,6 +227,8 @@ const CALC = {
   CALC_INPUT_CONTRADICTORY: 'Two of the inputs cannot both be true.',
   CALC_NOT_APPLICABLE: 'The formula does not apply to these inputs.',
   CALC_REQUEST_INVALID: 'The calculator request is not in the form it must be.',
+  CALC_HISTORY_NOT_AVAILABLE:
+    'Calculation history is not available: the engine has no profile folder (VOICEASSIST_PROFILE_DIR). Results are still calculated.',
 } as const;
 
 /**
@@ -231,6 +248,12 @@ const IDENTITY = {
   LOOPBACK_UNAVAILABLE:
     'VoiceAssist could not open a local port to receive the sign-in; close other programs using it or ask your administrator.',
   NOT_SIGNED_IN: 'You are not signed in; sign in first.',
+  SIGN_IN_NOT_AVAILABLE:
+    'This workstation has no personal sign-in (no server, or a device key); nothing to sign in to.',
+  SIGN_IN_BUSY: 'A sign-in is already under way; finish it in the browser or cancel it.',
+  LOCKED_IDLE:
+    'The workstation was locked after a time without activity; sign in again to continue.',
+  LOCKED_BY_USER: 'The workstation is locked; sign in again to continue.',
   AUTH_TOKEN_EXPIRED: 'The sign-in has expired; it is renewed automatically.',
   AUTH_TOKEN_INVALID: 'The server did not accept the sign-in token; sign in again.',
   AUTH_TOKEN_STALE: 'The sign-in must be renewed; it is renewed automatically.',
@@ -256,6 +279,39 @@ const IDENTITY = {
   FORBIDDEN: 'Your role does not allow this.',
 } as const;
 
+/**
+ * Nextcloud (issue 22): the server's refusals (contract NEXTCLOUD_ERROR_CODES, arriving with the
+ * server's message), then the workstation's own calendar and files failures.
+ */
+const NEXTCLOUD = {
+  NEXTCLOUD_NOT_CONFIGURED:
+    'Nextcloud is not set up on the VoiceAssist server; ask your administrator to set NEXTCLOUD_URL.',
+  NEXTCLOUD_NOT_CONNECTED:
+    'Your Nextcloud account is not connected yet; connect it in Settings, then try again.',
+  NEXTCLOUD_UNREACHABLE: "Your clinic's Nextcloud could not be reached; try again in a minute.",
+  NEXTCLOUD_AUTH_REVOKED:
+    'Nextcloud no longer accepts the app password VoiceAssist was given; connect your account again.',
+  NEXTCLOUD_READ_ONLY: 'This calendar or folder is read-only for you; choose one you can write to.',
+  NEXTCLOUD_QUOTA_EXCEEDED:
+    'Your Nextcloud storage is full; free some space there, then try again.',
+  NEXTCLOUD_CONFLICT:
+    'This changed in Nextcloud since it was read; look at the new version and try again.',
+  NEXTCLOUD_NOT_FOUND: 'That is not (or no longer) in Nextcloud.',
+  NEXTCLOUD_LOGIN_EXPIRED:
+    'This Nextcloud sign-in expired or was already used; start connecting again.',
+  NEXTCLOUD_ERROR:
+    'Nextcloud answered with an error; try again, and tell your administrator if it stays.',
+  CALENDAR_NO_TIME:
+    'I could not tell when the event is; say a day and a time, e.g. "tomorrow at 2 pm".',
+  CALENDAR_NOT_UNDERSTOOD:
+    'I could not understand that as a calendar request; say e.g. "add a meeting tomorrow at 2 pm".',
+  CALENDAR_NO_WRITABLE:
+    'You have no Nextcloud calendar you can write to; create one in Nextcloud, then try again.',
+  CALENDAR_BAD_OBJECT:
+    'An event in your calendar could not be read (not valid iCalendar); it was skipped.',
+  CALENDAR_BAD_TIME_ZONE: 'The time zone is not known; give one like "Europe/Berlin".',
+} as const;
+
 export const ERROR_AREAS = {
   rpc: RPC,
   store: STORE,
@@ -269,6 +325,7 @@ export const ERROR_AREAS = {
   mic: MIC,
   calc: CALC,
   identity: IDENTITY,
+  nextcloud: NEXTCLOUD,
 } as const;
 
 export const ERRORS = {
@@ -284,4 +341,5 @@ export const ERRORS = {
   ...MIC,
   ...CALC,
   ...IDENTITY,
+  ...NEXTCLOUD,
 } as const;

@@ -171,6 +171,10 @@ export const KbAnswerOutput = Type.Object(
       { maxItems: 50 },
     ),
     covered: Type.Boolean(),
+    /** How likely the sentences answer the question, 0–1 (calibrated for the local answer). */
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    /** Said with the answer, e.g. that the closest source is about another condition. */
+    notice: Type.Optional(Text(1024)),
     generator: Text(64),
     sources: Type.Array(
       Type.Object(
@@ -204,6 +208,8 @@ export const PassageOutput = Type.Object(
   {
     documentId: Type.Integer({ minimum: 1 }),
     title: Text(1024),
+    /** The section (heading path) the span starts in; empty before the first heading. */
+    heading: Type.Optional(Text(1024)),
     sourcePath: Text(MAX_PATH_LENGTH),
     text: Text(2 * PASSAGE_CONTEXT + 20000),
     textStart: Offset,
@@ -214,3 +220,74 @@ export const PassageOutput = Type.Object(
   { additionalProperties: false },
 );
 export type PassageOutput = Static<typeof PassageOutput>;
+
+// ---- the knowledge manager: remove, re-index, upload, whole document ----
+
+export const MAX_DOCUMENT_IDS = 500;
+/** Base64 characters of one upload piece: stays well under the RPC frame limit. */
+export const UPLOAD_PIECE_CHARS = 512 * 1024;
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+export const MAX_DOCUMENT_CHARS = 400_000;
+
+const DocumentIds = Type.Array(Type.Integer({ minimum: 1 }), {
+  minItems: 1,
+  maxItems: MAX_DOCUMENT_IDS,
+});
+
+export const RemoveInput = Type.Object(
+  { documentIds: DocumentIds },
+  { additionalProperties: false },
+);
+export const RemoveOutput = Type.Object(
+  { removed: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+
+export const ReindexInput = Type.Object(
+  { documentIds: DocumentIds },
+  { additionalProperties: false },
+);
+
+/**
+ * A file given by its content (drag and drop, or the file input in a browser, where there is no
+ * path): sent in pieces of base64; the engine keeps it in the profile's uploads folder and adds it
+ * once the last piece arrived.
+ */
+export const UploadInput = Type.Object(
+  {
+    uploadId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }),
+    name: Type.String({ minLength: 1, maxLength: 255 }),
+    /** Byte offset of this piece; pieces arrive in order. */
+    offset: Type.Integer({ minimum: 0, maximum: MAX_UPLOAD_BYTES }),
+    data: Type.String({ maxLength: UPLOAD_PIECE_CHARS }),
+    /** True on the last piece: the file is complete. */
+    last: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+/** `path`, once the last piece arrived: where the engine keeps the file (give it to knowledge.ingest). */
+export const UploadOutput = Type.Object(
+  {
+    received: Type.Integer({ minimum: 0 }),
+    path: Type.Union([Text(MAX_PATH_LENGTH), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+export const DocumentInput = Type.Object(
+  { documentId: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export const DocumentOutput = Type.Object(
+  {
+    documentId: Type.Integer({ minimum: 1 }),
+    title: Text(1024),
+    sourcePath: Text(MAX_PATH_LENGTH),
+    kind: Text(32),
+    text: Text(MAX_DOCUMENT_CHARS),
+    /** The document is longer than what `text` holds. */
+    truncated: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type DocumentOutput = Static<typeof DocumentOutput>;

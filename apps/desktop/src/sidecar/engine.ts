@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromProfile } from './assistant/engine-wiring.js';
+import { CalculatorsRpc, historyIn } from './calculators/rpc.js';
 import { HealthMonitor } from './health.js';
+import { IdentityService } from './identity/service.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
 import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
+import { SettingsStore } from './settings/store.js';
 import { RpcServer } from './rpc/server.js';
 import { SpeechRpc } from './speech/rpc.js';
 
@@ -41,11 +44,18 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     warn: (msg) => log.warn(msg),
   });
   speech.local.warm();
+  const identity = new IdentityService({
+    env,
+    profiles,
+    log,
+    onChange: (state) => rpc.broadcast('identity.changed', state),
+  });
   const voice = voiceFromProfile(
     profiles,
     env,
     log,
     (name, payload) => rpc.broadcast(name, payload),
+    identity.mode === 'sign-in' ? identity.bearer : undefined,
     speech,
   );
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
@@ -57,18 +67,28 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     components: () => profiles.components(),
   });
   const rpc: RpcServer = new RpcServer(
-    createHandlers({ health, voice: voice.get, knowledge, speech }),
+    createHandlers({
+      health,
+      voice: voice.get,
+      knowledge,
+      settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
+      identity,
+      calculators: new CalculatorsRpc(historyIn(profiles)),
+      speech,
+    }),
     log,
   );
   health.start((snapshot) => {
     log.info({ server: snapshot.server.status }, 'health changed');
     rpc.broadcast('health.changed', snapshot);
   });
+  void identity.start();
   return {
     version,
     rpc,
     stop: async () => {
       health.stop();
+      identity.close();
       voice.close();
       await speech.close();
       await knowledge.close();

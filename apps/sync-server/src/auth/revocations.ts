@@ -88,8 +88,9 @@ export class RevocationState {
   /** Why these claims no longer hold, or undefined. */
   async check(c: AccessClaims): Promise<Revoked | undefined> {
     if (!this.fresh) return this.checkInDatabase(c);
-    if (this.sessions.has(c.sessionId)) return 'session';
+    // A revoked device ended its sessions too: say device, which tells the person what to do.
     if (this.devices.has(c.deviceId)) return 'device';
+    if (this.sessions.has(c.sessionId)) return 'session';
     const u = this.users.get(c.userId);
     if (u?.disabled) return 'user_disabled';
     if (u && u.version > c.version) return 'user_changed';
@@ -110,6 +111,7 @@ export class RevocationState {
       [c.sessionId, c.deviceId, c.userId],
     );
     const row = r.rows[0];
+    if (row?.d === true) return 'device';
     if (row?.s !== false) return 'session'; // unknown session, or ended
     if (row.d !== false) return 'device';
     if (row.off) return 'user_disabled';

@@ -45,6 +45,21 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/admin/devices': ADMIN,
   'POST /v1/admin/devices/:id/revoke': ADMIN,
 
+  // Nextcloud (issue 22): a clinician's own calendar and files, relayed with their own app
+  // password; connecting and disconnecting are theirs too.
+  'GET /v1/nextcloud/status': CLINICIAN,
+  'POST /v1/nextcloud/login/start': CLINICIAN,
+  'POST /v1/nextcloud/login/poll': CLINICIAN,
+  'DELETE /v1/nextcloud/connection': CLINICIAN,
+  'GET /v1/nextcloud/calendar/calendars': CLINICIAN,
+  'GET /v1/nextcloud/calendar/events': CLINICIAN,
+  'GET /v1/nextcloud/calendar/object': CLINICIAN,
+  'PUT /v1/nextcloud/calendar/object': CLINICIAN,
+  'DELETE /v1/nextcloud/calendar/object': CLINICIAN,
+  'GET /v1/nextcloud/files/list': CLINICIAN,
+  'GET /v1/nextcloud/files/content': CLINICIAN,
+  'PUT /v1/nextcloud/files/content': CLINICIAN,
+
   // Audit: auditors only (an admin who must audit is given the auditor role too).
   'GET /v1/audit/verify': AUDITOR,
   'GET /v1/audit/anchors': AUDITOR,

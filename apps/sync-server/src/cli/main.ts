@@ -10,7 +10,9 @@ const USAGE = `usage:
   voiceassist-server admin user list|disable NAME|enable NAME|roles NAME ROLES [--data-dir DIR]
   voiceassist-server audit verify [--anchors FILE] [--json] [--data-dir DIR]
   voiceassist-server audit export|anchor [--data-dir DIR]
-  voiceassist-server db url [--superuser] [--data-dir DIR]`;
+  voiceassist-server db url [--superuser] [--data-dir DIR]
+  voiceassist-server nextcloud connect --user NAME --login LOGIN --app-password PW|- [--caldav-path P] [--webdav-path P] [--data-dir DIR]
+  voiceassist-server nextcloud disconnect --user NAME | status | rotate-key [--data-dir DIR]`;
 
 /** Lazy so `device list` does not load the HTTP stack, and `start` not the admin code. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   admin: async () => (await import('./admin.js')).admin,
   audit: async () => (await import('./audit.js')).audit,
   db: async () => (await import('./db.js')).db,
+  nextcloud: async () => (await import('./nextcloud.js')).nextcloud,
 };
 
 export async function main(argv: string[], io: Io = process): Promise<number> {

@@ -2,11 +2,14 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFrame, type AudioFrame } from '../../shared/audio-frame.js';
 import { RpcClient } from '../../shared/client.js';
+import { ERRORS } from '../../shared/errors.js';
 import type { CallName, EventName, EventPayload } from '../../shared/contract.js';
 import { decodeRequest, encodeEvent, encodeResponse } from '../../shared/protocol.js';
 import type { TurnRecordDto } from '../../shared/voice-turn.js';
 import { MicError, type CaptureSettings, type MicSource } from '../audio/capture.js';
 import type { PlaybackProgress, Speaker, SpeakerCounters } from '../audio/speaker.js';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { SettingsProvider } from '../settings/settings-context.js';
 import { AskView } from './AskView.js';
 import { usePushToTalkKey } from './push-to-talk.js';
 import { VoiceProvider, useVoice, type AudioDevices } from './voice-context.js';
@@ -42,16 +45,25 @@ function standInEngine(replies: Partial<Record<CallName, unknown>> = {}) {
     'voice.turnEnd': { turnId: 't1', conversationId: 'c1' },
     'voice.cancel': { cancelled: true },
     'voice.playback': {},
-    'assistant.ask': { turnId: 'q1', conversationId: 'c1' },
+    'assistant.ask': () => ({ turnId: `q${++asked}`, conversationId: 'c1' }),
     'conversations.list': [],
     'conversations.turns': [],
+    'settings.get': { ...DEFAULT_SETTINGS, persisted: true },
+    'settings.set': (patch: Record<string, unknown>) => {
+      settings = { ...settings, ...patch };
+      return settings;
+    },
   };
+  let settings: Record<string, unknown> = { ...DEFAULT_SETTINGS, persisted: true };
+  let asked = 0;
   const client: RpcClient = new RpcClient({
     send(text) {
       const request = decodeRequest(text);
       if (!request.ok) throw new Error(request.error.message);
       requests.push({ method: request.method, input: request.input as Record<string, unknown> });
-      const reply = replies[request.method] ?? defaults[request.method];
+      const canned = replies[request.method] ?? defaults[request.method];
+      const reply: unknown =
+        typeof canned === 'function' ? (canned as (i: unknown) => unknown)(request.input) : canned;
       const result =
         reply instanceof Error
           ? { ok: false as const, error: { code: reply.name, message: reply.message } }
@@ -154,12 +166,14 @@ function PushToTalk() {
 
 function renderAsk(engine: ReturnType<typeof standInEngine>, audio: AudioDevices) {
   return render(
-    <VoiceProvider client={engine.client} devices={audio}>
-      <PushToTalk />
-      <main tabIndex={-1} data-testid="main">
-        <AskView />
-      </main>
-    </VoiceProvider>,
+    <SettingsProvider client={engine.client}>
+      <VoiceProvider client={engine.client} devices={audio}>
+        <PushToTalk />
+        <main tabIndex={-1} data-testid="main">
+          <AskView />
+        </main>
+      </VoiceProvider>
+    </SettingsProvider>,
   );
 }
 
@@ -309,7 +323,9 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
 
     engine.push('voice.turnDone', { turn: RECORD });
     const turn = screen.getAllByTestId('turn')[0]!;
-    expect(within(turn).getByTestId('timings').textContent).toContain('Speech to text150 ms');
+    // Engineering timings live in Diagnostics, not under the answer.
+    expect(within(turn).queryByTestId('timings')).toBeNull();
+    expect(turn.textContent).not.toContain('150 ms');
     fireEvent.click(within(turn).getByRole('button', { name: 'Source 1: High Blood Pressure' }));
     const source = screen.getByTestId('citation-view');
     expect(source.textContent).toContain('/docs/hbp.md');
@@ -344,28 +360,50 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     const { speaker, audio } = devices();
     renderAsk(engine, audio);
     await flush();
-    expect(screen.getByTestId('voice-status').textContent).toContain('No speech-to-text');
+    expect(screen.getByTestId('voice-status').textContent).toContain(
+      ERRORS.VOICE_STT_NOT_CONFIGURED,
+    );
+    // A notice, not an alarm; the code only under Details.
+    expect(screen.getByTestId('voice-status').getAttribute('role')).toBe('status');
+    expect(
+      screen.getByTestId('voice-status').querySelector('.problem__text')?.textContent,
+    ).not.toContain('VOICE_');
     const box = screen.getByLabelText('Type a question', { selector: 'input' });
     fireEvent.keyDown(box, { code: 'Space', key: ' ' });
     expect(engine.calls('voice.turnStart')).toHaveLength(0);
 
-    // Holding the button says clearly why voice does not work.
+    // Holding the button fails for the cause the notice already gives: one message, not two.
     const button = screen.getByTestId('hold-to-talk');
     fireEvent.keyDown(button, { key: 'Enter' });
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain('No speech-to-text provider');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getAllByText(ERRORS.VOICE_STT_NOT_CONFIGURED)).toHaveLength(1);
     fireEvent.keyUp(button, { key: 'Enter' });
 
+    // Typed answers are not read aloud unless asked for.
+    const readAloud = screen.getByTestId('read-aloud');
+    expect((readAloud as HTMLInputElement).checked).toBe(false);
     fireEvent.change(box, { target: { value: 'what is hypertension' } });
     fireEvent.submit(box.closest('form')!);
     await flush();
     expect(engine.calls('assistant.ask')[0]?.input).toEqual({
       text: 'what is hypertension',
+      speak: false,
+    });
+    fireEvent.click(readAloud);
+    await flush();
+    expect(engine.calls('settings.set')[0]?.input).toEqual({ readTypedAnswers: true });
+    fireEvent.change(box, { target: { value: 'what is hypertension' } });
+    fireEvent.submit(box.closest('form')!);
+    await flush();
+    expect(engine.calls('assistant.ask')[1]?.input).toEqual({
+      text: 'what is hypertension',
       speak: true,
+      conversationId: 'c1',
     });
     // No TTS on the server: the OS voice speaks the sentence.
     engine.push('voice.speak', {
-      turnId: 'q1',
+      turnId: 'q2',
       sentence: 0,
       text: 'High blood pressure is common.',
     });
@@ -382,9 +420,10 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     const button = screen.getByTestId('hold-to-talk');
     fireEvent.pointerDown(button, { button: 0, pointerId: 1 });
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain(
-      'Microphone: Microphone access is blocked',
-    );
+    const alert = screen.getByRole('alert');
+    expect(alert.querySelector('.problem__text')?.textContent).toBe(ERRORS.MIC_DENIED);
+    expect(alert.querySelector('summary')?.textContent).toBe('Details');
+    expect(alert.querySelector('code')?.textContent).toBe('MIC_DENIED');
     expect(engine.calls('voice.cancel')[0]?.input).toEqual({ turnId: 't1', reason: 'user' });
     fireEvent.pointerUp(button, { button: 0, pointerId: 1 });
     await flush();

@@ -1,44 +1,69 @@
-import { errorArea } from '../../shared/errors.js';
-import './voice.css';
-import { useEffect, useRef, useState } from 'react';
+import './ask.css';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ErrorInfo } from '../../shared/errors.js';
 import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
 import { ConversationList } from '../conversation/ConversationList.js';
 import { TurnCard } from '../conversation/TurnCard.js';
 import { ConfirmTranscript } from './ConfirmTranscript.js';
+import { causeOf, wordsFor, type Words } from '../messages.js';
+import { Problem } from '../Problem.js';
+import { useSettings } from '../settings/settings-context.js';
 import { TalkPanel } from './TalkPanel.js';
 import { useSpeechCapabilities } from './use-speech-capabilities.js';
 import { useTurns, useVoice, useVoiceSnapshot } from './voice-context.js';
 
-/** Ask & conversation: talk or type, read the answer with its sources, revisit conversations. */
+/** How close to the bottom (px) still counts as "reading the newest answer". */
+const FOLLOW_SLACK = 80;
+
+/**
+ * Ask: the conversation as a chat. Turns scroll above; the composer (typed question, hold to talk,
+ * stop) stays docked at the bottom and the newest answer is kept in view while it arrives. Stored
+ * conversations are listed beside it (a panel to open on narrow windows); a cited source opens in
+ * a drawer beside the answer.
+ */
 export function AskView() {
   const voice = useVoice();
   const snapshot = useVoiceSnapshot(voice);
   const turns = useTurns(voice);
   const speech = useSpeechCapabilities(voice?.client);
+  const { settings, update } = useSettings();
   const [status, setStatus] = useState<VoiceStatusDto | null>(null);
   const [question, setQuestion] = useState('');
-  const [speak, setSpeak] = useState(true);
   const [cited, setCited] = useState<OpenCitation | null>(null);
   const [done, setDone] = useState(0);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const bottom = useRef<HTMLDivElement>(null);
+  const [loadError, setLoadError] = useState<ErrorInfo | null>(null);
+  const [dismissed, setDismissed] = useState<ErrorInfo | null>(null);
+  const [showConversations, setShowConversations] = useState(false);
+  const scroller = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+
+  const refreshStatus = useCallback(() => {
+    if (!voice) return;
+    void voice.client.call('voice.status', { refresh: true }).then((r) => {
+      if (!r.ok) return;
+      setStatus(r.value);
+      voice.controller.setBargeInBySpeech(r.value.bargeIn);
+    });
+  }, [voice]);
 
   useEffect(() => {
     if (!voice) return;
-    let live = true;
-    void voice.client.call('voice.status', { refresh: true }).then((r) => {
-      if (live && r.ok) {
-        setStatus(r.value);
-        voice.controller.setBargeInBySpeech(r.value.bargeIn);
-      }
-    });
-    const off = voice.client.on('voice.turnDone', () => setDone((n) => n + 1));
+    refreshStatus();
+    // A notice about what voice can do clears when its cause does (server back, STT set up…).
+    const offHealth = voice.client.on('health.changed', refreshStatus);
+    const offDone = voice.client.on('voice.turnDone', () => setDone((n) => n + 1));
     return () => {
-      live = false;
-      off();
+      offHealth();
+      offDone();
     };
-  }, [voice]);
+  }, [voice, refreshStatus]);
+
+  // A press that failed because of what voice can do: the status says so from now on.
+  const failedCode = snapshot.error?.code;
+  useEffect(() => {
+    if (failedCode?.startsWith('VOICE_')) refreshStatus();
+  }, [failedCode, refreshStatus]);
 
   // A new turn of ours appears at once, before its first event.
   const { turnId, conversationId, turnMode } = snapshot;
@@ -46,15 +71,16 @@ export function AskView() {
     if (voice && turnId && conversationId) voice.log.begin(turnId, conversationId, turnMode);
   }, [voice, turnId, conversationId, turnMode]);
 
-  useEffect(() => {
-    // Braces matter: Chromium's scrollIntoView now returns a promise, which an effect must not.
-    bottom.current?.scrollIntoView({ block: 'end' });
-  }, [turns.length]);
+  // The newest answer stays in view while it arrives, unless the reader scrolled up to read.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && following.current) el.scrollTop = el.scrollHeight;
+  }, [turns]);
 
   if (!voice)
     return (
-      <p className="placeholder__text" role="status">
-        Waiting for the engine…
+      <p className="ask__waiting" role="status">
+        Waiting for the workstation engine…
       </p>
     );
 
@@ -62,114 +88,182 @@ export function AskView() {
     e.preventDefault();
     const text = question.trim();
     if (!text) return;
-    void voice.controller.ask(text, speak).then((err) => {
+    following.current = true;
+    void voice.controller.ask(text, settings.readTypedAnswers).then((err) => {
       if (!err) setQuestion('');
     });
   };
 
   const select = (id: string | null): void => {
     setCited(null);
+    setShowConversations(false);
+    following.current = true;
     voice.controller.useConversation(id);
-    void voice.log.load(id).then(setLoadError);
+    void voice.log
+      .load(id)
+      .then((message) =>
+        setLoadError(message === null ? null : { code: 'CONVERSATION_LOAD', message }),
+      );
   };
 
-  const sttMissing =
-    status !== null && (status.server === 'not-configured' || status.stt === 'not-configured');
+  const notices = voiceNotices(status);
+  // One message per cause: a press that failed for the reason a notice already gives shows only
+  // the notice; a dismissed problem stays away until another one comes.
+  const error = snapshot.error;
+  const showError =
+    error !== null &&
+    error !== dismissed &&
+    !notices.some((n) => causeOf(n.code) === causeOf(error.code));
+
   return (
-    <div className="ask" data-testid="ask-view">
-      <ConversationList
-        client={voice.client}
-        current={snapshot.conversationId}
-        refreshKey={done}
-        onSelect={select}
-      />
-      <div className="ask__main">
-        <TalkPanel controller={voice.controller} snapshot={snapshot} speech={speech} />
-        <ConfirmTranscript client={voice.client} turnId={snapshot.turnId} />
-        <div
-          className="playback"
-          data-testid="playback"
-          data-state={snapshot.playing ? 'playing' : 'idle'}
-          data-chunks-played={snapshot.chunksPlayed}
-          data-stops={snapshot.playbackStops}
-          hidden
+    <div className={`ask${cited ? ' ask--with-source' : ''}`} data-testid="ask-view">
+      <aside
+        className={`ask__convs${showConversations ? ' ask__convs--open' : ''}`}
+        aria-label="Conversations"
+      >
+        <ConversationList
+          client={voice.client}
+          current={snapshot.conversationId}
+          refreshKey={done}
+          onSelect={select}
         />
-        <div role="alert" className="ask__alerts" data-testid="voice-error">
-          {snapshot.error && (
-            <div className="notice notice--bad">
-              <strong>{errorTitle(snapshot.error.code)}</strong> {snapshot.error.message}
-            </div>
-          )}
-        </div>
-        {status && status.detail !== 'Voice ready.' && (
-          <p
-            className={sttMissing ? 'notice notice--warn' : 'ask__status'}
-            data-testid="voice-status"
+      </aside>
+      <section className="chat" aria-label="Conversation">
+        <div className="chat__bar">
+          <button
+            type="button"
+            className="button button--small chat__convs-toggle"
+            aria-expanded={showConversations}
+            onClick={() => setShowConversations((v) => !v)}
           >
-            {status.detail}
-          </p>
-        )}
-        <form className="ask__form" onSubmit={submit} aria-label="Type a question">
-          <label htmlFor="question" className="ask__label">
-            Type a question
-          </label>
-          <div className="ask__row">
+            Conversations
+          </button>
+          <button type="button" className="button button--small" onClick={() => select(null)}>
+            New conversation
+          </button>
+        </div>
+        <div
+          className="chat__scroll"
+          ref={scroller}
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            following.current = el.scrollHeight - el.scrollTop - el.clientHeight < FOLLOW_SLACK;
+          }}
+        >
+          {loadError && <Problem error={loadError} />}
+          <div className="transcript" aria-live="polite" data-testid="transcript-list">
+            {turns.length === 0 ? (
+              <div className="transcript__empty">
+                <p className="transcript__empty-title">Ask about your guidelines and documents</p>
+                <p>
+                  Hold <kbd>{keyName(settings.pushToTalkKey)}</kbd> or the microphone button while
+                  you speak, or type below. Every answer cites the source it comes from.
+                </p>
+              </div>
+            ) : (
+              turns.map((t) => (
+                <TurnCard
+                  key={t.id}
+                  turn={t}
+                  onCite={(citation, sentence, number) => setCited({ citation, sentence, number })}
+                />
+              ))
+            )}
+          </div>
+        </div>
+        <div className="composer">
+          <div className="composer__notices" data-testid="voice-error">
+            {showError && (
+              <div className="composer__notice">
+                <Problem error={error} />
+                <button
+                  type="button"
+                  className="button button--quiet button--small"
+                  onClick={() => setDismissed(error)}
+                >
+                  Dismiss
+                </button>
+              </div>
+            )}
+            {notices.map((n) => (
+              <Problem key={n.code} words={n} testId="voice-status" />
+            ))}
+          </div>
+          <form className="composer__form" onSubmit={submit} aria-label="Type a question">
+            <label htmlFor="question" className="visually-hidden">
+              Type a question
+            </label>
             <input
               id="question"
-              className="ask__input"
+              className="input composer__input"
               type="text"
               autoComplete="off"
               maxLength={4000}
               value={question}
               onChange={(e) => setQuestion(e.target.value)}
-              placeholder="e.g. What are the symptoms of glaucoma?"
+              placeholder="Type a question, e.g. How is chronic kidney disease treated?"
             />
             <button type="submit" className="button button--primary" disabled={!question.trim()}>
               Ask
             </button>
-          </div>
-          <label className="ask__check">
-            <input type="checkbox" checked={speak} onChange={(e) => setSpeak(e.target.checked)} />{' '}
-            Read typed answers aloud
-          </label>
-        </form>
-        {loadError && (
-          <p className="notice notice--bad" role="alert">
-            This conversation could not be opened: {loadError}
-          </p>
-        )}
-        <section className="transcript" aria-label="Conversation" aria-live="polite">
-          {turns.length === 0 ? (
-            <p className="transcript__empty">
-              No questions yet in this conversation. Answers cite the documents they come from.
-            </p>
-          ) : (
-            turns.map((t) => (
-              <TurnCard
-                key={t.id}
-                turn={t}
-                onCite={(citation, sentence, number) => setCited({ citation, sentence, number })}
-              />
-            ))
-          )}
-          <div ref={bottom} />
-        </section>
-        {cited && (
+          </form>
+          <TalkPanel
+            controller={voice.controller}
+            snapshot={snapshot}
+            keyCode={settings.pushToTalkKey}
+            speech={speech}
+          >
+            <label className="composer__check">
+              <input
+                type="checkbox"
+                checked={settings.readTypedAnswers}
+                onChange={(e) => void update({ readTypedAnswers: e.target.checked })}
+                data-testid="read-aloud"
+              />{' '}
+              Read answers to typed questions aloud
+            </label>
+          </TalkPanel>
+          <ConfirmTranscript client={voice.client} turnId={snapshot.turnId} />
+          <div
+            className="playback"
+            data-testid="playback"
+            data-state={snapshot.playing ? 'playing' : 'idle'}
+            data-chunks-played={snapshot.chunksPlayed}
+            data-stops={snapshot.playbackStops}
+            hidden
+          />
+        </div>
+      </section>
+      {cited && (
+        <aside className="ask__source" aria-label="Cited source">
           <CitationView
             key={`${cited.citation.documentId}:${cited.citation.start}-${cited.citation.end}`}
             open={cited}
             client={voice.client}
             onClose={() => setCited(null)}
           />
-        )}
-      </div>
+        </aside>
+      )}
     </div>
   );
 }
 
-function errorTitle(code: string): string {
-  if (errorArea(code) === 'mic') return 'Microphone:';
-  if (code === 'STT_EMPTY' || code === 'VOICE_STT_NOT_CONFIGURED') return 'Speech to text:';
-  if (code === 'TTS_PLAYBACK') return 'Voice output:';
-  return 'Problem:';
+/** What voice cannot do right now, in words, one notice per cause; empty when all is ready. */
+function voiceNotices(status: VoiceStatusDto | null): Words[] {
+  if (!status || status.detail === 'Voice ready.') return [];
+  if (status.server === 'not-configured')
+    return [wordsFor({ code: 'VOICE_SERVER_NOT_CONFIGURED', message: status.detail })];
+  const out: Words[] = [];
+  if (status.stt === 'not-configured')
+    out.push(wordsFor({ code: 'VOICE_STT_NOT_CONFIGURED', message: status.detail }));
+  if (status.llm === 'not-configured')
+    out.push(wordsFor({ code: 'PROVIDER_NOT_CONFIGURED', message: status.detail }));
+  if (status.stt === 'unavailable' || status.llm === 'unavailable')
+    out.push(wordsFor({ code: 'PROVIDER_UNAVAILABLE', message: status.detail }));
+  return out;
+}
+
+/** A KeyboardEvent.code as people name the key ("KeyF" → "F", "Digit1" → "1"). */
+export function keyName(code: string): string {
+  return code.replace(/^Key(?=[A-Z]$)/, '').replace(/^Digit(?=\d$)/, '');
 }

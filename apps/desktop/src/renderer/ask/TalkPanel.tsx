@@ -1,4 +1,4 @@
-import type { KeyboardEvent, PointerEvent } from 'react';
+import type { KeyboardEvent, PointerEvent, ReactNode } from 'react';
 import type { SpeechCapabilitiesDto } from '../../shared/speech.js';
 import type { TurnController, VoicePhase, VoiceSnapshot } from './turn-controller.js';
 
@@ -20,10 +20,15 @@ const FLOOR_DB = -60;
 export function TalkPanel({
   controller,
   snapshot,
+  keyCode = 'Space',
+  children,
   speech = null,
 }: {
   controller: TurnController;
   snapshot: VoiceSnapshot;
+  /** The push-to-talk key (Settings), as KeyboardEvent.code. */
+  keyCode?: string;
+  children?: ReactNode;
   /** What Hold to talk will do (speech.capabilities); null while unknown. */
   speech?: SpeechCapabilitiesDto | null;
 }) {
@@ -36,13 +41,14 @@ export function TalkPanel({
   };
   const onPointerUp = (): void => controller.release('button');
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>): void => {
-    if (e.key !== 'Enter') return; // Space is handled window-wide (push-to-talk.ts)
+    if (e.key !== 'Enter') return; // the push-to-talk key is handled window-wide (push-to-talk.ts)
     e.preventDefault();
     if (!e.repeat) controller.press('button');
   };
   const onKeyUp = (e: KeyboardEvent<HTMLButtonElement>): void => {
     if (e.key === 'Enter') controller.release('button');
   };
+  const keyLabel = keyCode.replace(/^Key(?=[A-Z]$)/, '').replace(/^Digit(?=\d$)/, '');
   const level = snapshot.level;
   const fill = level === null ? 0 : Math.max(0, Math.min(1, (level - FLOOR_DB) / -FLOOR_DB));
   return (
@@ -76,7 +82,7 @@ export function TalkPanel({
           data-ptt-target=""
           data-testid="hold-to-talk"
           aria-pressed={held}
-          aria-keyshortcuts="Space"
+          aria-keyshortcuts={keyLabel}
           aria-describedby={speech ? 'ptt-path ptt-hint' : 'ptt-hint'}
           disabled={off}
           onPointerDown={onPointerDown}
@@ -96,7 +102,7 @@ export function TalkPanel({
           onClick={() => controller.stopAnswer()}
           disabled={!snapshot.playing && snapshot.phase !== 'thinking'}
         >
-          Stop answer
+          Stop
         </button>
       </div>
       {speech && (
@@ -110,9 +116,10 @@ export function TalkPanel({
         </p>
       )}
       <p id="ptt-hint" className="talk__hint">
-        Hold <kbd>Space</kbd> (when no button or text field is focused) or this button while you
-        speak; let go to get the answer. Press again to interrupt the answer.
+        Hold <kbd>{keyLabel}</kbd> (outside text fields) or this button while you speak; let go to
+        get the answer. Press again to interrupt.
       </p>
+      {children}
     </section>
   );
 }

@@ -1,8 +1,10 @@
-import '../ask/voice.css';
-import { useEffect, useRef, useState } from 'react';
+import '../ask/ask.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RpcClient } from '../../shared/client.js';
 import type { ErrorInfo } from '../../shared/errors.js';
 import type { CitationDto } from '../../shared/voice-turn.js';
+import { Problem } from '../Problem.js';
+import { SourceText } from './source-text.js';
 
 /** A citation someone opened: from a conversation turn or from the Knowledge view's answer. */
 export interface OpenCitation {
@@ -21,6 +23,7 @@ interface Shown {
   readonly spanEnd: number;
   readonly moreBefore?: boolean;
   readonly moreAfter?: boolean;
+  readonly heading?: string;
 }
 
 type FromStore =
@@ -28,16 +31,21 @@ type FromStore =
   | { readonly state: 'read'; readonly passage: Shown }
   | { readonly state: 'failed'; readonly error: ErrorInfo };
 
+type Whole =
+  | { readonly state: 'closed' }
+  | { readonly state: 'loading' }
+  | { readonly state: 'read'; readonly text: string; readonly truncated: boolean }
+  | { readonly state: 'failed'; readonly error: ErrorInfo };
+
 /**
- * The one panel that shows a cited source span (Ask/conversation and Knowledge views). The span is
- * read from the store (`knowledge.passage`) and shown highlighted in its surrounding text; if the
- * store cannot give it, the passage the engine sent with the citation (`citation.passage`) is used;
- * otherwise the panel says so (with the store's reason) and shows the answer sentence with the
- * document, page and character range, so the reader knows exactly where to look (an AI-written
- * sentence is never dressed up as a quotation from the source).
+ * The drawer beside the answer that shows a cited source: its title and section, the passage
+ * rendered (not raw Markdown) with the cited span highlighted, and "Open source" for the whole
+ * document. The span is read from the store (`knowledge.passage`); when the store cannot give it,
+ * the passage the engine sent with the citation is used; otherwise the drawer says so in words and
+ * shows the answer sentence (an AI-written sentence is never dressed up as a quotation).
  *
- * A non-modal dialog: focus moves to its heading when it opens and back to whatever opened it
- * (the citation button) on Close or Escape. Render with `key` set per citation so state starts fresh.
+ * A non-modal dialog: focus moves to its heading when it opens and back to whatever opened it on
+ * Close or Escape. Render with `key` set per citation so state starts fresh.
  */
 export function CitationView({
   open,
@@ -55,6 +63,7 @@ export function CitationView({
     document.activeElement instanceof HTMLElement ? document.activeElement : null,
   );
   const [fromStore, setFromStore] = useState<FromStore>({ state: 'loading' });
+  const [whole, setWhole] = useState<Whole>({ state: 'closed' });
   const { citation, sentence, number } = open;
 
   useEffect(() => {
@@ -81,6 +90,7 @@ export function CitationView({
             spanEnd: p.end - p.textStart,
             moreBefore: p.textStart > 0,
             moreAfter: p.textStart + p.text.length < p.documentLength,
+            ...(p.heading ? { heading: p.heading } : {}),
           },
         });
       });
@@ -89,8 +99,15 @@ export function CitationView({
     };
   }, [client, citation]);
 
-  const passage: Shown | undefined =
-    fromStore.state === 'read' ? fromStore.passage : citation.passage;
+  const passage: Shown | undefined = useMemo(
+    () =>
+      whole.state === 'read'
+        ? { text: whole.text, spanStart: citation.start, spanEnd: citation.end }
+        : fromStore.state === 'read'
+          ? fromStore.passage
+          : citation.passage,
+    [whole, fromStore, citation],
+  );
 
   useEffect(() => {
     mark.current?.scrollIntoView({ block: 'center' });
@@ -101,12 +118,23 @@ export function CitationView({
     if (opener?.isConnected) opener.focus();
   };
 
-  const where = [
-    citation.page !== null ? `page ${citation.page}` : null,
-    `characters ${citation.start}–${citation.end}`,
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const openWhole = (): void => {
+    setWhole({ state: 'loading' });
+    void client
+      .call('knowledge.document', { documentId: citation.documentId })
+      .then((r) =>
+        setWhole(
+          r.ok
+            ? { state: 'read', text: r.value.text, truncated: r.value.truncated }
+            : { state: 'failed', error: r.error },
+        ),
+      );
+  };
+
+  const section =
+    fromStore.state === 'read' && fromStore.passage.heading
+      ? fromStore.passage.heading.split(' › ').filter((h) => h !== citation.title)
+      : [];
   return (
     <section
       className="citation"
@@ -114,52 +142,82 @@ export function CitationView({
       aria-modal="false"
       aria-labelledby="citation-title"
       data-testid="citation-view"
+      data-whole={whole.state === 'read' ? 'true' : 'false'}
       onKeyDown={(e) => {
         if (e.key !== 'Escape') return;
         e.stopPropagation();
         close();
       }}
     >
-      <div className="citation__head">
+      <header className="citation__head">
+        <p className="citation__kicker">Source {number}</p>
         <h2 id="citation-title" ref={heading} tabIndex={-1} className="citation__title">
-          Source [{number}]: {citation.title || 'Untitled document'}
+          {citation.title || 'Untitled document'}
         </h2>
-        <button type="button" className="button button--quiet" onClick={close}>
-          Close source
-        </button>
-      </div>
-      <p className="citation__where">
-        <span className="citation__path">{citation.sourcePath}</span> · {where}
-      </p>
+        {(section.length > 0 || citation.page !== null) && (
+          <p className="citation__section" data-testid="citation-section">
+            {[...section, ...(citation.page !== null ? [`page ${citation.page}`] : [])].join(' › ')}
+          </p>
+        )}
+        <p className="citation__path" title={citation.sourcePath}>
+          {citation.sourcePath}
+        </p>
+        <div className="citation__actions">
+          {whole.state === 'read' ? (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => setWhole({ state: 'closed' })}
+            >
+              Show the cited passage
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={openWhole}
+              disabled={whole.state === 'loading'}
+            >
+              Open source
+            </button>
+          )}
+          <button type="button" className="button button--small button--quiet" onClick={close}>
+            Close
+          </button>
+        </div>
+      </header>
+      {whole.state === 'failed' && <Problem error={whole.error} />}
       {passage ? (
         <>
-          {fromStore.state === 'failed' && (
+          {fromStore.state === 'failed' && whole.state !== 'read' && (
             <p className="citation__note">
-              The stored document could not be read ({fromStore.error.message}); this is the passage
-              the answer was given with.
+              The stored document could not be read, so this is the passage the answer was given
+              with.
             </p>
           )}
-          <blockquote
+          <div
             className="citation__passage"
             data-testid="citation-passage"
             tabIndex={0}
-            aria-label="Source text"
+            aria-label={whole.state === 'read' ? 'Whole source text' : 'Source text'}
           >
-            {passage.moreBefore && '… '}
-            {passage.text.slice(0, passage.spanStart)}
-            <mark ref={mark} className="citation__span">
-              {passage.text.slice(passage.spanStart, passage.spanEnd)}
-            </mark>
-            {passage.text.slice(passage.spanEnd)}
-            {passage.moreAfter && ' …'}
-          </blockquote>
+            {passage.moreBefore && <p className="citation__more">…</p>}
+            <SourceText
+              text={passage.text}
+              markStart={passage.spanStart}
+              markEnd={passage.spanEnd}
+              markRef={mark}
+            />
+            {passage.moreAfter && <p className="citation__more">…</p>}
+            {whole.state === 'read' && whole.truncated && (
+              <p className="citation__note">The rest of this long document is not shown here.</p>
+            )}
+          </div>
         </>
       ) : fromStore.state === 'failed' ? (
         <div className="citation__fallback" data-testid="citation-fallback">
-          <p className="citation__note">
-            The source text could not be read: {fromStore.error.message} ({fromStore.error.code}).
-            The answer sentence below rests on the range of the document given above:
-          </p>
+          <Problem error={fromStore.error} />
+          <p className="citation__note">The answer sentence that cites this source:</p>
           <p className="citation__sentence">{sentence.text}</p>
         </div>
       ) : (

@@ -31,14 +31,15 @@ export function ConversationList({
     };
   }, [client, refreshKey]);
   return (
-    <nav className="convs" aria-label="Conversations">
+    <nav className="convs" aria-label="Earlier conversations">
       <div className="convs__head">
         <h2 className="convs__title">Conversations</h2>
-        <button type="button" className="button button--quiet" onClick={() => onSelect(null)}>
-          New
-        </button>
       </div>
-      {error && <p className="convs__empty">Conversations are unavailable: {error}</p>}
+      {error && (
+        <p className="convs__empty">
+          Earlier conversations cannot be shown right now; new questions still work.
+        </p>
+      )}
       {!error && items?.length === 0 && <p className="convs__empty">No conversations yet.</p>}
       <ul className="convs__list">
         {items?.map((c) => (

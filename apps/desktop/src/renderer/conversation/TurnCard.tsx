@@ -1,13 +1,15 @@
 import type { AnswerSentenceDto, CitationDto } from '../../shared/voice-turn.js';
-import { formatMs, STAGES } from './stages.js';
+import { onePerCause } from '../messages.js';
+import { Problem } from '../Problem.js';
+import { SentenceText } from './source-text.js';
 import type { TurnView } from './turn-log.js';
 
 const STATUS_WORDS: Record<TurnView['status'], string> = {
-  'in-progress': 'In progress',
+  'in-progress': 'Answering…',
   complete: 'Complete',
-  partial: 'Partial',
-  cancelled: 'Stopped',
-  failed: 'Failed',
+  partial: 'Part of this answer could not be completed.',
+  cancelled: 'Stopped.',
+  failed: 'No answer: see above.',
 };
 
 /** Citations numbered in order of first use across the turn's answer. */
@@ -26,8 +28,9 @@ function numberCitations(
 export const citationKey = (c: CitationDto): string => `${c.documentId}:${c.start}-${c.end}`;
 
 /**
- * One question and its answer: the transcript (interim in italics, then final), the answer
- * sentence by sentence with numbered, clickable citations, problems in words, and the timings.
+ * One question and its answer, as a chat exchange: the transcript (interim in italics, then
+ * final), the answer sentence by sentence with numbered, clickable citations, and problems in
+ * words (one per cause). Timings are in Diagnostics, not here.
  */
 export function TurnCard({
   turn,
@@ -79,10 +82,10 @@ export function TurnCard({
               </span>
             )}
           </span>
-          <p className="turn__sentences">
+          <div className="turn__sentences">
             {sentences.map((s, i) => (
               <span key={i} className="turn__sentence">
-                {s.text}
+                <SentenceText text={s.text} />
                 {s.citations.map((c) => {
                   const n = numbers.get(citationKey(c)) ?? 0;
                   return (
@@ -95,45 +98,25 @@ export function TurnCard({
                       title={c.title || c.sourcePath}
                       onClick={() => onCite(c, s, n)}
                     >
-                      [{n}]
+                      {n}
                     </button>
                   );
                 })}{' '}
               </span>
             ))}
-          </p>
+          </div>
         </div>
       )}
       {turn.errors.length > 0 && (
-        <ul className="turn__errors" aria-label="Problems in this turn">
-          {turn.errors.map((e, i) => (
-            <li key={i}>
-              <strong>{e.code}:</strong> {e.message}
-            </li>
+        <div className="turn__errors" aria-label="About this answer">
+          {onePerCause(turn.errors).map((e, i) => (
+            <Problem key={i} error={e} />
           ))}
-        </ul>
-      )}
-      <footer className="turn__meta">
-        <span className={`turn__status turn__status--${turn.status}`}>
-          {STATUS_WORDS[turn.status]}
-        </span>
-        {turn.timings && <Timings timings={turn.timings} />}
-      </footer>
-    </article>
-  );
-}
-
-function Timings({ timings }: { timings: NonNullable<TurnView['timings']> }) {
-  const shown = STAGES.filter((s) => timings[s.key] !== null);
-  if (shown.length === 0) return null;
-  return (
-    <dl className="timings" aria-label="Stage timings" data-testid="timings">
-      {shown.map((s) => (
-        <div key={s.key} className="timings__item" title={s.hint}>
-          <dt>{s.label}</dt>
-          <dd>{formatMs(timings[s.key] ?? 0)}</dd>
         </div>
-      ))}
-    </dl>
+      )}
+      {turn.status !== 'complete' && (
+        <p className={`turn__status turn__status--${turn.status}`}>{STATUS_WORDS[turn.status]}</p>
+      )}
+    </article>
   );
 }

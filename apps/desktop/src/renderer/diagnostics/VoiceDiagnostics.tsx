@@ -5,6 +5,8 @@ import type { CaptureSettings } from '../audio/capture.js';
 import { useVoice, useVoiceSnapshot } from '../ask/voice-context.js';
 import { useSpeechCapabilities } from '../ask/use-speech-capabilities.js';
 import { SpeechPaths } from './SpeechPaths.js';
+import { Problem } from '../Problem.js';
+import { formatMs, STAGES } from '../conversation/stages.js';
 import { LatencyHistogram } from './LatencyHistogram.js';
 
 /** How many recent turns the histogram covers. */
@@ -47,7 +49,16 @@ export function VoiceDiagnostics() {
           {turns ? `The last ${turns.length} turns.` : 'Loading turns…'} Solid line: median. Dashed
           line: 95th percentile.
         </p>
-        {error && <p className="notice notice--bad">Turn timings are unavailable: {error}</p>}
+        {error && (
+          <Problem
+            words={{
+              tone: 'error',
+              text: 'Turn timings cannot be shown right now; try again in a moment.',
+              code: 'TURN_TIMINGS',
+              detail: error,
+            }}
+          />
+        )}
         {turns && <LatencyHistogram timings={turns.map((t) => t.timings)} />}
       </section>
       <section className="diag-section" aria-labelledby="speech-heading">
@@ -55,6 +66,15 @@ export function VoiceDiagnostics() {
           Speech paths
         </h2>
         <SpeechPaths speech={speech} />
+      </section>
+      <section className="diag-section" aria-labelledby="turns-heading">
+        <h2 id="turns-heading" className="diag-section__title">
+          Recent questions
+        </h2>
+        <p className="diag-section__text">
+          Stage timings of each question, newest first (key released or question sent → stage done).
+        </p>
+        {turns && <TurnTimings turns={turns} />}
       </section>
       <section className="diag-section" aria-labelledby="capture-heading">
         <h2 id="capture-heading" className="diag-section__title">
@@ -64,6 +84,56 @@ export function VoiceDiagnostics() {
       </section>
     </>
   );
+}
+
+/** The most recent turns shown with their timings (all of them feed the histogram). */
+const LISTED_TURNS = 20;
+
+export function TurnTimings({ turns }: { turns: readonly TurnRecordDto[] }) {
+  const recent = [...turns]
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, LISTED_TURNS);
+  if (recent.length === 0)
+    return <p className="diag-section__text">No questions yet in this profile.</p>;
+  const shown = STAGES.filter((s) => recent.some((t) => t.timings[s.key] !== null));
+  return (
+    <div className="table-wrap">
+      <table className="diag diag--compact" data-testid="turn-timings">
+        <caption className="visually-hidden">Stage timings per question</caption>
+        <thead>
+          <tr>
+            <th scope="col">Question</th>
+            {shown.map((s) => (
+              <th key={s.key} scope="col" title={s.hint}>
+                {s.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {recent.map((t) => (
+            <tr key={t.id} data-turn-id={t.id}>
+              <th scope="row" className="diag__question">
+                <span className="diag__when">{formatTime(t.startedAt)}</span>
+                {t.transcript || '(nothing heard)'}
+              </th>
+              {shown.map((s) => {
+                const v = t.timings[s.key];
+                return <td key={s.key}>{v === null ? '—' : formatMs(v)}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function formatTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? ''
+    : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
 
 const yesNo = (v: boolean | null): string => (v === null ? 'not reported' : v ? 'On' : 'Off');

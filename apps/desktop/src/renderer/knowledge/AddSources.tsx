@@ -1,11 +1,14 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type SyntheticEvent } from 'react';
 import type { PickKind, VoiceAssistBridge } from '../../shared/bridge.js';
 import type { RpcClient } from '../../shared/client.js';
 import type { ErrorInfo } from '../../shared/errors.js';
-import type { ProgressEvent } from '../../shared/knowledge.js';
-import { baseName, formatEta } from './highlight.js';
+import { DOCUMENT_TYPES, type ProgressEvent } from '../../shared/knowledge.js';
+import { wordsFor } from '../messages.js';
+import { Problem } from '../Problem.js';
 import { preloadBridge } from '../transport.js';
-import { ErrorNote, SLOW_CALL } from './ui.js';
+import { baseName, formatEta } from './highlight.js';
+import { SLOW_CALL } from './ui.js';
+import { uploadFiles } from './upload.js';
 
 type Picker = Pick<VoiceAssistBridge, 'pickPaths'>;
 
@@ -15,17 +18,29 @@ function nativePicker(): Picker | undefined {
   return typeof bridge?.pickPaths === 'function' ? bridge : undefined;
 }
 
+const ACCEPT = DOCUMENT_TYPES.flatMap((t) => t.extensions.map((e) => `.${e}`)).join(',');
+
+/** What a run reported, in numbers that never exceed the total. */
+export function progressCounts(p: ProgressEvent): { done: number; total: number } {
+  const total = Math.max(p.filesTotal, 0);
+  return { done: Math.min(p.filesDone, total), total };
+}
+
 /**
- * Adding files and folders: the native dialog ("Add files…", "Add folder…") in Electron, a typed
- * path everywhere. Both start the same `knowledge.ingest` and share its progress, cancel and errors.
+ * Adding sources: drop files (or choose them: in a browser there is no path, so their content is
+ * sent), the native dialogs in the desktop app, or a typed path. A path that does not exist is a
+ * form error; a duplicate is information; progress counts files and never passes the total.
  */
 export function AddSources({ client, onFinished }: { client: RpcClient; onFinished: () => void }) {
   const [picker] = useState(nativePicker);
   const [path, setPath] = useState('');
   const [progress, setProgress] = useState<ProgressEvent>();
+  const [pathError, setPathError] = useState<ErrorInfo>();
   const [error, setError] = useState<ErrorInfo>();
   const [busy, setBusy] = useState(false);
-  const [picking, setPicking] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [sending, setSending] = useState<string>();
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(
     () =>
@@ -39,107 +54,181 @@ export function AddSources({ client, onFinished }: { client: RpcClient; onFinish
     [client, onFinished],
   );
 
-  const ingest = (paths: readonly string[]): void => {
+  const running = busy || progress?.phase === 'scanning' || progress?.phase === 'ingesting';
+
+  const ingest = (paths: readonly string[], fromField: boolean): void => {
     if (paths.length === 0) return; // nothing typed, or the dialog was cancelled
     setError(undefined);
+    setPathError(undefined);
     setBusy(true);
     void client.call('knowledge.ingest', { paths: [...paths] }, SLOW_CALL).then((r) => {
-      if (!r.ok) {
-        setBusy(false);
-        setError(r.error);
+      if (r.ok) {
+        if (fromField) setPath('');
+        return;
       }
+      setBusy(false);
+      const pathProblem =
+        r.error.code === 'KB_PATH_NOT_FOUND' || r.error.code === 'KB_PATH_INVALID';
+      if (fromField && pathProblem) setPathError(r.error);
+      else setError(r.error);
     });
   };
 
   const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
-    ingest(
-      path
-        .split('\n')
-        .map((p) => p.trim())
-        .filter(Boolean),
-    );
+    const paths = path
+      .split('\n')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    if (paths.length === 0) {
+      setPathError({ code: 'KB_PATH_INVALID', message: 'Type a path first.' });
+      return;
+    }
+    ingest(paths, true);
+  };
+
+  const send = (files: readonly File[]): void => {
+    if (files.length === 0 || running) return;
+    setError(undefined);
+    setBusy(true);
+    void uploadFiles(client, files, (name) => setSending(name)).then((problem) => {
+      setSending(undefined);
+      if (problem) {
+        setBusy(false);
+        setError(problem);
+      }
+    });
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>): void => {
+    e.preventDefault();
+    setDragging(false);
+    send([...e.dataTransfer.files]);
   };
 
   const pick = (kind: PickKind): void => {
     if (!picker) return;
-    setPicking(true);
     void picker.pickPaths(kind).then((r) => {
-      setPicking(false);
-      if (r.ok) ingest(r.value);
+      if (r.ok) ingest(r.value, false);
       else setError(r.error);
     });
   };
 
-  const running = busy || progress?.phase === 'scanning' || progress?.phase === 'ingesting';
-  const total = progress?.filesTotal ?? 0;
-  const done = (progress?.filesDone ?? 0) + (progress?.filesSkipped ?? 0);
+  const counts = progress && progressCounts(progress);
+  const duplicates = progress?.errors.filter((e) => e.code === 'INGEST_DUPLICATE') ?? [];
+  const failures = progress?.errors.filter((e) => e.code !== 'INGEST_DUPLICATE') ?? [];
   return (
-    <section className="kb-card" aria-labelledby="kb-add-title">
-      <h2 id="kb-add-title" className="kb-card__title">
-        Add sources
-      </h2>
-      {picker && (
-        <div className="kb-form__row kb-pick">
-          <button
-            type="button"
-            className="kb-button"
-            disabled={running || picking}
-            onClick={() => pick('files')}
-          >
-            Add files…
-          </button>
-          <button
-            type="button"
-            className="kb-button"
-            disabled={running || picking}
-            onClick={() => pick('folder')}
-          >
-            Add folder…
-          </button>
+    <div className="kb-add" aria-label="Add sources" role="group">
+      <div
+        className={`kb-drop${dragging ? ' kb-drop--over' : ''}`}
+        data-testid="kb-drop"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p className="kb-drop__text">
+          <strong>Drop files here</strong> to add them, or
+        </p>
+        <div className="kb-drop__buttons">
+          {picker ? (
+            <>
+              <button
+                type="button"
+                className="button"
+                disabled={running}
+                onClick={() => pick('files')}
+              >
+                Add files…
+              </button>
+              <button
+                type="button"
+                className="button"
+                disabled={running}
+                onClick={() => pick('folder')}
+              >
+                Add folder…
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              disabled={running}
+              onClick={() => fileInput.current?.click()}
+            >
+              Choose files…
+            </button>
+          )}
         </div>
-      )}
-      <form className="kb-form" onSubmit={submit}>
-        <label htmlFor="kb-path">File or folder path on this computer</label>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Choose files to add"
+          data-testid="kb-file-input"
+          onChange={(e) => {
+            send([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <p className="kb-help">PDF, Word, HTML, Markdown and text files.</p>
+      </div>
+      <form className="kb-path-form" onSubmit={submit} noValidate>
+        <label htmlFor="kb-path">Or add a file or folder by its path on this computer</label>
         <div className="kb-form__row">
           <input
             id="kb-path"
-            className="kb-input"
+            className="input"
             value={path}
-            onChange={(e) => setPath(e.target.value)}
+            onChange={(e) => {
+              setPath(e.target.value);
+              setPathError(undefined);
+            }}
             placeholder="/home/me/guidelines"
             spellCheck={false}
             autoComplete="off"
-            aria-describedby="kb-path-help"
+            aria-invalid={pathError ? 'true' : undefined}
+            aria-describedby={pathError ? 'kb-path-error' : undefined}
           />
-          <button className="kb-button" type="submit" disabled={running || !path.trim()}>
+          <button className="button" type="submit" disabled={running}>
             Add
           </button>
         </div>
-        <p id="kb-path-help" className="kb-help">
-          PDF, Word, HTML, Markdown and text files. Folders are read with everything below them.
-          {!picker &&
-            ' In the browser there is no file dialog: type the full path of a file or folder.'}
-        </p>
+        {pathError && (
+          <p id="kb-path-error" className="field-error" role="alert" data-testid="kb-path-error">
+            {wordsFor(pathError).text}
+          </p>
+        )}
       </form>
-      <ErrorNote error={error} />
-      {progress && (
+      <Problem error={error} />
+      {sending && (
+        <p className="kb-help" role="status">
+          Sending {sending}…
+        </p>
+      )}
+      {progress && counts && (
         <div className="kb-progress" role="status" aria-live="polite" data-testid="kb-progress">
           <progress
-            max={Math.max(total, 1)}
-            value={progress.phase === 'done' ? Math.max(total, 1) : done}
-            aria-label="Ingestion progress"
+            max={Math.max(counts.total, 1)}
+            value={progress.phase === 'done' ? Math.max(counts.total, 1) : counts.done}
+            aria-label="Adding sources"
           />
           <p className="kb-progress__text">
             {progress.phase === 'scanning' && 'Looking for files…'}
             {progress.phase === 'ingesting' &&
-              `${done} of ${total} files · ${progress.chunksDone} chunks ${formatEta(progress.etaMs) ? `· ${formatEta(progress.etaMs)}` : ''}`}
+              `${counts.done} of ${counts.total} files${formatEta(progress.etaMs) ? ` · ${formatEta(progress.etaMs)}` : ''}`}
             {progress.phase === 'done' &&
-              `Done: ${progress.filesDone} of ${total} files added or up to date, ${progress.chunksDone} chunks.`}
+              `Done: ${counts.total - failures.length - duplicates.length} of ${counts.total} ${counts.total === 1 ? 'file' : 'files'} added or up to date${duplicates.length ? `, ${duplicates.length} already there` : ''}.`}
             {progress.phase === 'cancelled' &&
-              `Cancelled after ${done} of ${total} files; finished files stay.`}
+              `Cancelled after ${counts.done} of ${counts.total} files; the files finished so far were kept.`}
             {progress.phase === 'failed' &&
-              `Stopped: ${progress.error?.message ?? 'ingestion failed'}`}
+              (progress.error ? wordsFor(progress.error).text : 'Adding sources stopped.')}
           </p>
           {progress.currentFile && running && (
             <p className="kb-progress__file">Reading {baseName(progress.currentFile)}</p>
@@ -147,7 +236,7 @@ export function AddSources({ client, onFinished }: { client: RpcClient; onFinish
           {running && (
             <button
               type="button"
-              className="kb-button kb-button--quiet"
+              className="button button--small button--quiet"
               onClick={() => void client.call('knowledge.cancelIngest', {})}
             >
               Cancel
@@ -155,19 +244,30 @@ export function AddSources({ client, onFinished }: { client: RpcClient; onFinish
           )}
         </div>
       )}
-      {progress && progress.errors.length > 0 && (
+      {duplicates.length > 0 && (
+        <Problem
+          testId="kb-duplicates"
+          words={{
+            tone: 'notice',
+            code: 'INGEST_DUPLICATE',
+            text: `${duplicates.length} ${duplicates.length === 1 ? 'file is' : 'files are'} already in your sources under another name, so ${duplicates.length === 1 ? 'it was' : 'they were'} not added twice.`,
+            detail: duplicates.map((d) => `${baseName(d.path)}: ${d.reason}`).join('; '),
+          }}
+        />
+      )}
+      {failures.length > 0 && (
         <div className="kb-file-errors">
           <h3 className="kb-subtitle">Files not added</h3>
           <ul>
-            {progress.errors.map((e) => (
+            {failures.map((e) => (
               <li key={e.path}>
-                <span className="kb-path">{e.path}</span>: {e.reason}{' '}
-                <span className="kb-code">({e.code})</span>
+                <span className="kb-path">{e.path}</span>
+                <Problem inline error={{ code: e.code, message: e.reason }} />
               </li>
             ))}
           </ul>
         </div>
       )}
-    </section>
+    </div>
   );
 }

@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, type PickKind } from '../../shared/bridge.js';
 import { RpcClient } from '../../shared/client.js';
+import { ERRORS } from '../../shared/errors.js';
 import type { CallName, EventName, EventPayload } from '../../shared/contract.js';
 import type { KbAnswerOutput } from '../../shared/knowledge.js';
 import { decodeRequest, encodeEvent, encodeResponse } from '../../shared/protocol.js';
@@ -56,6 +57,7 @@ const citation = {
 const ANSWER: KbAnswerOutput = {
   answer: 'Glaucoma is a group of diseases that damage the optic nerve.',
   covered: true,
+  confidence: 0.9,
   generator: 'extractive@1',
   sentences: [
     { text: 'Glaucoma is a group of diseases that damage the optic nerve.', citations: [citation] },
@@ -91,8 +93,33 @@ const SOURCES = {
   ingesting: false,
 };
 
+const many = (n: number) => ({
+  sources: Array.from({ length: n }, (_, i) => ({
+    documentId: i + 1,
+    title: `Guideline ${String(i + 1).padStart(2, '0')}`,
+    sourcePath: `/kb/g${i + 1}.${i % 2 ? 'pdf' : 'md'}`,
+    kind: i % 2 ? 'pdf' : 'markdown',
+    chunks: i + 1,
+    ingestedAt: `2026-01-${String((i % 28) + 1).padStart(2, '0')}T00:00:00Z`,
+    status: 'ready',
+  })),
+  documents: n,
+  chunks: (n * (n + 1)) / 2,
+  ingesting: false,
+});
+
+const PATH_LABEL = 'Or add a file or folder by its path on this computer';
+
 describe('KnowledgeView', () => {
-  it('adds a folder: sends the path, shows progress with ETA and cancel, then per-file errors and refreshed sources', async () => {
+  it('puts ask and search first, above the sources', async () => {
+    const engine = standInEngine({ 'knowledge.sources': SOURCES });
+    render(<KnowledgeView client={engine.client} />);
+    await flush();
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(headings.slice(0, 2)).toEqual(['Ask or search your sources', 'Sources']);
+  });
+
+  it('adds a folder by path: progress never passes its total, duplicates are information, failures in words', async () => {
     const engine = standInEngine({
       'knowledge.sources': { sources: [], documents: 0, chunks: 0, ingesting: false },
       'knowledge.ingest': { started: true, paths: 1 },
@@ -102,9 +129,7 @@ describe('KnowledgeView', () => {
     await flush();
     expect(screen.getByText(/No sources yet/)).toBeTruthy();
 
-    fireEvent.change(screen.getByLabelText('File or folder path on this computer'), {
-      target: { value: '/kb' },
-    });
+    fireEvent.change(screen.getByLabelText(PATH_LABEL), { target: { value: '/kb' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
     await flush();
     expect(engine.calls('knowledge.ingest')[0]?.input).toEqual({ paths: ['/kb'] });
@@ -112,17 +137,16 @@ describe('KnowledgeView', () => {
     engine.push('knowledge.progress', {
       phase: 'ingesting',
       filesTotal: 4,
-      filesDone: 1,
-      filesSkipped: 0,
+      filesDone: 5, // skipped files counted twice by an engine: still never "5 of 4"
+      filesSkipped: 1,
       chunksDone: 12,
       etaMs: 9000,
       currentFile: '/kb/glaucoma.md',
       errors: [],
     });
     const progress = screen.getByTestId('kb-progress');
-    expect(progress.textContent).toContain('1 of 4 files · 12 chunks · about 9 s left');
+    expect(progress.textContent).toContain('4 of 4 files · about 9 s left');
     expect(progress.textContent).toContain('Reading glaucoma.md');
-    expect(within(progress).getByRole('progressbar').getAttribute('value')).toBe('1');
     fireEvent.click(within(progress).getByRole('button', { name: 'Cancel' }));
     await flush();
     expect(engine.calls('knowledge.cancelIngest')).toHaveLength(1);
@@ -130,35 +154,107 @@ describe('KnowledgeView', () => {
     engine.push('knowledge.progress', {
       phase: 'done',
       filesTotal: 4,
-      filesDone: 3,
-      filesSkipped: 1,
+      filesDone: 2,
+      filesSkipped: 2,
       chunksDone: 30,
       etaMs: 0,
       currentFile: null,
-      errors: [{ path: '/kb/broken.pdf', code: 'INGEST_CORRUPT', reason: 'The PDF is damaged.' }],
+      errors: [
+        { path: '/kb/broken.pdf', code: 'INGEST_CORRUPT', reason: 'bad xref table' },
+        { path: '/kb/copy.md', code: 'INGEST_DUPLICATE', reason: 'same content as /kb/a.md' },
+      ],
     });
-    expect(screen.getByText(/Done: 3 of 4 files/)).toBeTruthy();
-    expect(screen.getByText('Files not added')).toBeTruthy();
-    expect(screen.getByText(/The PDF is damaged\./)).toBeTruthy();
+    expect(
+      screen.getByText(/Done: 2 of 4 files added or up to date, 1 already there\./),
+    ).toBeTruthy();
+    const duplicate = screen.getByTestId('kb-duplicates');
+    expect(duplicate.getAttribute('role')).toBe('status'); // information, not an alarm
+    expect(duplicate.textContent).toContain('1 file is already in your sources');
+    const failures = screen.getByText('Files not added').parentElement!;
+    expect(failures.textContent).toContain('/kb/broken.pdf');
+    expect(failures.textContent).toContain(ERRORS.INGEST_CORRUPT);
+    expect(failures.textContent).not.toContain('copy.md');
     expect(engine.calls('knowledge.sources')).toHaveLength(2); // on mount and after the run
   });
 
-  it('shows a coded error when the engine refuses the path', async () => {
+  it('a missing path is a form error on the field, with no progress bar', async () => {
     const engine = standInEngine({
       'knowledge.sources': { sources: [], documents: 0, chunks: 0, ingesting: false },
-      'knowledge.ingest': Object.assign(new Error('Give full paths.'), { name: 'KB_PATH_INVALID' }),
+      'knowledge.ingest': Object.assign(new Error('Nothing was found at /nope.'), {
+        name: 'KB_PATH_NOT_FOUND',
+      }),
     });
     render(<KnowledgeView client={engine.client} />);
-    fireEvent.change(screen.getByLabelText('File or folder path on this computer'), {
-      target: { value: 'relative' },
-    });
+    const field = screen.getByLabelText(PATH_LABEL);
+    fireEvent.change(field, { target: { value: '/nope' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain('KB_PATH_INVALID');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('kb-path-error').textContent).toBe(ERRORS.KB_PATH_NOT_FOUND);
+    expect(screen.queryByTestId('kb-progress')).toBeNull();
     expect(screen.getByRole('button', { name: 'Add' }).hasAttribute('disabled')).toBe(false);
+    fireEvent.change(field, { target: { value: '/nope2' } });
+    expect(screen.queryByTestId('kb-path-error')).toBeNull(); // cleared when the cause is
   });
 
-  it('lists sources with chunk counts and status, and searches with marked snippets', async () => {
+  // 45 rows rendered several times: slow on a loaded machine, so a generous 60 s bound (no timing asserted).
+  it('filters, sorts and pages the sources; remove asks first; re-index calls the engine', async () => {
+    const engine = standInEngine({
+      'knowledge.sources': many(45),
+      'knowledge.remove': { removed: 1 },
+      'knowledge.reindex': { started: true, paths: 1 },
+    });
+    render(<KnowledgeView client={engine.client} />);
+    await flush();
+    const table = () => screen.getByTestId('kb-sources');
+    const titles = () =>
+      within(table())
+        .getAllByRole('rowheader')
+        .map((r) => r.querySelector('.kb-title')?.textContent);
+    expect(within(table()).getAllByRole('row')).toHaveLength(21); // header + 20 per page
+    expect(screen.getByTestId('kb-range').textContent).toBe('1–20 of 45');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(screen.getByTestId('kb-range').textContent).toBe('21–40 of 45');
+
+    fireEvent.click(within(table()).getByRole('button', { name: /^Title/ }));
+    expect(titles()[0]).toBe('Guideline 01');
+    fireEvent.click(within(table()).getByRole('button', { name: /^Title/ }));
+    expect(titles()[0]).toBe('Guideline 45');
+    expect(
+      within(table()).getByRole('columnheader', { name: /Title/ }).getAttribute('aria-sort'),
+    ).toBe('descending');
+
+    fireEvent.change(screen.getByTestId('kb-filter'), { target: { value: 'guideline 4' } });
+    expect(titles()).toEqual(
+      ['45', '44', '43', '42', '41', '40', '34', '24', '14', '04'].map((n) => `Guideline ${n}`),
+    );
+    expect(screen.getByTestId('kb-range').textContent).toBe('1–10 of 10');
+    fireEvent.change(screen.getByRole('combobox', { name: 'Type' }), { target: { value: 'pdf' } });
+    expect(titles().every((t) => Number(t?.slice(-2)) % 2 === 0)).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Re-index Guideline 44' }));
+    await flush();
+    expect(engine.calls('knowledge.reindex')[0]?.input).toEqual({ documentIds: [44] });
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Guideline 42' }));
+    expect(engine.calls('knowledge.remove')).toHaveLength(0); // asks first
+    const confirm = screen.getByRole('group', { name: 'Remove Guideline 42?' });
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Remove' }));
+    await flush();
+    expect(engine.calls('knowledge.remove')[0]?.input).toEqual({ documentIds: [42] });
+    expect(engine.calls('knowledge.sources').length).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('lists files that could not be added apart from the table, in words', async () => {
+    const engine = standInEngine({ 'knowledge.sources': SOURCES });
+    render(<KnowledgeView client={engine.client} />);
+    await flush();
+    expect(within(screen.getByTestId('kb-sources')).getAllByRole('row')).toHaveLength(2);
+    const failed = screen.getByTestId('kb-failed');
+    expect(failed.textContent).toContain('1 file could not be added');
+    expect(failed.textContent).toContain(ERRORS.INGEST_CORRUPT);
+  });
+
+  it('searches with marked snippets', async () => {
     const engine = standInEngine({
       'knowledge.sources': SOURCES,
       'knowledge.search': {
@@ -181,15 +277,7 @@ describe('KnowledgeView', () => {
     });
     render(<KnowledgeView client={engine.client} />);
     await flush();
-    const table = screen.getByTestId('kb-sources');
-    const rows = within(table).getAllByRole('row');
-    expect(rows).toHaveLength(3);
-    expect(rows[1]?.textContent).toContain('Glaucoma');
-    expect(rows[1]?.textContent).toContain('3');
-    expect(rows[1]?.textContent).toContain('Ready');
-    expect(rows[2]?.textContent).toContain('Not added: The PDF is damaged.');
-
-    fireEvent.change(screen.getByLabelText('Search your sources'), {
+    fireEvent.change(screen.getByLabelText('Question or search words'), {
       target: { value: 'optic nerve' },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
@@ -203,50 +291,64 @@ describe('KnowledgeView', () => {
     ]);
   });
 
-  it('answers sentence by sentence; a citation opens the passage with the span marked; Escape returns focus', async () => {
+  it('answers with a confidence; a citation opens the source drawer with title, section and rendered text; Escape returns focus', async () => {
+    const text = `# Glaucoma\n\n## Overview\n\n${DOC_TEXT}\n\n- **eye drops**\n- laser`;
     const engine = standInEngine({
       'knowledge.sources': SOURCES,
       'knowledge.ask': ANSWER,
       'knowledge.passage': {
         documentId: 7,
         title: 'Glaucoma',
+        heading: 'Glaucoma › Overview',
         sourcePath: '/kb/glaucoma.md',
-        text: DOC_TEXT,
+        text,
         textStart: 0,
-        start: 0,
-        end: 59,
-        documentLength: DOC_TEXT.length,
+        start: 25,
+        end: 84,
+        documentLength: text.length,
+      },
+      'knowledge.document': {
+        documentId: 7,
+        title: 'Glaucoma',
+        sourcePath: '/kb/glaucoma.md',
+        kind: 'markdown',
+        text,
+        truncated: false,
       },
     });
     render(<KnowledgeView client={engine.client} />);
-    fireEvent.change(screen.getByLabelText('Question'), {
+    fireEvent.change(screen.getByLabelText('Question or search words'), {
       target: { value: 'What is glaucoma?' },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Ask' }));
     await flush();
+    expect(screen.getByTestId('kb-confidence').textContent).toBe('High confidence');
     const sentences = screen.getByRole('list', { name: 'Answer, sentence by sentence' });
-    expect(within(sentences).getAllByRole('listitem')).toHaveLength(1);
     const cite = within(sentences).getByRole('button', { name: 'Citation 1: Glaucoma' });
     cite.focus();
     fireEvent.click(cite);
     await flush();
-    const panel = screen.getByRole('dialog', { name: 'Source [1]: Glaucoma' });
+    const panel = screen.getByRole('dialog', { name: 'Glaucoma' });
     expect(document.activeElement).toBe(within(panel).getByRole('heading', { level: 2 }));
-    expect(engine.calls('knowledge.passage')[0]?.input).toEqual({
-      documentId: 7,
-      start: 0,
-      end: 59,
-    });
-    const marked = within(panel).getByTestId('citation-passage').querySelector('mark');
-    expect(marked?.textContent).toBe(DOC_TEXT.slice(0, 59));
-    expect(panel.textContent).toContain('characters 0–59');
+    expect(within(panel).getByTestId('citation-section').textContent).toBe('Overview');
+    const passage = within(panel).getByTestId('citation-passage');
+    expect(passage.querySelector('mark')?.textContent).toBe(DOC_TEXT.slice(0, 59));
+    expect(passage.textContent).not.toContain('#'); // Markdown rendered, not shown raw
+    expect(passage.textContent).not.toContain('**');
+    expect(passage.querySelectorAll('li')).toHaveLength(2);
+    expect(panel.textContent).not.toMatch(/characters \d/);
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Open source' }));
+    await flush();
+    expect(engine.calls('knowledge.document')[0]?.input).toEqual({ documentId: 7 });
+    expect(panel.dataset.whole).toBe('true');
 
     fireEvent.keyDown(panel, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(cite);
   });
 
-  it('a citation whose document cannot be read says so, with the code, the sentence and the range; Close returns focus', async () => {
+  it('a citation whose document cannot be read says so in words, with the sentence; Close returns focus', async () => {
     const engine = standInEngine({
       'knowledge.sources': SOURCES,
       'knowledge.ask': ANSWER,
@@ -255,38 +357,42 @@ describe('KnowledgeView', () => {
       }),
     });
     render(<KnowledgeView client={engine.client} />);
-    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'What is glaucoma?' } });
+    fireEvent.change(screen.getByLabelText('Question or search words'), {
+      target: { value: 'What is glaucoma?' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Ask' }));
     await flush();
     const cite = screen.getByRole('button', { name: 'Citation 1: Glaucoma' });
     cite.focus();
     fireEvent.click(cite);
     await flush();
-    const panel = screen.getByRole('dialog', { name: 'Source [1]: Glaucoma' });
+    const panel = screen.getByRole('dialog', { name: 'Glaucoma' });
     expect(within(panel).queryByTestId('citation-passage')).toBeNull();
     const fallback = within(panel).getByTestId('citation-fallback');
-    expect(fallback.textContent).toContain('could not be read');
-    expect(fallback.textContent).toContain('KB_NOT_FOUND');
+    expect(fallback.querySelector('.problem__text')?.textContent).toBe(ERRORS.KB_NOT_FOUND);
+    expect(fallback.querySelector('code')?.textContent).toBe('KB_NOT_FOUND');
     expect(fallback.textContent).toContain(ANSWER.sentences[0]!.text);
-    expect(panel.textContent).toContain('/kb/glaucoma.md · characters 0–59');
 
-    fireEvent.click(within(panel).getByRole('button', { name: 'Close source' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Close' }));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(cite);
   });
 
-  it('says honestly when the sources do not cover the question and lists the nearest', async () => {
+  it('says honestly when the sources do not cover the question, with the notice and the nearest', async () => {
     const engine = standInEngine({
       'knowledge.sources': SOURCES,
       'knowledge.ask': {
         ...ANSWER,
         covered: false,
+        confidence: 0.1,
         sentences: [],
         answer: 'Your sources do not cover this question.',
       },
     });
     render(<KnowledgeView client={engine.client} />);
-    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'Dose of X?' } });
+    fireEvent.change(screen.getByLabelText('Question or search words'), {
+      target: { value: 'Dose of X?' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Ask' }));
     await flush();
     expect(screen.getByText('Your sources do not cover this question.')).toBeTruthy();
@@ -315,42 +421,21 @@ describe('KnowledgeView with the native file dialog (Electron bridge)', () => {
     Reflect.deleteProperty(window, BRIDGE_KEY);
   });
 
-  it('"Add folder…" ingests the chosen paths with the same progress and cancel as the form', async () => {
+  it('"Add folder…" ingests the chosen paths; while it runs nothing else can start', async () => {
     const picked = fakeBridge({ ok: true, value: ['/home/me/guidelines', '/home/me/notes'] });
     const engine = standInEngine({
       'knowledge.sources': EMPTY,
       'knowledge.ingest': { started: true, paths: 2 },
-      'knowledge.cancelIngest': { cancelled: true },
     });
     render(<KnowledgeView client={engine.client} />);
     await flush();
-    expect(screen.getByText(/PDF, Word, HTML/).textContent).not.toContain('no file dialog');
-
     fireEvent.click(screen.getByRole('button', { name: 'Add folder…' }));
     await flush();
     expect(picked).toEqual(['folder']);
     expect(engine.calls('knowledge.ingest').map((c) => c.input)).toEqual([
       { paths: ['/home/me/guidelines', '/home/me/notes'] },
     ]);
-    // While it runs, neither the dialog nor the form can start another run.
     expect(screen.getByRole('button', { name: 'Add files…' }).hasAttribute('disabled')).toBe(true);
-    expect(screen.getByRole('button', { name: 'Add folder…' }).hasAttribute('disabled')).toBe(true);
-
-    engine.push('knowledge.progress', {
-      phase: 'ingesting',
-      filesTotal: 2,
-      filesDone: 1,
-      filesSkipped: 0,
-      chunksDone: 5,
-      etaMs: null,
-      currentFile: '/home/me/notes/a.md',
-      errors: [],
-    });
-    const progress = screen.getByTestId('kb-progress');
-    expect(progress.textContent).toContain('1 of 2 files · 5 chunks');
-    fireEvent.click(within(progress).getByRole('button', { name: 'Cancel' }));
-    await flush();
-    expect(engine.calls('knowledge.cancelIngest')).toHaveLength(1);
     engine.push('knowledge.progress', {
       phase: 'cancelled',
       filesTotal: 2,
@@ -362,13 +447,12 @@ describe('KnowledgeView with the native file dialog (Electron bridge)', () => {
       errors: [],
     });
     expect(screen.getByText(/Cancelled after 1 of 2 files/)).toBeTruthy();
-    expect(engine.calls('knowledge.sources')).toHaveLength(2); // on mount and after the run
     expect(screen.getByRole('button', { name: 'Add folder…' }).hasAttribute('disabled')).toBe(
       false,
     );
   });
 
-  it('a cancelled dialog (no paths) starts nothing; a dialog error is shown with its code', async () => {
+  it('a cancelled dialog starts nothing; a dialog error is shown in words, its code under Details', async () => {
     const picked = fakeBridge(
       { ok: true, value: [] },
       { ok: false, error: { code: 'PICK_BUSY', message: 'A file dialog is already open.' } },
@@ -376,30 +460,40 @@ describe('KnowledgeView with the native file dialog (Electron bridge)', () => {
     const engine = standInEngine({ 'knowledge.sources': EMPTY });
     render(<KnowledgeView client={engine.client} />);
     await flush();
-
     fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
     await flush();
     expect(picked).toEqual(['files']);
     expect(engine.calls('knowledge.ingest')).toHaveLength(0);
-    expect(screen.queryByTestId('kb-progress')).toBeNull();
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.getByRole('button', { name: 'Add files…' }).hasAttribute('disabled')).toBe(false);
-
     fireEvent.click(screen.getByRole('button', { name: 'Add files…' }));
     await flush();
-    expect(engine.calls('knowledge.ingest')).toHaveLength(0);
-    expect(screen.getByRole('alert').textContent).toContain('PICK_BUSY');
+    const alert = screen.getByRole('alert');
+    expect(alert.querySelector('.problem__text')?.textContent).toBe(
+      'A file dialog is already open.',
+    );
+    expect(alert.querySelector('code')?.textContent).toBe('PICK_BUSY');
   });
 
-  it('without the bridge (web mode) there are no dialog buttons and the help says to type a path', async () => {
-    const engine = standInEngine({ 'knowledge.sources': EMPTY });
+  it('without the bridge (web mode) files are chosen by content and sent in pieces', async () => {
+    const engine = standInEngine({
+      'knowledge.sources': EMPTY,
+      'knowledge.upload': { received: 11, path: '/profile/uploads/x/a.md' },
+      'knowledge.ingest': { started: true, paths: 1 },
+    });
     render(<KnowledgeView client={engine.client} />);
     await flush();
     expect(screen.queryByRole('button', { name: 'Add files…' })).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Add folder…' })).toBeNull();
-    const input = screen.getByLabelText('File or folder path on this computer');
-    const help = document.getElementById(input.getAttribute('aria-describedby') ?? '');
-    expect(help?.textContent).toContain('no file dialog: type the full path');
+    const input = screen.getByTestId('kb-file-input');
+    const file = new File(['# A\n\nText.'], 'a.md', { type: 'text/markdown' });
+    fireEvent.change(input, { target: { files: [file] } });
+    await flush();
+    await flush();
+    const upload = engine.calls('knowledge.upload')[0]?.input;
+    expect(upload).toMatchObject({ name: 'a.md', offset: 0, last: true });
+    expect(atob(String(upload?.data))).toBe('# A\n\nText.');
+    expect(engine.calls('knowledge.ingest')[0]?.input).toEqual({
+      paths: ['/profile/uploads/x/a.md'],
+    });
   });
 });
 

@@ -8,9 +8,12 @@ import type {
   SourcesOutput,
 } from '../../shared/knowledge.js';
 import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
+import { SentenceText } from '../conversation/source-text.js';
+import { Problem } from '../Problem.js';
 import { AddSources } from './AddSources.js';
 import { markTerms, queryTerms, snippet } from './highlight.js';
-import { ErrorNote, SLOW_CALL } from './ui.js';
+import { SourcesTable } from './SourcesTable.js';
+import { SLOW_CALL } from './ui.js';
 import './knowledge.css';
 
 function Marked({ text, terms }: { text: string; terms: readonly string[] }) {
@@ -19,7 +22,14 @@ function Marked({ text, terms }: { text: string; terms: readonly string[] }) {
   );
 }
 
-/** The Knowledge view: add sources, the sources list, search, and cited answers. */
+type Found =
+  | { readonly kind: 'answer'; readonly question: string; readonly answer: KbAnswerOutput }
+  | { readonly kind: 'search'; readonly terms: string[]; readonly hits: SearchHitDto[] };
+
+/**
+ * The Knowledge view: ask or search your sources first; below, the sources themselves (a
+ * filterable, sortable, paged table with remove and re-index) and adding new ones.
+ */
 export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
   const [sources, setSources] = useState<SourcesOutput>();
   const [sourcesError, setSourcesError] = useState<ErrorInfo>();
@@ -39,18 +49,31 @@ export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
 
   if (!client)
     return (
-      <div className="notice" role="status">
-        Waiting for the engine to connect…
-      </div>
+      <p className="kb-help" role="status">
+        Waiting for the workstation engine…
+      </p>
     );
 
   return (
     <div className={`kb${cited ? ' kb--with-panel' : ''}`}>
       <div className="kb__main">
-        <AddSources client={client} onFinished={refresh} />
-        <SourcesTable sources={sources} error={sourcesError} />
-        <SearchBox client={client} />
-        <AskBox client={client} onCite={setCited} />
+        <AskOrSearch client={client} onCite={setCited} />
+        <section className="card kb-sources" aria-labelledby="kb-sources-title">
+          <div className="kb-sources__head">
+            <h2 id="kb-sources-title" className="kb-card__title">
+              Sources
+            </h2>
+            {sources && (
+              <span className="kb-card__meta" data-testid="kb-counts">
+                {sources.documents} {sources.documents === 1 ? 'document' : 'documents'} ·{' '}
+                {sources.chunks} passages
+              </span>
+            )}
+          </div>
+          <AddSources client={client} onFinished={refresh} />
+          <Problem error={sourcesError} />
+          <SourcesTable client={client} sources={sources} onChanged={refresh} />
+        </section>
       </div>
       {cited && (
         <div className="kb__panel">
@@ -66,131 +89,106 @@ export function KnowledgeView({ client }: { client: RpcClient | undefined }) {
   );
 }
 
-function SourcesTable({
-  sources,
-  error,
+/** One box: Ask gives a cited answer, Search lists matching passages. */
+function AskOrSearch({
+  client,
+  onCite,
 }: {
-  sources: SourcesOutput | undefined;
-  error: ErrorInfo | undefined;
+  client: RpcClient;
+  onCite: (open: OpenCitation) => void;
 }) {
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<Found>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [busy, setBusy] = useState<'ask' | 'search' | undefined>();
+
+  const run = (kind: 'ask' | 'search') => (event?: SyntheticEvent) => {
+    event?.preventDefault();
+    const q = query.trim();
+    if (!q || busy) return;
+    setBusy(kind);
+    const done = (r: { ok: true; value: Found } | { ok: false; error: ErrorInfo }): void => {
+      setBusy(undefined);
+      if (r.ok) {
+        setError(undefined);
+        setFound(r.value);
+      } else setError(r.error);
+    };
+    if (kind === 'ask')
+      void client
+        .call('knowledge.ask', { question: q }, SLOW_CALL)
+        .then((r) =>
+          done(r.ok ? { ok: true, value: { kind: 'answer', question: q, answer: r.value } } : r),
+        );
+    else
+      void client
+        .call('knowledge.search', { query: q, k: 10 }, SLOW_CALL)
+        .then((r) =>
+          done(
+            r.ok
+              ? { ok: true, value: { kind: 'search', terms: queryTerms(q), hits: r.value.hits } }
+              : r,
+          ),
+        );
+  };
+
   return (
-    <section className="kb-card" aria-labelledby="kb-sources-title">
-      <h2 id="kb-sources-title" className="kb-card__title">
-        Sources
-        {sources && (
-          <span className="kb-card__meta">
-            {sources.documents} documents · {sources.chunks} chunks
-            {sources.ingesting ? ' · adding…' : ''}
-          </span>
-        )}
+    <section className="card kb-ask" aria-labelledby="kb-ask-title">
+      <h2 id="kb-ask-title" className="kb-card__title">
+        Ask or search your sources
       </h2>
-      <ErrorNote error={error} />
-      {sources?.sources.length === 0 && (
-        <p className="kb-help">No sources yet. Add a file or folder above.</p>
-      )}
-      {sources && sources.sources.length > 0 && (
-        <div className="kb-table-wrap">
-          <table className="kb-table" data-testid="kb-sources">
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Path</th>
-                <th scope="col" className="kb-num">
-                  Chunks
-                </th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sources.sources.map((s) => (
-                <tr key={`${s.status}:${s.sourcePath}`}>
-                  <th scope="row">{s.title}</th>
-                  <td className="kb-path">{s.sourcePath}</td>
-                  <td className="kb-num">{s.chunks}</td>
-                  <td>
-                    {s.status === 'ready' ? (
-                      <span className="kb-pill kb-pill--ok">Ready</span>
-                    ) : (
-                      <span className="kb-pill kb-pill--bad" title={s.code}>
-                        Not added: {s.reason}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <form className="kb-ask__form" role="search" onSubmit={run('ask')}>
+        <label htmlFor="kb-query" className="visually-hidden">
+          Question or search words
+        </label>
+        <input
+          id="kb-query"
+          type="search"
+          className="input kb-ask__input"
+          value={query}
+          maxLength={2000}
+          placeholder="e.g. How is chronic kidney disease treated?"
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <button className="button button--primary" type="submit" disabled={!!busy || !query.trim()}>
+          {busy === 'ask' ? 'Asking…' : 'Ask'}
+        </button>
+        <button
+          className="button"
+          type="button"
+          onClick={run('search')}
+          disabled={!!busy || !query.trim()}
+        >
+          {busy === 'search' ? 'Searching…' : 'Search'}
+        </button>
+      </form>
+      <Problem error={error} />
+      {found?.kind === 'answer' && <AnswerView answer={found.answer} onCite={onCite} />}
+      {found?.kind === 'search' && <SearchResults terms={found.terms} hits={found.hits} />}
     </section>
   );
 }
 
-function SearchBox({ client }: { client: RpcClient }) {
-  const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<{ terms: string[]; hits: SearchHitDto[] }>();
-  const [error, setError] = useState<ErrorInfo>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    const q = query.trim();
-    if (!q) return;
-    setBusy(true);
-    void client.call('knowledge.search', { query: q, k: 10 }, SLOW_CALL).then((r) => {
-      setBusy(false);
-      if (r.ok) {
-        setError(undefined);
-        setHits({ terms: queryTerms(q), hits: r.value.hits });
-      } else setError(r.error);
-    });
-  };
-
+function SearchResults({ terms, hits }: { terms: string[]; hits: SearchHitDto[] }) {
+  if (hits.length === 0) return <p className="kb-help">No passages match those words.</p>;
   return (
-    <section className="kb-card" aria-labelledby="kb-search-title">
-      <h2 id="kb-search-title" className="kb-card__title">
-        Search
-      </h2>
-      <form className="kb-form" role="search" onSubmit={submit}>
-        <label htmlFor="kb-search">Search your sources</label>
-        <div className="kb-form__row">
-          <input
-            id="kb-search"
-            type="search"
-            className="kb-input"
-            value={query}
-            maxLength={2000}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-          <button className="kb-button" type="submit" disabled={busy || !query.trim()}>
-            Search
-          </button>
-        </div>
-      </form>
-      <ErrorNote error={error} />
-      {hits && (
-        <div aria-live="polite">
-          {hits.hits.length === 0 ? (
-            <p className="kb-help">No matches.</p>
-          ) : (
-            <ol className="kb-results" aria-label="Search results">
-              {hits.hits.map((h) => (
-                <li key={h.chunkId} className="kb-result">
-                  <p className="kb-result__title">
-                    {h.title}
-                    {h.page !== null && <span className="kb-card__meta">page {h.page}</span>}
-                  </p>
-                  <p className="kb-result__snippet">
-                    <Marked text={snippet(h.text, hits.terms)} terms={hits.terms} />
-                  </p>
-                  <p className="kb-path">{h.sourcePath}</p>
-                </li>
-              ))}
-            </ol>
-          )}
-        </div>
-      )}
-    </section>
+    <ol className="kb-results" aria-label="Search results">
+      {hits.map((h) => (
+        <li key={h.chunkId} className="kb-result">
+          <p className="kb-result__title">
+            {h.title}
+            {h.heading && h.heading !== h.title && (
+              <span className="kb-card__meta">{h.heading.split(' › ').at(-1)}</span>
+            )}
+            {h.page !== null && <span className="kb-card__meta">page {h.page}</span>}
+          </p>
+          <p className="kb-result__snippet">
+            <Marked text={snippet(h.text, terms)} terms={terms} />
+          </p>
+          <p className="kb-path">{h.sourcePath}</p>
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -211,105 +209,92 @@ function numberCitations(answer: KbAnswerOutput): {
   return { numberOf: (c) => numbers.get(key(c)) ?? 0, list };
 }
 
-function AskBox({ client, onCite }: { client: RpcClient; onCite: (open: OpenCitation) => void }) {
-  const [question, setQuestion] = useState('');
-  const [answer, setAnswer] = useState<KbAnswerOutput>();
-  const [error, setError] = useState<ErrorInfo>();
-  const [busy, setBusy] = useState(false);
+/** How sure the answer is, in words (the number is the calibrated probability). */
+export function confidenceWords(confidence: number): string {
+  if (confidence >= 0.8) return 'High confidence';
+  if (confidence >= 0.5) return 'Moderate confidence';
+  return 'Low confidence';
+}
 
-  const submit = (event: SyntheticEvent): void => {
-    event.preventDefault();
-    const q = question.trim();
-    if (!q) return;
-    setBusy(true);
-    void client.call('knowledge.ask', { question: q }, SLOW_CALL).then((r) => {
-      setBusy(false);
-      if (r.ok) {
-        setError(undefined);
-        setAnswer(r.value);
-      } else setError(r.error);
-    });
-  };
-  const numbered = answer && numberCitations(answer);
-
+function AnswerView({
+  answer,
+  onCite,
+}: {
+  answer: KbAnswerOutput;
+  onCite: (open: OpenCitation) => void;
+}) {
+  const numbered = numberCitations(answer);
+  const sentences = (
+    <ol className="kb-sentences" aria-label="Answer, sentence by sentence">
+      {answer.sentences.map((s, i) => (
+        <li key={i} className="kb-sentence">
+          <SentenceText text={s.text} />{' '}
+          {s.citations.map((c) => {
+            const n = numbered.numberOf(c);
+            return (
+              <button
+                key={`${c.documentId}:${c.start}`}
+                type="button"
+                className="cite"
+                aria-label={`Citation ${n}: ${c.title}${c.page !== null ? `, page ${c.page}` : ''}`}
+                onClick={() => onCite({ citation: c, sentence: s, number: n })}
+              >
+                {n}
+              </button>
+            );
+          })}
+        </li>
+      ))}
+    </ol>
+  );
   return (
-    <section className="kb-card" aria-labelledby="kb-ask-title">
-      <h2 id="kb-ask-title" className="kb-card__title">
-        Ask your sources
-      </h2>
-      <form className="kb-form" onSubmit={submit}>
-        <label htmlFor="kb-ask">Question</label>
-        <div className="kb-form__row">
-          <input
-            id="kb-ask"
-            className="kb-input"
-            value={question}
-            maxLength={2000}
-            onChange={(e) => setQuestion(e.target.value)}
-          />
-          <button className="kb-button" type="submit" disabled={busy || !question.trim()}>
-            {busy ? 'Asking…' : 'Ask'}
-          </button>
-        </div>
-      </form>
-      <ErrorNote error={error} />
-      {answer && numbered && (
-        <div className="kb-answer" aria-live="polite" data-testid="kb-answer">
-          {answer.covered ? (
+    <div
+      className="kb-answer"
+      aria-live="polite"
+      data-testid="kb-answer"
+      data-covered={answer.covered}
+    >
+      {answer.covered ? (
+        <>
+          <p className="kb-answer__meta">
+            <span
+              className={`kb-confidence kb-confidence--${answer.confidence >= 0.8 ? 'high' : answer.confidence >= 0.5 ? 'mid' : 'low'}`}
+              title={`Estimated chance that these sentences answer the question: ${Math.round(answer.confidence * 100)} %`}
+              data-testid="kb-confidence"
+            >
+              {confidenceWords(answer.confidence)}
+            </span>{' '}
+            · quoted from your sources
+          </p>
+          {sentences}
+        </>
+      ) : (
+        <div className="kb-not-covered" role="note">
+          <p>
+            <strong>{answer.notice ?? 'Your sources do not cover this question.'}</strong> Nothing
+            was made up.
+          </p>
+          {answer.sentences.length > 0 ? (
             <>
-              <ol className="kb-sentences" aria-label="Answer, sentence by sentence">
-                {answer.sentences.map((s, i) => (
-                  <li key={i} className="kb-sentence">
-                    {s.text}{' '}
-                    {s.citations.map((c) => {
-                      const n = numbered.numberOf(c);
-                      return (
-                        <button
-                          key={`${c.documentId}:${c.start}`}
-                          type="button"
-                          className="kb-cite"
-                          aria-label={`Citation ${n}: ${c.title}${c.page !== null ? `, page ${c.page}` : ''}`}
-                          onClick={() => onCite({ citation: c, sentence: s, number: n })}
-                        >
-                          {n}
-                        </button>
-                      );
-                    })}
+              <p className="kb-help">What the closest source says, for you to judge:</p>
+              {sentences}
+            </>
+          ) : answer.sources.length > 0 ? (
+            <>
+              <p className="kb-help">The nearest sources, to check yourself:</p>
+              <ul aria-label="Nearest sources" className="kb-nearest">
+                {answer.sources.slice(0, 5).map((s) => (
+                  <li key={s.sourcePath}>
+                    {s.title} <span className="kb-path">{s.sourcePath}</span>
                   </li>
                 ))}
-              </ol>
-              <h3 className="kb-subtitle">Cited sources</h3>
-              <ol className="kb-cited">
-                {numbered.list.map((c, i) => (
-                  <li key={i}>
-                    {c.title}
-                    {c.page !== null ? `, page ${c.page}` : ''}{' '}
-                    <span className="kb-path">{c.sourcePath}</span>
-                  </li>
-                ))}
-              </ol>
+              </ul>
             </>
           ) : (
-            <div className="kb-not-covered" role="note">
-              <p>
-                <strong>Your sources do not cover this question.</strong> Nothing was made up; here
-                are the nearest sources to check yourself.
-              </p>
-              {answer.sources.length > 0 ? (
-                <ul aria-label="Nearest sources">
-                  {answer.sources.slice(0, 5).map((s) => (
-                    <li key={s.sourcePath}>
-                      {s.title} <span className="kb-path">{s.sourcePath}</span>
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                <p className="kb-help">The knowledge store has nothing related.</p>
-              )}
-            </div>
+            <p className="kb-help">Your knowledge store has nothing related.</p>
           )}
         </div>
       )}
-    </section>
+    </div>
   );
 }

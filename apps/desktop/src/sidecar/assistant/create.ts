@@ -41,9 +41,11 @@ export function createVoiceService(
     readonly frontEnd?: boolean;
     /** On-device speech (speech/rpc.ts): without it, voice needs the cloud STT. */
     readonly speech?: SpeechRpc;
+    /** The signed-in person's access token, for a workstation without a device key. */
+    readonly bearer?: () => Promise<string>;
   },
 ): VoiceWiring {
-  const config = gatewayConfigFromEnv(options.env, profile.dir);
+  const config = gatewayConfigFromEnv(options.env, profile.dir, options.bearer);
   const audit = new JsonlFileAuditSink(path.join(profile.dir, EGRESS_AUDIT_FILE));
   const service = new VoiceTurnService({
     kb: profile.knowledge,

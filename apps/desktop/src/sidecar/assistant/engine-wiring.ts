@@ -15,13 +15,21 @@ export function voiceFromProfile(
   env: NodeJS.ProcessEnv,
   log: Logger,
   emit: Emit,
+  /** The signed-in person's access token (sidecar/identity), when there is no device key. */
+  bearer?: () => Promise<string>,
   speech?: SpeechRpc,
 ): { get: () => Promise<VoiceApi | undefined>; close: () => void } {
   let wiring: VoiceWiring | undefined;
   const get = async (): Promise<VoiceApi | undefined> => {
     const profile = await profiles.get().catch(() => undefined);
     if (!profile) return undefined;
-    wiring ??= createVoiceService(profile, { env, emit, log, ...(speech ? { speech } : {}) });
+    wiring ??= createVoiceService(profile, {
+      env,
+      emit,
+      log,
+      ...(bearer ? { bearer } : {}),
+      ...(speech ? { speech } : {}),
+    });
     return wiring.service;
   };
   return { get, close: () => wiring?.close() };

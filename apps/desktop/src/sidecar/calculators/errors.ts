@@ -26,6 +26,8 @@ export const CALC_ERRORS = {
   CALC_NOT_APPLICABLE: 'CALC_NOT_APPLICABLE',
   /** A request (a JSONL line, an --inputs object) is not the JSON shape it must be. */
   CALC_REQUEST_INVALID: 'CALC_REQUEST_INVALID',
+  /** No encrypted store to keep the history in (no profile folder). */
+  CALC_HISTORY_NOT_AVAILABLE: 'CALC_HISTORY_NOT_AVAILABLE',
 } as const;
 
 export type CalcErrorCode = keyof typeof CALC_ERRORS;

@@ -29,6 +29,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
     summary: 'run a whole voice turn from a WAV recording against the configured server',
     load: async () => (await import('./commands/turn.js')).command,
   },
+  calendar: {
+    summary: 'your Nextcloud calendar: add an event from a sentence, list occurrences',
+    load: async () => (await import('./commands/calendar.js')).command,
+  },
   calc: {
     summary: 'medical calculators: list, run one or JSONL, parse a typed request',
     load: async () => (await import('./commands/calc.js')).command,

@@ -2,10 +2,15 @@ import path from 'node:path';
 import { openProfile, type Profile, type ProfileLog } from '../profile.js';
 import { writeLine, type CliIO } from './io.js';
 
-/** Progress and key lines of a command on stderr, prefixed with its name (stdout stays for output). */
-export function cliLog(io: CliIO, name: string): ProfileLog {
+/**
+ * Progress and key lines of a command on stderr, prefixed with its name (stdout stays for output).
+ * `verbose: false` keeps the informational lines (model, key source) back; warnings always show.
+ */
+export function cliLog(io: CliIO, name: string, verbose = true): ProfileLog {
   return {
-    info: (m) => writeLine(io.stderr, `${name}: ${m}`),
+    info: (m) => {
+      if (verbose) writeLine(io.stderr, `${name}: ${m}`);
+    },
     warn: (m) => writeLine(io.stderr, `${name}: warning: ${m}`),
   };
 }
@@ -20,8 +25,9 @@ export async function withProfile<T>(
   dir: string,
   name: string,
   fn: (profile: Profile) => Promise<T>,
+  options: { readonly verbose?: boolean } = {},
 ): Promise<T> {
-  const log = cliLog(io, name);
+  const log = cliLog(io, name, options.verbose ?? true);
   const profile = await openProfile({
     dir: path.resolve(io.cwd, dir),
     env: io.env,

@@ -1,6 +1,7 @@
 /**
- * The workstation's sign-in (issue 18), self-contained: not yet wired into the engine (the
- * sign-in screen, lock and sign-out UI come with the architecture refactor).
+ * The workstation's sign-in (issue 18). The engine uses it through IdentityService (service.ts:
+ * modes, idle lock, default-deny of other calls in rpc.ts, the gateway's access token); the
+ * pieces below are its parts.
  */
 export { AuthClient } from './client.js';
 export { IDENTITY_ERRORS, SESSION_ENDING_CODES, type IdentityErrorCode } from './errors.js';
@@ -18,3 +19,5 @@ export {
   type SessionState,
 } from './session.js';
 export { MemoryCredentialStore, type CredentialStore, type StoredCredentials } from './store.js';
+export { ProfileCredentialStore } from './profile-store.js';
+export { IdentityService, type IdentityServiceOptions } from './service.js';

@@ -265,6 +265,23 @@ export class IdentitySession {
     return this.access;
   }
 
+  /**
+   * Asks the server whether the session still stands (revoked user, session or device end it
+   * there at once; this is how the workstation learns before its next refresh). Offline: no
+   * change; an expired or stale token: refreshed.
+   */
+  async check(): Promise<void> {
+    const s = this.current;
+    if (s.kind !== 'signed_in' || !this.access) return;
+    try {
+      await this.opts.client.me(this.access);
+    } catch (e) {
+      const code = codeOf(e);
+      if (code === 'AUTH_TOKEN_EXPIRED' || code === 'AUTH_TOKEN_STALE') return this.refresh();
+      if (code !== undefined && SESSION_ENDING_CODES.has(code)) await this.fail(e);
+    }
+  }
+
   /** Ends the session on the server (best effort when offline) and forgets the refresh token. */
   async signOut(): Promise<void> {
     const s = await this.stored();

@@ -1,25 +1,9 @@
-import { dot } from '../store/vectors.js';
-import { sentenceSpans } from './chunk.js';
-import type { Embedder } from './embed/embedder.js';
+import type { AnswerSentence } from './answer-types.js';
+import { selectAnswer, type LocalAnswer } from './answer-select.js';
 import type { SearchHit } from './search.js';
 import { contentTerms } from './terms.js';
 
-/** A span of a document's source text that supports a sentence of an answer. */
-export interface Citation {
-  readonly chunkId: number;
-  readonly documentId: number;
-  readonly sourcePath: string;
-  readonly title: string;
-  /** Character offsets in the document's source text (the text `documents.text` holds). */
-  readonly start: number;
-  readonly end: number;
-  readonly page: number | null;
-}
-
-export interface AnswerSentence {
-  readonly text: string;
-  readonly citations: readonly Citation[];
-}
+export type { AnswerSentence, Citation } from './answer-types.js';
 
 export interface NearestSource {
   readonly sourcePath: string;
@@ -33,9 +17,13 @@ export interface Answer {
   readonly sentences: readonly AnswerSentence[];
   /** False when retrieval found nothing that supports an answer: `sources` lists the nearest. */
   readonly covered: boolean;
-  /** Which generator wrote the sentences (`extractive@1`, an LLM generator id, …). */
+  /** Which generator wrote the sentences (`extractive@2`, an LLM generator id, …). */
   readonly generator: string;
   readonly sources: readonly NearestSource[];
+  /** How likely the sentences answer the question (0–1; calibrated for the local answer). */
+  readonly confidence: number;
+  /** Said with the answer, e.g. that the closest source is about another condition. */
+  readonly notice?: string;
 }
 
 export interface AnswerInput {
@@ -75,104 +63,22 @@ export function checkCitations(
   return out;
 }
 
-interface Candidate {
-  passageRank: number;
-  hit: SearchHit;
-  start: number;
-  end: number;
-  text: string;
-  terms: Set<string>;
-  score: number;
-}
-
-const MAX_SENTENCES = 3;
-const MIN_SENTENCE_CHARS = 25;
-const LONG_SENTENCE_CHARS = 250;
-
-function jaccard(a: Set<string>, b: Set<string>): number {
-  let inter = 0;
-  for (const t of a) if (b.has(t)) inter++;
-  return inter === 0 ? 0 : inter / (a.size + b.size - inter);
-}
-
 /**
- * The offline path: scores every sentence of the top passages by how much of the question it
- * covers (terms weighted by rarity among the candidates), the rank of its passage and, when an
- * embedder is given, its cosine to the question; keeps the best few that are not repeats, and
- * orders them as they appear in the sources. Each sentence is quoted verbatim and cites its span.
+ * The offline path (answer-select.ts): sentences, lists and tables of the top passages scored for
+ * the question's type and topic; restated questions and boilerplate never quoted. generate()
+ * returns sentences only when they address the question; `answer()` also says how confident it
+ * is and when the closest source is about another condition.
  */
 export class ExtractiveAnswerGenerator implements AnswerGenerator {
-  readonly id = 'extractive@1';
-  constructor(private readonly options: { embedder?: Embedder; maxPassages?: number } = {}) {}
+  readonly id = 'extractive@2';
 
-  async generate(input: AnswerInput): Promise<AnswerSentence[]> {
-    const qTerms = new Set(contentTerms(input.question));
-    const candidates: Candidate[] = [];
-    input.passages.slice(0, this.options.maxPassages ?? 5).forEach((hit, passageRank) => {
-      for (const s of sentenceSpans(hit.text)) {
-        const text = hit.text.slice(s.start, s.end);
-        if (text.length < MIN_SENTENCE_CHARS || /^\s*#/.test(text)) continue; // headings are not claims
-        candidates.push({
-          passageRank,
-          hit,
-          start: hit.start + s.start,
-          end: hit.start + s.end,
-          text,
-          terms: new Set(contentTerms(text)),
-          score: 0,
-        });
-      }
-    });
-    if (candidates.length === 0 || qTerms.size === 0) return [];
-    const idf = new Map<string, number>();
-    for (const t of qTerms) {
-      const df = candidates.filter((c) => c.terms.has(t)).length;
-      idf.set(t, Math.log(1 + candidates.length / (1 + df)));
-    }
-    const totalIdf = [...idf.values()].reduce((a, b) => a + b, 0) || 1;
-    let cosines: number[] | undefined;
-    if (this.options.embedder) {
-      const [q, ...vs] = await this.options.embedder.embed(
-        [input.question, ...candidates.map((c) => c.text)],
-        input.signal,
-      );
-      cosines = q ? vs.map((v) => dot(q, v)) : undefined;
-    }
-    candidates.forEach((c, i) => {
-      let covered = 0;
-      for (const t of qTerms) if (c.terms.has(t)) covered += idf.get(t) ?? 0;
-      // Long run-on sentences (lists) cover many words by sheer length: damp them.
-      const lengthFactor = Math.sqrt(Math.min(1, LONG_SENTENCE_CHARS / c.text.length));
-      c.score =
-        (covered / totalIdf) * lengthFactor +
-        0.3 / (1 + c.passageRank) +
-        0.5 * Math.max(0, cosines?.[i] ?? 0);
-    });
-    const ranked = [...candidates].filter((c) => [...qTerms].some((t) => c.terms.has(t)));
-    ranked.sort((a, b) => b.score - a.score);
-    const best = ranked[0];
-    if (!best) return [];
-    const chosen: Candidate[] = [];
-    for (const c of ranked) {
-      if (chosen.length >= MAX_SENTENCES || c.score < 0.6 * best.score) break;
-      if (chosen.some((x) => jaccard(x.terms, c.terms) > 0.7 || x.text === c.text)) continue;
-      chosen.push(c);
-    }
-    chosen.sort((a, b) => a.passageRank - b.passageRank || a.start - b.start);
-    return chosen.map((c) => ({
-      text: c.text,
-      citations: [
-        {
-          chunkId: c.hit.chunkId,
-          documentId: c.hit.documentId,
-          sourcePath: c.hit.sourcePath,
-          title: c.hit.title,
-          start: c.start,
-          end: c.end,
-          page: c.hit.page,
-        },
-      ],
-    }));
+  answer(input: AnswerInput): LocalAnswer {
+    return selectAnswer(input.question, input.passages);
+  }
+
+  generate(input: AnswerInput): Promise<AnswerSentence[]> {
+    const a = this.answer(input);
+    return Promise.resolve(a.covered ? a.sentences : []);
   }
 }
 
@@ -184,4 +90,25 @@ export function termCoverage(question: string, hit: SearchHit): number {
   let n = 0;
   for (const t of q) if (have.has(t)) n++;
   return n / q.size;
+}
+
+/**
+ * The passages an answer may draw on: the top five that share enough of the question's terms or
+ * are close in embedding space, then further chunks of those same documents (a list often sits in
+ * the chunk after the sentence that announces it).
+ */
+export function answerPassages(
+  question: string,
+  hits: readonly SearchHit[],
+  limits: { MIN_TERM_COVERAGE: number; MIN_COSINE: number },
+): SearchHit[] {
+  const top = hits
+    .slice(0, 5)
+    .filter(
+      (h) =>
+        termCoverage(question, h) >= limits.MIN_TERM_COVERAGE ||
+        (h.cosine ?? 0) >= limits.MIN_COSINE,
+    );
+  const documents = new Set(top.map((h) => h.documentId));
+  return [...top, ...hits.slice(5).filter((h) => documents.has(h.documentId))];
 }

@@ -5,8 +5,8 @@ import type { KeyLog } from '../store/keystore.js';
 import { VectorIndex, type ModelSlot } from '../store/vectors.js';
 import {
   ExtractiveAnswerGenerator,
+  answerPassages,
   checkCitations,
-  termCoverage,
   type Answer,
   type AnswerGenerator,
 } from './answer.js';
@@ -144,6 +144,21 @@ export class KnowledgeBase {
     return this.ingester.ingest(inputs, options);
   }
 
+  /** Removes what was ingested from these paths (files deleted at their source); returns how many. */
+  removeSources(paths: readonly string[]): number {
+    const find = this.db.prepare('SELECT id FROM documents WHERE source_path = ?');
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const p of paths) {
+        const row = find.get(p) as { id: number } | undefined;
+        if (!row) continue;
+        this.ingester.deleteDocument(row.id);
+        n++;
+      }
+      return n;
+    })();
+  }
+
   resumeIngestion(options?: Pick<IngestOptions, 'signal' | 'onProgress'>): Promise<IngestReport> {
     return this.ingester.resume(options);
   }
@@ -181,47 +196,70 @@ export class KnowledgeBase {
       ...(options.filter ? { filter: options.filter } : {}),
     });
     const sources = dedupeSources(hits);
-    const supported = hits
-      .slice(0, 5)
-      .filter(
-        (h) => termCoverage(question, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE,
-      );
-    let sentences = supported.length
-      ? checkCitations(
-          await this.generator.generate({
-            question,
-            passages: supported,
-            ...(options.signal ? { signal: options.signal } : {}),
-          }),
-          supported,
-        )
-      : [];
-    if (sentences.length === 0) {
-      sentences = [];
-      const nearest = sources.slice(0, 3).map((s) => s.title);
-      return {
-        answer:
-          nearest.length > 0
-            ? `Your sources do not cover this question. Nearest sources: ${nearest.join('; ')}.`
-            : 'Your sources do not cover this question: the knowledge store has nothing related.',
-        sentences,
-        covered: false,
-        generator: this.generator.id,
-        sources,
-      };
-    }
+    const supported = answerPassages(question, hits, { MIN_TERM_COVERAGE, MIN_COSINE });
+    const input = {
+      question,
+      passages: supported,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    // The local generator also says how sure it is and when the closest source is off topic.
+    const local =
+      this.generator instanceof ExtractiveAnswerGenerator && supported.length > 0
+        ? this.generator.answer(input)
+        : undefined;
+    const generated = local
+      ? local.sentences
+      : supported.length > 0
+        ? await this.generator.generate(input)
+        : [];
+    const sentences = checkCitations(generated, supported);
+    const covered = sentences.length > 0 && (local?.covered ?? true);
+    const nearest = sources.slice(0, 3).map((s) => s.title);
+    const notCovered =
+      nearest.length > 0
+        ? `Your sources do not cover this question. Nearest sources: ${nearest.join('; ')}.`
+        : 'Your sources do not cover this question: the knowledge store has nothing related.';
     return {
-      answer: sentences.map((s) => s.text.replace(/\s+/g, ' ')).join(' '),
-      sentences,
-      covered: true,
+      answer: covered
+        ? sentences.map((s) => s.text.replace(/\s+/g, ' ')).join(' ')
+        : (local?.notice ?? notCovered),
+      // Off-topic or unsure local sentences are still shown, under the notice, for checking.
+      sentences: covered || local?.notice ? sentences : [],
+      covered,
       generator: this.generator.id,
       sources,
+      confidence: local ? local.confidence : covered ? 1 : 0,
+      ...(local?.notice ? { notice: local.notice } : {}),
     };
   }
 
   /** Every document in the store, newest first, for a sources list. */
   sources(): KbSource[] {
     return this.documents.list();
+  }
+
+  /** Removes documents with their chunks, full-text rows and vectors; returns how many were there. */
+  removeDocuments(documentIds: readonly number[]): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      const exists = this.db.prepare('SELECT 1 FROM documents WHERE id = ?');
+      for (const id of documentIds)
+        if (exists.get(id)) {
+          this.ingester.deleteDocument(id);
+          removed++;
+        }
+      return removed;
+    })();
+  }
+
+  /** The heading path of the chunk holding `offset` of a document ('' before the first heading). */
+  sectionAt(documentId: number, offset: number): string {
+    const row = this.db
+      .prepare(
+        'SELECT heading FROM chunks WHERE document_id = ? AND start <= ? ORDER BY start DESC LIMIT 1',
+      )
+      .get(documentId, offset) as { heading: string } | undefined;
+    return row?.heading ?? '';
   }
 
   /** The source text of a document, for showing a citation's span highlighted. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventName, EventPayload } from '../../shared/contract.js';
@@ -12,9 +13,14 @@ import { codedStoreError, type ProfileHandle } from '../profile-handle.js';
 import type { Handlers } from '../rpc/server.js';
 import type { IngestProgress, IngestReport } from './ingest.js';
 import type { KnowledgeBase } from './kb.js';
+import { manager } from './manager-rpc.js';
 import { KnowledgeService } from './service.js';
 
 type KnowledgeCall =
+  | 'knowledge.remove'
+  | 'knowledge.reindex'
+  | 'knowledge.upload'
+  | 'knowledge.document'
   | 'knowledge.ingest'
   | 'knowledge.cancelIngest'
   | 'knowledge.sources'
@@ -102,6 +108,12 @@ export class KnowledgeRpc {
         );
     if (this.running)
       throw new CodedError('KB_BUSY', 'An ingestion is already running; wait for it or cancel it.');
+    for (const p of paths)
+      if (!existsSync(p))
+        throw new CodedError(
+          'KB_PATH_NOT_FOUND',
+          `Nothing was found at ${p.slice(0, 300)}: check the path and try again.`,
+        );
     await this.kb();
     const service = this.service;
     const started: ProgressEvent = {
@@ -165,7 +177,8 @@ export class KnowledgeRpc {
       ingestedAt: d.ingestedAt,
       status: 'ready',
     }));
-    for (const e of this.lastErrors)
+    // A duplicate is information (the content is already there), not a failed source.
+    for (const e of this.lastErrors.filter((x) => x.code !== 'INGEST_DUPLICATE'))
       rows.push({
         documentId: null,
         title: path.basename(e.path),
@@ -187,6 +200,12 @@ export class KnowledgeRpc {
 
   handlers(): Pick<Handlers, KnowledgeCall> {
     return {
+      ...manager({
+        kb: () => this.kb(),
+        ingest: (paths) => this.ingest(paths),
+        profileDir: () => this.profiles.dir,
+        busy: () => this.running !== undefined,
+      }),
       'knowledge.ingest': ({ paths, tags }) => this.ingest(paths, tags),
       'knowledge.cancelIngest': () => ({
         cancelled: this.service.cancelIngestion(),
@@ -220,6 +239,8 @@ export class KnowledgeRpc {
         return {
           answer: a.answer,
           covered: a.covered,
+          confidence: a.confidence,
+          ...(a.notice ? { notice: a.notice.slice(0, 1024) } : {}),
           generator: a.generator,
           sources: a.sources.map((s) => ({ ...s })),
           sentences: a.sentences.map((s) => ({
@@ -255,6 +276,7 @@ export class KnowledgeRpc {
         return {
           documentId: id,
           title: doc.title,
+          heading: kb.sectionAt(id, start).slice(0, 1024),
           sourcePath: doc.sourcePath,
           text: doc.text.slice(from, textEnd),
           textStart: from,

@@ -97,7 +97,7 @@ describe('answers with citations', () => {
   it('answers from the sources, each sentence citing the exact span it quotes', async () => {
     const a = await kb.answer('What is the first-line treatment for hypertension?');
     expect(a.covered).toBe(true);
-    expect(a.generator).toBe('extractive@1');
+    expect(a.generator).toBe('extractive@2');
     expect(a.sentences.length).toBeGreaterThan(0);
     expect(a.answer).toContain('lisinopril');
     for (const s of a.sentences) {

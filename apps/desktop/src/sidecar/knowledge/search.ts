@@ -1,6 +1,7 @@
 import type { Db } from '../store/database.js';
 import { dot, type VectorIndex } from '../store/vectors.js';
 import type { SyncedIndexHolder } from '../store/synced-index.js';
+import { AcronymExpander } from './acronyms.js';
 import { lexicalIndexHolder, TITLE_WEIGHT, type LexicalIndex } from './lexical.js';
 import { STOPWORDS, words } from './terms.js';
 
@@ -29,6 +30,8 @@ export interface SearchOptions {
   readonly bm25Engine?: 'auto' | 'fts5';
   /** Hamming shortlist: in memory when loaded (`auto`, default), or always sqlite-vec. */
   readonly vectorEngine?: 'auto' | 'sqlite-vec';
+  /** Spell out abbreviations the sources define ("CKD" → "chronic kidney disease") for BM25 (default true). */
+  readonly expandAbbreviations?: boolean;
 }
 
 export interface SearchHit {
@@ -103,10 +106,13 @@ interface ChunkRow {
 export class Retriever {
   private cachedCount: { at: number; n: number } | undefined;
   private readonly lexical: SyncedIndexHolder<LexicalIndex> = lexicalIndexHolder();
+  private readonly acronyms: AcronymExpander;
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
-  ) {}
+  ) {
+    this.acronyms = new AcronymExpander(db);
+  }
 
   /**
    * Resolves when the in-memory keyword index and vector bits are loaded (they load on their own
@@ -258,10 +264,11 @@ export class Retriever {
     const mode = q ? requested : requested === 'vector' ? 'vector' : 'bm25';
     const allowed = this.allowedChunks(options.filter);
     const pool = Math.max(POOL_MIN, k * 3);
+    const keywords = options.expandAbbreviations === false ? query : this.acronyms.expand(query);
     const bm25 =
       mode === 'vector'
         ? new Map<number, number>()
-        : this.bm25(query, pool, allowed, options.bm25Gate, options.bm25Engine);
+        : this.bm25(keywords, pool, allowed, options.bm25Gate, options.bm25Engine);
     const cos =
       mode === 'bm25' || !q
         ? new Map<number, number>()

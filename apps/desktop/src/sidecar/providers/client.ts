@@ -20,7 +20,7 @@ import {
 import { Value } from 'typebox/value';
 import type { EgressGuard } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
-import { ProviderError, fromGatewayCode, toProviderError } from './errors.js';
+import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
 import { errorFrom, gatewayHeaders, gatewayUrl } from './gateway-http.js';
 import { SseParser } from './sse.js';
 import { openTts, type TtsRequest, type TtsStream } from './tts.js';
@@ -88,8 +88,8 @@ export class GatewayClient {
     return gatewayUrl(this.config, path);
   }
 
-  private headers(json: boolean): Record<string, string> {
-    return gatewayHeaders(this.config, json);
+  private headers(json: boolean, kind: ProviderKind): Promise<Record<string, string>> {
+    return gatewayHeaders(this.config, json, kind);
   }
 
   /**
@@ -121,7 +121,7 @@ export class GatewayClient {
     try {
       const res = await within(
         this.guard.fetch(GATEWAY_PROVIDERS.llm, this.url(GATEWAY_PATHS.providers), {
-          headers: this.headers(false),
+          headers: await this.headers(false, kind),
           signal: controller.signal,
         }),
         this.config.timeouts.connectMs,
@@ -211,16 +211,16 @@ export class GatewayClient {
     const kind = 'llm';
     const t = this.config.timeouts;
     const { body } = chat;
-    const headers = this.headers(true);
-    if (after)
-      headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
-        turn: after.turnId,
-        // Salted with the turn id (see AFTER_TRANSCRIPT_HEADER): the gateway shares only this.
-        sha256: createHash('sha256')
-          .update(`${after.turnId}\n${after.transcript}`, 'utf8')
-          .digest('base64url'),
-      });
     try {
+      const headers = await this.headers(true, kind);
+      if (after)
+        headers[AFTER_TRANSCRIPT_HEADER] = afterTranscriptHeader({
+          turn: after.turnId,
+          // Salted with the turn id (see AFTER_TRANSCRIPT_HEADER): the gateway shares only this.
+          sha256: createHash('sha256')
+            .update(`${after.turnId}\n${after.transcript}`, 'utf8')
+            .digest('base64url'),
+        });
       const res = await within(
         this.guard.fetch(
           GATEWAY_PROVIDERS.llm,

@@ -1,3 +1,4 @@
+import { bearer } from '@voiceassist/contract';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ProviderConfig } from '../egress/index.js';
@@ -16,6 +17,11 @@ export interface GatewayConfig {
   readonly serverUrl: string;
   /** The device key from `voiceassist-server device add` (sent as `Authorization: Bearer`). */
   readonly deviceKey: string;
+  /**
+   * The signed-in person's access token (sidecar/identity), used instead of `deviceKey` when
+   * set; rejects when nobody is signed in (the call is then refused as AUTH_REQUIRED).
+   */
+  readonly bearer?: () => Promise<string>;
   /** Audio may go to the server's STT relay (audio cannot be pseudonymized; see README). */
   readonly sttAudio: boolean;
   readonly timeouts: GatewayTimeouts;
@@ -56,12 +62,14 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 
 /**
  * Server URL from VOICEASSIST_SERVER_URL; device key from VOICEASSIST_DEVICE_KEY or
- * `<profileDir>/device.key`. No cloud provider key is ever read on the workstation.
- * Returns undefined when either is missing (voice and cloud answers are then off).
+ * `<profileDir>/device.key`, else the signed-in person's token (`bearer`). No cloud provider key
+ * is ever read on the workstation. Returns undefined without a server URL, or without either
+ * credential (voice and cloud answers are then off).
  */
 export function gatewayConfigFromEnv(
   env: NodeJS.ProcessEnv,
   profileDir?: string,
+  bearer?: () => Promise<string>,
 ): GatewayConfig | undefined {
   const url = env.VOICEASSIST_SERVER_URL?.trim();
   if (!url) return undefined;
@@ -73,10 +81,12 @@ export function gatewayConfigFromEnv(
       key = undefined; // no key file: not enrolled yet
     }
   }
-  if (!key) return undefined;
+  if (!key && !bearer) return undefined;
   return {
     serverUrl: url.replace(/\/+$/, ''),
-    deviceKey: key,
+    deviceKey: key ?? '',
+    // The admin-issued device key (headless use) wins over a person's sign-in.
+    ...(key || !bearer ? {} : { bearer }),
     sttAudio: env.VOICEASSIST_STT_AUDIO !== 'block',
     timeouts: {
       connectMs: intEnv(env, 'VOICEASSIST_CONNECT_TIMEOUT_MS', DEFAULT_TIMEOUTS.connectMs),
@@ -121,4 +131,9 @@ export function gatewayProviders(
       policy: { text: 'pseudonymize', audio: 'block' },
     },
   ];
+}
+
+/** The `Authorization` header value for a gateway call. */
+export async function authorizationOf(config: GatewayConfig): Promise<string> {
+  return bearer(config.bearer ? await config.bearer() : config.deviceKey);
 }

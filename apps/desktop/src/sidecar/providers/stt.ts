@@ -6,7 +6,6 @@ import {
   STT_TURN_PARAM,
   SttErrorMessage,
   SttResults,
-  bearer,
   joinTranscript,
   type SttClientMessage,
 } from '@voiceassist/contract';
@@ -15,6 +14,7 @@ import { missingCaseError } from '../../shared/assert.js';
 import type { EgressGuard, GuardedSocket } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError } from './errors.js';
+import { gatewayAuthorization } from './gateway-http.js';
 
 export interface SttSessionOptions {
   readonly guard: EgressGuard;
@@ -107,12 +107,14 @@ class LiveTranscription implements SttSession {
     signal?.addEventListener('abort', this.onAbort, { once: true });
     const ws = config.serverUrl.replace(/^http/, 'ws');
     const url = `${ws}${GATEWAY_PATHS.sttLive}?${STT_TURN_PARAM}=${this.turnId}`;
-    options.guard
-      .openWebSocket(GATEWAY_PROVIDERS.stt, url, {
-        headers: { [AUTHORIZATION_HEADER]: bearer(config.deviceKey) },
-        conversationId: options.conversationId,
-        dataKind: 'audio',
-      })
+    gatewayAuthorization(config, 'stt')
+      .then((authorization) =>
+        options.guard.openWebSocket(GATEWAY_PROVIDERS.stt, url, {
+          headers: { [AUTHORIZATION_HEADER]: authorization },
+          conversationId: options.conversationId,
+          dataKind: 'audio',
+        }),
+      )
       .then(
         (g) => this.attach(g),
         (err: unknown) => this.fail(toProviderError(err, 'stt', signal)),

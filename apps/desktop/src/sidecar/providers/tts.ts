@@ -57,7 +57,12 @@ export async function openTts(
       guard.fetch(
         GATEWAY_PROVIDERS.tts,
         gatewayUrl(config, GATEWAY_PATHS.ttsStream),
-        { method: 'POST', headers: gatewayHeaders(config, true), body, signal: controller.signal },
+        {
+          method: 'POST',
+          headers: await gatewayHeaders(config, true, kind),
+          body,
+          signal: controller.signal,
+        },
         { conversationId: req.conversationId },
       ),
       t.ttsFirstByteMs,
@@ -142,7 +147,7 @@ async function ttsFailure(
       GATEWAY_PROVIDERS.tts,
       gatewayUrl(config, callStatusPath(call.requestId)),
       {
-        headers: gatewayHeaders(config, false),
+        headers: await gatewayHeaders(config, false, kind),
         signal: AbortSignal.timeout(config.timeouts.idleMs),
       },
       { conversationId: call.conversationId },

@@ -1,9 +1,13 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
+import { CalculatorsRpc } from '../calculators/rpc.js';
 import type { HealthMonitor } from '../health.js';
+import { identityHandlers, requireSignIn } from '../identity/rpc.js';
+import { IdentityService } from '../identity/service.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
 import { SpeechRpc } from '../speech/rpc.js';
+import { SettingsStore } from '../settings/store.js';
 import type { Handlers } from './server.js';
 
 export interface EngineServices {
@@ -14,17 +18,28 @@ export interface EngineServices {
   readonly knowledge?: KnowledgeRpc;
   /** On-device speech: capabilities and transcript confirmation (speech/rpc.ts). */
   readonly speech?: SpeechRpc;
+  /** Workstation settings (settings/store.ts); without it they live in memory. */
+  readonly settings?: SettingsStore;
+  /** Signing in (identity/service.ts); without it the workstation has no personal sign-in. */
+  readonly identity?: IdentityService;
+  /** The Calculators view's calls (calculators/rpc.ts); without it, no history is kept. */
+  readonly calculators?: CalculatorsRpc;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
 export function createHandlers(services: EngineServices): Handlers {
-  return {
+  const identity = services.identity ?? noIdentity();
+  const handlers: Handlers = {
     health: ({ refresh }) => services.health.snapshot(refresh ?? false),
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
     ...(services.speech ?? noSpeech()).handlers(),
+    ...(services.settings ?? new SettingsStore(undefined)).handlers(),
+    ...identityHandlers(identity),
+    ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
   };
+  return requireSignIn(handlers, identity);
 }
 
 /** An engine without on-device speech wiring: the calls answer from this machine's checks. */
@@ -40,4 +55,15 @@ function noKnowledge(): KnowledgeRpc {
     log,
     () => undefined,
   );
+}
+
+/** The sign-in calls of an engine without a server: mode `off`. */
+function noIdentity(): IdentityService {
+  const log = pino({ level: 'silent' });
+  return new IdentityService({
+    env: {},
+    profiles: new ProfileHandle(undefined, () => Promise.reject(new Error('no profile')), log),
+    log,
+    onChange: () => undefined,
+  });
 }

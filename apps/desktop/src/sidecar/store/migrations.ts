@@ -172,6 +172,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'calculator history',
+    sql: `
+      CREATE TABLE calc_history (
+        id INTEGER PRIMARY KEY,
+        calculator_id TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX calc_history_created ON calc_history (created_at);
+    `,
+  },
 ];
 
 /** Throws unless versions start at 1 and strictly increase (the runner relies on it). */

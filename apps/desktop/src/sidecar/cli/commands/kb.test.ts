@@ -33,6 +33,12 @@ function capture(
   };
 }
 
+const exists = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  );
+
 async function run(
   args: string[],
   env: NodeJS.ProcessEnv = {},
@@ -58,8 +64,8 @@ afterAll(async () => {
 });
 
 describe('voiceassist kb', () => {
-  it('ingests with --json, creating an owner-only key file and saying so', async () => {
-    const r = await run(['kb', 'ingest', 'docs', '--store', 'store', '--json']);
+  it('ingests with --json, creating the store folder and an owner-only key file, saying so with --verbose', async () => {
+    const r = await run(['kb', 'ingest', 'docs', '--store', 'store', '--json', '--verbose']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out) as {
       added: number;
@@ -72,6 +78,42 @@ describe('voiceassist kb', () => {
     });
     expect(r.err).toMatch(/database key: created a new random key in key-file/);
     expect((await fs.stat(path.join(store, 'knowledge.key'))).mode & 0o777).toBe(0o600);
+    expect((await fs.stat(store)).mode & 0o777).toBe(0o700);
+  });
+
+  it('is quiet by default: nothing on stderr when all goes well', async () => {
+    const r = await run(['kb', 'ingest', 'docs', '--store', 'store']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^0 added, 0 updated, 1 unchanged, 1 skipped/);
+  });
+
+  it('exits 1 for a missing or unreadable path and creates no store', async () => {
+    const missing = await run(['kb', 'ingest', 'no-such-folder', '--store', 'fresh-store']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(`${path.join(dir, 'no-such-folder')} does not exist`);
+    expect(await exists(path.join(dir, 'fresh-store'))).toBe(false);
+    if (process.getuid?.() !== 0) {
+      // root reads everything: the permission case only means something for other users
+      await fs.mkdir(path.join(dir, 'locked'), { mode: 0o000 });
+      const locked = await run(['kb', 'ingest', 'locked', '--store', 'fresh-store']);
+      expect(locked.code).toBe(1);
+      expect(locked.err).toContain('cannot be read');
+      expect(await exists(path.join(dir, 'fresh-store'))).toBe(false);
+    }
+    const search = await run(['kb', 'search', 'gout', '--store', 'fresh-store']);
+    expect(search.code).toBe(1);
+    expect(search.err).toContain('There is no knowledge store in');
+    expect(await exists(path.join(dir, 'fresh-store'))).toBe(false);
+  });
+
+  it('rejects arguments that look like options instead of reading them as the query (exit 2)', async () => {
+    const literal = await run(['kb', 'search', 'gout', '[--json]', '--store', 'store']);
+    expect(literal.code).toBe(2);
+    expect(literal.err).toContain("unknown argument '[--json]'");
+    expect((await run(['kb', 'ask', 'gout', '—json', '--store', 'store'])).code).toBe(2);
+    expect((await run(['kb', 'stats', 'extra', '--store', 'store'])).code).toBe(2);
+    expect((await run(['kb', 'search', 'gout', '--store', 'store', '--jsno'])).code).toBe(2);
   });
 
   it('searches with --json and answers the --jsonl line protocol with the documented fields', async () => {
@@ -128,13 +170,16 @@ describe('voiceassist kb', () => {
     const a = JSON.parse(r.out) as {
       answer: string;
       covered: boolean;
+      confidence: number;
       sentences: {
         text: string;
         citations: { sourcePath: string; start: number; end: number }[];
       }[];
     };
-    expect(Object.keys(a).sort()).toEqual(['answer', 'covered', 'sentences']);
+    expect(Object.keys(a).sort()).toEqual(['answer', 'confidence', 'covered', 'sentences']);
     expect(a.covered).toBe(true);
+    expect(a.confidence).toBeGreaterThan(0.5);
+    expect(a.confidence).toBeLessThanOrEqual(1);
     expect(a.answer).toContain('Colchicine');
     const c = a.sentences[0]?.citations[0];
     expect(Object.keys(c ?? {}).sort()).toEqual(['end', 'sourcePath', 'start']);
@@ -159,7 +204,7 @@ describe('voiceassist kb', () => {
     expect((await run(['kb', 'search', 'x', '--store', 'store', '--k', 'ten'])).code).toBe(2);
     expect((await run(['kb', 'frobnicate', '--store', 'store'])).code).toBe(2);
     expect((await run(['kb', 'ingest', '--store', 'store'])).code).toBe(2);
-    const wrong = await run(['kb', 'stats', '--store', 'store', '--json'], {
+    const wrong = await run(['kb', 'stats', '--store', 'store', '--json', '--verbose'], {
       VOICEASSIST_DB_KEY: 'ab'.repeat(32),
     });
     expect(wrong.code).toBe(1);

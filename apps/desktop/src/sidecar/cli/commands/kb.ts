@@ -1,8 +1,11 @@
+import { constants, existsSync } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { IngestProgress } from '../../knowledge/ingest.js';
 import type { KnowledgeBase } from '../../knowledge/kb.js';
 import type { SearchHit, SearchMode } from '../../knowledge/search.js';
-import { KEY_FILE } from '../../store/key-stores.js';
+import { KEY_FILE, STORE_FILE } from '../../store/key-stores.js';
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -15,24 +18,40 @@ import {
 import { withProfile } from '../profile.js';
 
 const USAGE = `usage:
-  voiceassist kb ingest PATH... --store DIR [--tag TAG]... [--source NAME] [--json]
-  voiceassist kb search "QUERY" --store DIR [--k 10] [--mode hybrid|bm25|vector] [--json]
+  voiceassist kb ingest PATH... --store DIR [--tag TAG]... [--source NAME] [--json] [--verbose]
+  voiceassist kb search "QUERY" --store DIR [--k 10] [--mode hybrid|bm25|vector] [--json] [--verbose]
   voiceassist kb search --store DIR [--k 10] --jsonl     (stdin: {"id","query"} per line)
-  voiceassist kb ask "QUESTION" --store DIR [--json]
-  voiceassist kb stats --store DIR --json
+  voiceassist kb ask "QUESTION" --store DIR [--json] [--verbose]
+  voiceassist kb stats --store DIR [--json] [--verbose]
 
-The store is DIR/knowledge.db, encrypted, opened exactly as the app opens its profile. Its key
+The store is DIR/knowledge.db, encrypted, opened exactly as the app opens its profile; \`ingest\`
+creates DIR (owner-only) when it does not exist, the other commands need an existing store. Its key
 comes from VOICEASSIST_DB_KEY (64 hex characters), else the OS keychain, else the key file
 DIR/${KEY_FILE} (mode 0600); a new store's key goes to the keychain when one is available, else
 to that file. The embedding model follows VOICEASSIST_EMBED_MODEL (auto | use-lite | hashing-bow)
-and VOICEASSIST_MODELS_DIR.`;
+and VOICEASSIST_MODELS_DIR. Quiet by default: --verbose also prints which embedding model and
+which key source were used.`;
 
+/**
+ * Opens DIR's store. `create`: a folder that does not exist yet is made (owner-only, by
+ * openProfile) for a new store; otherwise a missing store is an error, so a mistyped --store never
+ * leaves an empty one.
+ */
 function withStore<T>(
   io: CliIO,
-  storeDir: string,
+  options: { store: string; verbose: boolean; create?: boolean },
   fn: (kb: KnowledgeBase) => Promise<T>,
 ): Promise<T> {
-  return withProfile(io, storeDir, 'kb', (profile) => fn(profile.knowledge));
+  const dir = path.resolve(io.cwd, options.store);
+  if (!options.create && !existsSync(path.join(dir, STORE_FILE)))
+    return Promise.reject(
+      new Error(
+        `There is no knowledge store in ${dir}. Check --store, or add documents first with \`voiceassist kb ingest PATH --store ${options.store}\`.`,
+      ),
+    );
+  return withProfile(io, dir, 'kb', (profile) => fn(profile.knowledge), {
+    verbose: options.verbose,
+  });
 }
 
 function progressBar(io: CliIO): ((p: IngestProgress) => void) | undefined {
@@ -75,6 +94,34 @@ function parseMode(raw: unknown): SearchMode {
   throw new UsageError('--mode must be hybrid, bm25 or vector');
 }
 
+/**
+ * Arguments that look like options but were not parsed as one ("[--json]" copied from the usage,
+ * "—json" with a dash the editor changed): rejected rather than read as part of a query or a path.
+ */
+function checkPositionals(positionals: readonly string[]): void {
+  const odd = positionals.find((p) => /^\[.*\]$/.test(p) || /^[-–—]{1,2}\p{L}/u.test(p));
+  if (odd !== undefined) throw new UsageError(`unknown argument '${odd}'`);
+}
+
+/** Every path must exist and be readable before a store is opened or created. */
+async function checkReadable(io: CliIO, paths: readonly string[]): Promise<void> {
+  for (const p of paths) {
+    const full = path.resolve(io.cwd, p);
+    try {
+      await stat(full);
+      await access(full, constants.R_OK);
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new Error(
+        missing
+          ? `${full} does not exist. Check the path; nothing was added.`
+          : `${full} cannot be read (permission denied). Check its permissions; nothing was added.`,
+        { cause: err },
+      );
+    }
+  }
+}
+
 function requireStore(values: Record<string, unknown>): string {
   const store = values.store;
   if (typeof store !== 'string' || store === '') throw new UsageError('--store DIR is required');
@@ -87,27 +134,35 @@ async function ingest(args: readonly string[], io: CliIO): Promise<number> {
     json: { type: 'boolean' },
     tag: { type: 'string', multiple: true },
     source: { type: 'string' },
+    verbose: { type: 'boolean' },
   });
   const store = requireStore(values);
+  checkPositionals(positionals);
   if (positionals.length === 0) throw new UsageError('give at least one file or folder to ingest');
+  await checkReadable(io, positionals);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   try {
-    const report = await withStore(io, store, async (kb) => {
-      const onProgress = progressBar(io);
-      const opts = { signal: abort.signal, ...(onProgress ? { onProgress } : {}) };
-      if (kb.unfinishedJobs().length > 0) {
-        writeLine(io.stderr, 'kb: resuming an ingestion that was interrupted');
-        await kb.resumeIngestion(opts);
-      }
-      return kb.ingest(positionals, {
-        ...opts,
-        cwd: io.cwd,
-        tags: (values.tag as string[] | undefined) ?? [],
-        ...(typeof values.source === 'string' ? { source: values.source } : {}),
-      });
-    });
+    const report = await withStore(
+      io,
+      { store, verbose: values.verbose === true, create: true },
+      async (kb) => {
+        const onProgress = progressBar(io);
+        const opts = { signal: abort.signal, ...(onProgress ? { onProgress } : {}) };
+        if (kb.unfinishedJobs().length > 0) {
+          if (values.verbose)
+            writeLine(io.stderr, 'kb: resuming an ingestion that was interrupted');
+          await kb.resumeIngestion(opts);
+        }
+        return kb.ingest(positionals, {
+          ...opts,
+          cwd: io.cwd,
+          tags: (values.tag as string[] | undefined) ?? [],
+          ...(typeof values.source === 'string' ? { source: values.source } : {}),
+        });
+      },
+    );
     if (values.json) writeLine(io.stdout, JSON.stringify(report));
     else {
       writeLine(
@@ -131,14 +186,17 @@ async function search(args: readonly string[], io: CliIO): Promise<number> {
     mode: { type: 'string' },
     json: { type: 'boolean' },
     jsonl: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   });
   const store = requireStore(values);
+  checkPositionals(positionals);
+  const opts = { store, verbose: values.verbose === true };
   const k = parseK(values.k);
   const mode = parseMode(values.mode);
   if (values.jsonl) {
     if (positionals.length > 0)
       throw new UsageError('--jsonl reads queries from stdin: give no QUERY');
-    return withStore(io, store, async (kb) => {
+    return withStore(io, opts, async (kb) => {
       let failures = 0;
       const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
       for await (const line of lines) {
@@ -163,7 +221,7 @@ async function search(args: readonly string[], io: CliIO): Promise<number> {
   }
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError('give a QUERY, or --jsonl to read queries from stdin');
-  return withStore(io, store, async (kb) => {
+  return withStore(io, opts, async (kb) => {
     const { hits, vectorSearch } = await kb.search(query, { k, mode });
     if (values.json) writeLine(io.stdout, JSON.stringify({ results: hits.map(hitJson) }));
     else {
@@ -187,11 +245,13 @@ async function ask(args: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     store: { type: 'string' },
     json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   });
   const store = requireStore(values);
+  checkPositionals(positionals);
   const question = positionals.join(' ').trim();
   if (!question) throw new UsageError('give a QUESTION');
-  return withStore(io, store, async (kb) => {
+  return withStore(io, { store, verbose: values.verbose === true }, async (kb) => {
     const a = await kb.answer(question);
     if (values.json)
       writeLine(
@@ -207,11 +267,14 @@ async function ask(args: readonly string[], io: CliIO): Promise<number> {
             })),
           })),
           covered: a.covered,
+          confidence: Math.round(a.confidence * 1000) / 1000,
+          ...(a.notice ? { notice: a.notice } : {}),
         }),
       );
     else {
       if (!a.covered) {
         writeLine(io.stdout, a.answer);
+        for (const s of a.sentences) writeLine(io.stdout, `  > ${s.text.replace(/\s+/g, ' ')}`);
         for (const s of a.sources.slice(0, 5))
           writeLine(io.stdout, `  - ${s.title}: ${s.sourcePath}`);
       } else
@@ -230,12 +293,14 @@ async function ask(args: readonly string[], io: CliIO): Promise<number> {
 }
 
 async function stats(args: readonly string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(args, {
+  const { values, positionals } = parseCommandArgs(args, {
     store: { type: 'string' },
     json: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   });
   const store = requireStore(values);
-  return withStore(io, store, (kb) => {
+  if (positionals.length > 0) throw new UsageError(`unknown argument '${positionals[0] ?? ''}'`);
+  return withStore(io, { store, verbose: values.verbose === true }, (kb) => {
     const s = kb.stats();
     if (values.json) writeLine(io.stdout, JSON.stringify(s));
     else

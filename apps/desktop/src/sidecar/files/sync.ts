@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { IngestOptions, IngestReport } from '../knowledge/ingest.js';
+import type { KnowledgeBase } from '../knowledge/kb.js';
+import type { NextcloudClient } from '../calendar/nextcloud-client.js';
+import { diff, EMPTY_STATE, walk, type Changes, type SyncState } from './changes.js';
+
+export type FolderSyncOptions = Readonly<{
+  /** The Nextcloud folders chosen for indexing, e.g. ["/Guidelines"]. */
+  roots: readonly string[];
+  /** Where the last walk is remembered (JSON: paths, ETags, sizes; no content). */
+  stateFile: string;
+  /**
+   * Where changed files are put for the ingestion pipeline, under their Nextcloud path (their
+   * identity in the store); each is removed once ingested.
+   */
+  stagingDir: string;
+  folderEtagsCoverSubtree: boolean;
+  signal?: AbortSignal;
+  onProgress?: IngestOptions['onProgress'];
+}>;
+
+export type SyncReport = Readonly<{
+  changes: Changes;
+  /** Folder listings the walk took. */
+  requests: number;
+  /** Files downloaded (only the added and changed ones). */
+  downloaded: number;
+  removed: number;
+  ingest: IngestReport | null;
+}>;
+
+type Kb = Pick<KnowledgeBase, 'ingest' | 'removeSources' | 'unfinishedJobs' | 'resumeIngestion'>;
+
+async function readState(file: string): Promise<SyncState> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SyncState;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_STATE;
+    throw e;
+  }
+}
+
+/** Written whole or not at all (temporary file, then rename): a kill never leaves half a state. */
+async function writeState(file: string, state: SyncState): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+/**
+ * Keeps the knowledge store in step with the chosen Nextcloud folders: walk (ETags only), then
+ * download and ingest only what was added or changed, remove what was deleted, and remember the
+ * walk. The walk is remembered only after ingestion finished, so a sync killed at any point is
+ * simply redone: files already ingested come back as "unchanged" (same path, same content hash)
+ * and nothing is duplicated; an ingestion job left unfinished is resumed first.
+ */
+export async function syncFolders(
+  client: Pick<NextcloudClient, 'listFolder' | 'download'>,
+  kb: Kb,
+  opts: FolderSyncOptions,
+): Promise<SyncReport> {
+  const progress = opts.onProgress ? { onProgress: opts.onProgress } : {};
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  if (kb.unfinishedJobs().length > 0) await kb.resumeIngestion({ ...signal, ...progress });
+  const previous = await readState(opts.stateFile);
+  const { state, requests } = await walk(client, opts.roots, {
+    folderEtagsCoverSubtree: opts.folderEtagsCoverSubtree,
+    previous,
+    ...signal,
+  });
+  const changes = diff(previous, state);
+  const staged = (p: string) => path.join(opts.stagingDir, ...p.split('/').filter(Boolean));
+  // A renamed file is re-read under its new name (its store identity is its path).
+  const fetch = [...changes.added, ...changes.changed, ...changes.renamed.map((r) => r.to)];
+  const gone = [...changes.deleted, ...changes.renamed.map((r) => r.from)];
+  const written: string[] = [];
+  try {
+    for (const f of fetch) {
+      opts.signal?.throwIfAborted();
+      const { bytes } = await client.download(f.path);
+      const target = staged(f.path);
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      await writeFile(target, bytes, { mode: 0o600 });
+      written.push(target);
+    }
+    const removed = kb.removeSources(gone.map((f) => staged(f.path)));
+    const ingest =
+      written.length > 0
+        ? await kb.ingest(written, { source: 'nextcloud', ...signal, ...progress })
+        : null;
+    if (!ingest?.cancelled) await writeState(opts.stateFile, state);
+    return { changes, requests, downloaded: written.length, removed, ingest };
+  } finally {
+    await Promise.all(written.map((f) => rm(f, { force: true })));
+  }
+}
