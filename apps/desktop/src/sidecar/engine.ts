@@ -58,6 +58,9 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     identity.mode === 'sign-in' ? identity.bearer : undefined,
     speech,
   );
+  // At start, not at the first voice call: the server's providers are asked now, so the Talk
+  // control says the right path before anyone presses it.
+  void voice.get();
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
     rpc.broadcast(name, payload),
   );

@@ -81,12 +81,17 @@ export class VoiceTurnService implements VoiceApi {
     );
   }
 
-  /** What on-device speech policy needs to know about one of the server's provider kinds. */
+  /**
+   * What on-device speech policy needs to know about one of the server's provider kinds. Not
+   * asked yet (`unknown`, the first milliseconds after start) counts as usable, as before
+   * capabilities were known: a clinic that set up cloud STT keeps it from the first press.
+   */
   private cloudPath(kind: 'stt' | 'tts'): { configured: boolean; usable: boolean } {
     const a = this.providers.get(kind);
+    const asked = a !== 'unknown';
     return {
-      configured: this.options.client !== undefined && (a === 'ready' || a === 'unavailable'),
-      usable: a === 'ready',
+      configured: this.options.client !== undefined && (!asked || a !== 'not-configured'),
+      usable: this.options.client !== undefined && (!asked || a === 'ready'),
     };
   }
 
