@@ -11,11 +11,13 @@ import {
   REPO_ROOT,
   checkNodeVersion,
   ensureNodeModules,
+  ensureSpeechPackages,
   log,
   prepareResources,
 } from './lib/setup.mjs';
 
 checkNodeVersion();
+ensureSpeechPackages();
 ensureNodeModules();
 prepareResources();
 

@@ -18,10 +18,10 @@ export const DEBIAN_PACKAGES = {
   test: [
     'chromium', // real browser for end-to-end tests (playwright-core drives it)
     'fonts-liberation',
-    'espeak-ng', // speech fixtures; on-device speech output (sidecar/speech/espeak.ts, run as a process)
-    'pocketsphinx', // on-device speech recognition, basic accuracy (sidecar/speech/pocketsphinx.ts)
-    'pocketsphinx-en-us', // its US English acoustic model, language model and dictionary
-    'python3-pocketsphinx', // the bindings its helper process runs on (/usr/bin/python3)
+    'espeak-ng', // speech fixtures (and DEBIAN_PACKAGES.speech below)
+    'pocketsphinx',
+    'pocketsphinx-en-us',
+    'python3-pocketsphinx',
     'sox',
     'dbus', // headless OS keychain: D-Bus session + gnome-keyring
     'gnome-keyring',
@@ -36,6 +36,13 @@ export const DEBIAN_PACKAGES = {
     'python3-bcrypt',
     'apache2',
     'apache2-utils',
+  ],
+  /** On-device speech for `npm start` with no cloud provider (and for the tests that use it). */
+  speech: [
+    'pocketsphinx', // on-device speech recognition, basic accuracy (sidecar/speech/pocketsphinx.ts)
+    'pocketsphinx-en-us', // its US English acoustic model, language model and dictionary
+    'python3-pocketsphinx', // the bindings its helper process runs on (/usr/bin/python3)
+    'espeak-ng', // on-device speech output (sidecar/speech/espeak.ts, run as a process; GPL-3, never bundled)
   ],
 };
 
@@ -90,6 +97,39 @@ export function ensureDebianPackages(names) {
       process.exit(1);
     }
   }
+}
+
+/**
+ * For `npm start`: installs what on-device speech needs when we are root; otherwise says in words
+ * what is missing, what still works, and the apt line, and carries on (typing still works).
+ */
+export function ensureSpeechPackages() {
+  const names = DEBIAN_PACKAGES.speech;
+  const missing = missingDebianPackages(names);
+  if (missing === null) {
+    log(`not a Debian machine: on-device speech needs ${names.join(' ')} (or their equivalents)`);
+    return;
+  }
+  if (missing.length === 0) return;
+  const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) {
+    log(`installing Debian packages for on-device speech: ${missing.join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const ok = [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    ].every(
+      (args) =>
+        spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env }).status === 0,
+    );
+    if (ok) return;
+    log('installing them failed (see above).');
+  }
+  log(
+    `on-device speech is missing ${missing.join(' ')}: without a cloud speech provider, Hold to talk ` +
+      `stays off and questions must be typed. Install them with:\n\n    sudo sh -c 'apt-get update && ${line}'\n`,
+  );
 }
 
 /** Hash of everything that decides the installed tree: the lockfile and every package.json. */

@@ -299,7 +299,7 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
   });
 
   it('diagnostics plot the stage latencies and show the capture settings', async () => {
-    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Alt+4'); // Ask, Knowledge, Calculators, Diagnostics
     const plot = page.getByTestId('latency-histogram');
     await plot.waitFor({ timeout: 10_000 });
     expect(await plot.locator('svg[role="img"]').count()).toBeGreaterThan(2);

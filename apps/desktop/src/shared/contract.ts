@@ -19,6 +19,7 @@ import {
   VoiceStateEvent,
   VoiceStatusDto,
 } from './voice-turn.js';
+import { ConfirmTranscriptEvent, ConfirmTranscriptInput, SpeechCapabilitiesDto } from './speech.js';
 import {
   DocumentInput,
   DocumentOutput,
@@ -164,6 +165,18 @@ export const CALLS = {
       'Renderer playback progress of TTS chunks: feeds the played audio to the echo canceller and arms speech barge-in while the app speaks.',
     input: PlaybackInput,
     output: Type.Object({}, { additionalProperties: false }),
+  },
+  'speech.capabilities': {
+    summary:
+      'Which speech paths work (on-device recognisers and voices, the server’s cloud ones, the OS voices), the path Hold to talk will take and the one sentence the Talk control shows; refresh looks at the machine again.',
+    input: Type.Object({ refresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    output: SpeechCapabilitiesDto,
+  },
+  'voice.confirm': {
+    summary:
+      'The transcript shown by voice.confirm, confirmed as is or corrected by typing: the turn answers this text. accepted: false when the turn is no longer waiting (cancel it with voice.cancel).',
+    input: ConfirmTranscriptInput,
+    output: Type.Object({ accepted: Type.Boolean() }, { additionalProperties: false }),
   },
   'assistant.ask': {
     summary:
@@ -334,6 +347,10 @@ export const EVENTS = {
    * (un)reachable): the same shape as `voice.status`, so the Talk control can say it before use.
    */
   'voice.status.changed': VoiceStatusDto,
+  /** What speech can do changed (speech.capabilities): the Talk control's sentence, Diagnostics' rows. */
+  'speech.capabilities.changed': SpeechCapabilitiesDto,
+  /** A final transcript to confirm (Enter) or correct before it is answered (voice.confirm call). */
+  'voice.confirm': ConfirmTranscriptEvent,
   /** Overlay state: idle / listening (with input level) / thinking / speaking. */
   'voice.state': VoiceStateEvent,
   /** Interim (final: false) and final transcripts of a voice turn. */

@@ -131,7 +131,12 @@ export const TurnRecordDto = Type.Object(
     /** `extractive@1` or `llm:<provider>` — which path wrote the answer. */
     generator: Text(128),
     /** `gateway` (cloud TTS audio sent), `os` (renderer speaks with speechSynthesis), `none`. */
-    speech: Type.Union([Type.Literal('gateway'), Type.Literal('os'), Type.Literal('none')]),
+    speech: Type.Union([
+      Type.Literal('gateway'),
+      Type.Literal('on-device'),
+      Type.Literal('os'),
+      Type.Literal('none'),
+    ]),
     timings: StageTimings,
     errors: Type.Array(TurnError, { maxItems: 16 }),
   },

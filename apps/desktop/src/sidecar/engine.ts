@@ -9,6 +9,7 @@ import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
 import { SettingsStore } from './settings/store.js';
 import { RpcServer } from './rpc/server.js';
+import { SpeechRpc } from './speech/rpc.js';
 
 /** `apps/desktop/package.json` is two levels up from both src/sidecar and dist/sidecar. */
 export function readVersion(): string {
@@ -36,6 +37,13 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   const version = readVersion();
   const profiles = profileHandleFromEnv(env, log);
   // Events go to every connected renderer; `rpc` exists by the time one is sent.
+  const speech = new SpeechRpc({
+    env,
+    emit: (name, payload) => rpc.broadcast(name, payload),
+    capabilities: { modelsDir: env.VOICEASSIST_MODELS_DIR },
+    warn: (msg) => log.warn(msg),
+  });
+  speech.local.warm();
   const identity = new IdentityService({
     env,
     profiles,
@@ -48,7 +56,11 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     log,
     (name, payload) => rpc.broadcast(name, payload),
     identity.mode === 'sign-in' ? identity.bearer : undefined,
+    speech,
   );
+  // At start, not at the first voice call: the server's providers are asked now, so the Talk
+  // control says the right path before anyone presses it.
+  void voice.get();
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
     rpc.broadcast(name, payload),
   );
@@ -65,6 +77,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
       settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
       identity,
       calculators: new CalculatorsRpc(historyIn(profiles)),
+      speech,
     }),
     log,
   );
@@ -80,6 +93,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
       health.stop();
       identity.close();
       voice.close();
+      await speech.close();
       await knowledge.close();
       await profiles.close();
     },

@@ -5,10 +5,12 @@ import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import { CitationView, type OpenCitation } from '../conversation/CitationView.js';
 import { ConversationList } from '../conversation/ConversationList.js';
 import { TurnCard } from '../conversation/TurnCard.js';
+import { ConfirmTranscript } from './ConfirmTranscript.js';
 import { causeOf, wordsFor, type Words } from '../messages.js';
 import { Problem } from '../Problem.js';
 import { useSettings } from '../settings/settings-context.js';
 import { TalkPanel } from './TalkPanel.js';
+import { useSpeechCapabilities } from './use-speech-capabilities.js';
 import { useTurns, useVoice, useVoiceSnapshot } from './voice-context.js';
 
 /** How close to the bottom (px) still counts as "reading the newest answer". */
@@ -24,6 +26,7 @@ export function AskView() {
   const voice = useVoice();
   const snapshot = useVoiceSnapshot(voice);
   const turns = useTurns(voice);
+  const speech = useSpeechCapabilities(voice?.client);
   const { settings, update } = useSettings();
   const [status, setStatus] = useState<VoiceStatusDto | null>(null);
   const [question, setQuestion] = useState('');
@@ -208,6 +211,7 @@ export function AskView() {
             controller={voice.controller}
             snapshot={snapshot}
             keyCode={settings.pushToTalkKey}
+            speech={speech}
           >
             <label className="composer__check">
               <input
@@ -219,6 +223,7 @@ export function AskView() {
               Read answers to typed questions aloud
             </label>
           </TalkPanel>
+          <ConfirmTranscript client={voice.client} turnId={snapshot.turnId} />
           <div
             className="playback"
             data-testid="playback"

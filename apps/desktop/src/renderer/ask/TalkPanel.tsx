@@ -1,4 +1,5 @@
 import type { KeyboardEvent, PointerEvent, ReactNode } from 'react';
+import type { SpeechCapabilitiesDto } from '../../shared/speech.js';
 import type { TurnController, VoicePhase, VoiceSnapshot } from './turn-controller.js';
 
 const PHASE_WORDS: Record<VoicePhase, string> = {
@@ -21,14 +22,18 @@ export function TalkPanel({
   snapshot,
   keyCode = 'Space',
   children,
+  speech = null,
 }: {
   controller: TurnController;
   snapshot: VoiceSnapshot;
   /** The push-to-talk key (Settings), as KeyboardEvent.code. */
   keyCode?: string;
   children?: ReactNode;
+  /** What Hold to talk will do (speech.capabilities); null while unknown. */
+  speech?: SpeechCapabilitiesDto | null;
 }) {
   const held = snapshot.heldBy !== null;
+  const off = speech !== null && !speech.talk.enabled && !held;
   const onPointerDown = (e: PointerEvent<HTMLButtonElement>): void => {
     if (e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId); // the release is seen even off the button
@@ -78,7 +83,8 @@ export function TalkPanel({
           data-testid="hold-to-talk"
           aria-pressed={held}
           aria-keyshortcuts={keyLabel}
-          aria-describedby="ptt-hint"
+          aria-describedby={speech ? 'ptt-path ptt-hint' : 'ptt-hint'}
+          disabled={off}
           onPointerDown={onPointerDown}
           onPointerUp={onPointerUp}
           onPointerCancel={onPointerUp}
@@ -99,6 +105,16 @@ export function TalkPanel({
           Stop
         </button>
       </div>
+      {speech && (
+        <p
+          id="ptt-path"
+          className={off ? 'notice notice--warn' : 'talk__hint'}
+          data-testid="talk-path"
+          data-path={speech.talk.path}
+        >
+          {speech.talk.sentence}
+        </p>
+      )}
       <p id="ptt-hint" className="talk__hint">
         Hold <kbd>{keyLabel}</kbd> (outside text fields) or this button while you speak; let go to
         get the answer. Press again to interrupt.

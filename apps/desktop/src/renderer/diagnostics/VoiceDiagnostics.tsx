@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import type { TurnRecordDto } from '../../shared/voice-turn.js';
 import type { CaptureSettings } from '../audio/capture.js';
 import { useVoice, useVoiceSnapshot } from '../ask/voice-context.js';
+import { useSpeechCapabilities } from '../ask/use-speech-capabilities.js';
+import { SpeechPaths } from './SpeechPaths.js';
 import { Problem } from '../Problem.js';
 import { formatMs, STAGES } from '../conversation/stages.js';
 import { LatencyHistogram } from './LatencyHistogram.js';
@@ -14,6 +16,7 @@ export const RECENT_TURNS = 200;
 export function VoiceDiagnostics() {
   const voice = useVoice();
   const snapshot = useVoiceSnapshot(voice);
+  const speech = useSpeechCapabilities(voice?.client);
   const [turns, setTurns] = useState<readonly TurnRecordDto[] | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -57,6 +60,12 @@ export function VoiceDiagnostics() {
           />
         )}
         {turns && <LatencyHistogram timings={turns.map((t) => t.timings)} />}
+      </section>
+      <section className="diag-section" aria-labelledby="speech-heading">
+        <h2 id="speech-heading" className="diag-section__title">
+          Speech paths
+        </h2>
+        <SpeechPaths speech={speech} />
       </section>
       <section className="diag-section" aria-labelledby="turns-heading">
         <h2 id="turns-heading" className="diag-section__title">

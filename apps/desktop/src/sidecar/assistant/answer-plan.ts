@@ -11,6 +11,7 @@ import type {
   PreparedChat,
 } from '../providers/client.js';
 import { ProviderError } from '../providers/errors.js';
+import type { SpeechSynthesiser } from '../speech/types.js';
 import { SYSTEM_PROMPT, userPrompt } from './sentences.js';
 import type { TurnMarks } from './turn.js';
 
@@ -30,6 +31,8 @@ export interface AnswerDeps {
   readonly client: GatewayClient | undefined;
   readonly providers: ProviderCapabilities;
   readonly now: () => number;
+  /** The on-device voice, when policy speaks answers on this computer (speech/local-speech.ts). */
+  readonly localVoice?: () => Promise<SpeechSynthesiser | undefined>;
 }
 
 /** What a turn works out from the question before it asks the LLM (see prepareAnswer). */

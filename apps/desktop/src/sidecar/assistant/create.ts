@@ -5,6 +5,7 @@ import type { KnowledgeBase } from '../knowledge/kb.js';
 import { openProfile, type Profile } from '../profile.js';
 import { GatewayClient } from '../providers/client.js';
 import { gatewayConfigFromEnv, gatewayProviders, type GatewayConfig } from '../providers/config.js';
+import type { SpeechRpc } from '../speech/rpc.js';
 import { VoiceTurnService, type ServiceLog } from './service.js';
 import type { Emit } from './turn.js';
 
@@ -38,6 +39,8 @@ export function createVoiceService(
     readonly log?: ServiceLog;
     /** Load the VAD/AEC front end (default true). */
     readonly frontEnd?: boolean;
+    /** On-device speech (speech/rpc.ts): without it, voice needs the cloud STT. */
+    readonly speech?: SpeechRpc;
     /** The signed-in person's access token, for a workstation without a device key. */
     readonly bearer?: () => Promise<string>;
   },
@@ -53,6 +56,7 @@ export function createVoiceService(
     ...(options.frontEnd === false ? {} : { frontEnd: profile.voiceFrontEnd(options.log) }),
     recordingsDir: path.join(profile.dir, 'recordings'),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.speech ? { speech: options.speech } : {}),
   });
   return {
     service,

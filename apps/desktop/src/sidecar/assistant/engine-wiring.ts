@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProfileHandle } from '../profile-handle.js';
+import type { SpeechRpc } from '../speech/rpc.js';
 import type { VoiceApi } from './handlers.js';
 import { createVoiceService, type VoiceWiring } from './create.js';
 import type { Emit } from './turn.js';
@@ -16,12 +17,19 @@ export function voiceFromProfile(
   emit: Emit,
   /** The signed-in person's access token (sidecar/identity), when there is no device key. */
   bearer?: () => Promise<string>,
+  speech?: SpeechRpc,
 ): { get: () => Promise<VoiceApi | undefined>; close: () => void } {
   let wiring: VoiceWiring | undefined;
   const get = async (): Promise<VoiceApi | undefined> => {
     const profile = await profiles.get().catch(() => undefined);
     if (!profile) return undefined;
-    wiring ??= createVoiceService(profile, { env, emit, log, ...(bearer ? { bearer } : {}) });
+    wiring ??= createVoiceService(profile, {
+      env,
+      emit,
+      log,
+      ...(bearer ? { bearer } : {}),
+      ...(speech ? { speech } : {}),
+    });
     return wiring.service;
   };
   return { get, close: () => wiring?.close() };

@@ -6,6 +6,7 @@ import type { VoiceStatusDto } from '../../shared/voice-turn.js';
 import type { KnowledgeBase } from '../knowledge/kb.js';
 import { ProviderCapabilities } from '../providers/capabilities.js';
 import type { GatewayClient } from '../providers/client.js';
+import type { SpeechRpc } from '../speech/rpc.js';
 import type { ConversationRepository } from '../store/conversations.js';
 import type { SettingsRepository } from '../store/settings.js';
 import type { VoiceApi } from './handlers.js';
@@ -28,6 +29,8 @@ export interface VoiceServiceOptions {
   readonly recordingsDir?: string;
   readonly log?: ServiceLog;
   readonly now?: () => number;
+  /** On-device speech (capabilities, recogniser, confirmations, voice); none: cloud only. */
+  readonly speech?: SpeechRpc;
 }
 
 const NOOP_LOG: ServiceLog = { info: () => undefined, warn: () => undefined };
@@ -46,9 +49,14 @@ export class VoiceTurnService implements VoiceApi {
   constructor(private readonly options: VoiceServiceOptions) {
     const log = options.log ?? NOOP_LOG;
     // Asked on connect: the Talk control can say what will happen before anyone presses it.
-    this.providers = new ProviderCapabilities(options.client, () =>
-      options.emit('voice.status.changed', this.status()),
-    );
+    this.providers = new ProviderCapabilities(options.client, () => {
+      options.emit('voice.status.changed', this.status());
+      options.speech?.local.refresh(); // the Talk control's path may have changed with it
+    });
+    options.speech?.setCloud(() => ({
+      stt: this.cloudPath('stt'),
+      tts: this.cloudPath('tts'),
+    }));
     void this.providers.refresh();
     this.store = new VoiceSettingsStore(options.settings, (msg) => log.warn({}, msg));
     const saved = this.store.load();
@@ -62,6 +70,7 @@ export class VoiceTurnService implements VoiceApi {
       now: options.now ?? (() => performance.now()),
       log,
       settings: () => this.settings,
+      ...(options.speech ? { speech: options.speech } : {}),
       recorder: options.recordingsDir
         ? new TurnRecorder(options.recordingsDir, (f, m) => log.warn(f, m))
         : undefined,
@@ -70,6 +79,20 @@ export class VoiceTurnService implements VoiceApi {
       (f) => this.runner.setFrontEnd(f),
       () => log.warn({}, 'voice front end (VAD/AEC) unavailable; audio goes to STT as is'),
     );
+  }
+
+  /**
+   * What on-device speech policy needs to know about one of the server's provider kinds. Not
+   * asked yet (`unknown`, the first milliseconds after start) counts as usable, as before
+   * capabilities were known: a clinic that set up cloud STT keeps it from the first press.
+   */
+  private cloudPath(kind: 'stt' | 'tts'): { configured: boolean; usable: boolean } {
+    const a = this.providers.get(kind);
+    const asked = a !== 'unknown';
+    return {
+      configured: this.options.client !== undefined && (!asked || a !== 'not-configured'),
+      usable: this.options.client !== undefined && (!asked || a === 'ready'),
+    };
   }
 
   /** Stops asking the server for its providers. */

@@ -2,21 +2,25 @@ import { MAX_TTS_CHUNK_BYTES } from '../../shared/voice-turn.js';
 import { missingCaseError } from '../../shared/assert.js';
 import type { ProviderCapabilities } from '../providers/capabilities.js';
 import type { GatewayClient } from '../providers/client.js';
+import { speakLocally } from '../speech/local-turn.js';
+import type { SpeechSynthesiser } from '../speech/types.js';
 import { toProviderError } from '../providers/errors.js';
 import { CAPABILITY_CODES } from './answer-plan.js';
 import type { Turn } from './turn.js';
 
 /**
- * Where a turn's sentences are spoken: the gateway's TTS, the renderer's OS voices
+ * Where a turn's sentences are spoken: the gateway's TTS, the on-device voice (Piper or eSpeak NG,
+ * when there is no cloud voice), the renderer's OS voices
  * (`voice.speak`: no cloud TTS, or it failed — the rest of the turn then stays there), or nowhere
  * (a typed question that did not ask for speech).
  */
-export type SpeechMode = 'gateway' | 'os' | 'silent';
+export type SpeechMode = 'gateway' | 'on-device' | 'os' | 'silent';
 
 export interface SpeechDeps {
   readonly client: GatewayClient | undefined;
   readonly providers: ProviderCapabilities;
   readonly now: () => number;
+  readonly localVoice?: () => Promise<SpeechSynthesiser | undefined>;
 }
 
 /** A getter read after an await (TypeScript would keep its narrowing from before the await). */
@@ -32,7 +36,13 @@ export class SpeechQueue {
     private readonly deps: SpeechDeps,
     speak: boolean,
   ) {
-    this.mode = !speak ? 'silent' : deps.client && deps.providers.usable('tts') ? 'gateway' : 'os';
+    this.mode = !speak
+      ? 'silent'
+      : deps.client && deps.providers.usable('tts')
+        ? 'gateway'
+        : deps.localVoice
+          ? 'on-device'
+          : 'os';
   }
 
   add(index: number, text: string): void {
@@ -53,6 +63,8 @@ export class SpeechQueue {
         return;
       case 'os':
         return this.speakOs(index, text);
+      case 'on-device':
+        return this.speakOnDevice(index, text);
       case 'gateway':
         if (!client) return this.speakOs(index, text);
         return this.speakGateway(client, index, text);
@@ -69,6 +81,30 @@ export class SpeechQueue {
     turn.emit('voice.speak', { turnId: turn.id, sentence: index, text });
   }
 
+  /** The on-device voice; if it cannot load or fails, this and later sentences go to OS voices. */
+  private async speakOnDevice(index: number, text: string): Promise<void> {
+    const { turn, deps } = this;
+    const voice = await deps.localVoice?.();
+    if (isCancelled(turn)) return;
+    if (!voice) {
+      this.mode = 'os';
+      return this.speakOs(index, text);
+    }
+    try {
+      turn.marks.ttsSent ??= deps.now();
+      for await (const piece of speakLocally(voice, text, turn.abort.signal)) {
+        if (isCancelled(turn)) return;
+        turn.marks.ttsFirst ??= deps.now();
+        this.emitAudio(index, piece.pcm, piece.sampleRate, 'on-device');
+      }
+    } catch (err) {
+      if (isCancelled(turn)) return;
+      turn.fail('tts', err);
+      this.mode = 'os';
+      this.speakOs(index, text);
+    }
+  }
+
   private async speakGateway(client: GatewayClient, index: number, text: string): Promise<void> {
     const { turn, deps } = this;
     try {
@@ -81,7 +117,7 @@ export class SpeechQueue {
       for await (const chunk of stream.chunks) {
         if (isCancelled(turn)) return;
         turn.marks.ttsFirst ??= deps.now();
-        this.emitAudio(index, chunk, stream.sampleRate);
+        this.emitAudio(index, chunk, stream.sampleRate, 'gateway');
       }
     } catch (err) {
       if (isCancelled(turn)) return;
@@ -93,7 +129,12 @@ export class SpeechQueue {
     }
   }
 
-  private emitAudio(sentence: number, bytes: Uint8Array, sampleRate: number): void {
+  private emitAudio(
+    sentence: number,
+    bytes: Uint8Array,
+    sampleRate: number,
+    from: 'gateway' | 'on-device',
+  ): void {
     const { turn } = this;
     for (let off = 0; off < bytes.length; off += MAX_TTS_CHUNK_BYTES) {
       const part = bytes.subarray(off, Math.min(bytes.length, off + MAX_TTS_CHUNK_BYTES));
@@ -104,7 +145,7 @@ export class SpeechQueue {
         sampleRate,
       });
       if (turn.unplayed.size > 512) turn.unplayed.delete(turn.unplayed.keys().next().value ?? seq);
-      turn.speech = 'gateway';
+      turn.speech = from;
       turn.emit('voice.audio.chunk', {
         turnId: turn.id,
         seq,

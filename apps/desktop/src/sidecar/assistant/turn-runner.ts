@@ -3,6 +3,9 @@ import { CodedError } from '../../shared/errors.js';
 import type { KnowledgeBase } from '../knowledge/kb.js';
 import type { ProviderCapabilities } from '../providers/capabilities.js';
 import type { GatewayClient } from '../providers/client.js';
+import { LocalSttSession, confirmedTranscript } from '../speech/local-turn.js';
+import type { SpeechRpc } from '../speech/rpc.js';
+import type { RecogniserId } from '../speech/types.js';
 import type { EchoCanceller } from '../voice/aec.js';
 import { rmsDbfs } from '../voice/frames.js';
 import type { SpeechProbabilityModel } from '../voice/silero.js';
@@ -37,6 +40,8 @@ export interface TurnRunnerOptions {
   readonly settings: () => VoiceSettings;
   /** Where turns' audio goes while recording is on. */
   readonly recorder: TurnRecorder | undefined;
+  /** On-device speech: the STT path policy picks, the recogniser, confirmations, the voice. */
+  readonly speech?: SpeechRpc;
 }
 
 export type InterruptReason = 'barge-in-key' | 'barge-in-speech' | 'cancel';
@@ -80,10 +85,13 @@ export class TurnRunner {
     this.frontEnd = frontEnd;
   }
 
-  /** Key-down: stops what is going on and opens the STT stream. */
+  /** Key-down: stops what is going on and opens the STT stream (or the on-device recogniser). */
   startVoice(conversationId: string | undefined): Turn {
     this.interrupt('barge-in-key');
-    const { client, providers } = this.o;
+    const { client, providers, speech } = this.o;
+    const choice = speech?.local.stt;
+    if (choice?.path === 'on-device') return this.startOnDevice(conversationId, choice.recogniser);
+    if (choice?.path === 'none') throw new CodedError('VOICE_STT_NOT_CONFIGURED', choice.sentence);
     if (!client)
       throw new CodedError(
         'VOICE_SERVER_NOT_CONFIGURED',
@@ -117,6 +125,32 @@ export class TurnRunner {
     // While the clinician speaks: connections for the answer's LLM and TTS requests (the gateway,
     // seeing the STT stream open, does the same towards the providers).
     if (providers.usable('llm') || providers.usable('tts')) void client.preconnect();
+    turn.emit('voice.state', { turnId: turn.id, state: 'listening', level: null });
+    return turn;
+  }
+
+  /** Key-down on the on-device path: audio never leaves the workstation; no LLM/TTS preconnect. */
+  private startOnDevice(conversationId: string | undefined, recogniser: RecogniserId): Turn {
+    const speech = this.o.speech;
+    if (!speech) throw new Error('on-device path without speech'); // startVoice checked it
+    const turn = new Turn(conversationId ?? newId(), 'voice', this.o.emit);
+    turn.marks.keyDown = this.o.now();
+    this.current = turn;
+    if (this.frontEnd)
+      turn.input = new VoiceInput({
+        vad: this.frontEnd.vad,
+        ...(this.frontEnd.echoCanceller ? { echoCanceller: this.frontEnd.echoCanceller } : {}),
+      });
+    turn.stt = new LocalSttSession(speech.local.recogniser(recogniser), {
+      signal: turn.abort.signal,
+      onTranscript: (text, final) => {
+        if (turn.state === 'listening' || !final)
+          turn.emit('voice.transcript', { turnId: turn.id, text: text.slice(0, 20_000), final });
+      },
+      onError: (err) => {
+        if (turn.running) turn.fail('stt', err);
+      },
+    });
     turn.emit('voice.state', { turnId: turn.id, state: 'listening', level: null });
     return turn;
   }
@@ -264,6 +298,22 @@ export class TurnRunner {
         text: transcript.slice(0, 20_000),
         final: true,
       });
+      if (stt instanceof LocalSttSession && stt.final && transcript !== '' && this.o.speech) {
+        // Held until the clinician confirms or corrects it: nothing is answered before.
+        try {
+          transcript = await confirmedTranscript(
+            turn.id,
+            stt.final,
+            this.o.speech.confirmations,
+            this.o.emit,
+            turn.abort.signal,
+          );
+        } catch (err) {
+          if (turn.cancelled) return;
+          throw err;
+        }
+        turn.transcript = transcript;
+      }
       if (transcript === '') {
         turn.fail(
           'stt',
@@ -290,6 +340,14 @@ export class TurnRunner {
     const heard = stt?.transcriptSoFar().trim() ?? '';
     if (!stt || heard === '' || !this.prepareWhileFinalizing) return undefined;
     const client = this.o.client;
+    // On-device: no send-ahead (the transcript may yet be corrected; the gateway has no stream).
+    if (stt instanceof LocalSttSession) {
+      const plan = stt
+        .finalizeSent()
+        .then(() => prepareAnswer(turn.conversationId, heard, this.deps()));
+      plan.catch(() => undefined); // an unused plan's failure is nobody's business
+      return plan;
+    }
     const ahead = this.sendChatAhead;
     const early = stt
       .finalizeSent()
@@ -315,8 +373,13 @@ export class TurnRunner {
   }
 
   private deps(): AnswerDeps {
-    const { kb, client, providers, now } = this.o;
-    return { kb, client, providers, now };
+    const { kb, client, providers, now, speech } = this.o;
+    const local = speech?.local;
+    const localVoice =
+      local && local.tts !== 'cloud' && local.tts !== 'os-voice'
+        ? () => local.synthesiser()
+        : undefined;
+    return { kb, client, providers, now, ...(localVoice ? { localVoice } : {}) };
   }
 
   private complete(turn: Turn): void {

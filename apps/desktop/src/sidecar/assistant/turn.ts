@@ -11,6 +11,7 @@ import type {
 } from '../../shared/voice-turn.js';
 import { ProviderError } from '../providers/errors.js';
 import type { SttSession } from '../providers/client.js';
+import type { LocalSttSession } from '../speech/local-turn.js';
 import type { VoiceInput } from '../voice/voice-input.js';
 
 export type Emit = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
@@ -82,7 +83,8 @@ export class Turn {
   /** The answer's LLM request was sent before the final transcript, and used (sendAhead). */
   chatSentAhead = false;
   readonly errors: TurnError[] = [];
-  stt: SttSession | undefined;
+  /** The cloud relay's STT stream, or the on-device recogniser's session. */
+  stt: SttSession | LocalSttSession | undefined;
   input: VoiceInput | undefined;
   /** Mic audio processing still running (VAD/AEC → STT), awaited at key-up. */
   pending: Promise<void> = Promise.resolve();

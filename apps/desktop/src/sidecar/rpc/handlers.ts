@@ -6,6 +6,7 @@ import { identityHandlers, requireSignIn } from '../identity/rpc.js';
 import { IdentityService } from '../identity/service.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
+import { SpeechRpc } from '../speech/rpc.js';
 import { SettingsStore } from '../settings/store.js';
 import type { Handlers } from './server.js';
 
@@ -15,6 +16,8 @@ export interface EngineServices {
   readonly voice?: () => Promise<VoiceApi | undefined>;
   /** The Knowledge view's calls (knowledge/rpc.ts); without it they answer KB_NOT_AVAILABLE. */
   readonly knowledge?: KnowledgeRpc;
+  /** On-device speech: capabilities and transcript confirmation (speech/rpc.ts). */
+  readonly speech?: SpeechRpc;
   /** Workstation settings (settings/store.ts); without it they live in memory. */
   readonly settings?: SettingsStore;
   /** Signing in (identity/service.ts); without it the workstation has no personal sign-in. */
@@ -31,11 +34,17 @@ export function createHandlers(services: EngineServices): Handlers {
     ping: ({ text }) => ({ text }),
     ...createVoiceHandlers(services.voice ?? (() => Promise.resolve(undefined))),
     ...(services.knowledge ?? noKnowledge()).handlers(),
+    ...(services.speech ?? noSpeech()).handlers(),
     ...(services.settings ?? new SettingsStore(undefined)).handlers(),
     ...identityHandlers(identity),
     ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
   };
   return requireSignIn(handlers, identity);
+}
+
+/** An engine without on-device speech wiring: the calls answer from this machine's checks. */
+function noSpeech(): SpeechRpc {
+  return new SpeechRpc({ env: process.env, emit: () => undefined, recheckMs: 2 ** 31 - 1 });
 }
 
 /** The Knowledge calls of an engine without a profile: each answers KB_NOT_AVAILABLE. */
