@@ -212,8 +212,9 @@ describe('the first hour in real Chromium, engine and server', () => {
     expect(await nav.getByRole('button').allInnerTexts()).toEqual([
       'Ask\nAlt 1',
       'Knowledge\nAlt 2',
-      'Diagnostics\nAlt 3',
-      'Settings\nAlt 4',
+      'Calculators\nAlt 3',
+      'Diagnostics\nAlt 4',
+      'Settings\nAlt 5',
     ]);
     await shot('ask-empty');
     await view('Knowledge');
@@ -487,7 +488,7 @@ describe('the first hour in real Chromium, engine and server', () => {
   it('fits a 720 px window (beside an EHR) and still works at 600 px: no sideways scroll, no clipped controls', async () => {
     for (const width of [720, 600]) {
       await page.setViewportSize({ width, height: 900 });
-      for (const label of ['Ask', 'Knowledge', 'Diagnostics', 'Settings']) {
+      for (const label of ['Ask', 'Knowledge', 'Calculators', 'Diagnostics', 'Settings']) {
         await view(label);
         await page.waitForTimeout(150);
         const fit = await fitsWidth();

@@ -98,7 +98,7 @@ describe('workstation in web mode (real Chromium, real sidecar, real sync server
   });
 
   it('opens the diagnostics view from the keyboard', async () => {
-    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Alt+4'); // Ask, Knowledge, Calculators, Diagnostics
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Diagnostics');
     expect(await page.getByRole('table').first().innerText()).toContain('Not yet available');
   });

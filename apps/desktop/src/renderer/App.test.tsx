@@ -87,8 +87,9 @@ describe('App', () => {
     expect(items.map((b) => b.textContent)).toEqual([
       'AskAlt 1',
       'KnowledgeAlt 2',
-      'DiagnosticsAlt 3',
-      'SettingsAlt 4',
+      'CalculatorsAlt 3',
+      'DiagnosticsAlt 4',
+      'SettingsAlt 5',
     ]);
     expect(document.body.textContent).not.toMatch(/later release|coming soon/i);
     // One tab stop: the current view; arrows move between items.
@@ -97,8 +98,8 @@ describe('App', () => {
     fireEvent.keyDown(items[0]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(items[1]);
     fireEvent.keyDown(items[1]!, { key: 'End' });
-    expect(document.activeElement).toBe(items[3]);
-    fireEvent.keyDown(items[3]!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(items[4]);
+    fireEvent.keyDown(items[4]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(items[0]);
     fireEvent.click(items[1]!);
     expect(items[1]!.getAttribute('aria-current')).toBe('page');
@@ -109,7 +110,7 @@ describe('App', () => {
       screen.getByRole('heading', { level: 2, name: 'Ask or search your sources' }),
     ).toBeTruthy();
 
-    fireEvent.keyDown(window, { key: '3', altKey: true });
+    fireEvent.keyDown(window, { key: '4', altKey: true });
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Diagnostics');
     expect(screen.getAllByRole('table')[0]?.textContent).toContain('Sync server');
   });

@@ -26,7 +26,7 @@ describe('provider errors', () => {
     expect(fromGatewayCode('QUOTA_EXCEEDED', 'stt').message).toMatch(/speech recognition/);
     expect(fromGatewayCode('SOMETHING_NEW', 'llm', 503).code).toBe('PROVIDER_ERROR');
     expect(fromGatewayCode('PROVIDER_NOT_CONFIGURED', 'stt').message).toMatch(
-      /No speech recognition provider/,
+      /no provider for speech recognition/,
     );
   });
 });
