@@ -7,6 +7,10 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Vitest's default is one worker on a 2-core machine (CPUs − 1). Most files wait on servers
+    // they started (PostgreSQL, Chromium, stand-ins) rather than compute, so two keep both cores
+    // busy; e2e files still run one at a time among themselves.
+    maxWorkers: 2,
     projects: [
       {
         test: {
