@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { TestPostgres } from '../test-support/helper.js';
 import { openStt, postJson, startGateway, type GatewayFixture } from '../test-support/gateway.js';
 import { runBin } from '../test-support/spawn.js';
-import { revokeDevice } from '../src/devices/devices.js';
+import pg from 'pg';
+import { REVOKE_CHANNEL, revokeDevice } from '../src/devices/devices.js';
 
 let pgServer: TestPostgres;
 let gw: GatewayFixture;
@@ -110,13 +111,33 @@ describe('device keys', () => {
     expect((await c.closed).code).toBe(4401);
   });
 
-  it('a cached key stops working at the next request after a revocation (NOTIFY evicts it)', async () => {
+  it('a cached key stops working once the revocation NOTIFY arrives (refused within a second of it)', async () => {
+    // NOTIFY reaches the server's listener a few milliseconds after the revoking transaction
+    // commits, so "the very next request" would race it: the test waits for the notification on a
+    // connection of its own, then gives the server's listener up to a second (the product's promise).
     const { id, key } = await gw.device();
     for (let i = 0; i < 2; i++)
       // the second request is answered from the key cache
       expect((await postJson(`${gw.url}/v1/llm/chat`, key, chat)).status).toBe(200);
-    await revokeDevice(gw.app.db, id);
-    const res = await postJson(`${gw.url}/v1/llm/chat`, key, chat);
+    const listener = new pg.Client({ connectionString: gw.databaseUrl });
+    await listener.connect();
+    try {
+      await listener.query(`LISTEN ${REVOKE_CHANNEL}`);
+      const notified = new Promise<void>((resolve) =>
+        listener.on('notification', (n) => {
+          if (n.payload === id) resolve();
+        }),
+      );
+      await revokeDevice(gw.app.db, id);
+      await notified;
+    } finally {
+      await listener.end();
+    }
+    let res = await postJson(`${gw.url}/v1/llm/chat`, key, chat);
+    for (const t0 = Date.now(); res.status === 200 && Date.now() - t0 < 1_000;) {
+      await new Promise((r) => setTimeout(r, 20));
+      res = await postJson(`${gw.url}/v1/llm/chat`, key, chat);
+    }
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: 'AUTH_INVALID' } });
   });
