@@ -30,6 +30,11 @@ export const device: Command = async (args, io) => {
   );
   const db = await openDatabase(config, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  // An idle client cut off by the cluster's shutdown emits 'error' on the pool; without a
+  // listener Node would throw it and crash the command after its work is done.
+  pool.on('error', (e: Error & { code?: string }) =>
+    log.warn({ code: e.code }, 'database connection closed'),
+  );
   try {
     await runMigrations(pool);
     switch (sub) {

@@ -22,6 +22,11 @@ export async function withOwnerPool<T>(
   );
   const db = await openDatabase(config, { info: (m) => log.info(m), debug: (m) => log.debug(m) });
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  // An idle client cut off by the cluster's shutdown emits 'error' on the pool; without a
+  // listener Node would throw it and crash the command after its work is done.
+  pool.on('error', (e: Error & { code?: string }) =>
+    log.warn({ code: e.code }, 'database connection closed'),
+  );
   try {
     await runMigrations(pool);
     return await fn(pool, config);
