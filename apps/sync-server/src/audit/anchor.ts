@@ -26,23 +26,33 @@ export async function anchorIfDue(pool: pg.Pool, everyMs: number): Promise<boole
       await c.query('ROLLBACK');
       return false;
     }
-    const from = lastAt ?? new Date(0);
+    // The window is kept in SQL at the server's microsecond precision: a JS Date would round
+    // `now()` down to the millisecond and drop a call made in the same millisecond as the anchor.
+    // Each anchor records where its window ended (`to`), so the next one starts exactly there.
     await c.query(
-      `INSERT INTO audit_log (action, clinic_id, detail)
-       SELECT 'egress_summary', clinic_id,
-              jsonb_build_object('from', $1::timestamptz, 'to', $2::timestamptz,
+      `WITH w AS (
+         SELECT coalesce((SELECT coalesce((detail ->> 'to')::timestamptz, at) FROM audit_log
+                           WHERE action = 'audit_anchor' ORDER BY id DESC LIMIT 1),
+                         'epoch'::timestamptz) AS from_at,
+                now() AS to_at)
+       INSERT INTO audit_log (action, clinic_id, detail)
+       SELECT 'egress_summary', s.clinic_id,
+              jsonb_build_object('from', w.from_at, 'to', w.to_at,
                                  'calls', jsonb_agg(jsonb_build_object(
-                                   'kind', kind, 'provider', provider, 'outcome', outcome,
-                                   'requests', n) ORDER BY kind, provider, outcome))
-         FROM (SELECT clinic_id, kind, provider, outcome, count(DISTINCT request_id)::int AS n
-                 FROM usage_events WHERE at >= $1 AND at < $2
+                                   'kind', s.kind, 'provider', s.provider, 'outcome', s.outcome,
+                                   'requests', s.n) ORDER BY s.kind, s.provider, s.outcome))
+         FROM w,
+              (SELECT u.clinic_id, u.kind, u.provider, u.outcome,
+                      count(DISTINCT u.request_id)::int AS n
+                 FROM usage_events u, w
+                WHERE u.at >= w.from_at AND u.at < w.to_at
                 GROUP BY 1, 2, 3, 4) s
-        GROUP BY clinic_id`,
-      [from, nowAt],
+        GROUP BY s.clinic_id, w.from_at, w.to_at`,
     );
     await c.query(
       `INSERT INTO audit_log (action, detail)
-       SELECT 'audit_anchor', jsonb_build_object('headId', id, 'headHash', encode(hash, 'hex'))
+       SELECT 'audit_anchor',
+              jsonb_build_object('headId', id, 'headHash', encode(hash, 'hex'), 'to', now())
          FROM audit_head`,
     );
     await c.query('COMMIT');

@@ -159,6 +159,30 @@ describe('audit log hash chain', () => {
     expect(await verifyAuditLog(app.db)).toEqual({ ok: true, rows: 12 });
   });
 
+  it('each provider call is counted in exactly one egress summary, even at the window edge', async () => {
+    const d = await addDevice(app.db, `edge_${Date.now()}`);
+    const call = (requestId: string, at: string) =>
+      app.db.query(
+        `INSERT INTO usage_events (request_id, user_id, clinic_id, device_id, kind, provider, unit,
+                                   quantity, cost_usd, outcome, at)
+         VALUES ($1, $2, 'default', $3, 'llm', 'openai', 'x', 1, 0, 'ok', ${at})`,
+        [requestId, d.userId, d.id],
+      );
+    await call('before', 'now()');
+    expect(await anchorIfDue(app.db, 0)).toBe(true);
+    // A call stamped exactly at the end of the first window (microseconds included) belongs to the next.
+    await call(
+      'edge',
+      `(SELECT (detail ->> 'to')::timestamptz FROM audit_log WHERE action = 'audit_anchor')`,
+    );
+    expect(await anchorIfDue(app.db, 0)).toBe(true);
+    const sums = await app.db.query<{ detail: { calls: { requests: number }[] } }>(
+      `SELECT detail FROM audit_log WHERE action = 'egress_summary' ORDER BY id`,
+    );
+    expect(sums.rows.map((r) => r.detail.calls.map((c) => c.requests))).toEqual([[1], [1]]);
+    expect(await verifyAuditLog(app.db)).toMatchObject({ ok: true });
+  });
+
   it('GET /v1/audit/verify answers auditors with the same result', async () => {
     const auditor = await signedIn(app, ['auditor']);
     const ok = await app.inject({
