@@ -37,9 +37,14 @@ type Pending =
 /** The calendar by voice for one conversation (calendar/voice.ts `CalendarVoice`). */
 export interface CalendarTurn {
   /** Undefined when the words are no calendar request it understands. */
-  handle(
-    text: string,
-  ): Promise<{ readonly speech: string; readonly pending?: unknown } | undefined>;
+  handle(text: string): Promise<CalendarReply | undefined>;
+}
+
+/** The calendar's answer: `spoken` (words for the ear) is what is said and shown when given. */
+export interface CalendarReply {
+  readonly speech: string;
+  readonly spoken?: string;
+  readonly pending?: unknown;
 }
 
 /** Where calendar turns go when the workstation may have a calendar (front/calendar-access.ts). */
@@ -185,14 +190,14 @@ export class AssistantFront {
   private calendarStep(
     conversationId: string,
     calendar: CalendarTurn,
-    reply: { readonly speech: string; readonly pending?: unknown },
+    reply: CalendarReply,
   ): FrontStep {
     const awaiting = reply.pending !== undefined;
     if (awaiting) this.pending.set(conversationId, { kind: 'calendar', calendar });
     return {
       kind: 'say',
       intent: 'calendar',
-      text: reply.speech,
+      text: reply.spoken ?? reply.speech,
       ...(awaiting ? { options: ['Yes', 'No'] } : {}),
       awaiting,
     };
