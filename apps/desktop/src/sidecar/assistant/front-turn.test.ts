@@ -107,6 +107,20 @@ describe('every turn goes through the front (real sync server, provider stand-in
     expect(gw.openai.requests.length).toBe(llmBefore);
   }, 60_000);
 
+  it('a spoken calculator turn confirms an ambiguous unit before computing; "yes" by voice computes', async () => {
+    const asked = await speak(gw, fx, 'CKD-EPI for creatinine 120, 67-year-old woman');
+    expect(asked.answer).toBe('Serum creatinine 120 — is that µmol/L?');
+    expect(fx.of('assistant.prompt', asked.id)[0]).toMatchObject({
+      intent: 'calculator',
+      options: ['µmol/L'],
+      awaiting: true,
+    });
+    const done = await speak(gw, fx, 'yes', asked.conversationId);
+    expect(done.answer).toMatch(/^eGFR is 43 millilitres per minute per 1\.73 square metres\./);
+    expect(done.answer).toMatch(/Source: Inker and colleagues, 2021\.$/);
+    expect(fx.of('voice.audio.chunk', done.id).length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a broad question is asked back with options (spoken and shown); "the second one" answers from that topic', async () => {
     const asked = await speak(gw, fx, 'kidney disease management');
     const [prompt] = fx.of('assistant.prompt', asked.id);
