@@ -12,6 +12,8 @@ import { VoiceTurnService, type ServiceLog } from './service.js';
 import type { Emit } from './turn.js';
 
 export const EGRESS_AUDIT_FILE = 'egress-audit.jsonl';
+/** People calendar invitations can go to (front/calendar-access.ts). */
+export const CONTACTS_FILE = 'contacts.json';
 
 /** The gateway client over a guard whose vaults live in the encrypted store. */
 export function createGatewayClient(
@@ -64,6 +66,7 @@ export function createVoiceService(
       calendar: nextcloudCalendarAccess({
         gateway: config,
         zone: options.env.VOICEASSIST_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+        contactsFile: path.join(profile.dir, CONTACTS_FILE),
       }),
     }),
     ...(options.frontEnd === false ? {} : { frontEnd: profile.voiceFrontEnd(options.log) }),

@@ -221,6 +221,7 @@ describe('the calendar by voice (sync server → Radicale)', () => {
   let gw: GatewayFixture;
   let fx: EngineFixture;
   let calendar: CalendarService;
+  let client: NextcloudClient;
   const zone = 'Europe/Berlin';
 
   beforeAll(async () => {
@@ -234,7 +235,7 @@ describe('the calendar by voice (sync server → Radicale)', () => {
         NEXTCLOUD_TIMEOUT_MS: '3000',
       },
     });
-    const client = new NextcloudClient({ serverUrl: gw.url, token: () => gw.deviceKey });
+    client = new NextcloudClient({ serverUrl: gw.url, token: () => gw.deviceKey });
     const { flowId, loginUrl } = await client.loginStart();
     nc.loginFlow.grant(loginUrl, 'alice', 'alice-app-password');
     await client.loginPoll(flowId);
@@ -251,12 +252,17 @@ describe('the calendar by voice (sync server → Radicale)', () => {
   it('"add a meeting tomorrow at 2 pm with Dr. Smith" is read back, written only after a spoken yes', async () => {
     const tomorrow = DateTime.now().setZone(zone).plus({ days: 1 }).startOf('day');
     const range = [tomorrow.toJSDate(), tomorrow.plus({ days: 1 }).toJSDate()] as const;
+    // The profile's contacts: Dr. Smith gets an invitation (ATTENDEE), as with the CLI.
+    await writeFile(
+      path.join(fx.profileDir, 'contacts.json'),
+      JSON.stringify([{ name: 'Dr. Smith', email: 'smith@clinic.example' }]),
+    );
     const asked = await speak(gw, fx, 'add a meeting tomorrow at 2 pm with Dr. Smith');
     const [prompt] = fx.of('assistant.prompt', asked.id);
     expect(prompt).toMatchObject({ intent: 'calendar', awaiting: true, options: ['Yes', 'No'] });
     // Read back in words for the ear (the card's ISO form is calendar/voice.ts `speech`).
     expect(prompt?.text).toBe(
-      'Add Meeting with Dr. Smith tomorrow from 2:00 PM to 3:00 PM, to Personal; I have no address for Dr. Smith, so no invitation?',
+      'Add Meeting with Dr. Smith tomorrow from 2:00 PM to 3:00 PM, to Personal; inviting Dr. Smith?',
     );
     expect(fx.of('voice.audio.chunk', asked.id).length).toBeGreaterThan(0);
     expect(await calendar.list(...range)).toEqual([]); // nothing written before the yes
@@ -266,5 +272,14 @@ describe('the calendar by voice (sync server → Radicale)', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ summary: 'Meeting with Dr. Smith' });
     expect(DateTime.fromISO(events[0]?.start ?? '', { zone }).toFormat('HH:mm')).toBe('14:00');
+    const [stored] = await client.events(
+      'personal',
+      range[0].toISOString(),
+      range[1].toISOString(),
+    );
+    // Unfolded (RFC 5545 folds long lines): the attendee is on the written event.
+    expect(stored?.ics.replace(/\r?\n[ \t]/g, '')).toMatch(
+      /ATTENDEE[^\r\n]*mailto:smith@clinic\.example/i,
+    );
   }, 60_000);
 });

@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { CodedError } from '../../../shared/errors.js';
+import type { Contact } from '../../calendar/ics.js';
 import { NextcloudClient } from '../../calendar/nextcloud-client.js';
 import { CalendarService } from '../../calendar/service.js';
 import { CalendarVoice } from '../../calendar/voice.js';
@@ -22,6 +26,27 @@ export interface CalendarAccessOptions {
   /** The person's IANA time zone. */
   readonly zone: string;
   readonly now?: () => Date;
+  /**
+   * People invitations can go to: a JSON array of `{"name","email"}` (the CLI's `--contacts`
+   * format), read when a conversation first uses the calendar. Missing or malformed: nobody is
+   * invited, and the read-back says so.
+   */
+  readonly contactsFile?: string;
+}
+
+const CONTACTS = Type.Array(
+  Type.Object({ name: Type.String({ minLength: 1 }), email: Type.String({ minLength: 3 }) }),
+  { maxItems: 10_000 },
+);
+
+async function readContacts(file: string | undefined): Promise<Contact[]> {
+  if (file === undefined) return [];
+  try {
+    const list: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return Value.Check(CONTACTS, list) ? list.map((c) => ({ name: c.name, email: c.email })) : [];
+  } catch {
+    return []; // no contacts file: events are written without invitations
+  }
 }
 
 /**
@@ -37,10 +62,6 @@ export function nextcloudCalendarAccess(options: CalendarAccessOptions): Calenda
     serverUrl: gateway.serverUrl,
     token: () => (gateway.bearer ? gateway.bearer() : gateway.deviceKey),
     timeoutMs: 5_000,
-  });
-  const service = new CalendarService(client, {
-    zone,
-    ...(options.now ? { now: options.now } : {}),
   });
   const voices = new Map<string, CalendarVoice>();
   let connectedAt = -Infinity;
@@ -68,6 +89,11 @@ export function nextcloudCalendarAccess(options: CalendarAccessOptions): Calenda
       if (why !== undefined) return why;
       let voice = voices.get(conversationId);
       if (!voice) {
+        const service = new CalendarService(client, {
+          zone,
+          contacts: await readContacts(options.contactsFile),
+          ...(options.now ? { now: options.now } : {}),
+        });
         voice = new CalendarVoice(service, { zone, ...(options.now ? { now: options.now } : {}) });
         voices.set(conversationId, voice);
         if (voices.size > MAX_CONVERSATIONS) voices.delete(voices.keys().next().value ?? '');
