@@ -3,6 +3,7 @@ import type {
   AnswerSentenceDto,
   StageTimings,
   TurnError,
+  TurnPrivacyDto,
   TurnRecordDto,
 } from '../../shared/voice-turn.js';
 
@@ -22,6 +23,8 @@ export interface TurnView {
   readonly timings: StageTimings | null;
   readonly errors: readonly TurnError[];
   readonly startedAt: string | null;
+  /** What the turn did with identifiers (known once it is done; absent in older turns). */
+  readonly privacy: TurnPrivacyDto | null;
 }
 
 const blank = (id: string, conversationId = ''): TurnView => ({
@@ -38,6 +41,7 @@ const blank = (id: string, conversationId = ''): TurnView => ({
   timings: null,
   errors: [],
   startedAt: null,
+  privacy: null,
 });
 
 export const fromRecord = (r: TurnRecordDto): TurnView => ({
@@ -54,6 +58,7 @@ export const fromRecord = (r: TurnRecordDto): TurnView => ({
   timings: r.timings,
   errors: r.errors,
   startedAt: r.startedAt,
+  privacy: r.privacy ?? null,
 });
 
 /**
