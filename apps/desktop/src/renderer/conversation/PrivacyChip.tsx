@@ -45,9 +45,18 @@ export function PrivacyChip({ privacy }: { privacy: TurnPrivacyDto }) {
   return (
     <details className="privacy" data-testid="privacy">
       <summary className="privacy__chip" data-testid="privacy-chip">
-        <span aria-hidden="true" className="privacy__icon">
-          🔒
-        </span>{' '}
+        <svg
+          className="privacy__icon"
+          viewBox="0 0 16 16"
+          width="12"
+          height="12"
+          aria-hidden="true"
+        >
+          <path
+            d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z"
+            fill="currentColor"
+          />
+        </svg>{' '}
         {privacySummary(privacy)}
       </summary>
       <div className="privacy__body" data-testid="privacy-sent">

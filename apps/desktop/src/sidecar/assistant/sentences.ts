@@ -100,7 +100,9 @@ export const SYSTEM_PROMPT = [
   'Answer ONLY from the numbered passages. After every sentence put the number of the passage that supports it in square brackets, like [1].',
   'At most three short sentences of plain text, suitable for speaking aloud; no lists, no markdown.',
   'If the passages do not answer the question, say so in one sentence.',
-  'Bracketed placeholders such as [PATIENT_1] or [DATE_1] stand for identifiers: keep them exactly as written.',
+  // Written with "n", not a digit: an example that looks like a real placeholder is escaped by the
+  // privacy filter (as any text imitating one is), and the model would be shown [TEXT_1] instead.
+  'Bracketed placeholders such as [PATIENT_n] or [DATE_n] (n a number) stand for identifiers: keep them exactly as written.',
 ].join(' ');
 
 const PASSAGE_CHARS = 1200;

@@ -150,8 +150,9 @@ function add(into: Record<string, number>, from: Readonly<Record<string, number>
 }
 
 /**
- * Counts of the records. A `prepare` record is text made ready (pseudonymized), not a request:
- * identifiers are counted from those; requests and messages are what was sent or refused.
+ * Counts of the records. A `prepare` record is text made ready, not sent (a question is prepared
+ * for retrieval, then again inside the prompt): only requests and messages count, and the
+ * identifiers replaced are the placeholders in what was sent under a pseudonymize policy.
  */
 export function summarize(
   lines: readonly string[],
@@ -171,10 +172,7 @@ export function summarize(
       continue; // a line cut by a crash: the rest still counts
     }
     if (typeof r.at === 'string' && (since === null || r.at < since)) since = r.at;
-    if (r.operation === 'prepare') {
-      if (r.decision === 'sent' && r.action === 'pseudonymize') add(pseudonymized, r.counts);
-      continue;
-    }
+    if (r.operation === 'prepare') continue;
     const p = providers.get(r.provider) ?? { sent: 0, blocked: 0 };
     if (r.decision === 'blocked') {
       blocked++;
@@ -183,6 +181,7 @@ export function summarize(
     } else {
       sent++;
       p.sent++;
+      if (r.action === 'pseudonymize') add(pseudonymized, r.counts);
     }
     providers.set(r.provider, p);
   }
