@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EgressAuditSummaryDto } from '../../shared/privacy.js';
+import type { TurnRecordDto } from '../../shared/voice-turn.js';
+import { EGRESS_AUDIT_FILE } from '../assistant/create.js';
 import type { EgressAuditRecord } from '../egress/index.js';
-import { summarize } from './service.js';
+import { ConversationRepository } from '../store/conversations.js';
+import { openDatabase } from '../store/database.js';
+import { PrivacyService, RETENTION_EVERY_MS, summarize } from './service.js';
 
 const BASE: EgressAuditSummaryDto = {
   available: true,
@@ -58,5 +65,85 @@ describe('the egress audit summary', () => {
         { provider: 'gateway-tts', sent: 1, blocked: 0 },
       ],
     });
+  });
+});
+
+const NO_TIMINGS: TurnRecordDto['timings'] = {
+  capture: null,
+  sttFinalize: null,
+  phi: null,
+  retrieval: null,
+  llmFirstToken: null,
+  ttsFirstByte: null,
+  firstAudio: null,
+  total: null,
+};
+
+describe('PrivacyService', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    vi.useRealTimers();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('expires conversations at start and again every day, and reports it with the audit counts', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'va-privacy-'));
+    const db = openDatabase({ file: path.join(dir, 'k.db'), key: Buffer.alloc(32, 0x5a) });
+    const conversations = new ConversationRepository(db);
+    const save = (id: string, at: string): void => {
+      conversations.saveTurn({
+        id: `t-${id}`,
+        conversationId: id,
+        startedAt: at,
+        mode: 'text',
+        status: 'complete',
+        transcript: 'How is CKD treated?',
+        answer: '',
+        sentences: [],
+        covered: false,
+        generator: 'extractive@1',
+        speech: 'none',
+        timings: NO_TIMINGS,
+        errors: [],
+      });
+      db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(at, id);
+    };
+    save('a', '2026-11-01T00:00:00.000Z');
+    save('b', '2026-12-01T12:00:00.000Z');
+    await writeFile(path.join(dir, EGRESS_AUDIT_FILE), `${record({ counts: { NAME: 1 } })}\n`);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let now = new Date('2026-12-07T00:00:00.000Z');
+    const log = { info: vi.fn(), warn: vi.fn() };
+    const service = new PrivacyService(
+      () => Promise.resolve({ dir: dir!, conversations }),
+      () => 30,
+      log,
+      () => now,
+    );
+    try {
+      service.start();
+      await service.sweep(); // the start's run
+      expect(conversations.list().map((c) => c.id)).toEqual(['b']);
+      now = new Date('2027-01-01T00:00:00.000Z'); // b is now 30½ days old
+      vi.advanceTimersByTime(RETENTION_EVERY_MS - 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(conversations.list().map((c) => c.id)).toEqual(['b']); // not before the day is out
+      vi.advanceTimersByTime(1); // the daily run, by itself
+      for (let i = 0; i < 200 && conversations.list().length > 0; i++)
+        await new Promise((resolve) => setImmediate(resolve));
+      expect(conversations.list()).toEqual([]);
+      const audit = await service.audit();
+      expect(audit).toMatchObject({
+        available: true,
+        sent: 1,
+        pseudonymized: { NAME: 1 },
+        retention: { days: 30, lastRun: '2027-01-01T00:00:00.000Z', lastDeleted: 1 },
+      });
+      // Logs carry counts, never titles or questions.
+      expect(JSON.stringify(log.info.mock.calls)).not.toContain('CKD');
+    } finally {
+      service.close();
+      db.close();
+    }
   });
 });

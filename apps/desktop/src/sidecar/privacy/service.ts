@@ -20,6 +20,9 @@ export interface PrivacyLog {
 
 type PrivacyCall = 'conversations.rename' | 'conversations.delete' | 'privacy.audit';
 
+/** What the service needs of the profile: its folder (the audit log) and its conversations. */
+export type PrivacyProfile = Pick<Profile, 'dir' | 'conversations'>;
+
 /**
  * Privacy you can see (#20): rename and delete conversations, retention by policy (conversations,
  * their turns and PHI vaults deleted `retentionDays` after their last turn — at start and daily),
@@ -32,7 +35,7 @@ export class PrivacyService {
   private sweeping: Promise<void> | undefined;
 
   constructor(
-    private readonly profile: () => Promise<Profile | undefined>,
+    private readonly profile: () => Promise<PrivacyProfile | undefined>,
     private readonly retentionDays: () => number,
     private readonly log: PrivacyLog,
     private readonly now: () => Date = () => new Date(),
@@ -72,7 +75,7 @@ export class PrivacyService {
     this.timer = undefined;
   }
 
-  private async conversations(): Promise<Profile['conversations']> {
+  private async conversations(): Promise<PrivacyProfile['conversations']> {
     const profile = await this.profile();
     if (!profile)
       throw new CodedError(
