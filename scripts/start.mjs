@@ -220,6 +220,9 @@ try {
         '',
         'VoiceAssist Workstation is running (web mode).',
         `  open the UI   ${uiUrl}`,
+        `                (works once; for another link while this runs: npx voiceassist open${
+          process.env.VOICEASSIST_HOME ? ` --profile ${PROFILE_DIR}` : ''
+        })`,
         `  sync server   ${serverUrl}  (embedded PostgreSQL, data in ${SERVER_DIR})`,
         `  profile       ${PROFILE_DIR}`,
         `  why web mode  ${reason}; the same UI runs in any Chromium-based browser on this machine.`,

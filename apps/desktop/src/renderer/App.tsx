@@ -6,6 +6,7 @@ import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
 import { IdentityGate, SignedInUser } from './identity/IdentityGate.js';
 import { VoiceDiagnostics } from './diagnostics/VoiceDiagnostics.js';
+import { EgressAudit } from './diagnostics/EgressAudit.js';
 import { KnowledgeView } from './knowledge/KnowledgeView.js';
 import { Navigation } from './Navigation.js';
 import { settingsAudio } from './settings/devices.js';
@@ -148,6 +149,7 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
         <div className="page">
           <Diagnostics engine={engine} />
           <VoiceDiagnostics />
+          <EgressAudit />
         </div>
       );
     case 'settings':

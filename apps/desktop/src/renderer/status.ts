@@ -51,7 +51,7 @@ export function engineStatus(engine: EngineState): StatusView {
             tone: 'bad',
             label: 'Link used',
             detail:
-              'This one-time link was already used or has expired. Switch to the tab where the workstation is open, or run “npm start” again for a fresh link.',
+              'This one-time link was already used or has expired. Switch to the tab where the workstation is open, or run “npx voiceassist open” in the VoiceAssist folder for a fresh link (no restart needed).',
           };
         case 'no-token':
           return {

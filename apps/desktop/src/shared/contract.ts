@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { SettingsDto, SettingsPatch } from './settings.js';
 import { AssistantCommandEvent, AssistantPromptEvent } from './assistant-front.js';
+import { ConversationId, ConversationRenameInput, EgressAuditSummaryDto } from './privacy.js';
 import {
   AnswerSentenceEvent,
   AskInput,
@@ -204,6 +205,23 @@ export const CALLS = {
       { additionalProperties: false },
     ),
     output: Type.Array(TurnRecordDto),
+  },
+  'conversations.rename': {
+    summary: 'Gives a stored conversation a title of the clinician’s choosing.',
+    input: ConversationRenameInput,
+    output: Type.Object({ renamed: Type.Boolean() }, { additionalProperties: false }),
+  },
+  'conversations.delete': {
+    summary:
+      'Deletes a stored conversation with its turns and its PHI vault (the pseudonym mapping).',
+    input: Type.Object({ conversationId: ConversationId }, { additionalProperties: false }),
+    output: Type.Object({ deleted: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+  },
+  'privacy.audit': {
+    summary:
+      'Counts from the egress audit log: requests sent and refused, identifiers replaced by kind, per destination; retention policy and when it last ran. Counts only.',
+    input: Type.Object({}, { additionalProperties: false }),
+    output: EgressAuditSummaryDto,
   },
   // ---- the Knowledge view (shared/knowledge.ts) ----
   'knowledge.ingest': {

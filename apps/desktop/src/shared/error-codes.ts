@@ -21,7 +21,7 @@ const RPC = {
   TRANSPORT_CLOSED:
     'The connection to the workstation engine was lost. It reconnects by itself; try again in a moment.',
   TRANSPORT_REFUSED:
-    'This link to the workstation was already used or is wrong. Open VoiceAssist again to get a new link.',
+    'This link to the workstation was already used or is wrong. Run “npx voiceassist open” in the VoiceAssist folder for a new link (no restart needed).',
   BRIDGE_INVALID:
     'A message between the window and the app did not match its schema; it was ignored.',
   HANDSHAKE_INVALID:

@@ -26,6 +26,11 @@ export const SettingsDto = Type.Object(
     ]),
     /** Read answers to typed questions aloud (spoken questions are always answered aloud). */
     readTypedAnswers: Type.Boolean(),
+    /**
+     * Retention policy: conversations (turns and PHI vaults) are deleted this many days after
+     * their last turn, at engine start and daily.
+     */
+    retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
     /** False when the engine has no profile folder: changes last until it stops. */
     persisted: Type.Boolean(),
   },
@@ -45,4 +50,5 @@ export const DEFAULT_SETTINGS: Omit<SettingsDto, 'persisted'> = {
   speechRate: 1,
   textSize: 'normal',
   readTypedAnswers: false,
+  retentionDays: 30,
 };

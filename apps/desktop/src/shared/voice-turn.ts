@@ -104,6 +104,34 @@ export const TurnError = Type.Object(
 );
 export type TurnError = Static<typeof TurnError>;
 
+/** Where a turn's text went when it left the workstation: the AI model, or the cloud voice. */
+export const OutboundDto = Type.Object(
+  {
+    to: Type.Union([Type.Literal('llm'), Type.Literal('tts')]),
+    /** Exactly as sent: pseudonymized, never the clinician's identifiers. */
+    text: Text(40_000),
+  },
+  { additionalProperties: false },
+);
+export type OutboundDto = Static<typeof OutboundDto>;
+
+/**
+ * What the turn did with identifiers (#20 "privacy on screen"): how many of each kind were found
+ * and replaced (PHI types: NAME, DATE, MRN, …), and every text that left, as it left. Counts
+ * and pseudonymized text only, so it may be shown and stored; never logged.
+ */
+export const TurnPrivacyDto = Type.Object(
+  {
+    identifiers: Type.Record(
+      Type.String({ pattern: '^[A-Z]{2,16}$' }),
+      Type.Integer({ minimum: 0 }),
+    ),
+    outbound: Type.Array(OutboundDto, { maxItems: 80 }),
+  },
+  { additionalProperties: false },
+);
+export type TurnPrivacyDto = Static<typeof TurnPrivacyDto>;
+
 /**
  * A finished (or abandoned) turn as stored in the encrypted store. `status`:
  *   complete   transcript, answer and (if configured) speech all delivered
@@ -139,6 +167,8 @@ export const TurnRecordDto = Type.Object(
     ]),
     timings: StageTimings,
     errors: Type.Array(TurnError, { maxItems: 16 }),
+    /** Absent in turns stored before it was recorded. */
+    privacy: Type.Optional(TurnPrivacyDto),
   },
   { additionalProperties: false },
 );

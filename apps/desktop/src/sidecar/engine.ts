@@ -5,6 +5,7 @@ import { CalculatorsRpc, historyIn } from './calculators/rpc.js';
 import { HealthMonitor } from './health.js';
 import { IdentityService } from './identity/service.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
+import { PrivacyService } from './privacy/service.js';
 import { profileHandleFromEnv } from './profile-handle.js';
 import { createHandlers } from './rpc/handlers.js';
 import { SettingsStore } from './settings/store.js';
@@ -69,12 +70,21 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     serverUrl: env.VOICEASSIST_SERVER_URL,
     components: () => profiles.components(),
   });
+  const settings = new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined);
+  // Retention at start (the profile opens with the voice service above) and daily.
+  const privacy = new PrivacyService(
+    () => profiles.get(),
+    () => settings.get().retentionDays,
+    { info: (f, m) => log.info(f, m), warn: (f, m) => log.warn(f, m) },
+  );
+  privacy.start();
   const rpc: RpcServer = new RpcServer(
     createHandlers({
       health,
       voice: voice.get,
       knowledge,
-      settings: new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined),
+      settings,
+      privacy,
       identity,
       calculators: new CalculatorsRpc(historyIn(profiles)),
       speech,
@@ -91,6 +101,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     rpc,
     stop: async () => {
       health.stop();
+      privacy.close();
       identity.close();
       voice.close();
       await speech.close();

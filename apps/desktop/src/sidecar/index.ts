@@ -6,6 +6,7 @@ import { createEngine } from './engine.js';
 import { createLogger } from './logger.js';
 import { parentPortOf, serveParentPort } from './transport/parent-port.js';
 import { startWebTransport } from './transport/web.js';
+import { newControlSecret, removeControlFile, writeControlFile } from './transport/web-control.js';
 
 /**
  * The engine's entry. Electron runs it as a utilityProcess (talks over process.parentPort); web
@@ -55,13 +56,29 @@ async function main(): Promise<void> {
     }
     serveParentPort(parentPort, engine.rpc, log, engine.version);
   } else {
+    // With a profile, `voiceassist open` can ask this engine for another launch link.
+    const dir = process.env.VOICEASSIST_PROFILE_DIR;
+    const profileDir = dir === '' ? undefined : dir;
+    const controlSecret = profileDir ? newControlSecret() : undefined;
     const web = await startWebTransport({
       rendererDir: path.resolve(args.rendererDir),
       port: args.port,
       rpc: engine.rpc,
       log,
+      ...(controlSecret ? { controlSecret } : {}),
     });
-    closeTransport = () => web.close();
+    const controlFile =
+      profileDir && controlSecret
+        ? writeControlFile(profileDir, {
+            origin: web.origin,
+            pid: process.pid,
+            secret: controlSecret,
+          })
+        : undefined;
+    closeTransport = async () => {
+      if (controlFile) removeControlFile(controlFile);
+      await web.close();
+    };
     process.stdout.write(`${readyLine(web.launchUrl)}\n`);
   }
   log.info({ mode: args.mode, version: engine.version }, 'engine started');

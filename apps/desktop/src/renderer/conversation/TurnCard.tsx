@@ -1,6 +1,7 @@
 import type { AnswerSentenceDto, CitationDto } from '../../shared/voice-turn.js';
 import { onePerCause } from '../messages.js';
 import { Problem } from '../Problem.js';
+import { PrivacyChip } from './PrivacyChip.js';
 import { SentenceText } from './source-text.js';
 import type { TurnView } from './turn-log.js';
 
@@ -128,6 +129,7 @@ export function TurnCard({
           ))}
         </div>
       )}
+      {turn.privacy && turn.status !== 'in-progress' && <PrivacyChip privacy={turn.privacy} />}
       {turn.errors.length > 0 && (
         <div className="turn__errors" aria-label="About this answer">
           {onePerCause(turn.errors).map((e, i) => (

@@ -3,6 +3,7 @@ import type {
   AnswerSentenceDto,
   StageTimings,
   TurnError,
+  TurnPrivacyDto,
   TurnRecordDto,
 } from '../../shared/voice-turn.js';
 
@@ -24,6 +25,8 @@ export interface TurnView {
   readonly startedAt: string | null;
   /** What the assistant asked back, with the replies to offer (live turns only). */
   readonly prompt?: { readonly options: readonly string[]; readonly awaiting: boolean };
+  /** What the turn did with identifiers (known once it is done; absent in older turns). */
+  readonly privacy: TurnPrivacyDto | null;
 }
 
 const blank = (id: string, conversationId = ''): TurnView => ({
@@ -40,6 +43,7 @@ const blank = (id: string, conversationId = ''): TurnView => ({
   timings: null,
   errors: [],
   startedAt: null,
+  privacy: null,
 });
 
 export const fromRecord = (r: TurnRecordDto): TurnView => ({
@@ -56,6 +60,7 @@ export const fromRecord = (r: TurnRecordDto): TurnView => ({
   timings: r.timings,
   errors: r.errors,
   startedAt: r.startedAt,
+  privacy: r.privacy ?? null,
 });
 
 /**

@@ -134,6 +134,32 @@ export function SettingsView() {
         )}
       </Section>
 
+      <Section id="privacy" title="Privacy">
+        <div className="settings__grid">
+          <label htmlFor="retention-days">Keep conversations for</label>
+          <select
+            id="retention-days"
+            className="select"
+            data-testid="retention-days"
+            value={settings.retentionDays}
+            onChange={(e) => save({ retentionDays: Number(e.target.value) })}
+          >
+            {[...new Set([1, 7, 30, 90, 365, settings.retentionDays])]
+              .sort((a, b) => a - b)
+              .map((d) => (
+                <option key={d} value={d}>
+                  {d === 1 ? '1 day' : `${d} days`}
+                </option>
+              ))}
+          </select>
+        </div>
+        <p className="settings__help">
+          Conversations, with the record of which placeholders stood for which identifiers, are
+          deleted automatically this long after their last question (checked at start and daily).
+          Rename or delete one yourself in the Ask view&rsquo;s conversation list.
+        </p>
+      </Section>
+
       <Section id="text" title="Text size">
         <div className="settings__sizes" role="radiogroup" aria-label="Text size">
           {TEXT_SIZES.map((size) => (

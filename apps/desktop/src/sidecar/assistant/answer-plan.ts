@@ -1,3 +1,4 @@
+import { countByType, detectPhi } from '@voiceassist/phi';
 import type { KnowledgeBase } from '../knowledge/kb.js';
 import { MIN_COSINE, MIN_TERM_COVERAGE } from '../knowledge/kb.js';
 import { termCoverage } from '../knowledge/answer.js';
@@ -12,7 +13,7 @@ import type {
 } from '../providers/client.js';
 import { ProviderError } from '../providers/errors.js';
 import type { SpeechSynthesiser } from '../speech/types.js';
-import { SYSTEM_PROMPT, userPrompt } from './sentences.js';
+import { SYSTEM_PROMPT, userPromptParts } from './sentences.js';
 import type { TurnMarks } from './turn.js';
 
 /** Failures that mean the server's providers changed: ask it again (GET /v1/providers). */
@@ -48,6 +49,8 @@ export interface Preparation {
   /** `chat`, already sent while STT finalized (see sendAhead). */
   readonly sent?: SentChat;
   readonly phiError: unknown;
+  /** Identifiers found in the question, by type (the turn's privacy record). */
+  readonly questionCounts: Readonly<Record<string, number>>;
   readonly marks: Pick<
     TurnMarks,
     'phiStart' | 'phiEnd' | 'retrievalStart' | 'retrievalEnd' | 'promptStart' | 'promptEnd'
@@ -73,16 +76,21 @@ export async function prepareAnswer(
   // Retrieval runs on the question without its identifiers: a patient's name or record number
   // only adds noise to the search (and the local store needs no PHI to find the guidance).
   let query = question;
+  let questionCounts: Readonly<Record<string, number>> = {};
   if (client) {
     marks.phiStart = now();
     try {
       // Fills the conversation's vault; the LLM/TTS requests reuse its pseudonyms.
       const pseudonymized = await client.prepareQuestion(conversationId, question);
-      query = pseudonymized.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim() || question;
+      questionCounts = pseudonymized.counts;
+      query = pseudonymized.text.replace(PLACEHOLDER, ' ').replace(/\s+/g, ' ').trim() || question;
     } catch (err) {
       phiError = err;
     }
     marks.phiEnd = now();
+  } else {
+    // Nothing leaves without a server, but the clinician still sees what was found.
+    questionCounts = countByType(detectPhi(question));
   }
   marks.retrievalStart = now();
   const only = documentIds ? new Set(documentIds) : undefined;
@@ -101,7 +109,7 @@ export async function prepareAnswer(
       const passages = supported.slice(0, PASSAGES_FOR_LLM);
       chat = await client.prepareChat({
         conversationId,
-        messages: chatMessages(question, passages),
+        messages: chatMessages(question, passages, kb),
         temperature: 0,
       });
     } catch {
@@ -109,7 +117,7 @@ export async function prepareAnswer(
     }
     marks.promptEnd = now();
   }
-  return { question, hits, supported, query, chat, phiError, marks };
+  return { question, hits, supported, query, chat, phiError, questionCounts, marks };
 }
 
 /** A chat already on its way to the gateway, sent before the final transcript was in. */
@@ -184,7 +192,19 @@ export async function* orResend(
   }
 }
 
-export const chatMessages = (question: string, passages: readonly SearchHit[]): ChatMessageIn[] => [
-  { role: 'system', content: SYSTEM_PROMPT },
-  { role: 'user', content: userPrompt(question, passages) },
-];
+/**
+ * The chat for `question` over `passages`: the instructions and passages are trusted text whose
+ * identifiers are the spans stored with each chunk (only those are pseudonymized); the question
+ * is the clinician's and is scanned in full (EgressGuard.prepareParts).
+ */
+export function chatMessages(
+  question: string,
+  passages: readonly SearchHit[],
+  kb: Pick<KnowledgeBase, 'sourceSpans'>,
+): ChatMessageIn[] {
+  const parts = userPromptParts(question, passages, kb.sourceSpans(passages));
+  return [
+    { role: 'system', content: SYSTEM_PROMPT, parts: [{ text: SYSTEM_PROMPT, sourceSpans: [] }] },
+    { role: 'user', content: parts.map((p) => p.text).join(''), parts },
+  ];
+}

@@ -54,6 +54,7 @@ export async function answerAndSpeak(
     prep = await prepareAnswer(turn.conversationId, question, deps, documentIds);
   }
   Object.assign(turn.marks, prep.marks);
+  turn.identifiers = prep.questionCounts;
   if (prep.phiError !== undefined) turn.fail('phi', prep.phiError);
   if (isCancelled(turn)) return;
   const { supported } = prep;

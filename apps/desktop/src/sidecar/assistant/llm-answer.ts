@@ -42,23 +42,27 @@ export async function llmAnswer(
     turn.covered = true;
     say({ text, citations });
   };
-  turn.marks.llmSent = now(); // the request is sent now, or was sent ahead and is taken up now
   turn.chatSentAhead = sent !== undefined;
   const signal = turn.abort.signal;
-  const events = prepared
-    ? sent
-      ? orResend(sent.events, () => {
-          turn.chatSentAhead = false;
-          return client.streamChat(prepared, signal);
-        })
-      : client.streamChat(prepared, signal)
-    : client.chat({
-        conversationId: turn.conversationId,
-        messages: chatMessages(question, passages),
-        temperature: 0,
-        signal,
-      });
   try {
+    const chat =
+      prepared ??
+      (await client.prepareChat({
+        conversationId: turn.conversationId,
+        messages: chatMessages(question, passages, deps.kb),
+        temperature: 0,
+      }));
+    turn.marks.llmSent = now(); // the request is sent now, or was sent ahead and is taken up now
+    // What leaves, as it leaves (the prompt's identifiers include the question's).
+    for (const text of chat.outbound) turn.sent('llm', text);
+    turn.identifiers = mostOf(turn.identifiers, chat.counts);
+    const events =
+      prepared && sent
+        ? orResend(sent.events, () => {
+            turn.chatSentAhead = false;
+            return client.streamChat(chat, signal);
+          })
+        : client.streamChat(chat, signal);
     for await (const ev of events) {
       if (ev.type !== 'text') continue; // no tools are offered in a voice turn yet
       turn.marks.llmFirst ??= now();
@@ -84,4 +88,14 @@ export async function llmAnswer(
     return false;
   }
   return true;
+}
+
+/** Per type, the larger count: the prompt repeats the question's identifiers, adding sources'. */
+function mostOf(
+  a: Readonly<Record<string, number>>,
+  b: Readonly<Record<string, number>>,
+): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [t, n] of Object.entries(b)) out[t] = Math.max(out[t] ?? 0, n);
+  return out;
 }

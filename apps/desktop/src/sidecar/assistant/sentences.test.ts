@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../knowledge/search.js';
-import { SentenceSplitter, citedNumbers, resolveCitations, withoutCitations } from './sentences.js';
+import {
+  SentenceSplitter,
+  citedNumbers,
+  resolveCitations,
+  squeeze,
+  userPromptParts,
+  withoutCitations,
+} from './sentences.js';
 
 const hit = (chunkId: number): SearchHit => ({
   chunkId,
@@ -67,5 +74,40 @@ describe('resolveCitations', () => {
 
   it('an uncited sentence has no citations (the pipeline drops it)', () => {
     expect(resolveCitations('No support here.', [hit(1)]).citations).toEqual([]);
+  });
+});
+
+describe('the prompt as parts (trusted sources vs the clinician’s words)', () => {
+  it('moves stored identifier spans through whitespace folding and the length cut', () => {
+    const text = '  Call\n\n  Dr  Quimby   at reg@example.org   today. ';
+    const at = (w: string): { start: number; end: number } => ({
+      start: text.indexOf(w),
+      end: text.indexOf(w) + w.length,
+    });
+    const out = squeeze(
+      text,
+      [
+        { ...at('Quimby'), type: 'NAME' },
+        { ...at('reg@example.org'), type: 'EMAIL' },
+      ],
+      24,
+    );
+    expect(out.text).toBe('Call Dr Quimby at reg@ex');
+    expect(out.spans.map((s) => out.text.slice(s.start, s.end))).toEqual(['Quimby', 'reg@ex']);
+  });
+
+  it('gives passages their stored spans and leaves the question for the detector', () => {
+    const p = { ...hit(7), title: 'Alport syndrome', text: 'Write to reg@example.org.' };
+    const parts = userPromptParts(
+      'Mrs Jane Doe: symptoms?',
+      [p],
+      new Map([[7, [{ start: 9, end: 24, type: 'EMAIL' as const }]]]),
+    );
+    expect(parts.map((x) => x.text).join('')).toBe(
+      'Passages:\n[1] Alport syndrome\nWrite to reg@example.org.\n\nQuestion: Mrs Jane Doe: symptoms?',
+    );
+    const body = parts.find((x) => x.text === 'Write to reg@example.org.');
+    expect(body?.sourceSpans).toEqual([{ start: 9, end: 24, type: 'EMAIL' }]);
+    expect(parts.at(-1)).toEqual({ text: 'Mrs Jane Doe: symptoms?' }); // no spans: scanned in full
   });
 });

@@ -1,4 +1,7 @@
+import type { PhiSpan } from '@voiceassist/phi';
+import type { TextPart } from '../egress/index.js';
 import type { SearchHit } from '../knowledge/search.js';
+import { scanSource } from '../knowledge/source-phi.js';
 import type { CitationDto } from '../../shared/voice-turn.js';
 
 /** `[1]`, `[2, 3]`: the passage numbers an LLM sentence cites (our prompt asks for them). */
@@ -97,15 +100,80 @@ export const SYSTEM_PROMPT = [
   'Answer ONLY from the numbered passages. After every sentence put the number of the passage that supports it in square brackets, like [1].',
   'At most three short sentences of plain text, suitable for speaking aloud; no lists, no markdown.',
   'If the passages do not answer the question, say so in one sentence.',
-  'Bracketed placeholders such as [PATIENT_1] or [DATE_1] stand for identifiers: keep them exactly as written.',
+  // Written with "n", not a digit: an example that looks like a real placeholder is escaped by the
+  // privacy filter (as any text imitating one is), and the model would be shown [TEXT_1] instead.
+  'Bracketed placeholders such as [PATIENT_n] or [DATE_n] (n a number) stand for identifiers: keep them exactly as written.',
 ].join(' ');
 
 const PASSAGE_CHARS = 1200;
 
-export function userPrompt(question: string, passages: readonly SearchHit[]): string {
-  const blocks = passages.map((p, i) => {
-    const text = p.text.replace(/\s+/g, ' ').trim().slice(0, PASSAGE_CHARS);
-    return `[${i + 1}] ${p.title}${p.heading ? ` — ${p.heading}` : ''}\n${text}`;
+/**
+ * `text` with whitespace runs made one space and the ends trimmed, cut at `max` characters, and
+ * `spans` (offsets into `text`) moved onto the result; a span cut by the end is kept up to it.
+ */
+export function squeeze(
+  text: string,
+  spans: readonly PhiSpan[],
+  max: number,
+): { text: string; spans: PhiSpan[] } {
+  let out = '';
+  // at[i]: where original offset i lands in `out`.
+  const at = new Array<number>(text.length + 1);
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (/\s/.test(ch)) {
+      at[i] = out.length; // an end here stops after the word before
+      if (out !== '') pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace) out += ' ';
+    pendingSpace = false;
+    at[i] = out.length;
+    out += ch;
+  }
+  at[text.length] = out.length;
+  const cut = out.slice(0, max);
+  const moved: PhiSpan[] = [];
+  for (const s of spans) {
+    const start = Math.min(at[s.start] ?? cut.length, cut.length);
+    const end = Math.min(at[s.end] ?? cut.length, cut.length);
+    if (end > start) moved.push({ start, end, type: s.type });
+  }
+  return { text: cut, spans: moved };
+}
+
+/**
+ * The user message: numbered passages, then the question, as parts for the egress guard (see
+ * EgressGuard.prepareParts). Passage text carries the identifier spans stored with its chunk
+ * (`spans`, by chunk id); a title and heading are source text too, scanned here in the same
+ * sources mode; the question has none given, so the strict detector reads it.
+ */
+export function userPromptParts(
+  question: string,
+  passages: readonly SearchHit[],
+  spans: ReadonlyMap<number, readonly PhiSpan[]>,
+): TextPart[] {
+  const parts: TextPart[] = [{ text: 'Passages:\n', sourceSpans: [] }];
+  passages.forEach((p, i) => {
+    const label = `${p.title}${p.heading ? ` — ${p.heading}` : ''}`;
+    parts.push({ text: `${i === 0 ? '' : '\n\n'}[${i + 1}] `, sourceSpans: [] });
+    parts.push({ text: label, sourceSpans: scanSource(label) });
+    parts.push({ text: '\n', sourceSpans: [] });
+    const body = squeeze(p.text, spans.get(p.chunkId) ?? scanSource(p.text), PASSAGE_CHARS);
+    parts.push({ text: body.text, sourceSpans: body.spans });
   });
-  return `Passages:\n${blocks.join('\n\n')}\n\nQuestion: ${question}`;
+  parts.push({ text: '\n\nQuestion: ', sourceSpans: [] });
+  parts.push({ text: question });
+  return parts;
+}
+
+export function userPrompt(
+  question: string,
+  passages: readonly SearchHit[],
+  spans: ReadonlyMap<number, readonly PhiSpan[]> = new Map(),
+): string {
+  return userPromptParts(question, passages, spans)
+    .map((p) => p.text)
+    .join('');
 }

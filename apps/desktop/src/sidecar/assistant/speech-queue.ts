@@ -114,6 +114,7 @@ export class SpeechQueue {
         text,
         signal: turn.abort.signal,
       });
+      turn.sent('tts', stream.sent);
       for await (const chunk of stream.chunks) {
         if (isCancelled(turn)) return;
         turn.marks.ttsFirst ??= deps.now();

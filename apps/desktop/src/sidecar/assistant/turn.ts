@@ -4,6 +4,7 @@ import type { EventName, EventPayload } from '../../shared/contract.js';
 import { CodedError } from '../../shared/errors.js';
 import type {
   AnswerSentenceDto,
+  OutboundDto,
   StageTimings,
   TurnError,
   TurnRecordDto,
@@ -83,6 +84,10 @@ export class Turn {
   /** The answer's LLM request was sent before the final transcript, and used (sendAhead). */
   chatSentAhead = false;
   readonly errors: TurnError[] = [];
+  /** Identifiers found and replaced, by type (the question's, then the prompt's when it left). */
+  identifiers: Readonly<Record<string, number>> = {};
+  /** Texts that left the workstation, as they left (pseudonymized). */
+  readonly outbound: OutboundDto[] = [];
   /** The cloud relay's STT stream, or the on-device recogniser's session. */
   stt: SttSession | LocalSttSession | undefined;
   input: VoiceInput | undefined;
@@ -181,6 +186,11 @@ export class Turn {
     this.emit('voice.error', { turnId: this.id, error });
   }
 
+  /** A text left the workstation for `to`, exactly as given (already pseudonymized). */
+  sent(to: OutboundDto['to'], text: string): void {
+    if (this.outbound.length < 80) this.outbound.push({ to, text: text.slice(0, 40_000) });
+  }
+
   timings(): StageTimings {
     const m = this.marks;
     return {
@@ -230,6 +240,7 @@ export class Turn {
       speech: this.speech,
       timings: this.timings(),
       errors: this.errors,
+      privacy: { identifiers: this.identifiers, outbound: this.outbound },
     };
   }
 }

@@ -33,6 +33,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
     summary: 'your Nextcloud calendar: add an event from a sentence, list occurrences',
     load: async () => (await import('./commands/calendar.js')).command,
   },
+  open: {
+    summary: 'a new one-time link to the running workstation UI (web mode)',
+    load: async () => (await import('./commands/open.js')).command,
+  },
   calc: {
     summary: 'medical calculators: list, run one or JSONL, parse a typed request',
     load: async () => (await import('./commands/calc.js')).command,

@@ -129,6 +129,48 @@ describe('EgressGuard', () => {
     for (const v of PHI_VALUES) expect(serialized).not.toContain(v);
   });
 
+  it('prepareParts: the clinician’s words are scanned, trusted source text is replaced only at its stored spans', async () => {
+    const audit = new MemoryAuditSink();
+    const guard = new EgressGuard({ providers: providers(), audit });
+    // The strict detector would take the phone number and the email; the spans stored at ingest
+    // (sources mode) name only the email, so only the email is replaced.
+    const source =
+      'The Human Phenotype Ontology lists it. Registry: 555-201-7788, reg@example.org.';
+    const emailAt = source.indexOf('reg@example.org');
+    const prepared = await guard.prepareParts({
+      provider: 'llm',
+      conversationId: 'c-parts',
+      parts: [
+        { text: 'Passages:\n', sourceSpans: [] },
+        {
+          text: source,
+          sourceSpans: [{ start: emailAt, end: emailAt + 'reg@example.org'.length, type: 'EMAIL' }],
+        },
+        { text: '\n\nQuestion: ', sourceSpans: [] },
+        { text: PHI },
+      ],
+    });
+    expect(prepared.text).toBe(
+      'Passages:\nThe Human Phenotype Ontology lists it. Registry: 555-201-7788, [EMAIL_1].\n\nQuestion: Mr. [PATIENT_1], MRN: [MRN_1], seen [DATE_1] at [FACILITY_1]',
+    );
+    expect(prepared.counts).toEqual({ EMAIL: 1, NAME: 1, MRN: 1, DATE: 1, FACILITY: 1 });
+    // The prepared text leaves as it is (it is not scanned again in full at the request).
+    const before = received.length;
+    await guard.fetch(
+      'llm',
+      `${origin}/v1/chat/completions`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ messages: [{ role: 'user', content: prepared.text }] }),
+      },
+      { conversationId: 'c-parts' },
+    );
+    const sent = received.slice(before).join('');
+    expect(sent).toContain('Human Phenotype Ontology');
+    for (const v of PHI_VALUES) expect(sent).not.toContain(v);
+    expect(JSON.stringify(audit.records)).not.toMatch(/John|Smith|reg@example/);
+  });
+
   it('does not let a prepared text vouch for anything else in the same body', async () => {
     const audit = new MemoryAuditSink();
     const guard = new EgressGuard({ providers: providers(), audit });

@@ -18,6 +18,7 @@ import {
   pseudonymize,
   reidentify,
   type DetectOptions,
+  type PhiSpan,
   type PhiType,
 } from '@voiceassist/phi';
 import type { AuditSink, EgressAuditRecord } from './audit.js';
@@ -50,6 +51,25 @@ export interface PrepareTextInput {
   readonly provider: string;
   readonly conversationId: string;
   readonly text: string;
+}
+
+/**
+ * A piece of a text built from several sources (a prompt: instructions, passages, the question).
+ * Without `sourceSpans` it is what a person said or wrote, and the detector runs on it as on any
+ * text. With them it is trusted reference text whose identifiers were found when it was stored
+ * (knowledge/source-phi.ts): exactly those spans are replaced, so "Human Phenotype Ontology" in a
+ * guideline reaches the model as written.
+ */
+export interface TextPart {
+  readonly text: string;
+  /** Offsets into `text`; `[]` = trusted text with no identifiers. */
+  readonly sourceSpans?: readonly PhiSpan[];
+}
+
+export interface PreparePartsInput {
+  readonly provider: string;
+  readonly conversationId: string;
+  readonly parts: readonly TextPart[];
 }
 
 export interface PreparedText {
@@ -199,7 +219,34 @@ export class EgressGuard {
   }
 
   /** Text bound for `provider`: pseudonymized (or passed under a BAA), audited, never logged. */
-  async prepareText(input: PrepareTextInput): Promise<PreparedText> {
+  prepareText(input: PrepareTextInput): Promise<PreparedText> {
+    return this.#prepare(input, undefined);
+  }
+
+  /**
+   * Like prepareText for a text made of parts (see TextPart): the parts are joined in order; the
+   * detector runs on the parts a person wrote, the stored spans stand for the trusted ones.
+   */
+  prepareParts(input: PreparePartsInput): Promise<PreparedText> {
+    let text = '';
+    const spans: PhiSpan[] = [];
+    for (const part of input.parts) {
+      const found = part.sourceSpans ?? detectPhi(part.text, this.#detect);
+      for (const s of found)
+        if (s.start >= 0 && s.end <= part.text.length && s.end > s.start)
+          spans.push({ start: text.length + s.start, end: text.length + s.end, type: s.type });
+      text += part.text;
+    }
+    return this.#prepare(
+      { provider: input.provider, conversationId: input.conversationId, text },
+      mergeCandidates(spans),
+    );
+  }
+
+  async #prepare(
+    input: PrepareTextInput,
+    spans: readonly PhiSpan[] | undefined,
+  ): Promise<PreparedText> {
     const provider = this.#provider(input.provider);
     const base = {
       provider,
@@ -219,7 +266,7 @@ export class EgressGuard {
       assertAllowed(provider, 'text');
     }
     if (decision.action === 'allow-with-baa') {
-      const counts = countByType(detectPhi(input.text, this.#detect));
+      const counts = countByType(spans ?? detectPhi(input.text, this.#detect));
       const auditId = await this.#record({
         ...base,
         action: decision.action,
@@ -229,7 +276,11 @@ export class EgressGuard {
       return { text: input.text, action: decision.action, counts, auditId };
     }
     const vault = await this.#vaults.get(input.conversationId);
-    const result = pseudonymize(input.text, vault, { detect: this.#detect });
+    const result = pseudonymize(
+      input.text,
+      vault,
+      spans === undefined ? { detect: this.#detect } : { spans: [...spans] },
+    );
     await this.#vaults.save(vault);
     this.#prepared.delete(result.text);
     this.#prepared.add(result.text);

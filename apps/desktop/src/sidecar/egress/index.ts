@@ -3,7 +3,9 @@ export {
   type EgressGuardOptions,
   type GuardedSocket,
   type PreparedText,
+  type PreparePartsInput,
   type PrepareTextInput,
+  type TextPart,
   type RequestContext,
 } from './guard.js';
 export { EgressError, type EgressErrorCode } from './errors.js';

@@ -10,6 +10,7 @@ import { chunkDocument, embeddingText, type Chunk } from './chunk.js';
 import type { Embedder } from './embed/embedder.js';
 import { chunkTitle } from './lexical.js';
 import { parseDocument, type ParsedDocument } from './parse/index.js';
+import { SourcePhiRepository, scanSource } from './source-phi.js';
 import { collectFiles } from './walk.js';
 
 export interface IngestLimits {
@@ -99,11 +100,15 @@ const now = (): string => new Date().toISOString();
  * file done, so a killed process resumes where it stopped and never shows half a document.
  */
 export class Ingester {
+  private readonly phi: SourcePhiRepository;
+
   constructor(
     private readonly db: Db,
     private readonly vectors: VectorIndex,
     private readonly embedder: Embedder,
-  ) {}
+  ) {
+    this.phi = new SourcePhiRepository(db);
+  }
 
   /** Unfinished jobs (the process was killed or crashed during them). */
   unfinishedJobs(): number[] {
@@ -305,6 +310,8 @@ export class Ingester {
     const parsed = await parseDocument(file, bytes, job.limits);
     const title = parsed.title ?? path.basename(file, path.extname(file));
     const chunks = chunkDocument(parsed);
+    // Identifiers in the source, for prompts to replace (and only those): see source-phi.ts.
+    const phiSpans = chunks.map((c) => scanSource(c.text));
     timings.parseMs += performance.now() - t;
 
     t = performance.now();
@@ -338,6 +345,7 @@ export class Ingester {
           insertChunk.run(docId, c.ord, c.heading, c.text, c.start, c.end, c.page).lastInsertRowid,
         );
         insertFts.run(id, chunkTitle(title, c.heading), c.text);
+        this.phi.put(id, phiSpans[i] ?? []);
         const vector = vectors[i];
         if (vector) this.vectors.put(slot, id, vector);
       });

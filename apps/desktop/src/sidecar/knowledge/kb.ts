@@ -14,6 +14,8 @@ import type { Embedder } from './embed/embedder.js';
 import { Ingester, type IngestOptions, type IngestReport } from './ingest.js';
 import { reembed, type ReembedProgress } from './reembed.js';
 import { Retriever, type SearchHit, type SearchOptions } from './search.js';
+import { SourcePhiRepository, type BackfillProgress } from './source-phi.js';
+import type { PhiSpan } from '@voiceassist/phi';
 
 export type KbLog = KeyLog;
 export type { KbSource };
@@ -30,6 +32,11 @@ export interface OpenKnowledgeBaseOptions {
   /** Start re-embedding in the background when the model changed (default true). */
   readonly reembedInBackground?: boolean;
   readonly onReembedProgress?: (p: ReembedProgress) => void;
+  /**
+   * Scan chunks ingested before identifier spans were kept, in the background after open
+   * (default true). Prompts scan such a chunk themselves if they reach it first.
+   */
+  readonly phiBackfill?: boolean;
 }
 
 export interface SearchResult {
@@ -69,7 +76,9 @@ export class KnowledgeBase {
   private readonly ingester: Ingester;
   private readonly reembedAbort = new AbortController();
   private reembedding: Promise<void> | undefined;
+  private phiBackfill: Promise<BackfillProgress> | undefined;
   private generator: AnswerGenerator;
+  private readonly sourcePhi: SourcePhiRepository;
 
   /** The model new documents and queries are embedded with. */
   get embedder(): Pick<Embedder, 'id' | 'dimension'> {
@@ -85,6 +94,7 @@ export class KnowledgeBase {
     this.retriever = new Retriever(db, this.vectors);
     this.ingester = new Ingester(db, this.vectors, options.embedder);
     this.generator = new ExtractiveAnswerGenerator();
+    this.sourcePhi = new SourcePhiRepository(db);
   }
 
   static open(options: OpenKnowledgeBaseOptions): KnowledgeBase {
@@ -104,7 +114,50 @@ export class KnowledgeBase {
       );
       kb.reembedding = kb.runReembed();
     }
+    if (options.phiBackfill ?? true)
+      kb.phiBackfill = kb.runPhiBackfill(log).catch((err: unknown) => {
+        // Not fatal: a prompt scans a chunk without spans itself. The error name only (no text).
+        if (!kb.reembedAbort.signal.aborted)
+          log.warn(
+            `knowledge: identifier scan stopped (${err instanceof Error ? err.name : 'error'})`,
+          );
+        return { done: 0, total: 0 };
+      });
     return kb;
+  }
+
+  /**
+   * Chunks stored before migration 6 get their identifier spans, in slices, with a progress line
+   * per tenth (counts only: the spans are never logged).
+   */
+  private async runPhiBackfill(log: KbLog): Promise<BackfillProgress> {
+    await new Promise((resolve) => setImmediate(resolve)); // after open returns
+    const pending = this.reembedAbort.signal.aborted ? 0 : this.sourcePhi.pending();
+    if (pending === 0) return { done: 0, total: 0 };
+    log.info(`knowledge: scanning ${pending} stored passages for identifiers (sources mode)`);
+    let reported = 0;
+    const result = await this.sourcePhi.backfill({
+      signal: this.reembedAbort.signal,
+      onProgress: ({ done, total }) => {
+        if (done - reported < total / 10 && done < total) return;
+        reported = done;
+        log.info(`knowledge: identifier scan ${done} of ${total} passages`);
+      },
+    });
+    return result;
+  }
+
+  /** Resolves when the background identifier scan of older chunks is over (tests, CLI). */
+  async phiBackfillDone(): Promise<BackfillProgress> {
+    return (await this.phiBackfill) ?? { done: 0, total: 0 };
+  }
+
+  /**
+   * The identifier spans of each hit's chunk text, found at ingest in the sources mode (a chunk
+   * from before is scanned now): what a prompt replaces in source text, and nothing else.
+   */
+  sourceSpans(hits: readonly Pick<SearchHit, 'chunkId' | 'text'>[]): Map<number, PhiSpan[]> {
+    return this.sourcePhi.spansFor(hits);
   }
 
   /** Sets the answer generator (the LLM path, once the assistant wires one); extractive by default. */
@@ -293,6 +346,7 @@ export class KnowledgeBase {
   async close(): Promise<void> {
     this.reembedAbort.abort();
     await this.reembedding;
+    await this.phiBackfill?.catch(() => undefined);
     this.retriever.close();
     this.vectors.close();
     this.db.close();

@@ -18,7 +18,7 @@ import {
   type ChatTool,
 } from '@voiceassist/contract';
 import { Value } from 'typebox/value';
-import type { EgressGuard } from '../egress/index.js';
+import type { EgressGuard, TextPart } from '../egress/index.js';
 import { GATEWAY_PROVIDERS, type GatewayConfig } from './config.js';
 import { ProviderError, fromGatewayCode, toProviderError, type ProviderKind } from './errors.js';
 import { errorFrom, gatewayHeaders, gatewayUrl } from './gateway-http.js';
@@ -34,6 +34,12 @@ export interface ChatMessageIn {
   readonly role: 'system' | 'user' | 'assistant' | 'tool';
   readonly content: string;
   readonly tool_call_id?: string;
+  /**
+   * The content as the parts it was built from (instructions, source passages with their stored
+   * identifier spans, the clinician's words): pseudonymized part by part (EgressGuard.prepareParts).
+   * Their texts joined must equal `content`.
+   */
+  readonly parts?: readonly TextPart[];
 }
 
 export type ChatEvent =
@@ -62,6 +68,10 @@ export interface ChatRequest {
 export interface PreparedChat {
   readonly conversationId: string;
   readonly body: string;
+  /** The message contents exactly as they leave (pseudonymized), for the turn's privacy record. */
+  readonly outbound: readonly string[];
+  /** Identifiers replaced in them, by type. */
+  readonly counts: Readonly<Record<string, number>>;
 }
 
 /**
@@ -141,13 +151,16 @@ export class GatewayClient {
   }
 
   /** Pseudonymizes a question into the conversation's vault (the PHI stage of a turn). */
-  async prepareQuestion(conversationId: string, text: string): Promise<string> {
+  async prepareQuestion(
+    conversationId: string,
+    text: string,
+  ): Promise<{ readonly text: string; readonly counts: Readonly<Record<string, number>> }> {
     const prepared = await this.guard.prepareText({
       provider: GATEWAY_PROVIDERS.llm,
       conversationId,
       text,
     });
-    return prepared.text;
+    return { text: prepared.text, counts: prepared.counts };
   }
 
   /** Maps pseudonyms in a provider's answer back to the clinician's identifiers. */
@@ -176,12 +189,15 @@ export class GatewayClient {
    */
   async prepareChat(req: Omit<ChatRequest, 'signal'>): Promise<PreparedChat> {
     const messages = [];
-    for (const m of req.messages) {
-      const prepared = await this.guard.prepareText({
-        provider: GATEWAY_PROVIDERS.llm,
-        conversationId: req.conversationId,
-        text: m.content,
-      });
+    const counts: Record<string, number> = {};
+    for (const { parts, ...m } of req.messages) {
+      const target = { provider: GATEWAY_PROVIDERS.llm, conversationId: req.conversationId };
+      // Parts that do not add up to the content are ignored: the content is scanned whole.
+      const whole = parts?.map((p) => p.text).join('') === m.content ? parts : undefined;
+      const prepared = whole
+        ? await this.guard.prepareParts({ ...target, parts: whole })
+        : await this.guard.prepareText({ ...target, text: m.content });
+      for (const [t, n] of Object.entries(prepared.counts)) counts[t] = (counts[t] ?? 0) + n;
       messages.push({ ...m, content: prepared.text });
     }
     const request: GatewayChatRequest = {
@@ -192,7 +208,12 @@ export class GatewayClient {
       ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
     };
     const body = JSON.stringify(request);
-    return { conversationId: req.conversationId, body };
+    return {
+      conversationId: req.conversationId,
+      body,
+      outbound: messages.map((m) => m.content),
+      counts,
+    };
   }
 
   /**

@@ -23,6 +23,8 @@ export interface TtsRequest {
 
 export interface TtsStream {
   readonly sampleRate: number;
+  /** The text exactly as it was sent (pseudonymized, placeholders spoken as neutral words). */
+  readonly sent: string;
   /** PCM16 LE mono chunks as they arrive (whole samples). */
   readonly chunks: AsyncIterable<Uint8Array>;
 }
@@ -78,6 +80,7 @@ export async function openTts(
     };
     return {
       sampleRate: TTS_SAMPLE_RATE,
+      sent: request.text,
       chunks: ttsChunks(guard, config, reader, controller, dispose, call),
     };
   } catch (err) {

@@ -6,6 +6,7 @@ import { identityHandlers, requireSignIn } from '../identity/rpc.js';
 import { IdentityService } from '../identity/service.js';
 import { KnowledgeRpc } from '../knowledge/rpc.js';
 import { ProfileHandle } from '../profile-handle.js';
+import { PrivacyService } from '../privacy/service.js';
 import { SpeechRpc } from '../speech/rpc.js';
 import { SettingsStore } from '../settings/store.js';
 import type { Handlers } from './server.js';
@@ -24,6 +25,8 @@ export interface EngineServices {
   readonly identity?: IdentityService;
   /** The Calculators view's calls (calculators/rpc.ts); without it, no history is kept. */
   readonly calculators?: CalculatorsRpc;
+  /** Conversation rename/delete, retention, the egress audit's counts (privacy/service.ts). */
+  readonly privacy?: PrivacyService;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -38,6 +41,7 @@ export function createHandlers(services: EngineServices): Handlers {
     ...(services.settings ?? new SettingsStore(undefined)).handlers(),
     ...identityHandlers(identity),
     ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
+    ...(services.privacy ?? noPrivacy()).handlers(),
   };
   return requireSignIn(handlers, identity);
 }
@@ -66,4 +70,14 @@ function noIdentity(): IdentityService {
     log,
     onChange: () => undefined,
   });
+}
+
+/** The privacy calls of an engine without a profile: nothing stored, nothing sent. */
+function noPrivacy(): PrivacyService {
+  const log = pino({ level: 'silent' });
+  return new PrivacyService(
+    () => Promise.resolve(undefined),
+    () => 30,
+    { info: (f, m) => log.info(f, m), warn: (f, m) => log.warn(f, m) },
+  );
 }

@@ -96,6 +96,11 @@ describe('store migrations', () => {
       expect(kb.db.prepare(`SELECT value FROM meta WHERE key = 'voice.settings'`).get()).toEqual({
         value: '{"bargeIn":false}',
       });
+      // Migration 6: the chunk stored before is scanned for identifiers after open (none here).
+      expect(await kb.phiBackfillDone()).toEqual({ done: 1, total: 1 });
+      expect(kb.db.prepare('SELECT chunk_id, spans FROM chunk_phi').all()).toEqual([
+        { chunk_id: 1, spans: '[]' },
+      ]);
     } finally {
       await kb.close();
     }

@@ -185,6 +185,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calc_history_created ON calc_history (created_at);
     `,
   },
+  {
+    // Trusted sources are not patient text (#20): each chunk's identifiers, found at ingest by the
+    // detector's `balanced` (sources) mode, are kept beside it, so a prompt pseudonymizes only
+    // those spans. A chunk without a row was ingested before and is scanned lazily (source-phi.ts).
+    // A table of its own, not a column: an UPDATE of `chunks` would log every chunk as changed.
+    version: 6,
+    name: 'identifier spans of knowledge chunks (sources mode)',
+    sql: `
+      CREATE TABLE chunk_phi (
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks (id) ON DELETE CASCADE,
+        detector TEXT NOT NULL,
+        spans TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Throws unless versions start at 1 and strictly increase (the runner relies on it). */

@@ -15,6 +15,7 @@ import {
 import type { RpcServer } from '../rpc/server.js';
 import { serveStatic } from './static-files.js';
 import { TokenBook } from './tokens.js';
+import { handleControl } from './web-control.js';
 
 /** Loopback only: web mode is for this machine, never the network. */
 export const WEB_HOST = '127.0.0.1';
@@ -26,10 +27,14 @@ export interface WebTransportOptions {
   readonly port: number;
   readonly rpc: RpcServer;
   readonly log: Logger;
+  /** Enables the control endpoint that mints launch links (web-control.ts) for this secret. */
+  readonly controlSecret?: string;
 }
 
 export interface WebTransport {
   readonly port: number;
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
   /** The URL to open, carrying the one-time launch token in its fragment. */
   readonly launchUrl: string;
   close(): Promise<void>;
@@ -75,6 +80,8 @@ export async function startWebTransport(options: WebTransportOptions): Promise<W
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end('Wrong host\n');
       return;
     }
+    const mint = (): string => `${origins()[0]}/#token=${tokens.mintLaunchToken()}`;
+    if (handleControl(req, res, options.controlSecret, mint)) return;
     serveStatic(rendererDir, req, res, headers()).catch(() => res.destroy());
   });
 
@@ -117,6 +124,7 @@ export async function startWebTransport(options: WebTransportOptions): Promise<W
   port = (server.address() as AddressInfo).port;
   return {
     port,
+    origin: `http://${WEB_HOST}:${port}`,
     launchUrl: `http://${WEB_HOST}:${port}/#token=${tokens.launchToken}`,
     close: async () => {
       for (const client of wss.clients) client.terminate();
