@@ -26,7 +26,10 @@ import { decodeAudioFrame } from '../../apps/desktop/src/shared/audio-frame.js';
 import { int16ToBytes } from '../../apps/desktop/src/sidecar/speech/pcm.js';
 import { PocketsphinxRecogniser } from '../../apps/desktop/src/sidecar/speech/pocketsphinx.js';
 import { wordErrorRate } from '../../apps/desktop/src/sidecar/speech/wer.js';
-import { loadVoiceFrontEnd } from '../../apps/desktop/src/sidecar/voice/front-end.js';
+import {
+  loadVoiceFrontEnd,
+  type VoiceFrontEnd,
+} from '../../apps/desktop/src/sidecar/voice/front-end.js';
 import { VoiceInput } from '../../apps/desktop/src/sidecar/voice/voice-input.js';
 import { decodeWav, floatToInt16, toMono } from '../../apps/desktop/src/sidecar/voice/wav.js';
 import { launchChromium } from '../../apps/desktop/test-support/chromium.js';
@@ -41,6 +44,17 @@ import {
 import { round } from './stats.js';
 
 const run = promisify(execFile);
+
+/**
+ * loop: Chromium's fake microphone loops the file from wherever it is at key-down (the old e2e);
+ * noloop (`%noloop`): the file plays once from the moment the page opens the microphone, so the
+ * turn hears the utterance from its start, as when a person presses and then speaks.
+ */
+const MODES = [
+  { name: 'loop, capture as shipped', loop: true, raw: false },
+  { name: 'noloop, capture as shipped', loop: false, raw: false },
+  { name: 'noloop, processing off', loop: false, raw: true },
+] as const;
 const RESULTS = path.resolve(import.meta.dirname, '..', 'results', 'voice-chromium-wer.json');
 
 /** Copies every binary frame the page sends; optionally turns the browser's processing off. */
@@ -58,12 +72,42 @@ const pageScript = (raw: boolean): string => `(() => {
   }
 })();`;
 
-async function transcribe(rec: PocketsphinxRecogniser, pcm: Int16Array): Promise<string> {
-  const session = rec.open({});
-  const bytes = int16ToBytes(pcm);
-  for (let i = 0; i < bytes.byteLength; i += 1024)
-    session.send(bytes.subarray(i, Math.min(i + 1024, bytes.byteLength)));
-  return (await session.finalize()).text;
+/**
+ * A freshly loaded decoder for every transcription: pocketsphinx's live cepstral normalisation
+ * carries over from one session to the next, so stages scored on one decoder would not compare.
+ */
+async function transcribe(pcm: Int16Array): Promise<string> {
+  const rec = await PocketsphinxRecogniser.load({
+    readyTimeoutMs: 120_000,
+    finalizeTimeoutMs: 120_000,
+  });
+  try {
+    const session = rec.open({});
+    const bytes = int16ToBytes(pcm);
+    for (let i = 0; i < bytes.byteLength; i += 1024)
+      session.send(bytes.subarray(i, Math.min(i + 1024, bytes.byteLength)));
+    return (await session.finalize()).text;
+  } finally {
+    await rec.close();
+  }
+}
+
+/** `pcm` through the engine's microphone front end (AEC3 + VAD), as a turn feeds the recogniser. */
+async function throughFrontEnd(fe: VoiceFrontEnd, pcm: Int16Array): Promise<Int16Array> {
+  const input = new VoiceInput({
+    vad: fe.vad,
+    ...(fe.echoCanceller ? { echoCanceller: fe.echoCanceller } : {}),
+  });
+  const out: Float32Array[] = [];
+  for (let i = 0; i < pcm.length; i += 512)
+    for (const f of await input.pushMic(pcm.subarray(i, i + 512))) out.push(f.frame);
+  const all = new Float32Array(out.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of out) {
+    all.set(f, at);
+    at += f.length;
+  }
+  return floatToInt16(all);
 }
 
 /** Offset (samples) of `b`'s start within `a` looped, by cross-correlation on a coarse grid. */
@@ -146,29 +190,32 @@ export async function benchChromiumWer(runs = 2): Promise<unknown> {
     VOICEASSIST_PROFILE_DIR: profileDir,
     VOICEASSIST_MODELS_DIR: path.join(tmp, 'no-models'),
   });
-  const rec = await PocketsphinxRecogniser.load({
-    readyTimeoutMs: 120_000,
-    finalizeTimeoutMs: 120_000,
-  });
   const frontEnd = await loadVoiceFrontEnd(MODELS_DIR);
   const rows: Record<string, unknown>[] = [];
+  // One launch token per engine; each page hands on its tab's session token (as a reload would).
+  let url = sidecar.match[1] ?? '';
   try {
-    const fileText = await transcribe(rec, filePcm);
+    const fileText = await transcribe(filePcm);
     rows.push({ stage: 'file', wer: round(wordErrorRate(reference, fileText), 3), text: fileText });
+    if (frontEnd) {
+      const t = await transcribe(await throughFrontEnd(frontEnd, filePcm));
+      rows.push({ stage: 'file-frontend', wer: round(wordErrorRate(reference, t), 3), text: t });
+    }
     for (let r = 0; r < runs; r++) {
-      for (const raw of [false, true]) {
+      for (const mode of MODES) {
+        const raw = mode.raw;
         const browser = await launchChromium([
           '--use-fake-ui-for-media-stream',
           '--use-fake-device-for-media-stream',
-          `--use-file-for-fake-audio-capture=${JFK_WAV}`,
+          `--use-file-for-fake-audio-capture=${JFK_WAV}${mode.loop ? '' : '%noloop'}`,
         ]);
         try {
           const page = await browser.newPage();
           await page.addInitScript(pageScript(raw));
-          await page.goto(sidecar.match[1] ?? '');
+          await page.goto(url);
           await page
             .locator('[data-testid="talk-path"][data-path="on-device"]')
-            .waitFor({ timeout: 30_000 });
+            .waitFor({ timeout: 120_000 });
           await page.locator('main').focus();
           await page.keyboard.down('Space');
           await page.waitForSelector('[data-testid="voice-state"][data-state="listening"]', {
@@ -178,9 +225,17 @@ export async function benchChromiumWer(runs = 2): Promise<unknown> {
           await page.keyboard.up('Space');
           await page.getByTestId('confirm-transcript').waitFor({ timeout: 180_000 });
           const turnText = await page.getByTestId('confirm-text').inputValue();
-          const sent = await page.evaluate(() =>
-            (window as unknown as { __sent: Uint8Array[] }).__sent.map((b) => Array.from(b)),
+          // Leave no confirmation pending in the engine for the next page.
+          await page.getByTestId('confirm-text').press('Escape');
+          await page
+            .getByTestId('confirm-transcript')
+            .waitFor({ state: 'detached', timeout: 10_000 })
+            .catch(() => undefined);
+          const token = await page.evaluate<string | null>(
+            "sessionStorage.getItem('voiceassist.session')",
           );
+          if (token) url = `${new URL(url).origin}/#token=${encodeURIComponent(token)}`;
+          const sent = await page.evaluate<number[][]>('window.__sent.map((b) => Array.from(b))');
           const frames = sent
             .map((b) => decodeAudioFrame(new Uint8Array(b).buffer))
             .filter((f) => f.ok)
@@ -196,20 +251,12 @@ export async function benchChromiumWer(runs = 2): Promise<unknown> {
           }
           const off = loopOffset(filePcm, pagePcm);
           const rotated = rotate(filePcm, off, pagePcm.length);
-          let engineInput = pagePcm;
-          if (frontEnd) {
-            const input = new VoiceInput({
-              vad: frontEnd.vad,
-              ...(frontEnd.echoCanceller ? { echoCanceller: frontEnd.echoCanceller } : {}),
-            });
-            const out = await input.pushMic(pagePcm);
-            engineInput = floatToInt16(new Float32Array(out.flatMap((f) => Array.from(f.frame))));
-          }
+          const engineInput = frontEnd ? await throughFrontEnd(frontEnd, pagePcm) : pagePcm;
           const score = (t: string): number =>
             round(Math.min(...rotations(reference).map((x) => wordErrorRate(x, t))), 3);
-          const rotatedText = await transcribe(rec, rotated);
-          const pageText = await transcribe(rec, pagePcm);
-          const engineText = await transcribe(rec, engineInput);
+          const rotatedText = await transcribe(rotated);
+          const pageText = await transcribe(pagePcm);
+          const engineText = await transcribe(engineInput);
           const rms = (a: Int16Array): number =>
             round(
               20 *
@@ -220,6 +267,7 @@ export async function benchChromiumWer(runs = 2): Promise<unknown> {
             );
           rows.push({
             run: r,
+            mode: mode.name,
             capture: raw ? 'processing off' : 'as shipped (EC/NS/AGC on)',
             seconds: round(pagePcm.length / 16_000, 2),
             frames: frames.length,
@@ -239,11 +287,8 @@ export async function benchChromiumWer(runs = 2): Promise<unknown> {
               turn: turnText,
             },
           });
-          console.error(JSON.stringify(rows.at(-1)?.wer), raw ? 'raw' : 'shipped');
-          const dump = path.join(
-            path.dirname(RESULTS),
-            `chromium-wer-page-${r}-${raw ? 'raw' : 'shipped'}.pcm`,
-          );
+          console.error(JSON.stringify(rows.at(-1)?.wer), mode.name);
+          const dump = path.join(path.dirname(RESULTS), `chromium-wer-page-${r}-${mode.name}.pcm`);
           mkdirSync(path.dirname(dump), { recursive: true });
           writeFileSync(dump, int16ToBytes(pagePcm));
         } finally {
@@ -252,7 +297,6 @@ export async function benchChromiumWer(runs = 2): Promise<unknown> {
       }
     }
   } finally {
-    await rec.close();
     await frontEnd?.vad.close();
     frontEnd?.echoCanceller?.close();
     await sidecar.stop();

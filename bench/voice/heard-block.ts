@@ -68,14 +68,23 @@ async function waitFor<T>(
   return undefined;
 }
 
+/** The renderer's sessionStorage key for its next session token (renderer/transport.ts). */
+const SESSION_KEY = 'voiceassist.session';
+
+/**
+ * Web mode's launch token opens one connection, and the page then keeps a one-use session token
+ * in its tab's sessionStorage: a new browser reaches the same engine with that token in the URL
+ * fragment, as a reload of the tab would. Returns the token for the next block.
+ */
 export async function runBlock(o: {
+  /** The engine's origin + a token fragment (`#token=…`). */
   readonly launchUrl: string;
   /** The first is the warm-up turn. */
   readonly questions: readonly Question[];
   readonly dir: string;
   readonly name: string;
   readonly gw: GatewayFixture;
-}): Promise<TurnSample[]> {
+}): Promise<{ samples: TurnSample[]; nextUrl: string }> {
   const spoken = [];
   for (const [i, q] of o.questions.entries())
     spoken.push(await speak(q.text, o.dir, `${o.name}-q${i}`));
@@ -91,6 +100,7 @@ export async function runBlock(o: {
     '--autoplay-policy=no-user-gesture-required',
   ]);
   const out: TurnSample[] = [];
+  let nextUrl = o.launchUrl;
   try {
     // The tap's worklet module is a blob: URL, which the app's CSP (script-src 'self') refuses:
     // the bench page bypasses CSP; nothing else about the page changes.
@@ -152,8 +162,12 @@ export async function runBlock(o: {
         timings: fresh.find((e) => e.name === 'voice.turnDone')?.timings ?? null,
       });
     }
+    const token = await page.evaluate<string | null>(
+      `sessionStorage.getItem(${JSON.stringify(SESSION_KEY)})`,
+    );
+    if (token) nextUrl = `${new URL(o.launchUrl).origin}/#token=${encodeURIComponent(token)}`;
   } finally {
     await browser.close();
   }
-  return out;
+  return { samples: out, nextUrl };
 }

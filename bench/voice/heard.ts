@@ -170,6 +170,10 @@ export async function benchHeard(options: HeardOptions): Promise<HeardResult> {
       const proxy = rttMs > 0 ? await startDelayProxy(gw.url, rttMs) : undefined;
       const engines = await startEngines(rendererDir, proxy?.url ?? gw.url, gw, store, tmp);
       const samples: Record<Variant, TurnSample[]> = { sendAhead: [], noSendAhead: [] };
+      const urls: Record<Variant, string> = {
+        sendAhead: engines.sendAhead.match[1] ?? '',
+        noSendAhead: engines.noSendAhead.match[1] ?? '',
+      };
       try {
         const blocks = Math.ceil(options.turns / options.block);
         // ABBA: drift in machine load over the run falls on both variants alike.
@@ -178,13 +182,14 @@ export async function benchHeard(options: HeardOptions): Promise<HeardResult> {
           for (const v of order) {
             const n = Math.min(options.block, options.turns - samples[v].length);
             if (n <= 0) continue;
-            const got = await runBlock({
-              launchUrl: engines[v].match[1] ?? '',
+            const { samples: got, nextUrl } = await runBlock({
+              launchUrl: urls[v],
               questions: take(n + 1),
               dir: speechDir,
               name: `rtt${rttMs}-b${b}-${v}`,
               gw,
             });
+            urls[v] = nextUrl;
             samples[v].push(...got);
             console.error(
               `heard: rtt ${rttMs} ms, ${v}: ${samples[v].length}/${options.turns} turns (load ${os.loadavg()[0]?.toFixed(2)})`,
