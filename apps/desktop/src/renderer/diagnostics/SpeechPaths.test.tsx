@@ -41,7 +41,11 @@ describe('SpeechPaths: the sync server’s providers', () => {
       />,
     );
     const table = screen.getByTestId('server-providers');
-    const row = (p: string) => within(table.querySelector(`[data-provider="${p}"]`) as HTMLElement);
+    const row = (p: string) => {
+      const el = table.querySelector<HTMLElement>(`[data-provider="${p}"]`);
+      if (!el) throw new Error(`no row for ${p}`);
+      return within(el);
+    };
     expect(row('stt:deepgram').getByText('Working')).toBeTruthy();
     expect(row('stt:deepgram').getByText('152 ms')).toBeTruthy();
     expect(row('llm:openai').getByText(/Failing: calls stop at once/)).toBeTruthy();
