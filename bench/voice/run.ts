@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAec } from './aec.js';
+import { benchHeard, heardLine } from './heard.js';
 import { benchTurn, turnLine } from './turn.js';
 import { benchVad } from './vad.js';
 import { benchVadEval, vadEvalLine } from './vad-eval.js';
@@ -79,6 +80,21 @@ const SECTIONS: readonly Section[] = [
       return r;
     },
     turnLine,
+  ),
+  // Key-up → first audio as heard in Chromium, send-ahead on and off, on loopback and +100 ms
+  // round trip; also bench/results/voice-heard.json.
+  section(
+    'heard',
+    async () => {
+      const r = await benchHeard({ turns: 20, rttMs: [0, 100], docs: 2000, block: 5 });
+      mkdirSync(path.dirname(RESULTS), { recursive: true });
+      writeFileSync(
+        path.join(path.dirname(RESULTS), 'voice-heard.json'),
+        `${JSON.stringify({ at: new Date().toISOString(), ...r }, null, 2)}\n`,
+      );
+      return r;
+    },
+    heardLine,
   ),
 ];
 

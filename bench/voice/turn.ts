@@ -123,7 +123,10 @@ export interface TurnBenchResult {
   readonly goals: typeof GOALS & { readonly ownOverheadMet: boolean; readonly totalMet: boolean };
 }
 
-async function direct(gw: GatewayFixture, n: number): Promise<TurnBenchResult['baselineDirect']> {
+export async function direct(
+  gw: GatewayFixture,
+  n: number,
+): Promise<TurnBenchResult['baselineDirect']> {
   const llm: number[] = [];
   const tts: number[] = [];
   const stt: number[] = [];
@@ -191,7 +194,7 @@ async function directFinalize(url: string): Promise<number> {
 }
 
 /** delay-proxy.mjs in its own process, in front of `target`; resolves with its URL. */
-async function startDelayProxy(
+export async function startDelayProxy(
   target: string,
   rttMs: number,
 ): Promise<{ url: string; connections: () => number; stop(): Promise<void> }> {

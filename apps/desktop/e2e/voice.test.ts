@@ -298,7 +298,7 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
     );
   });
 
-  it('diagnostics plot the stage latencies and show the capture settings', async () => {
+  it('diagnostics plot the stage latencies, show the capture settings and the server providers’ circuits', async () => {
     await page.keyboard.press('Alt+4'); // Ask, Knowledge, Calculators, Diagnostics
     const plot = page.getByTestId('latency-histogram');
     await plot.waitFor({ timeout: 10_000 });
@@ -307,6 +307,11 @@ describe('voice turn in web mode (Chromium microphone from jfk.wav, real sidecar
     const capture = page.getByTestId('capture-settings');
     expect(await capture.innerText()).toContain('Echo cancellation');
     expect(await capture.innerText()).toMatch(/Echo cancellation\s+On/);
+    // The server's providers, each with its circuit in words and the last turn's latency.
+    const stt = page.locator('[data-testid="server-providers"] [data-provider^="stt:"]');
+    await stt.waitFor({ timeout: 10_000 });
+    expect(await stt.getAttribute('data-circuit')).toBe('closed');
+    expect(await stt.innerText()).toMatch(/Working\s+\d+(\.\d+)? m?s/);
     await screenshot(page, 'voice-diagnostics.png');
     expect(consoleErrors).toEqual([]);
   });

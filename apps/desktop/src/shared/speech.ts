@@ -30,6 +30,19 @@ export const SpeechPathDto = Type.Object(
 );
 export type SpeechPathDto = Static<typeof SpeechPathDto>;
 
+/** One provider the sync server relays to, as its `GET /v1/providers` last said (no keys, no URLs). */
+export const ServerProviderDto = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('llm'), Type.Literal('stt'), Type.Literal('tts')]),
+    name: Text(200),
+    role: Type.Union([Type.Literal('primary'), Type.Literal('fallback')]),
+    /** `open`: the server fails calls fast until the provider recovers. */
+    circuit: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]),
+  },
+  { additionalProperties: false },
+);
+export type ServerProviderDto = Static<typeof ServerProviderDto>;
+
 export const SpeechCapabilitiesDto = Type.Object(
   {
     /** What Hold to talk will do: which path, and the one sentence the Talk control shows. */
@@ -53,6 +66,8 @@ export const SpeechCapabilitiesDto = Type.Object(
       Type.Literal('cloud-only'),
     ]),
     paths: Type.Array(SpeechPathDto, { maxItems: 16 }),
+    /** The server's providers and circuits (absent before the server has been asked). */
+    providers: Type.Optional(Type.Array(ServerProviderDto, { maxItems: 16 })),
   },
   { additionalProperties: false },
 );

@@ -23,11 +23,14 @@ export type Faults = {
   malformedAfter?: number;
   /** Drop the connection after this many chunks/messages. */
   disconnectAfter?: number;
-  /**
-   * Deepgram: what the speaker says in sessions opened from now on (instead of the stand-in's
-   * `transcript`), so one stand-in can hear a conversation of several turns.
-   */
+  /** STT: what the speaker says in sessions opened from now on (instead of the option). */
   transcript?: string;
+  /** STT: the final result says this instead of the words heard so far (a revised final). */
+  finalTranscript?: string;
+  /** LLM: the reply to requests from now on (instead of the option). */
+  reply?: string;
+  /** TTS: every audio chunk is sound (none all zero), so a listener hears the first one. */
+  audible?: boolean;
 };
 
 export type Recorded = {

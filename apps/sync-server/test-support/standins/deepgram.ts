@@ -113,10 +113,15 @@ export async function startDeepgramStandin(
     };
     const seconds = () => bytes / BYTES_PER_SECOND;
     const results = (isFinal: boolean, fromFinalize: boolean) => {
-      const text = words.slice(0, Math.max(1, revealed)).join(' ');
+      const said =
+        fromFinalize && faults.finalTranscript !== undefined
+          ? faults.finalTranscript.split(' ')
+          : words;
+      const n =
+        fromFinalize && faults.finalTranscript !== undefined ? said.length : Math.max(1, revealed);
+      const text = said.slice(0, n).join(' ');
       const start = audioStart;
       const duration = Math.max(0.01, seconds() - start);
-      const n = Math.max(1, revealed);
       return {
         type: 'Results',
         channel_index: [0, 1],
@@ -130,7 +135,7 @@ export async function startDeepgramStandin(
             {
               transcript: text,
               confidence: 0.98,
-              words: words.slice(0, n).map((w, i) => ({
+              words: said.slice(0, n).map((w, i) => ({
                 word: w,
                 start: start + (i * duration) / n,
                 end: start + ((i + 1) * duration) / n,

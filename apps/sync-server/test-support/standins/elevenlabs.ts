@@ -78,7 +78,7 @@ export async function startElevenLabsStandin(
         return;
       }
       if (i > 0 && !faults.burst) await sleep(faults.chunkDelayMs ?? 0);
-      res.write(Buffer.alloc(CHUNK_BYTES, i % 256));
+      res.write(Buffer.alloc(CHUNK_BYTES, faults.audible ? (i % 255) + 1 : i % 256));
       if (i === 0) recordServed(served, startMs);
     }
     res.end();

@@ -110,7 +110,7 @@ export async function startOpenAiStandin(options: OpenAiStandinOptions): Promise
       }
       events.push(chunk({}, 'tool_calls'));
     } else {
-      for (const word of (options.reply ?? DEFAULT_REPLY).split(/(?<= )/)) {
+      for (const word of (faults.reply ?? options.reply ?? DEFAULT_REPLY).split(/(?<= )/)) {
         events.push(chunk({ content: word }, null));
         completionTokens++;
       }

@@ -65,7 +65,7 @@ export function VoiceDiagnostics() {
         <h2 id="speech-heading" className="diag-section__title">
           Speech paths
         </h2>
-        <SpeechPaths speech={speech} />
+        <SpeechPaths speech={speech} lastTurn={turns?.[0]?.timings} />
       </section>
       <section className="diag-section" aria-labelledby="turns-heading">
         <h2 id="turns-heading" className="diag-section__title">

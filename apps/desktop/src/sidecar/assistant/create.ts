@@ -74,6 +74,9 @@ export function createVoiceService(
     ...(options.log ? { log: options.log } : {}),
     ...(options.speech ? { speech: options.speech } : {}),
   });
+  // VOICEASSIST_SEND_AHEAD=off: the chat waits for the final transcript at the workstation (for
+  // a server whose processes cannot share transcript hashes, and for measuring what it saves).
+  if (options.env.VOICEASSIST_SEND_AHEAD === 'off') service.runner.sendChatAhead = false;
   return {
     service,
     close: () => {

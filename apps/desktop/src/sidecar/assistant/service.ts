@@ -59,6 +59,12 @@ export class VoiceTurnService implements VoiceApi {
     options.speech?.setCloud(() => ({
       stt: this.cloudPath('stt'),
       tts: this.cloudPath('tts'),
+      providers: this.providers.providers().map(({ kind, name, role, circuit }) => ({
+        kind,
+        name: name.slice(0, 200),
+        role,
+        circuit,
+      })),
     }));
     void this.providers.refresh();
     this.store = new VoiceSettingsStore(options.settings, (msg) => log.warn({}, msg));

@@ -27,6 +27,8 @@ export function availabilityOf(status: ProvidersResponse[ProviderKind]): Availab
  */
 export class ProviderCapabilities {
   private readonly state: Record<ProviderKind, Availability>;
+  private answer: ProvidersResponse | undefined;
+  private lastCircuits = '[]';
   private inFlight: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -41,6 +43,14 @@ export class ProviderCapabilities {
 
   get(kind: ProviderKind): Availability {
     return this.state[kind];
+  }
+
+  /** Each configured provider as the server last described it (names and circuit state only). */
+  providers(): readonly (ProvidersResponse[ProviderKind]['providers'][number] & {
+    readonly kind: ProviderKind;
+  })[] {
+    const a = this.answer;
+    return a ? KINDS.flatMap((kind) => a[kind].providers.map((p) => ({ ...p, kind }))) : [];
   }
 
   /** Worth trying: the server has the provider, or we do not know yet. */
@@ -68,6 +78,7 @@ export class ProviderCapabilities {
     let retryMs = REFRESH_MS;
     try {
       const answer = await client.providers();
+      this.answer = answer;
       next = {
         llm: availabilityOf(answer.llm),
         stt: availabilityOf(answer.stt),
@@ -78,7 +89,9 @@ export class ProviderCapabilities {
       retryMs = RETRY_MS;
     }
     if (this.closed) return;
-    const changed = KINDS.some((k) => next[k] !== this.state[k]);
+    const circuits = JSON.stringify(this.providers().map((p) => p.circuit));
+    const changed = KINDS.some((k) => next[k] !== this.state[k]) || circuits !== this.lastCircuits;
+    this.lastCircuits = circuits;
     Object.assign(this.state, next);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.refresh(), retryMs);

@@ -1,5 +1,9 @@
 import type { EventPayload } from '../../shared/contract.js';
-import type { SpeechCapabilitiesDto, SpeechPathDto } from '../../shared/speech.js';
+import type {
+  ServerProviderDto,
+  SpeechCapabilitiesDto,
+  SpeechPathDto,
+} from '../../shared/speech.js';
 import {
   speechCapabilities,
   type CapabilityOptions,
@@ -28,6 +32,8 @@ type SpeechEmit = <N extends 'speech.capabilities.changed'>(
 export interface CloudState {
   readonly stt: CloudPath;
   readonly tts: CloudPath;
+  /** The server's providers and their circuit state, as last asked (Diagnostics). */
+  readonly providers?: readonly ServerProviderDto[];
 }
 
 export interface LocalSpeechOptions {
@@ -210,6 +216,7 @@ export class LocalSpeech {
       speech: this.tts,
       policy: this.policy,
       paths,
+      ...(cloud.providers ? { providers: cloud.providers.slice(0, 16) } : {}),
     };
   }
 }
