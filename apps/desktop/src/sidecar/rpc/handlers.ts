@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import { CalculatorsRpc } from '../calculators/rpc.js';
+import { CalendarRpc } from '../calendar/rpc.js';
 import type { HealthMonitor } from '../health.js';
 import { identityHandlers, requireSignIn } from '../identity/rpc.js';
 import { IdentityService } from '../identity/service.js';
@@ -24,6 +25,8 @@ export interface EngineServices {
   readonly identity?: IdentityService;
   /** The Calculators view's calls (calculators/rpc.ts); without it, no history is kept. */
   readonly calculators?: CalculatorsRpc;
+  /** The Calendar view's calls (calendar/rpc.ts); without it, Nextcloud is "not configured". */
+  readonly calendar?: CalendarRpc;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -38,6 +41,9 @@ export function createHandlers(services: EngineServices): Handlers {
     ...(services.settings ?? new SettingsStore(undefined)).handlers(),
     ...identityHandlers(identity),
     ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
+    ...(
+      services.calendar ?? new CalendarRpc({ env: {}, store: () => Promise.resolve(undefined) })
+    ).handlers(),
   };
   return requireSignIn(handlers, identity);
 }
