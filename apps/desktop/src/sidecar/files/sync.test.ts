@@ -113,6 +113,24 @@ describe('syncFolders', () => {
     expect(await found('thrombolysis')).toEqual(['stroke.md']);
   });
 
+  it('a renamed and moved file is renamed in the store: not downloaded, parsed or embedded again', async () => {
+    await put('Guidelines/rename-me.md', '# Burns\n\nCool running water for twenty minutes.\n');
+    await syncFolders(client, kb, opts);
+    const before = kb.stats();
+    await fs.mkdir(path.join(nc.filesDir('alice'), 'Guidelines/First aid'), { recursive: true });
+    await fs.rename(
+      path.join(nc.filesDir('alice'), 'Guidelines/rename-me.md'),
+      path.join(nc.filesDir('alice'), 'Guidelines/First aid/burns.md'),
+    );
+    nc.fixPermissions();
+    const r = await syncFolders(client, kb, opts);
+    expect(r.changes.renamed).toHaveLength(1);
+    expect(r).toMatchObject({ downloaded: 0, renamed: 1, removed: 0, ingest: null });
+    expect(kb.stats()).toMatchObject({ documents: before.documents, chunks: before.chunks });
+    expect(await found('running water')).toEqual(['burns.md']);
+    expect((await syncFolders(client, kb, opts)).downloaded).toBe(0);
+  });
+
   it('kill -9 mid-sync, then sync again: the store matches the folder, nothing duplicated', async () => {
     const FILES = 30;
     for (let i = 0; i < FILES; i++) {

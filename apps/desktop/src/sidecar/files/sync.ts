@@ -28,10 +28,19 @@ export type SyncReport = Readonly<{
   /** Files downloaded (only the added and changed ones). */
   downloaded: number;
   removed: number;
+  /** Renamed or moved files given their new path in the store (not downloaded again when unchanged). */
+  renamed: number;
   ingest: IngestReport | null;
 }>;
 
-type Kb = Pick<KnowledgeBase, 'ingest' | 'removeSources' | 'unfinishedJobs' | 'resumeIngestion'>;
+type Kb = Pick<
+  KnowledgeBase,
+  'ingest' | 'removeSources' | 'renameSources' | 'unfinishedJobs' | 'resumeIngestion'
+>;
+
+/** Same ETag and size after a rename: the same bytes (Nextcloud and Apache keep the ETag). */
+const sameContent = (r: Changes['renamed'][number]) =>
+  r.from.etag !== null && r.from.etag === r.to.etag && r.from.size === r.to.size;
 
 async function readState(file: string): Promise<SyncState> {
   try {
@@ -55,7 +64,8 @@ async function writeState(file: string, state: SyncState): Promise<void> {
  * download and ingest only what was added or changed, remove what was deleted, and remember the
  * walk. The walk is remembered only after ingestion finished, so a sync killed at any point is
  * simply redone: files already ingested come back as "unchanged" (same path, same content hash)
- * and nothing is duplicated; an ingestion job left unfinished is resumed first.
+ * and nothing is duplicated; an ingestion job left unfinished is resumed first. A renamed or
+ * moved file is renamed in the store, not downloaded or embedded again.
  */
 export async function syncFolders(
   client: Pick<NextcloudClient, 'listFolder' | 'download'>,
@@ -73,11 +83,19 @@ export async function syncFolders(
   });
   const changes = diff(previous, state);
   const staged = (p: string) => path.join(opts.stagingDir, ...p.split('/').filter(Boolean));
-  // A renamed file is re-read under its new name (its store identity is its path).
-  const fetch = [...changes.added, ...changes.changed, ...changes.renamed.map((r) => r.to)];
-  const gone = [...changes.deleted, ...changes.renamed.map((r) => r.from)];
+  // A renamed file keeps its document (chunks, vectors) under the new path; only one whose
+  // content changed too is downloaded, and ingestion then compares it with what is stored.
+  const fetch = [
+    ...changes.added,
+    ...changes.changed,
+    ...changes.renamed.filter((r) => !sameContent(r)).map((r) => r.to),
+  ];
+  const gone = changes.deleted;
   const written: string[] = [];
   try {
+    const renamed = kb.renameSources(
+      changes.renamed.map((r) => ({ from: staged(r.from.path), to: staged(r.to.path) })),
+    );
     for (const f of fetch) {
       opts.signal?.throwIfAborted();
       const { bytes } = await client.download(f.path);
@@ -92,7 +110,7 @@ export async function syncFolders(
         ? await kb.ingest(written, { source: 'nextcloud', ...signal, ...progress })
         : null;
     if (!ingest?.cancelled) await writeState(opts.stateFile, state);
-    return { changes, requests, downloaded: written.length, removed, ingest };
+    return { changes, requests, downloaded: written.length, removed, renamed, ingest };
   } finally {
     await Promise.all(written.map((f) => rm(f, { force: true })));
   }
