@@ -150,7 +150,7 @@ export function CalendarView({
 
   return (
     <div className="cal">
-      <section className="kb-card cal-ask" aria-labelledby="cal-ask-title">
+      <section className="card cal-ask" aria-labelledby="cal-ask-title">
         <h2 id="cal-ask-title" className="kb-card__title">
           Add, move or cancel
         </h2>
@@ -161,12 +161,12 @@ export function CalendarView({
             </label>
             <input
               id="cal-text"
-              className="kb-input"
+              className="input"
               value={text}
               placeholder='e.g. "move my 3 pm to Friday" or "add a meeting tomorrow at 2 pm"'
               onChange={(e) => setText(e.target.value)}
             />
-            <button type="submit" className="kb-button" disabled={busy || !client}>
+            <button type="submit" className="button button--primary" disabled={busy || !client}>
               Prepare
             </button>
           </div>
@@ -199,7 +199,7 @@ export function CalendarView({
       <Problem error={error} testId="calendar-problem" />
 
       {data && data.queued.length > 0 && (
-        <section className="kb-card" aria-labelledby="cal-queue-title" data-testid="calendar-queue">
+        <section className="card" aria-labelledby="cal-queue-title" data-testid="calendar-queue">
           <h2 id="cal-queue-title" className="kb-card__title">
             Waiting for Nextcloud
           </h2>
@@ -239,7 +239,7 @@ export function CalendarView({
       )}
 
       <div className="cal-body">
-        <section className="kb-card cal-range" aria-labelledby="cal-range-title">
+        <section className="card cal-range" aria-labelledby="cal-range-title">
           <div className="cal-toolbar">
             <h2 id="cal-range-title" className="kb-card__title">
               {label}
@@ -294,7 +294,7 @@ export function CalendarView({
           </div>
         </section>
 
-        <section className="kb-card cal-today" aria-labelledby="cal-today-title">
+        <section className="card cal-today" aria-labelledby="cal-today-title">
           <h2 id="cal-today-title" className="kb-card__title">
             Today
           </h2>
