@@ -4,7 +4,7 @@ import type { RpcClient } from '../../shared/client.js';
 
 /**
  * Whether Nextcloud is set up for this workstation (asked of the engine, which asks the sync
- * server), asked again whenever the health summary changes (the server comes or goes). Undefined
+ * server), asked again when the health summary or the sign-in changes. Undefined
  * until known: the Calendar view is not offered before then, so it is never a dead end.
  */
 export function useCalendarStatus(client: RpcClient | undefined): CalendarStatusDto | undefined {
@@ -18,10 +18,12 @@ export function useCalendarStatus(client: RpcClient | undefined): CalendarStatus
         if (live && r.ok) setStatus(r.value);
       });
     ask();
-    const off = client.on('health.changed', ask);
+    // Signing in (the calls need a person in sign-in mode) and the server coming back both
+    // change the answer.
+    const offs = [client.on('health.changed', ask), client.on('identity.changed', ask)];
     return () => {
       live = false;
-      off();
+      for (const off of offs) off();
     };
   }, [client]);
   return status;
