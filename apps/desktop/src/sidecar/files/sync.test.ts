@@ -131,6 +131,26 @@ describe('syncFolders', () => {
     expect((await syncFolders(client, kb, opts)).downloaded).toBe(0);
   });
 
+  it('a file with patient identifiers is flagged (counts by kind, never the identifiers); the flag stays until it changes', async () => {
+    await put(
+      'Guidelines/handover-note.txt',
+      'Patient John Smith, MRN 84736251, born 03/04/1950, phone 555-867-5309, admitted with sepsis.\n',
+    );
+    const r = await syncFolders(client, kb, opts);
+    const flag = r.phi['/Guidelines/handover-note.txt'];
+    expect(Object.keys(flag ?? {}).length).toBeGreaterThan(0);
+    expect(JSON.stringify(r.phi)).not.toMatch(/John|Smith|84736251|555-867/);
+    expect(r.phi['/Guidelines/Peds/fever.md']).toBeUndefined();
+    expect((await syncFolders(client, kb, opts)).phi['/Guidelines/handover-note.txt']).toEqual(
+      flag,
+    );
+    await put(
+      'Guidelines/handover-note.txt',
+      'Handover checklist: sepsis bundle within one hour.\n',
+    );
+    expect((await syncFolders(client, kb, opts)).phi).toEqual({});
+  });
+
   it('kill -9 mid-sync, then sync again: the store matches the folder, nothing duplicated', async () => {
     const FILES = 30;
     for (let i = 0; i < FILES; i++) {
