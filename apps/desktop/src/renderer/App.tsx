@@ -50,6 +50,18 @@ function Shell({ engine }: { engine: EngineState }) {
   };
   // Talking from another view brings the conversation up, where the answer appears.
   const showConversation = useCallback(() => setCurrent('ask'), []);
+  // "Open the calculators", said or typed: the engine carried the command out, the window shows it.
+  const client = engine.phase === 'ready' ? engine.client : undefined;
+  useEffect(
+    () =>
+      client?.on('assistant.command', (e) => {
+        const target = VIEWS.find((v) => v.id === e.view);
+        if (e.command !== 'open' || !target) return;
+        moveFocus.current = true;
+        setCurrent(target.id);
+      }),
+    [client],
+  );
 
   useEffect(() => {
     if (moveFocus.current) heading.current?.focus(); // screen readers announce the new view

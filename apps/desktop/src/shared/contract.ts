@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { SettingsDto, SettingsPatch } from './settings.js';
+import { AssistantCommandEvent, AssistantPromptEvent } from './assistant-front.js';
 import {
   AnswerSentenceEvent,
   AskInput,
@@ -407,6 +408,10 @@ export const EVENTS = {
   'voice.error': TurnErrorEvent,
   /** The turn is over (complete, partial, cancelled or failed) and saved: the full record. */
   'voice.turnDone': TurnDoneEvent,
+  /** The assistant asked back or said what it can do (options as buttons; a reply continues). */
+  'assistant.prompt': AssistantPromptEvent,
+  /** A command said or typed was carried out; `open` shows a view. */
+  'assistant.command': AssistantCommandEvent,
   /** Ingestion progress of the Knowledge view: files, chunks, ETA, current file, per-file errors. */
   'knowledge.progress': ProgressEvent,
   /** Sign-in state changed (signed in or out, locked, refresh failed for good). */

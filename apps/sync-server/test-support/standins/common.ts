@@ -23,6 +23,11 @@ export type Faults = {
   malformedAfter?: number;
   /** Drop the connection after this many chunks/messages. */
   disconnectAfter?: number;
+  /**
+   * Deepgram: what the speaker says in sessions opened from now on (instead of the stand-in's
+   * `transcript`), so one stand-in can hear a conversation of several turns.
+   */
+  transcript?: string;
 };
 
 export type Recorded = {

@@ -45,7 +45,12 @@ export async function startDeepgramStandin(
   const faults: Faults = {};
   const requests: Recorded[] = [];
   const served: Served[] = [];
-  const words = (options.transcript ?? 'the patient reports intermittent chest pain').split(' ');
+  const heard = (): string[] =>
+    (
+      faults.transcript ??
+      options.transcript ??
+      'the patient reports intermittent chest pain'
+    ).split(' ');
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true });
 
@@ -82,6 +87,7 @@ export async function startDeepgramStandin(
 
   function session(ws: WebSocket, record: Recorded) {
     const requestId = randomUUID();
+    const words = heard();
     let bytes = 0;
     let sinceInterim = 0;
     let sent = 0;

@@ -410,6 +410,47 @@ describe('Ask view: push-to-talk, transcript, cited answer, playback and barge-i
     expect(speaker.spoken).toEqual(['High blood pressure is common.']);
   });
 
+  it('a question asked back shows its options as buttons; a click is the reply in the same conversation', async () => {
+    const engine = standInEngine();
+    const { audio } = devices();
+    renderAsk(engine, audio);
+    await flush();
+    const box = screen.getByLabelText('Type a question', { selector: 'input' });
+    fireEvent.change(box, { target: { value: 'kidney disease management' } });
+    fireEvent.submit(box.closest('form')!);
+    await flush();
+    const question = 'Which do you mean: Acute Kidney Injury, or Chronic Kidney Disease?';
+    engine.push('assistant.prompt', {
+      turnId: 'q1',
+      conversationId: 'c1',
+      intent: 'knowledge',
+      text: question,
+      options: ['Acute Kidney Injury', 'Chronic Kidney Disease'],
+      awaiting: true,
+    });
+    engine.push('voice.answer', {
+      turnId: 'q1',
+      index: 0,
+      sentence: { text: question, citations: [] },
+      generator: 'assistant:knowledge',
+    });
+    const buttons = screen.getAllByTestId('reply-option');
+    expect(buttons.map((b) => b.textContent)).toEqual([
+      'Acute Kidney Injury',
+      'Chronic Kidney Disease',
+    ]);
+    expect(screen.getByTestId('answer').textContent).toContain('from the assistant');
+    fireEvent.click(buttons[1]!);
+    await flush();
+    expect(engine.calls('assistant.ask')[1]?.input).toEqual({
+      text: 'Chronic Kidney Disease',
+      speak: false,
+      conversationId: 'c1',
+    });
+    // Only the newest turn offers replies: the question above is answered now.
+    expect(screen.queryAllByTestId('reply-option')).toEqual([]);
+  });
+
   it('a denied microphone is explained at once and the engine turn is cancelled', async () => {
     const engine = standInEngine();
     const { audio } = devices({

@@ -94,6 +94,12 @@ export function AskView() {
     });
   };
 
+  // A clicked option is the reply, as if typed: the engine continues the question it asked.
+  const reply = (option: string): void => {
+    following.current = true;
+    void voice.controller.ask(option, settings.readTypedAnswers);
+  };
+
   const select = (id: string | null): void => {
     setCited(null);
     setShowConversations(false);
@@ -161,11 +167,12 @@ export function AskView() {
                 </p>
               </div>
             ) : (
-              turns.map((t) => (
+              turns.map((t, i) => (
                 <TurnCard
                   key={t.id}
                   turn={t}
                   onCite={(citation, sentence, number) => setCited({ citation, sentence, number })}
+                  onReply={i === turns.length - 1 ? reply : undefined}
                 />
               ))
             )}

@@ -12,6 +12,14 @@ const STATUS_WORDS: Record<TurnView['status'], string> = {
   failed: 'No answer: see above.',
 };
 
+/** Where the answer's words came from, as the reader should know it. */
+function generatorWords(generator: string): string {
+  if (generator.startsWith('llm:')) return 'written by the AI model from your sources';
+  if (generator === 'assistant:calculator') return 'calculated on this workstation';
+  if (generator.startsWith('assistant:')) return 'from the assistant';
+  return 'quoted from your sources';
+}
+
 /** Citations numbered in order of first use across the turn's answer. */
 function numberCitations(
   sentences: readonly (AnswerSentenceDto | undefined)[],
@@ -35,10 +43,14 @@ export const citationKey = (c: CitationDto): string => `${c.documentId}:${c.star
 export function TurnCard({
   turn,
   onCite,
+  onReply,
 }: {
   turn: TurnView;
   onCite: (citation: CitationDto, sentence: AnswerSentenceDto, number: number) => void;
+  /** The assistant's question is still open: its options reply (clicked = said). */
+  onReply?: ((option: string) => void) | undefined;
 }) {
+  const options = onReply && turn.prompt?.awaiting ? turn.prompt.options : [];
   const numbers = numberCitations(turn.sentences);
   const sentences = turn.sentences.filter((s): s is AnswerSentenceDto => s !== undefined);
   return (
@@ -73,13 +85,7 @@ export function TurnCard({
           <span className="turn__who">
             Answer
             {turn.generator && (
-              <span className="turn__generator">
-                {' '}
-                ·{' '}
-                {turn.generator.startsWith('llm:')
-                  ? 'written by the AI model from your sources'
-                  : 'quoted from your sources'}
-              </span>
+              <span className="turn__generator"> · {generatorWords(turn.generator)}</span>
             )}
           </span>
           <div className="turn__sentences">
@@ -105,6 +111,21 @@ export function TurnCard({
               </span>
             ))}
           </div>
+        </div>
+      )}
+      {options.length > 0 && (
+        <div className="turn__options" role="group" aria-label="Reply with">
+          {options.map((o) => (
+            <button
+              key={o}
+              type="button"
+              className="button button--small"
+              data-testid="reply-option"
+              onClick={() => onReply?.(o)}
+            >
+              {o}
+            </button>
+          ))}
         </div>
       )}
       {turn.errors.length > 0 && (

@@ -22,6 +22,8 @@ export interface TurnView {
   readonly timings: StageTimings | null;
   readonly errors: readonly TurnError[];
   readonly startedAt: string | null;
+  /** What the assistant asked back, with the replies to offer (live turns only). */
+  readonly prompt?: { readonly options: readonly string[]; readonly awaiting: boolean };
 }
 
 const blank = (id: string, conversationId = ''): TurnView => ({
@@ -89,8 +91,18 @@ export class TurnLog {
       rpc.on('voice.error', (e) =>
         this.update(e.turnId, (t) => ({ ...t, errors: [...t.errors, e.error] })),
       ),
+      rpc.on('assistant.prompt', (e) =>
+        this.update(e.turnId, (t) => ({
+          ...t,
+          conversationId: e.conversationId,
+          prompt: { options: e.options, awaiting: e.awaiting },
+        })),
+      ),
       rpc.on('voice.turnDone', (e) => {
-        this.update(e.turn.id, () => fromRecord(e.turn));
+        this.update(e.turn.id, (t) => ({
+          ...fromRecord(e.turn),
+          ...(t.prompt ? { prompt: t.prompt } : {}),
+        }));
       }),
     );
   }

@@ -64,6 +64,8 @@ export async function prepareAnswer(
   conversationId: string,
   question: string,
   deps: AnswerDeps,
+  /** Only passages of these documents (a clarified topic's); undefined: the whole store. */
+  documentIds?: readonly number[],
 ): Promise<Preparation> {
   const { kb, client, providers, now } = deps;
   const marks: Preparation['marks'] & TurnMarks = {};
@@ -83,7 +85,11 @@ export async function prepareAnswer(
     marks.phiEnd = now();
   }
   marks.retrievalStart = now();
-  const { hits } = await kb.search(query, { k: 8 });
+  const only = documentIds ? new Set(documentIds) : undefined;
+  // Restricted: a wider search, then its passages from the chosen documents (the store's filter
+  // knows sources, folders and tags, not document ids).
+  const found = await kb.search(query, { k: only ? 64 : 8 });
+  const hits = only ? found.hits.filter((h) => only.has(h.documentId)).slice(0, 8) : found.hits;
   const supported = hits
     .slice(0, 5)
     .filter((h) => termCoverage(query, h) >= MIN_TERM_COVERAGE || (h.cosine ?? 0) >= MIN_COSINE);

@@ -34,6 +34,8 @@ export async function answerAndSpeak(
   speak: boolean,
   deps: AnswerDeps,
   early?: Promise<Preparation>,
+  /** Answer from these documents only (the topic picked after a clarifying question). */
+  documentIds?: readonly number[],
 ): Promise<void> {
   const { client, providers } = deps;
   const speech = new SpeechQueue(turn, deps, speak);
@@ -49,7 +51,7 @@ export async function answerAndSpeak(
   let prep = early ? await early.catch(() => undefined) : undefined;
   if (prep?.question !== question) {
     prep?.sent?.cancel();
-    prep = await prepareAnswer(turn.conversationId, question, deps);
+    prep = await prepareAnswer(turn.conversationId, question, deps, documentIds);
   }
   Object.assign(turn.marks, prep.marks);
   if (prep.phiError !== undefined) turn.fail('phi', prep.phiError);

@@ -6,10 +6,14 @@ import { openProfile, type Profile } from '../profile.js';
 import { GatewayClient } from '../providers/client.js';
 import { gatewayConfigFromEnv, gatewayProviders, type GatewayConfig } from '../providers/config.js';
 import type { SpeechRpc } from '../speech/rpc.js';
+import { nextcloudCalendarAccess } from './front/calendar-access.js';
+import { createAssistantFront } from './front/create.js';
 import { VoiceTurnService, type ServiceLog } from './service.js';
 import type { Emit } from './turn.js';
 
 export const EGRESS_AUDIT_FILE = 'egress-audit.jsonl';
+/** People calendar invitations can go to (front/calendar-access.ts). */
+export const CONTACTS_FILE = 'contacts.json';
 
 /** The gateway client over a guard whose vaults live in the encrypted store. */
 export function createGatewayClient(
@@ -47,12 +51,24 @@ export function createVoiceService(
 ): VoiceWiring {
   const config = gatewayConfigFromEnv(options.env, profile.dir, options.bearer);
   const audit = new JsonlFileAuditSink(path.join(profile.dir, EGRESS_AUDIT_FILE));
+  const client = config ? createGatewayClient(config, profile.vaults, audit) : undefined;
   const service = new VoiceTurnService({
     kb: profile.knowledge,
     conversations: profile.conversations,
     settings: profile.settings,
-    client: config ? createGatewayClient(config, profile.vaults, audit) : undefined,
+    client,
     emit: options.emit,
+    assistantFront: createAssistantFront(profile, {
+      ...(client ? { client } : {}),
+      // An LLM routing call before every answer would add a model round trip to each turn; the
+      // local router decides unless the clinic asks for it (intents/README.md, "Accuracy").
+      llmRouting: options.env.VOICEASSIST_LLM_ROUTING === '1',
+      calendar: nextcloudCalendarAccess({
+        gateway: config,
+        zone: options.env.VOICEASSIST_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+        contactsFile: path.join(profile.dir, CONTACTS_FILE),
+      }),
+    }),
     ...(options.frontEnd === false ? {} : { frontEnd: profile.voiceFrontEnd(options.log) }),
     recordingsDir: path.join(profile.dir, 'recordings'),
     ...(options.log ? { log: options.log } : {}),

@@ -9,6 +9,7 @@ import type { GatewayClient } from '../providers/client.js';
 import type { SpeechRpc } from '../speech/rpc.js';
 import type { ConversationRepository } from '../store/conversations.js';
 import type { SettingsRepository } from '../store/settings.js';
+import type { AssistantFront } from './front/front.js';
 import type { VoiceApi } from './handlers.js';
 import { TurnRecorder } from './recording.js';
 import type { Turn, Emit } from './turn.js';
@@ -31,6 +32,8 @@ export interface VoiceServiceOptions {
   readonly now?: () => number;
   /** On-device speech (capabilities, recogniser, confirmations, voice); none: cloud only. */
   readonly speech?: SpeechRpc;
+  /** Each turn's first decision (assistant/front); none: every turn is a knowledge question. */
+  readonly assistantFront?: AssistantFront;
 }
 
 const NOOP_LOG: ServiceLog = { info: () => undefined, warn: () => undefined };
@@ -71,6 +74,7 @@ export class VoiceTurnService implements VoiceApi {
       log,
       settings: () => this.settings,
       ...(options.speech ? { speech: options.speech } : {}),
+      ...(options.assistantFront ? { front: options.assistantFront } : {}),
       recorder: options.recordingsDir
         ? new TurnRecorder(options.recordingsDir, (f, m) => log.warn(f, m))
         : undefined,

@@ -11,8 +11,9 @@ import { rmsDbfs } from '../voice/frames.js';
 import type { SpeechProbabilityModel } from '../voice/silero.js';
 import { VoiceInput } from '../voice/voice-input.js';
 import { floatToInt16, int16ToFloat } from '../voice/wav.js';
-import { answerAndSpeak } from './answer.js';
-import { prepareAnswer, sendAhead, type AnswerDeps, type Preparation } from './answer-plan.js';
+import { prepareAnswer, sendAhead, type Preparation } from './answer-plan.js';
+import type { AssistantFront } from './front/front.js';
+import { respond, type RespondDeps } from './respond.js';
 import type { ConversationRepository } from '../store/conversations.js';
 import type { TurnRecorder } from './recording.js';
 import { Turn, newId, type Emit } from './turn.js';
@@ -42,6 +43,8 @@ export interface TurnRunnerOptions {
   readonly recorder: TurnRecorder | undefined;
   /** On-device speech: the STT path policy picks, the recogniser, confirmations, the voice. */
   readonly speech?: SpeechRpc;
+  /** The turn's first decision (commands, calculators, clarification, calendar); none: answer. */
+  readonly front?: AssistantFront;
 }
 
 export type InterruptReason = 'barge-in-key' | 'barge-in-speech' | 'cancel';
@@ -221,7 +224,7 @@ export class TurnRunner {
     turn.marks.keyUp = this.o.now();
     turn.transcript = text;
     turn.emit('voice.state', { turnId: turn.id, state: 'thinking', level: null });
-    turn.done = this.run(turn, () => answerAndSpeak(turn, text, speak, this.deps()));
+    turn.done = this.run(turn, () => respond(turn, text, 'typed', speak, this.deps()));
     return turn;
   }
 
@@ -326,7 +329,7 @@ export class TurnRunner {
         return;
       }
       turn.answering();
-      await answerAndSpeak(turn, transcript.trim(), true, this.deps(), early);
+      await respond(turn, transcript.trim(), 'spoken', true, this.deps(), early);
     });
   }
 
@@ -339,6 +342,8 @@ export class TurnRunner {
     const stt = turn.stt;
     const heard = stt?.transcriptSoFar().trim() ?? '';
     if (!stt || heard === '' || !this.prepareWhileFinalizing) return undefined;
+    // A reply to the assistant's question, or a command or calculator by rule: no answer to plan.
+    if (this.o.front && !this.o.front.mayAnswer(turn.conversationId, heard)) return undefined;
     const client = this.o.client;
     // On-device: no send-ahead (the transcript may yet be corrected; the gateway has no stream).
     if (stt instanceof LocalSttSession) {
@@ -372,14 +377,22 @@ export class TurnRunner {
     }
   }
 
-  private deps(): AnswerDeps {
-    const { kb, client, providers, now, speech } = this.o;
+  private deps(): RespondDeps {
+    const { kb, client, providers, now, speech, front, conversations } = this.o;
     const local = speech?.local;
     const localVoice =
       local && local.tts !== 'cloud' && local.tts !== 'os-voice'
         ? () => local.synthesiser()
         : undefined;
-    return { kb, client, providers, now, ...(localVoice ? { localVoice } : {}) };
+    return {
+      kb,
+      client,
+      providers,
+      now,
+      front,
+      conversations,
+      ...(localVoice ? { localVoice } : {}),
+    };
   }
 
   private complete(turn: Turn): void {

@@ -72,6 +72,9 @@ describe('CalendarVoice (sync server → Radicale)', () => {
     expect(asked?.speech).toBe(
       'Add "Meeting with Dr. Smith" from 2026-12-10T14:00:00+01:00 to 2026-12-10T15:00:00+01:00 to Personal; inviting Dr. Smith?',
     );
+    expect(asked?.spoken).toBe(
+      'Add Meeting with Dr. Smith tomorrow from 2:00 PM to 3:00 PM, to Personal; inviting Dr. Smith?',
+    );
     expect(
       await service.list(new Date('2026-12-10T00:00:00Z'), new Date('2026-12-11T00:00:00Z')),
     ).toEqual([]);

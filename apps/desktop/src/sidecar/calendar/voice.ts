@@ -30,6 +30,8 @@ const NO = /^\s*(?:no|nope|cancel|don't|do not|stop|never mind)\b/i;
 export type VoiceReply = Readonly<{
   /** One or two sentences, shown and spoken. */
   speech: string;
+  /** The same read-back in words for the ear ("tomorrow from 2:00 PM to 3:00 PM"), when it differs. */
+  spoken?: string;
   /** An event waiting for "yes" (the confirmation card). */
   pending?: PreparedEvent;
   written?: WrittenEvent;
@@ -96,10 +98,36 @@ export class CalendarVoice {
     if (intent.kind === 'add') {
       const prepared = await this.calendar.prepare(intent.text);
       this.pending = prepared;
-      return { speech: confirmationText(prepared), pending: prepared };
+      return {
+        speech: confirmationText(prepared),
+        spoken: this.spokenConfirmation(prepared),
+        pending: prepared,
+      };
     }
     if (intent.kind === 'next') return this.next();
     return this.free(intent.text);
+  }
+
+  /** The confirmation as it is said: days and times in words, in the person's zone. */
+  private spokenConfirmation(p: PreparedEvent): string {
+    const d = p.draft;
+    const start = DateTime.fromISO(d.start, { zone: this.opts.zone });
+    const today = this.now().startOf('day');
+    const days = Math.round(start.startOf('day').diff(today, 'days').days);
+    const day =
+      days === 0 ? 'today' : days === 1 ? 'tomorrow' : `on ${start.toFormat('cccc d LLLL')}`;
+    const when = d.allDay
+      ? `${day}, all day`
+      : `${day} from ${this.spokenTime(d.start)} to ${this.spokenTime(d.end)}`;
+    const parts = [`Add ${d.summary} ${when}, to ${p.calendar.displayName}`];
+    if (p.invited.length) parts.push(`inviting ${p.invited.map((c) => c.name).join(' and ')}`);
+    if (p.unresolved.length)
+      parts.push(`I have no address for ${p.unresolved.join(' and ')}, so no invitation`);
+    if (p.conflicts.length)
+      parts.push(
+        `it overlaps ${p.conflicts.length === 1 ? (p.conflicts[0]?.summary ?? 'an event') : `${p.conflicts.length} events`}`,
+      );
+    return `${parts.join('; ')}?`;
   }
 
   private spokenTime(iso: string): string {

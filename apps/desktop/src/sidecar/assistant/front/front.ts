@@ -31,7 +31,31 @@ export type FrontStep =
 
 type Pending =
   | { readonly kind: 'calc'; readonly dialogue: CalculatorDialogue }
-  | { readonly kind: 'clarify'; readonly original: string; readonly clarification: Clarification };
+  | { readonly kind: 'clarify'; readonly original: string; readonly clarification: Clarification }
+  | { readonly kind: 'calendar'; readonly calendar: CalendarTurn };
+
+/** The calendar by voice for one conversation (calendar/voice.ts `CalendarVoice`). */
+export interface CalendarTurn {
+  /** Undefined when the words are no calendar request it understands. */
+  handle(text: string): Promise<CalendarReply | undefined>;
+}
+
+/** The calendar's answer: `spoken` (words for the ear) is what is said and shown when given. */
+export interface CalendarReply {
+  readonly speech: string;
+  readonly spoken?: string;
+  readonly pending?: unknown;
+}
+
+/** Where calendar turns go when the workstation may have a calendar (front/calendar-access.ts). */
+export interface CalendarAccess {
+  /** The conversation's calendar, or the sentence saying why there is none here. */
+  open(conversationId: string, signal?: AbortSignal): Promise<CalendarTurn | string>;
+}
+
+/** What the calendar understands by voice; anything else is said plainly, not guessed at. */
+export const CALENDAR_CAN =
+  'I can add an event ("add a meeting tomorrow at 2 pm with Dr. Smith"), tell you what is next today, or whether you are free at a time. Moving or cancelling events is done in Nextcloud for now.';
 
 export interface FrontOptions {
   readonly router: IntentRouter;
@@ -40,6 +64,8 @@ export interface FrontOptions {
   readonly capabilities?: Capabilities;
   /** LLM input filling for a conversation, when an LLM is configured. */
   readonly fill?: (conversationId: string) => InputFiller;
+  /** The calendar (Nextcloud through the sync server); without it calendar turns are refused. */
+  readonly calendar?: CalendarAccess;
 }
 
 /**
@@ -55,6 +81,14 @@ export class AssistantFront {
   /** Whether the conversation's next turn is a reply to a question the assistant asked. */
   awaiting(conversationId: string): boolean {
     return this.pending.has(conversationId);
+  }
+
+  /**
+   * Whether `text` may well be passed on as a knowledge question (so planning its answer ahead is
+   * not wasted): not a reply to an open question, not a command or calculator by rule.
+   */
+  mayAnswer(conversationId: string, text: string): boolean {
+    return !this.pending.has(conversationId) && this.options.router.local.ruled(text) === undefined;
   }
 
   async handle(turn: {
@@ -84,6 +118,11 @@ export class AssistantFront {
         open.dialogue,
         await open.dialogue.reply(text, said, signal),
       );
+    if (open?.kind === 'calendar' && (ruled === undefined || ruled.intent === 'calendar')) {
+      // "yes" / "no" to the event read back; anything else drops it and is routed as usual.
+      const reply = await open.calendar.handle(text);
+      if (reply) return this.calendarStep(conversationId, open.calendar, reply);
+    }
     if (open?.kind === 'clarify') {
       const next = continueWith(open.original, open.clarification, text);
       if (next.kind === 'answer')
@@ -116,6 +155,15 @@ export class AssistantFront {
         command: route.command ?? 'stop',
         ...(route.view ? { view: route.view } : {}),
       };
+    if (route.intent === 'calendar' && this.options.calendar) {
+      const calendar = await this.options.calendar.open(conversationId, signal);
+      if (typeof calendar === 'string')
+        return { kind: 'say', intent: 'calendar', text: calendar, awaiting: false };
+      const reply = await calendar.handle(text);
+      return reply
+        ? this.calendarStep(conversationId, calendar, reply)
+        : { kind: 'say', intent: 'calendar', text: CALENDAR_CAN, awaiting: false };
+    }
     const unavailable = unavailableReply(route, this.options.capabilities ?? NOTHING_SET_UP);
     if (unavailable !== undefined)
       return { kind: 'say', intent: route.intent, text: unavailable, awaiting: false };
@@ -137,6 +185,22 @@ export class AssistantFront {
       };
     }
     return { kind: 'answer', question: text };
+  }
+
+  private calendarStep(
+    conversationId: string,
+    calendar: CalendarTurn,
+    reply: CalendarReply,
+  ): FrontStep {
+    const awaiting = reply.pending !== undefined;
+    if (awaiting) this.pending.set(conversationId, { kind: 'calendar', calendar });
+    return {
+      kind: 'say',
+      intent: 'calendar',
+      text: reply.spoken ?? reply.speech,
+      ...(awaiting ? { options: ['Yes', 'No'] } : {}),
+      awaiting,
+    };
   }
 
   private calcStep(
