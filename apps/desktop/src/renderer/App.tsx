@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AskView } from './ask/AskView.js';
 import { CalculatorsView } from './calculators/CalculatorsView.js';
+import { CalendarView } from './calendar/CalendarView.js';
+import { useCalendarStatus } from './calendar/use-calendar-status.js';
 import { usePushToTalkKey } from './ask/push-to-talk.js';
 import { VoiceProvider, useVoice } from './ask/voice-context.js';
 import { Diagnostics } from './Diagnostics.js';
@@ -16,7 +18,8 @@ import { StatusBadge } from './StatusBadge.js';
 import { engineStatus, serverStatus } from './status.js';
 import type { Transport } from './transport.js';
 import { useEngine, type EngineState } from './use-engine.js';
-import { VIEWS, type View, type ViewId } from './views.js';
+import { availableViews, VIEWS, type View, type ViewId } from './views.js';
+import type { CalendarStatusDto } from '../shared/calendar.js';
 
 /**
  * The shell: a header with live statuses and the navigation stay in place; only the view's own
@@ -38,7 +41,9 @@ function Shell({ engine }: { engine: EngineState }) {
   const [current, setCurrent] = useState<ViewId>('ask');
   const heading = useRef<HTMLHeadingElement>(null);
   const moveFocus = useRef(false);
-  const view = VIEWS.find((v) => v.id === current) ?? VIEWS[0];
+  const calendar = useCalendarStatus(engine.phase === 'ready' ? engine.client : undefined);
+  const views = useMemo(() => availableViews(calendar?.configured ?? false), [calendar]);
+  const view = views.find((v) => v.id === current) ?? VIEWS[0];
 
   const select = (id: ViewId): void => {
     moveFocus.current = true;
@@ -67,14 +72,14 @@ function Shell({ engine }: { engine: EngineState }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
       if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const target = VIEWS[Number(event.key) - 1];
+      const target = views[Number(event.key) - 1];
       if (!target) return;
       event.preventDefault();
       select(target.id);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [views]);
 
   const engineView = engineStatus(engine);
   return (
@@ -106,7 +111,7 @@ function Shell({ engine }: { engine: EngineState }) {
             <SignedInUser />
           </header>
           <div className="frame">
-            <Navigation current={current} onSelect={select} />
+            <Navigation current={current} onSelect={select} views={views} />
             <main id="main" className={`content content--${view.id}`} tabIndex={-1}>
               {engineView.tone === 'bad' && (
                 <div className="problem problem--error content__banner" role="alert">
@@ -122,7 +127,7 @@ function Shell({ engine }: { engine: EngineState }) {
                 </h1>
                 <p className="content__summary">{view.summary}</p>
               </div>
-              <ViewBody view={view} engine={engine} />
+              <ViewBody view={view} engine={engine} calendar={calendar} />
             </main>
           </div>
         </div>
@@ -138,7 +143,15 @@ function PushToTalkKey({ onTalk }: { onTalk: () => void }) {
   return null;
 }
 
-function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
+function ViewBody({
+  view,
+  engine,
+  calendar,
+}: {
+  view: View;
+  engine: EngineState;
+  calendar: CalendarStatusDto | undefined;
+}) {
   switch (view.id) {
     case 'ask':
       return <AskView />;
@@ -156,5 +169,12 @@ function ViewBody({ view, engine }: { view: View; engine: EngineState }) {
       return <SettingsView />;
     case 'calculators':
       return <CalculatorsView client={engine.phase === 'ready' ? engine.client : undefined} />;
+    case 'calendar':
+      return calendar ? (
+        <CalendarView
+          client={engine.phase === 'ready' ? engine.client : undefined}
+          status={calendar}
+        />
+      ) : null;
   }
 }

@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { VIEWS, type ViewId } from './views.js';
+import { VIEWS, type View, type ViewId } from './views.js';
 
 /**
  * The main navigation. Tab reaches the current item; arrow keys, Home and End move between items;
@@ -8,14 +8,17 @@ import { VIEWS, type ViewId } from './views.js';
 export function Navigation({
   current,
   onSelect,
+  views = VIEWS,
 }: {
   current: ViewId;
   onSelect: (id: ViewId) => void;
+  /** The views offered here (App leaves out those this workstation cannot use). */
+  views?: readonly View[];
 }) {
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number): void => {
-    const last = VIEWS.length - 1;
+    const last = views.length - 1;
     let target: number;
     switch (event.key) {
       case 'ArrowDown':
@@ -42,7 +45,7 @@ export function Navigation({
   return (
     <nav className="nav" aria-label="Main">
       <ul className="nav__list">
-        {VIEWS.map((view, index) => (
+        {views.map((view, index) => (
           <li key={view.id}>
             <button
               ref={(el) => {

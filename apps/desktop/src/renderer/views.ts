@@ -24,6 +24,15 @@ export const VIEWS = [
       'Medical scores and dose calculators: type the request or fill in the form, with units.',
   },
   {
+    id: 'calendar',
+    label: 'Calendar',
+    title: 'Calendar',
+    summary:
+      'Your Nextcloud calendar by day or week: add, move or cancel events, each confirmed first.',
+    /** Offered only when Nextcloud is set up for this workstation (calendar.status). */
+    needs: 'nextcloud',
+  },
+  {
     id: 'diagnostics',
     label: 'Diagnostics',
     title: 'Diagnostics',
@@ -39,3 +48,7 @@ export const VIEWS = [
 
 export type ViewId = (typeof VIEWS)[number]['id'];
 export type View = (typeof VIEWS)[number];
+
+/** The views this workstation can use: one that needs Nextcloud only when it is set up. */
+export const availableViews = (nextcloud: boolean): readonly View[] =>
+  VIEWS.filter((v) => !('needs' in v) || nextcloud);

@@ -56,6 +56,16 @@ import {
   CalcRunInput,
   CalcSummaryDto,
 } from './calculators.js';
+import {
+  CalendarStatusDto,
+  ConfirmInput as CalendarConfirmInput,
+  ConfirmOutput as CalendarConfirmOutput,
+  DiscardQueuedInput as CalendarDiscardQueuedInput,
+  EventsInput as CalendarEventsInput,
+  EventsOutput as CalendarEventsOutput,
+  PrepareInput as CalendarPrepareInput,
+  PrepareOutput as CalendarPrepareOutput,
+} from './calendar.js';
 
 /**
  * THE contract between renderer and sidecar: every call (input → output) and every event. Both
@@ -355,6 +365,36 @@ export const CALLS = {
     summary: 'Results calculated on this workstation, newest first, from the encrypted store.',
     input: CalcHistoryInput,
     output: Type.Array(CalcHistoryEntryDto),
+  },
+  // ---- the Calendar view (shared/calendar.ts): the person's Nextcloud calendar via the server ----
+  'calendar.status': {
+    summary:
+      'Whether Nextcloud is set up for this workstation and the person connected (the Calendar view is offered only then), and the time zone used.',
+    input: Type.Object({ refresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    output: CalendarStatusDto,
+  },
+  'calendar.events': {
+    summary:
+      'Occurrences in [from, to) with recurrences expanded, and the changes waiting in the outbox (queued changes are written first when Nextcloud is reachable). A read failure comes back as `error` with the queue still listed.',
+    input: CalendarEventsInput,
+    output: CalendarEventsOutput,
+  },
+  'calendar.prepare': {
+    summary:
+      'Understands "add…", "move…" or "cancel…" (or an edit/cancel chosen in the view, or a queued change) into a confirmation card; writes nothing. ambiguous: which event; changed: it changed in Nextcloud since it was shown.',
+    input: CalendarPrepareInput,
+    output: CalendarPrepareOutput,
+  },
+  'calendar.confirm': {
+    summary:
+      'Writes (confirm: true) or drops a prepared card: written, queued (offline, written later), or changed (412: nothing written, the event as it is now).',
+    input: CalendarConfirmInput,
+    output: CalendarConfirmOutput,
+  },
+  'calendar.discardQueued': {
+    summary: 'Drops a change waiting in the outbox (never written).',
+    input: CalendarDiscardQueuedInput,
+    output: Type.Object({ discarded: Type.Boolean() }, { additionalProperties: false }),
   },
 } as const satisfies Readonly<Record<string, CallSpec>>;
 

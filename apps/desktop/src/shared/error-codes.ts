@@ -310,6 +310,12 @@ const NEXTCLOUD = {
   CALENDAR_BAD_OBJECT:
     'An event in your calendar could not be read (not valid iCalendar); it was skipped.',
   CALENDAR_BAD_TIME_ZONE: 'The time zone is not known; give one like "Europe/Berlin".',
+  CALENDAR_NO_TARGET:
+    'I could not tell which event you mean; say its time or its name, e.g. "move my 3 pm to Friday".',
+  CALENDAR_CARD_EXPIRED:
+    'That confirmation is no longer open (it was answered or is too old); ask again.',
+  CALENDAR_EVENT_NOT_FOUND:
+    'No event on your calendar matches that; check the day, time or name and try again.',
 } as const;
 
 export const ERROR_AREAS = {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { voiceFromProfile } from './assistant/engine-wiring.js';
 import { CalculatorsRpc, historyIn } from './calculators/rpc.js';
+import { CalendarRpc } from './calendar/rpc.js';
 import { HealthMonitor } from './health.js';
 import { IdentityService } from './identity/service.js';
 import { KnowledgeRpc } from './knowledge/rpc.js';
@@ -87,6 +88,11 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
       privacy,
       identity,
       calculators: new CalculatorsRpc(historyIn(profiles)),
+      calendar: new CalendarRpc({
+        env,
+        store: async () => (await profiles.get())?.knowledge.db,
+        bearer: identity.mode === 'sign-in' ? identity.bearer : undefined,
+      }),
       speech,
     }),
     log,

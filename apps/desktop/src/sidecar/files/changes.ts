@@ -15,6 +15,11 @@ export type FileState = Readonly<{
 export type SyncState = Readonly<{
   files: Readonly<Record<string, FileState>>;
   folders: Readonly<Record<string, string | null>>;
+  /**
+   * Files found to hold patient identifiers when they were downloaded: how many of each kind
+   * (never the identifiers themselves), by path. Kept by syncFolders; the walk does not set it.
+   */
+  phi?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }>;
 
 export const EMPTY_STATE: SyncState = { files: {}, folders: {} };

@@ -113,6 +113,44 @@ describe('syncFolders', () => {
     expect(await found('thrombolysis')).toEqual(['stroke.md']);
   });
 
+  it('a renamed and moved file is renamed in the store: not downloaded, parsed or embedded again', async () => {
+    await put('Guidelines/rename-me.md', '# Burns\n\nCool running water for twenty minutes.\n');
+    await syncFolders(client, kb, opts);
+    const before = kb.stats();
+    await fs.mkdir(path.join(nc.filesDir('alice'), 'Guidelines/First aid'), { recursive: true });
+    await fs.rename(
+      path.join(nc.filesDir('alice'), 'Guidelines/rename-me.md'),
+      path.join(nc.filesDir('alice'), 'Guidelines/First aid/burns.md'),
+    );
+    nc.fixPermissions();
+    const r = await syncFolders(client, kb, opts);
+    expect(r.changes.renamed).toHaveLength(1);
+    expect(r).toMatchObject({ downloaded: 0, renamed: 1, removed: 0, ingest: null });
+    expect(kb.stats()).toMatchObject({ documents: before.documents, chunks: before.chunks });
+    expect(await found('running water')).toEqual(['burns.md']);
+    expect((await syncFolders(client, kb, opts)).downloaded).toBe(0);
+  });
+
+  it('a file with patient identifiers is flagged (counts by kind, never the identifiers); the flag stays until it changes', async () => {
+    await put(
+      'Guidelines/handover-note.txt',
+      'Patient John Smith, MRN 84736251, born 03/04/1950, phone 555-867-5309, admitted with sepsis.\n',
+    );
+    const r = await syncFolders(client, kb, opts);
+    const flag = r.phi['/Guidelines/handover-note.txt'];
+    expect(Object.keys(flag ?? {}).length).toBeGreaterThan(0);
+    expect(JSON.stringify(r.phi)).not.toMatch(/John|Smith|84736251|555-867/);
+    expect(r.phi['/Guidelines/Peds/fever.md']).toBeUndefined();
+    expect((await syncFolders(client, kb, opts)).phi['/Guidelines/handover-note.txt']).toEqual(
+      flag,
+    );
+    await put(
+      'Guidelines/handover-note.txt',
+      'Handover checklist: sepsis bundle within one hour.\n',
+    );
+    expect((await syncFolders(client, kb, opts)).phi).toEqual({});
+  });
+
   it('kill -9 mid-sync, then sync again: the store matches the folder, nothing duplicated', async () => {
     const FILES = 30;
     for (let i = 0; i < FILES; i++) {

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { openDatabase, schemaVersion, type Db } from '../store/database.js';
 import { DocumentRepository, type KbSource } from '../store/documents.js';
 import type { KeyLog } from '../store/keystore.js';
@@ -207,6 +208,26 @@ export class KnowledgeBase {
         if (!row) continue;
         this.ingester.deleteDocument(row.id);
         n++;
+      }
+      return n;
+    })();
+  }
+
+  /**
+   * Files renamed or moved at their source (Nextcloud folder sync): each document keeps its
+   * chunks and vectors under the new path, so nothing is parsed or embedded again. A pair whose
+   * old path is not stored, or whose new path already is, is left alone. Returns how many moved.
+   */
+  renameSources(moves: readonly Readonly<{ from: string; to: string }>[]): number {
+    const taken = this.db.prepare('SELECT 1 FROM documents WHERE source_path = ?');
+    const move = this.db.prepare(
+      'UPDATE documents SET source_path = ?, folder = ? WHERE source_path = ?',
+    );
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const m of moves) {
+        if (taken.get(m.to)) continue;
+        n += move.run(m.to, path.dirname(m.to), m.from).changes;
       }
       return n;
     })();

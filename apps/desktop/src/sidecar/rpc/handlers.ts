@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { createVoiceHandlers, type VoiceApi } from '../assistant/handlers.js';
 import { CalculatorsRpc } from '../calculators/rpc.js';
+import { CalendarRpc } from '../calendar/rpc.js';
 import type { HealthMonitor } from '../health.js';
 import { identityHandlers, requireSignIn } from '../identity/rpc.js';
 import { IdentityService } from '../identity/service.js';
@@ -27,6 +28,8 @@ export interface EngineServices {
   readonly calculators?: CalculatorsRpc;
   /** Conversation rename/delete, retention, the egress audit's counts (privacy/service.ts). */
   readonly privacy?: PrivacyService;
+  /** The Calendar view's calls (calendar/rpc.ts); without it, Nextcloud is "not configured". */
+  readonly calendar?: CalendarRpc;
 }
 
 /** The contract's handlers, wired to the engine's services. One line per call. */
@@ -42,6 +45,9 @@ export function createHandlers(services: EngineServices): Handlers {
     ...identityHandlers(identity),
     ...(services.calculators ?? new CalculatorsRpc(() => Promise.resolve(undefined))).handlers(),
     ...(services.privacy ?? noPrivacy()).handlers(),
+    ...(
+      services.calendar ?? new CalendarRpc({ env: {}, store: () => Promise.resolve(undefined) })
+    ).handlers(),
   };
   return requireSignIn(handlers, identity);
 }

@@ -200,6 +200,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // Version 7 was never used (numbers were reserved while work was merged): versions only need
+    // to increase, and a gap is harmless.
+    version: 8,
+    name: 'calendar changes waiting for Nextcloud (offline queue)',
+    sql: `
+      CREATE TABLE calendar_outbox (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('add', 'move', 'cancel')),
+        calendar TEXT NOT NULL,
+        name TEXT NOT NULL,
+        etag TEXT,
+        ics TEXT,
+        summary TEXT NOT NULL,
+        change TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'conflict', 'failed')),
+        code TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Throws unless versions start at 1 and strictly increase (the runner relies on it). */

@@ -214,4 +214,53 @@ describe('voiceassist calendar (sync server → Radicale)', () => {
       '2026-03-13T09:00:00-04:00',
     ]);
   });
+
+  it('change: "move the ward rounds on Thursday to 11 am" moves that occurrence only; "cancel" asks first', async () => {
+    const moved = await run([
+      'calendar',
+      'change',
+      'move the ward rounds on Thursday to 11 am',
+      '--yes',
+      '--json',
+      ...NY,
+      ...NOW,
+    ]);
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.out)).toMatchObject({
+      written: true,
+      kind: 'move',
+      occurrence: true,
+      event: { start: '2026-03-12T09:00:00-04:00' },
+      to: { start: '2026-03-12T11:00:00-04:00' },
+    });
+    const list = await run([
+      'calendar',
+      'list',
+      '--from',
+      '2026-03-09',
+      '--to',
+      '2026-03-16',
+      '--json',
+      ...NY,
+    ]);
+    const rounds = (JSON.parse(list.out) as { uid: string; start: string }[]).filter(
+      (e) => e.uid === 'rounds@test',
+    );
+    expect(rounds.map((e) => e.start)).toEqual([
+      '2026-03-09T09:00:00-04:00',
+      '2026-03-10T09:00:00-04:00',
+      '2026-03-12T11:00:00-04:00',
+      '2026-03-13T09:00:00-04:00',
+    ]);
+    const asked = await run([
+      'calendar',
+      'change',
+      'cancel the meeting with Dr. Smith',
+      ...NY,
+      ...NOW,
+    ]);
+    expect(asked.code).toBe(0);
+    expect(asked.err).toContain('Cancel "Meeting with Dr. Smith" on Sunday 8 March, 2:00 PM?');
+    expect(asked.err).toContain('Not written');
+  });
 });

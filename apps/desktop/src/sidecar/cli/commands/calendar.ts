@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import type { Contact } from '../../calendar/ics.js';
 import { NextcloudClient } from '../../calendar/nextcloud-client.js';
 import { assertZone } from '../../calendar/parse.js';
+import { changeText, choiceText, type FindOutcome } from '../../calendar/edits.js';
 import { CalendarService, confirmationText } from '../../calendar/service.js';
 import { gatewayConfigFromEnv } from '../../providers/config.js';
 import {
@@ -19,6 +20,7 @@ import {
 
 const USAGE = `usage: voiceassist calendar add "TEXT" [--yes] [--calendar ID] [--json] [options]
        voiceassist calendar list --from ISO --to ISO [--calendar ID] [--json] [options]
+       voiceassist calendar change "TEXT" [--yes] [--json] [options]
 
 Your Nextcloud calendar through the VoiceAssist server (connect your account first).
   add    understands TEXT ("a meeting tomorrow at 2 pm with Dr. Smith for 30 minutes") on this
@@ -28,6 +30,10 @@ Your Nextcloud calendar through the VoiceAssist server (connect your account fir
   list   every occurrence in [--from, --to): recurring events expanded, times in ISO 8601 with
          the offset of your time zone; --json prints
          [{"uid","summary","start","end","allDay","recurrenceId"}].
+  change moves or cancels an event: "move my 3 pm to Friday", "cancel the staff meeting" (one
+         occurrence of a repeating event only). Shows what will change and writes it after you
+         confirm (--yes: without asking), guarded by the version read: if the event changed in
+         Nextcloud meanwhile nothing is written (exit 1). Several matching events: listed, exit 1.
 
 options:
   --zone TZ         your IANA time zone (default: VOICEASSIST_TIME_ZONE, else this computer's)
@@ -77,11 +83,14 @@ async function confirm(io: CliIO, question: string): Promise<boolean> {
 
 export const command: Command = {
   name: 'calendar',
-  summary: 'your Nextcloud calendar: add an event from a sentence, list occurrences',
+  summary:
+    'your Nextcloud calendar: add, move or cancel an event from a sentence, list occurrences',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
-    if (sub !== 'add' && sub !== 'list') throw new UsageError('give add or list');
+    if (sub !== 'add' && sub !== 'list' && sub !== 'change') {
+      throw new UsageError('give add, list or change');
+    }
     const { values, positionals } = parseCommandArgs(rest, {
       yes: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -140,6 +149,47 @@ export const command: Command = {
 
     if (positionals.length !== 1 || !positionals[0]?.trim()) {
       throw new UsageError('give the event as one quoted sentence');
+    }
+    if (sub === 'change') {
+      const text = positionals[0];
+      const found: FindOutcome | undefined =
+        (await service.prepareMove(text)) ?? (await service.prepareCancel(text));
+      if (!found) throw new UsageError('say "move …" or "cancel …"');
+      if (found.status === 'ambiguous') {
+        writeLine(io.stderr, choiceText(found.candidates, zone));
+        if (json)
+          writeLine(
+            io.stdout,
+            JSON.stringify({ written: false, candidates: found.candidates.map((c) => c.instance) }),
+          );
+        return EXIT_FAILURE;
+      }
+      const change = found.change;
+      const asked = changeText(change, zone);
+      let yes = values.yes === true;
+      if (!yes && io.interactive) yes = await confirm(io, asked);
+      else if (!yes) writeLine(io.stderr, `${asked}\nNot written: add --yes to write it.`);
+      const outcome = yes ? await service.apply(change) : null;
+      if (outcome?.status === 'changed') {
+        writeLine(
+          io.stderr,
+          'The event changed in Nextcloud since it was read; nothing was written. Look at it and try again.',
+        );
+      }
+      if (json) {
+        writeLine(
+          io.stdout,
+          JSON.stringify({
+            written: outcome?.status === 'written',
+            kind: change.kind,
+            event: change.event.instance,
+            to: change.to,
+            occurrence: change.occurrence,
+            conflicts: change.conflicts,
+          }),
+        );
+      } else if (outcome?.status === 'written') writeLine(io.stdout, `Done: ${asked.slice(0, -1)}`);
+      return outcome === null || outcome.status === 'written' ? EXIT_OK : EXIT_FAILURE;
     }
     const prepared = await service.prepare(positionals[0], calendarId);
     const question = confirmationText(prepared);
