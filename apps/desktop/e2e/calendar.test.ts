@@ -73,6 +73,7 @@ beforeAll(async () => {
   nc = await startNextcloudStandin([{ name: 'alice', password: 'alice-app-password' }]);
   nc.makeCalendar('alice', 'personal', 'Personal');
   const today = DateTime.now().setZone(zone).startOf('day');
+  const reviewDay = today.weekday === 7 ? today.minus({ days: 1 }) : today.plus({ days: 1 });
   const cal = path.join(nc.dir, 'collections', 'collection-root', 'alice', 'personal');
   await writeFile(
     path.join(cal, 'staff.ics'),
@@ -80,7 +81,8 @@ beforeAll(async () => {
   );
   await writeFile(
     path.join(cal, 'review.ics'),
-    ics('review@e2e', 'Case review with Dr. Smith', today.plus({ days: 1 }).set({ hour: 11 }), 30),
+    // In this week's view whatever day the test runs (weeks start on Monday): on a Sunday, the day before.
+    ics('review@e2e', 'Case review with Dr. Smith', reviewDay.set({ hour: 11 }), 30),
   );
   await writeFile(
     path.join(cal, 'huddle.ics'),

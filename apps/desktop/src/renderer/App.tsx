@@ -56,12 +56,13 @@ function Shell({ engine }: { engine: EngineState }) {
   useEffect(
     () =>
       client?.on('assistant.command', (e) => {
-        const target = VIEWS.find((v) => v.id === e.view);
+        // Only a view this workstation offers (no Calendar without Nextcloud: no dead end).
+        const target = views.find((v) => v.id === e.view);
         if (e.command !== 'open' || !target) return;
         moveFocus.current = true;
         setCurrent(target.id);
       }),
-    [client],
+    [client, views],
   );
 
   useEffect(() => {

@@ -215,6 +215,12 @@ export class CalendarService {
     return { status: 'ready', change: await this.moveOf(e, to) };
   }
 
+  /** The new times a move request asks of one chosen event; undefined when the text is no move. */
+  moveTimesFor(text: string, e: FoundEvent): NewTimes | undefined {
+    const req = parseMoveRequest(text, { now: this.now(), zone: this.opts.zone });
+    return req ? movedTimes(e.instance, req, this.opts.zone, this.opts.defaultMinutes) : undefined;
+  }
+
   /** "cancel the staff meeting": as prepareMove, for cancelling. Undefined when not a cancel. */
   async prepareCancel(text: string): Promise<FindOutcome | undefined> {
     const req = parseCancelRequest(text, { now: this.now(), zone: this.opts.zone });

@@ -17,6 +17,8 @@ describe('detectCalendarIntent', () => {
     ['schedule the staff meeting on Friday at 9', 'add'],
     ["what's next today?", 'next'],
     ['Am I free Thursday afternoon?', 'free'],
+    ['move my 3 pm to Friday', 'change'],
+    ['cancel the staff meeting', 'change'],
   ])('%s → %s', (text, kind) => {
     expect(detectCalendarIntent(text)?.kind).toBe(kind);
   });
@@ -111,6 +113,63 @@ describe('CalendarVoice (sync server → Radicale)', () => {
       'Nothing else on your calendar today.',
     );
     expect(await voice.handle('what is the dose of amoxicillin?')).toBeUndefined();
+  });
+
+  it('"move my 2 pm to Friday" is read back and moved only after yes; the event keeps its length', async () => {
+    const asked = await voice.handle('move my 2 pm tomorrow to Friday at 4 pm');
+    expect(asked?.speech).toBe(
+      'Move "Meeting with Dr. Smith" from Thursday 10 December, 2:00 PM to Friday 11 December, 4:00 PM?',
+    );
+    expect(
+      await service.list(new Date('2026-12-11T00:00:00Z'), new Date('2026-12-12T00:00:00Z')),
+    ).toEqual([]);
+    expect((await voice.handle('yes'))?.speech).toBe('Moved Meeting with Dr. Smith.');
+    const [ev] = await service.list(
+      new Date('2026-12-11T00:00:00Z'),
+      new Date('2026-12-12T00:00:00Z'),
+    );
+    expect(ev).toMatchObject({
+      summary: 'Meeting with Dr. Smith',
+      start: '2026-12-11T16:00:00+01:00',
+      end: '2026-12-11T17:00:00+01:00',
+    });
+  });
+
+  it('two matching events: asks which, "the second one" is read back, then cancelled on yes', async () => {
+    for (const text of [
+      'add a staff meeting on Monday at 9',
+      'add a staff meeting on Tuesday at 9',
+    ]) {
+      await voice.handle(text);
+      expect((await voice.handle('yes'))?.speech).toBe('Added Staff meeting.');
+    }
+    const which = await voice.handle('cancel the staff meeting');
+    expect(which?.speech).toBe(
+      'Which one: "Staff meeting" on Monday 14 December, 9:00 AM, or "Staff meeting" on Tuesday 15 December, 9:00 AM?',
+    );
+    expect(which?.options).toEqual([
+      'First: Staff meeting, Monday 14 December, 9:00 AM',
+      'Second: Staff meeting, Tuesday 15 December, 9:00 AM',
+    ]);
+    expect((await voice.handle('the second one'))?.speech).toBe(
+      'Cancel "Staff meeting" on Tuesday 15 December, 9:00 AM?',
+    );
+    expect((await voice.handle('yes'))?.speech).toBe('Cancelled Staff meeting.');
+    const left = await service.list(
+      new Date('2026-12-14T00:00:00Z'),
+      new Date('2026-12-16T00:00:00Z'),
+    );
+    expect(left.map((e) => e.start)).toEqual(['2026-12-14T09:00:00+01:00']);
+  });
+
+  it('"no" to a read-back change changes nothing', async () => {
+    expect((await voice.handle("cancel Monday's staff meeting"))?.speech).toBe(
+      'Cancel "Staff meeting" on Monday 14 December, 9:00 AM?',
+    );
+    expect((await voice.handle('no'))?.speech).toBe('Okay, I changed nothing.');
+    expect(
+      await service.list(new Date('2026-12-14T00:00:00Z'), new Date('2026-12-15T00:00:00Z')),
+    ).toHaveLength(1);
   });
 
   it('Nextcloud unreachable: the coded message is what is spoken', async () => {

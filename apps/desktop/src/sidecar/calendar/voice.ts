@@ -1,24 +1,32 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { CodedError } from '../../shared/errors.js';
+import { changeText, choiceText, spokenWhen } from './edits.js';
+import type { ChangeOutcome, FindOutcome, FoundEvent, PreparedChange } from './edits.js';
 import type { EventInstance } from './ics.js';
-import type { CalendarService, PreparedEvent, WrittenEvent } from './service.js';
+import type { CalendarService, PreparedEvent, SelectOutcome, WrittenEvent } from './service.js';
 import { confirmationText } from './service.js';
 
 /** What a transcript asks of the calendar, if anything. */
 export type CalendarIntent =
-  { kind: 'add'; text: string } | { kind: 'next' } | { kind: 'free'; text: string };
+  | { kind: 'add'; text: string }
+  | { kind: 'next' }
+  | { kind: 'free'; text: string }
+  | { kind: 'change'; text: string };
 
 const ADD =
   /^\s*(?:please\s+|can you\s+|could you\s+)?(?:add|schedule|book|create|put|set\s+up)\b/i;
 const NEXT = /\bwhat(?:'s|\s+is)\s+next\b|\bmy\s+next\s+(?:meeting|appointment|event)\b/i;
 const FREE = /\bam\s+i\s+(?:free|available|busy)\b|\bdo\s+i\s+have\s+(?:anything|time)\b/i;
+/** "move my 3 pm to Friday", "cancel the staff meeting": the service's parser reads the rest. */
+const CHANGE = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:move|reschedule|push|shift|cancel)\b/i;
 
 /** Calendar intents are recognised on the workstation, by pattern, before any answer is sought. */
 export function detectCalendarIntent(transcript: string): CalendarIntent | undefined {
   const text = transcript.trim();
   if (NEXT.test(text)) return { kind: 'next' };
   if (FREE.test(text)) return { kind: 'free', text };
+  if (CHANGE.test(text)) return { kind: 'change', text };
   // "add … tomorrow at 2" is an event; "add aspirin to the list" is not: a date must be said.
   if (ADD.test(text) && chrono.parse(text).length > 0) return { kind: 'add', text };
   return undefined;
@@ -26,6 +34,25 @@ export function detectCalendarIntent(transcript: string): CalendarIntent | undef
 
 const YES = /^\s*(?:yes|yeah|yep|sure|ok(?:ay)?|confirm|do it|go ahead|please do)\b/i;
 const NO = /^\s*(?:no|nope|cancel|don't|do not|stop|never mind)\b/i;
+/** "the second one", "2nd", "number two"; a bare "one" only when said alone ("the second one" is 2). */
+const ORDINALS: readonly RegExp[] = [
+  ['first', '1st', 'one', '1'],
+  ['second', '2nd', 'two', '2'],
+  ['third', '3rd', 'three', '3'],
+  ['fourth', '4th', 'four', '4'],
+].map(
+  ([word, short, alone, digit]) =>
+    new RegExp(
+      `\\b(?:${word}|${short})\\b|^\\s*(?:the\\s+)?(?:number\\s+)?(?:${alone}|${digit})\\s*[.!]?\\s*$`,
+      'i',
+    ),
+);
+
+/** What is waiting for the person's answer: an event to add, a change to confirm, or a choice. */
+type Awaiting =
+  | { kind: 'add'; event: PreparedEvent }
+  | { kind: 'change'; change: PreparedChange }
+  | { kind: 'choose'; text: string; candidates: readonly FoundEvent[] };
 
 export type VoiceReply = Readonly<{
   /** One or two sentences, shown and spoken. */
@@ -35,6 +62,12 @@ export type VoiceReply = Readonly<{
   /** An event waiting for "yes" (the confirmation card). */
   pending?: PreparedEvent;
   written?: WrittenEvent;
+  /** A move or cancel waiting for "yes", or what became of it. */
+  change?: PreparedChange;
+  outcome?: ChangeOutcome;
+  /** Waiting for "yes" to a change or for a choice; `options` are the replies to offer. */
+  awaiting?: boolean;
+  options?: readonly string[];
   /** Set when the reply reports a failure (the code's message is the speech). */
   code?: string;
   events?: readonly EventInstance[];
@@ -53,7 +86,7 @@ const PERIODS: Readonly<Record<string, [number, number]>> = {
  * coded message ("Nextcloud could not be reached…").
  */
 export class CalendarVoice {
-  private pending: PreparedEvent | undefined;
+  private pending: Awaiting | undefined;
 
   constructor(
     private readonly calendar: CalendarService,
@@ -66,7 +99,7 @@ export class CalendarVoice {
 
   /** The event awaiting confirmation, if any (what the confirmation card shows). */
   get awaiting(): PreparedEvent | undefined {
-    return this.pending;
+    return this.pending?.kind === 'add' ? this.pending.event : undefined;
   }
 
   /** Undefined when the transcript is not for the calendar (the assistant answers it instead). */
@@ -81,31 +114,107 @@ export class CalendarVoice {
 
   private async route(transcript: string): Promise<VoiceReply | undefined> {
     const pending = this.pending;
-    if (pending) {
-      if (YES.test(transcript)) {
-        this.pending = undefined;
-        const written = await this.calendar.write(pending);
-        return { speech: `Added ${pending.draft.summary}.`, written };
+    this.pending = undefined; // any answer but a choice's ends the dialogue (asked again if needed)
+    if (pending?.kind === 'choose') {
+      const i = ORDINALS.findIndex((r) => r.test(transcript));
+      const chosen = i >= 0 ? pending.candidates[i] : undefined;
+      if (chosen) return this.chosen(pending.text, chosen);
+      if (NO.test(transcript) && !detectCalendarIntent(transcript))
+        return { speech: 'Okay, I changed nothing.' };
+    } else if (pending && YES.test(transcript)) {
+      if (pending.kind === 'add') {
+        const written = await this.calendar.write(pending.event);
+        return { speech: `Added ${pending.event.draft.summary}.`, written };
       }
-      if (NO.test(transcript)) {
-        this.pending = undefined;
-        return { speech: 'Okay, I did not add it.' };
-      }
-      this.pending = undefined; // anything else drops the unconfirmed event
+      return this.applied(pending.change);
+    } else if (pending && NO.test(transcript) && !detectCalendarIntent(transcript)) {
+      return {
+        speech: pending.kind === 'add' ? 'Okay, I did not add it.' : 'Okay, I changed nothing.',
+      };
     }
     const intent = detectCalendarIntent(transcript);
     if (!intent) return undefined;
     if (intent.kind === 'add') {
       const prepared = await this.calendar.prepare(intent.text);
-      this.pending = prepared;
+      this.pending = { kind: 'add', event: prepared };
       return {
         speech: confirmationText(prepared),
         spoken: this.spokenConfirmation(prepared),
         pending: prepared,
       };
     }
+    if (intent.kind === 'change') return this.change(intent.text);
     if (intent.kind === 'next') return this.next();
     return this.free(intent.text);
+  }
+
+  /** "move my 3 pm to Friday" / "cancel the staff meeting": read back (or a choice), never written yet. */
+  private async change(text: string): Promise<VoiceReply | undefined> {
+    const found: FindOutcome | undefined =
+      (await this.calendar.prepareMove(text)) ?? (await this.calendar.prepareCancel(text));
+    if (!found) return undefined; // not a change the parser reads: the front says what it can do
+    if (found.status === 'ambiguous') {
+      const candidates = found.candidates.slice(0, 4);
+      this.pending = { kind: 'choose', text, candidates };
+      const nth = ['First', 'Second', 'Third', 'Fourth'];
+      return {
+        speech: choiceText(candidates, this.opts.zone),
+        awaiting: true,
+        options: candidates.map(
+          (c, i) =>
+            `${nth[i] ?? ''}: ${c.instance.summary}, ${spokenWhen(c.instance.start, c.instance.allDay, this.opts.zone)}`,
+        ),
+      };
+    }
+    return this.readBack(found.change);
+  }
+
+  /** The chosen one of several matching events, prepared again from Nextcloud as it is now. */
+  private async chosen(text: string, e: FoundEvent): Promise<VoiceReply> {
+    const sel = {
+      calendar: e.calendar,
+      name: e.name,
+      uid: e.instance.uid,
+      recurrenceId: e.instance.recurrenceId,
+      etag: e.etag,
+    };
+    const to = this.calendar.moveTimesFor(text, e);
+    const out: SelectOutcome = to
+      ? await this.calendar.prepareMoveOf(sel, to)
+      : await this.calendar.prepareCancelOf(sel);
+    if (out.status === 'changed') return this.changedMeanwhile(out.latest);
+    return this.readBack(out.change);
+  }
+
+  private readBack(change: PreparedChange): VoiceReply {
+    this.pending = { kind: 'change', change };
+    return { speech: changeText(change, this.opts.zone), change, awaiting: true };
+  }
+
+  private async applied(change: PreparedChange): Promise<VoiceReply> {
+    const outcome = await this.calendar.apply(change);
+    const what = change.event.instance.summary;
+    if (outcome.status === 'written')
+      return {
+        speech: change.kind === 'cancel' ? `Cancelled ${what}.` : `Moved ${what}.`,
+        outcome,
+      };
+    if (outcome.status === 'queued')
+      return {
+        speech: `Nextcloud cannot be reached; the change to ${what} will be written when it can.`,
+        outcome,
+      };
+    return { ...this.changedMeanwhile(outcome.latest), outcome };
+  }
+
+  /** 412: the event changed in Nextcloud since it was read; nothing was written. */
+  private changedMeanwhile(latest: FoundEvent | null): VoiceReply {
+    if (!latest)
+      return { speech: 'That event was removed in Nextcloud meanwhile; nothing was changed.' };
+    const i = latest.instance;
+    return {
+      speech: `"${i.summary}" was changed in Nextcloud meanwhile (now ${spokenWhen(i.start, i.allDay, this.opts.zone)}); nothing was changed. Ask again if you still want to.`,
+    };
   }
 
   /** The confirmation as it is said: days and times in words, in the person's zone. */

@@ -45,6 +45,10 @@ export interface CalendarReply {
   readonly speech: string;
   readonly spoken?: string;
   readonly pending?: unknown;
+  /** Waiting for an answer other than an event's "yes" (a change read back, a choice). */
+  readonly awaiting?: boolean;
+  /** The replies to offer as buttons; "Yes" and "No" when absent and awaiting. */
+  readonly options?: readonly string[];
 }
 
 /** Where calendar turns go when the workstation may have a calendar (front/calendar-access.ts). */
@@ -55,7 +59,7 @@ export interface CalendarAccess {
 
 /** What the calendar understands by voice; anything else is said plainly, not guessed at. */
 export const CALENDAR_CAN =
-  'I can add an event ("add a meeting tomorrow at 2 pm with Dr. Smith"), tell you what is next today, or whether you are free at a time. Moving or cancelling events is done in Nextcloud for now.';
+  'I can add an event ("add a meeting tomorrow at 2 pm with Dr. Smith"), tell you what is next today, whether you are free at a time, or move and cancel an event ("move my 3 pm to Friday", "cancel the staff meeting").';
 
 export interface FrontOptions {
   readonly router: IntentRouter;
@@ -192,13 +196,13 @@ export class AssistantFront {
     calendar: CalendarTurn,
     reply: CalendarReply,
   ): FrontStep {
-    const awaiting = reply.pending !== undefined;
+    const awaiting = reply.pending !== undefined || reply.awaiting === true;
     if (awaiting) this.pending.set(conversationId, { kind: 'calendar', calendar });
     return {
       kind: 'say',
       intent: 'calendar',
       text: reply.spoken ?? reply.speech,
-      ...(awaiting ? { options: ['Yes', 'No'] } : {}),
+      ...(awaiting ? { options: reply.options ?? ['Yes', 'No'] } : {}),
       awaiting,
     };
   }

@@ -76,7 +76,7 @@ export function calculatorRule(text: string, normalized: string): Route | undefi
 }
 
 const CALENDAR =
-  /\b(?:calendar|my schedule|agenda|appointments?|book (?:a|an|the)|reschedule|schedule (?:a|an|the|me|him|her|follow)|move (?:my|the) (?:\d|\w+ )?(?:meeting|appointment|clinic)|whats on (?:my|the)|am i free|free slot|meetings? (?:today|tomorrow|on|at|with)|(?:cancel|add|set up|put) (?:a |an |my |the )?(?:meeting|appointment|follow ?up|visit|reminder))\b/;
+  /\b(?:calendar|my schedule|agenda|appointments?|book (?:a|an|the)|reschedule|schedule (?:a|an|the|me|him|her|follow)|move (?:my|the) (?:\d|\w+ )?(?:meeting|appointment|clinic)|whats on (?:my|the)|am i free|free slot|meetings? (?:today|tomorrow|on|at|with)|(?:cancel|add|set up|put) (?:a |an |my |the )?(?:meeting|appointment|follow ?up|visit|reminder)|(?:move|push|shift) (?:my|the) \d{1,2}(?: ?\d\d)? ?(?:am|pm|oclock)? to|(?:move|push|shift|cancel) (?:my |the |todays |tomorrows )(?:\w+ ){0,3}(?:meeting|appointment|review|call|clinic|session|rounds?|huddle|visit|conference))\b/;
 const DICTATION =
   /\b(?:dictat(?:e|ion|ing)|take (?:a|this|down (?:a|this)?) ?(?:note|memo|letter)|start (?:a |my )?(?:note|letter|memo)|(?:write|draft) (?:a |the |this )?(?:note|letter|referral|memo|discharge summary|progress note|soap note)|(?:new|begin) (?:a )?(?:note|letter|memo)|(?:add|append) (?:this |that )?to (?:the |my )?(?:note|letter|chart))\b/;
 const FILES =
