@@ -71,6 +71,8 @@ const summary = (xs: readonly number[]) => ({
   median: quantile(xs, 0.5),
   p95: quantile(xs, 0.95),
 });
+/** 1-, 5- and 15-minute load averages: other agents share the 2 cores. */
+const loadAverage = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Launched {
@@ -258,10 +260,21 @@ async function main(): Promise<void> {
   if (values.base) {
     baseRoot = await baseCheckout(values.base);
     log(`base ${values.base} in ${baseRoot}`);
+    // Launched as `npm start` launched it at that commit: the built engine once start.mjs ran it
+    // (1f6746f), TypeScript through tsx before.
+    const startScript = execFileSync('git', ['show', `${values.base}:scripts/start.mjs`], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    const builtThere = startScript.includes('dist/sidecar/index.mjs');
+    if (builtThere) {
+      log(`building the engine of ${values.base} (dist)`);
+      buildEngine(baseRoot);
+    }
     targets.push({
-      label: `base ${values.base} (tsx, as npm start ran it)`,
+      label: `base ${values.base} (${builtThere ? 'dist' : 'tsx'}, as npm start ran it)`,
       root: baseRoot,
-      command: viaTsxCli,
+      command: builtThere ? viaDist : viaTsxCli,
     });
   }
   if (!values['base-only']) {
@@ -292,6 +305,7 @@ async function main(): Promise<void> {
   const results = [];
   for (const target of targets) {
     log(`${target.label}: ${LAUNCHES} launches`);
+    const loadAtStart = loadAverage();
     const start = await startup(target, env, rendererDir);
     log(
       `${target.label}: ready line p50 ${start.launchToReadyLineMs.median} ms, open p50 ${start.launchToStoreAndEmbedderOpenMs.median} ms, RSS after open ${start.rssAfterOpenMiB.median} MiB`,
@@ -301,7 +315,12 @@ async function main(): Promise<void> {
       log(
         `${target.label}: RSS after ingest+queries ${mem.afterIngestAndQueriesMiB.rssMiB} MiB, sampled max ${mem.sampledMaxRssMiB} MiB`,
       );
-    results.push({ target: target.label, startup: start, memory: mem ?? null });
+    results.push({
+      target: target.label,
+      loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
+      startup: start,
+      memory: mem ?? null,
+    });
   }
 
   const out = {
@@ -310,7 +329,7 @@ async function main(): Promise<void> {
     conditions: {
       node: process.version,
       cpus: os.cpus().length,
-      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      loadAverage: loadAverage(),
       documents: docsDir ? DOCS : 0,
       data: haveData ? MEDQUAD : 'absent',
       embedder: 'default (VOICEASSIST_EMBED_MODEL unset: ONNX folder if present, else USE-lite)',
