@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { MemorySampler, treeMemory, type TreeMemory } from './rss.js';
+import { cpuMs, MemorySampler, treeMemory, type TreeMemory } from './rss.js';
 import { EngineSocket } from './socket.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -80,6 +80,8 @@ interface Launched {
   readonly pid: number;
   readonly url: string;
   readonly readyMs: number;
+  /** CPU time the engine had used when its ready line arrived. */
+  readonly readyCpuMs: number;
   stop(): Promise<void>;
 }
 
@@ -116,7 +118,9 @@ async function launch(
       reject(new Error(`engine exited (${code}) before ready:\n${stderr}`)),
     );
   });
-  return { child, pid: child.pid ?? -1, url, readyMs: performance.now() - t0, stop };
+  const readyMs = performance.now() - t0;
+  const pid = child.pid ?? -1;
+  return { child, pid, url, readyMs, readyCpuMs: cpuMs(pid), stop };
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -142,6 +146,7 @@ async function openLikeTheUi(socket: EngineSocket): Promise<void> {
 
 async function startup(target: Target, env: NodeJS.ProcessEnv, rendererDir: string) {
   const ready: number[] = [];
+  const readyCpu: number[] = [];
   const opened: number[] = [];
   const rssReady: number[] = [];
   const rssOpened: number[] = [];
@@ -151,6 +156,7 @@ async function startup(target: Target, env: NodeJS.ProcessEnv, rendererDir: stri
     const engine = await launch(target, { ...env, VOICEASSIST_PROFILE_DIR: profile }, rendererDir);
     try {
       ready.push(engine.readyMs);
+      readyCpu.push(engine.readyCpuMs);
       rssReady.push(treeMemory(engine.pid).rssMiB);
       const socket = await EngineSocket.open(engine.url);
       await openLikeTheUi(socket);
@@ -165,6 +171,7 @@ async function startup(target: Target, env: NodeJS.ProcessEnv, rendererDir: stri
   }
   return {
     launchToReadyLineMs: summary(ready),
+    cpuAtReadyLineMs: summary(readyCpu),
     launchToStoreAndEmbedderOpenMs: summary(opened),
     rssAtReadyLineMiB: summary(rssReady),
     rssAfterOpenMiB: summary(rssOpened),
@@ -308,7 +315,7 @@ async function main(): Promise<void> {
     const loadAtStart = loadAverage();
     const start = await startup(target, env, rendererDir);
     log(
-      `${target.label}: ready line p50 ${start.launchToReadyLineMs.median} ms, open p50 ${start.launchToStoreAndEmbedderOpenMs.median} ms, RSS after open ${start.rssAfterOpenMiB.median} MiB`,
+      `${target.label}: ready line p50 ${start.launchToReadyLineMs.median} ms (CPU ${start.cpuAtReadyLineMs.median} ms), open p50 ${start.launchToStoreAndEmbedderOpenMs.median} ms, RSS after open ${start.rssAfterOpenMiB.median} MiB`,
     );
     const mem = docsDir ? await memory(target, env, rendererDir, docsDir) : undefined;
     if (mem)
@@ -335,7 +342,7 @@ async function main(): Promise<void> {
       embedder: 'default (VOICEASSIST_EMBED_MODEL unset: ONNX folder if present, else USE-lite)',
       launches: LAUNCHES,
       measured:
-        'RSS = VmRSS summed over the launched process and its children (/proc); ready line = spawn → "workstation ready at" on stdout; open = spawn → health, voice.status and knowledge.sources answered',
+        'RSS = VmRSS summed over the launched process and its children (/proc); ready line = spawn → "workstation ready at" on stdout; cpu at ready line = user+system CPU time (waited-for children included) when that line arrived; open = spawn → health, voice.status and knowledge.sources answered',
     },
     results,
   };

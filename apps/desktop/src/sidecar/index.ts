@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       return;
     }
     serveParentPort(parentPort, engine.rpc, log, engine.version);
+    engine.warm();
   } else {
     const web = await startWebTransport({
       rendererDir: path.resolve(args.rendererDir),
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     });
     closeTransport = () => web.close();
     process.stdout.write(`${readyLine(web.launchUrl)}\n`);
+    engine.warm();
   }
   log.info({ mode: args.mode, version: engine.version }, 'engine started');
 }
