@@ -12,7 +12,14 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -233,10 +240,23 @@ async function memory(
   }
 }
 
+/**
+ * `rev`'s tree in a temp folder whose node_modules links to this checkout's packages, except the
+ * workspace links (@voiceassist/*): those point at `rev`'s own packages, so its build bundles its
+ * own PHI package and contract rather than this checkout's.
+ */
 async function baseCheckout(rev: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'va-bench-engine-base-'));
   execFileSync('sh', ['-c', `git archive ${rev} | tar -x -C ${dir}`], { cwd: REPO });
-  await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(path.join(modules, '@voiceassist'), { recursive: true });
+  for (const entry of readdirSync(path.join(REPO, 'node_modules')))
+    if (entry !== '@voiceassist')
+      await symlink(path.join(REPO, 'node_modules', entry), path.join(modules, entry));
+  for (const link of readdirSync(path.join(REPO, 'node_modules', '@voiceassist'))) {
+    const target = readlinkSync(path.join(REPO, 'node_modules', '@voiceassist', link));
+    await symlink(target, path.join(modules, '@voiceassist', link)); // relative: into `dir`
+  }
   return dir;
 }
 
