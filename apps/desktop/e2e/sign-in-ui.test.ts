@@ -200,6 +200,40 @@ describe('sign-in screen, signed-in user, lock and sign-out (web mode, Chromium)
     await context.close();
   });
 
+  it("says so when the clinic's login server cannot be reached", async () => {
+    // A second server instance on the same database whose IdP nobody answers (port 9, discard).
+    const [owner, appRole] = await Promise.all(
+      [['--superuser'], []].map(async (flag) => {
+        const out = await run(process.execPath, [
+          SERVER_BIN,
+          'db',
+          'url',
+          ...flag,
+          '--data-dir',
+          serverData,
+        ]);
+        return out.stdout.trim().split('\n').at(-1)?.trim() ?? '';
+      }),
+    );
+    const second = await startSyncServer(path.join(tmp, 'second-instance'), {
+      DATABASE_URL: owner,
+      DATABASE_APP_URL: appRole,
+      OIDC_ISSUER: 'http://127.0.0.1:9/',
+      OIDC_CLIENT_ID: 'voiceassist',
+    });
+    sidecars.push(second);
+    const { context, page } = await openApp(
+      await startEngine({ VOICEASSIST_SERVER_URL: second.match[1] ?? '' }),
+    );
+    await page.getByRole('button', { name: 'Sign in with your clinic account' }).click();
+    const alert = page.locator('.signin__alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('data-code')).toBe('AUTH_IDP_UNAVAILABLE');
+    expect(await alert.innerText()).toContain("Your clinic's login server could not be reached");
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await context.close();
+  });
+
   it('a local account: one-time password, then a new one; with TOTP the authenticator code is asked for', async () => {
     const bootstrap = await run(process.execPath, [
       SERVER_BIN,
