@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 /** Resident memory of a process and everything it started (Linux /proc), in MiB. */
@@ -72,5 +73,24 @@ export class MemorySampler {
   }
   stop(): void {
     clearInterval(this.timer);
+  }
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system, ms) a process has used, its waited-for children included: what start-up
+ * costs, far less disturbed than wall time by other processes on a shared machine.
+ */
+export function cpuMs(pid: number): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14 … cstime 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i] ?? 0), 0);
+    return Math.round((ticks / ticksPerSecond) * 1000);
+  } catch {
+    return NaN; // exited
   }
 }

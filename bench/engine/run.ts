@@ -12,13 +12,20 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { MemorySampler, treeMemory, type TreeMemory } from './rss.js';
+import { cpuMs, MemorySampler, treeMemory, type TreeMemory } from './rss.js';
 import { EngineSocket } from './socket.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
@@ -71,6 +78,8 @@ const summary = (xs: readonly number[]) => ({
   median: quantile(xs, 0.5),
   p95: quantile(xs, 0.95),
 });
+/** 1-, 5- and 15-minute load averages: other agents share the 2 cores. */
+const loadAverage = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Launched {
@@ -78,6 +87,8 @@ interface Launched {
   readonly pid: number;
   readonly url: string;
   readonly readyMs: number;
+  /** CPU time the engine had used when its ready line arrived. */
+  readonly readyCpuMs: number;
   stop(): Promise<void>;
 }
 
@@ -114,7 +125,9 @@ async function launch(
       reject(new Error(`engine exited (${code}) before ready:\n${stderr}`)),
     );
   });
-  return { child, pid: child.pid ?? -1, url, readyMs: performance.now() - t0, stop };
+  const readyMs = performance.now() - t0;
+  const pid = child.pid ?? -1;
+  return { child, pid, url, readyMs, readyCpuMs: cpuMs(pid), stop };
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -140,6 +153,7 @@ async function openLikeTheUi(socket: EngineSocket): Promise<void> {
 
 async function startup(target: Target, env: NodeJS.ProcessEnv, rendererDir: string) {
   const ready: number[] = [];
+  const readyCpu: number[] = [];
   const opened: number[] = [];
   const rssReady: number[] = [];
   const rssOpened: number[] = [];
@@ -149,6 +163,7 @@ async function startup(target: Target, env: NodeJS.ProcessEnv, rendererDir: stri
     const engine = await launch(target, { ...env, VOICEASSIST_PROFILE_DIR: profile }, rendererDir);
     try {
       ready.push(engine.readyMs);
+      readyCpu.push(engine.readyCpuMs);
       rssReady.push(treeMemory(engine.pid).rssMiB);
       const socket = await EngineSocket.open(engine.url);
       await openLikeTheUi(socket);
@@ -163,6 +178,7 @@ async function startup(target: Target, env: NodeJS.ProcessEnv, rendererDir: stri
   }
   return {
     launchToReadyLineMs: summary(ready),
+    cpuAtReadyLineMs: summary(readyCpu),
     launchToStoreAndEmbedderOpenMs: summary(opened),
     rssAtReadyLineMiB: summary(rssReady),
     rssAfterOpenMiB: summary(rssOpened),
@@ -224,10 +240,23 @@ async function memory(
   }
 }
 
+/**
+ * `rev`'s tree in a temp folder whose node_modules links to this checkout's packages, except the
+ * workspace links (@voiceassist/*): those point at `rev`'s own packages, so its build bundles its
+ * own PHI package and contract rather than this checkout's.
+ */
 async function baseCheckout(rev: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'va-bench-engine-base-'));
   execFileSync('sh', ['-c', `git archive ${rev} | tar -x -C ${dir}`], { cwd: REPO });
-  await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(path.join(modules, '@voiceassist'), { recursive: true });
+  for (const entry of readdirSync(path.join(REPO, 'node_modules')))
+    if (entry !== '@voiceassist')
+      await symlink(path.join(REPO, 'node_modules', entry), path.join(modules, entry));
+  for (const link of readdirSync(path.join(REPO, 'node_modules', '@voiceassist'))) {
+    const target = readlinkSync(path.join(REPO, 'node_modules', '@voiceassist', link));
+    await symlink(target, path.join(modules, '@voiceassist', link)); // relative: into `dir`
+  }
   return dir;
 }
 
@@ -258,10 +287,21 @@ async function main(): Promise<void> {
   if (values.base) {
     baseRoot = await baseCheckout(values.base);
     log(`base ${values.base} in ${baseRoot}`);
+    // Launched as `npm start` launched it at that commit: the built engine once start.mjs ran it
+    // (1f6746f), TypeScript through tsx before.
+    const startScript = execFileSync('git', ['show', `${values.base}:scripts/start.mjs`], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    const builtThere = startScript.includes('dist/sidecar/index.mjs');
+    if (builtThere) {
+      log(`building the engine of ${values.base} (dist)`);
+      buildEngine(baseRoot);
+    }
     targets.push({
-      label: `base ${values.base} (tsx, as npm start ran it)`,
+      label: `base ${values.base} (${builtThere ? 'dist' : 'tsx'}, as npm start ran it)`,
       root: baseRoot,
-      command: viaTsxCli,
+      command: builtThere ? viaDist : viaTsxCli,
     });
   }
   if (!values['base-only']) {
@@ -292,16 +332,22 @@ async function main(): Promise<void> {
   const results = [];
   for (const target of targets) {
     log(`${target.label}: ${LAUNCHES} launches`);
+    const loadAtStart = loadAverage();
     const start = await startup(target, env, rendererDir);
     log(
-      `${target.label}: ready line p50 ${start.launchToReadyLineMs.median} ms, open p50 ${start.launchToStoreAndEmbedderOpenMs.median} ms, RSS after open ${start.rssAfterOpenMiB.median} MiB`,
+      `${target.label}: ready line p50 ${start.launchToReadyLineMs.median} ms (CPU ${start.cpuAtReadyLineMs.median} ms), open p50 ${start.launchToStoreAndEmbedderOpenMs.median} ms, RSS after open ${start.rssAfterOpenMiB.median} MiB`,
     );
     const mem = docsDir ? await memory(target, env, rendererDir, docsDir) : undefined;
     if (mem)
       log(
         `${target.label}: RSS after ingest+queries ${mem.afterIngestAndQueriesMiB.rssMiB} MiB, sampled max ${mem.sampledMaxRssMiB} MiB`,
       );
-    results.push({ target: target.label, startup: start, memory: mem ?? null });
+    results.push({
+      target: target.label,
+      loadAverage: { atStart: loadAtStart, atEnd: loadAverage() },
+      startup: start,
+      memory: mem ?? null,
+    });
   }
 
   const out = {
@@ -310,13 +356,13 @@ async function main(): Promise<void> {
     conditions: {
       node: process.version,
       cpus: os.cpus().length,
-      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      loadAverage: loadAverage(),
       documents: docsDir ? DOCS : 0,
       data: haveData ? MEDQUAD : 'absent',
       embedder: 'default (VOICEASSIST_EMBED_MODEL unset: ONNX folder if present, else USE-lite)',
       launches: LAUNCHES,
       measured:
-        'RSS = VmRSS summed over the launched process and its children (/proc); ready line = spawn → "workstation ready at" on stdout; open = spawn → health, voice.status and knowledge.sources answered',
+        'RSS = VmRSS summed over the launched process and its children (/proc); ready line = spawn → "workstation ready at" on stdout; cpu at ready line = user+system CPU time (waited-for children included) when that line arrived; open = spawn → health, voice.status and knowledge.sources answered',
     },
     results,
   };

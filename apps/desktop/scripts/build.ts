@@ -22,6 +22,12 @@ const DIST = path.join(APP, 'dist');
 const pkg = JSON.parse(readFileSync(path.join(APP, 'package.json'), 'utf8')) as {
   dependencies?: Record<string, string>;
 };
+/**
+ * Pure-JS ESM packages the engine imports at start that are many small files: Node's ESM loader
+ * resolves, reads and compiles each one before the engine can run (typebox alone is ~680 modules,
+ * most of the engine's start-up), so they are inlined into its bundle (one file, one parse).
+ */
+const INLINED_IN_ENGINE = new Set(['typebox', 'htmlparser2', 'stemmer']);
 /** Runtime deps ship as node_modules (native addons cannot be bundled); workspace packages are inlined. */
 const runtimeDeps = Object.keys(pkg.dependencies ?? {}).filter(
   (d) => !d.startsWith('@voiceassist/'),
@@ -85,7 +91,7 @@ export async function buildDesktop({ outDir = DIST, renderer = true } = {}): Pro
       platform: 'node',
       format: 'esm',
       target: 'node22',
-      external: runtimeDeps,
+      external: runtimeDeps.filter((d) => !INLINED_IN_ENGINE.has(d)),
       // CommonJS code bundled into this ESM file (undici, via @voiceassist/http-client) requires
       // Node built-ins: give it a real `require`, which esbuild's shim uses when one exists.
       banner: {

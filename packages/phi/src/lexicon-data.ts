@@ -4,6 +4,7 @@
  * resources/LICENSES.md). Loaded from the package, never fetched.
  */
 import data from '../resources/lexicon.json' with { type: 'json' };
+import { PackedWordSet } from './word-set.js';
 
 export type ListName =
   | 'english'
@@ -37,6 +38,12 @@ export function decodeList(encoded: string): string[] {
 
 const lists = (data as { lists: Record<ListName, string> }).lists;
 
+/** A small list as a `Set` (the ones other structures are derived from). */
 export function loadSet(name: ListName): Set<string> {
   return new Set(decodeList(lists[name]));
+}
+
+/** A large list, packed (word-set.ts): a few bytes per word instead of a string and a hash entry. */
+export function loadPacked(name: ListName): PackedWordSet {
+  return PackedWordSet.fromFrontCoded(lists[name]);
 }

@@ -5,43 +5,69 @@
  * locale (Latin, Greek, Cyrillic and other scripts) and compromise's lexicon, cities, countries,
  * street suffixes. Plus small hand-written lists of clinical vocabulary and cue words.
  */
-import { loadSet } from './lexicon-data.js';
+import { loadPacked, loadSet } from './lexicon-data.js';
+import type { PackedWordSet, WordSet } from './word-set.js';
 
-const firstNames = loadSet('firstNames');
-const lastNames = loadSet('lastNames');
-const commonWords = loadSet('common');
-const english = loadSet('english');
-const medical = loadSet('medical');
-const properNouns = loadSet('proper');
-const demonyms = loadSet('demonyms');
-const verbish = loadSet('verbish');
+/**
+ * The derived lists, built once per process on the first lookup (not at import: a process that
+ * never scans text never pays for them) and shared by every caller — the engine's log redaction
+ * and its egress guard alike.
+ */
+interface Lists {
+  readonly firstNames: PackedWordSet;
+  readonly lastNames: PackedWordSet;
+  readonly common: PackedWordSet;
+  readonly english: PackedWordSet;
+  readonly medical: PackedWordSet;
+  readonly proper: PackedWordSet;
+  readonly verbish: PackedWordSet;
+  /** Cities, multi-word ones included: CITIES answers for one-word entries only. */
+  readonly cities: PackedWordSet;
+  readonly multiWordCities: Map<string, (readonly string[])[]>;
+  readonly demonyms: ReadonlySet<string>;
+  readonly usStates: ReadonlySet<string>;
+  readonly countries: ReadonlySet<string>;
+  readonly regionPhrases: Map<string, (readonly string[])[]>;
+  readonly streetSuffixes: ReadonlySet<string>;
+}
+
+let lists: Lists | undefined;
+
+function lexicon(): Lists {
+  return (lists ??= buildLists());
+}
+
+/** A lookup that builds the lists on first use. */
+function lazySet(pick: (l: Lists) => WordSet): WordSet {
+  return { has: (word) => pick(lexicon()).has(word) };
+}
 
 /** In SCOWL's large English list (lowercase entries: ordinary words, rare ones included). */
 export function isDictionaryWord(lower: string): boolean {
-  return english.has(lower);
+  return lexicon().english.has(lower);
 }
 
 /** In the Hunspell medical dictionary: terms, drugs, eponyms, acronyms (any case). */
 export function isMedicalWord(lower: string): boolean {
-  return medical.has(lower);
+  return lexicon().medical.has(lower);
 }
 
 /** A demonym or language name ("Navajo", "Ashkenazi"): no person. */
 export function isDemonym(lower: string): boolean {
-  return demonyms.has(lower);
+  return lexicon().demonyms.has(lower);
 }
 
 /** A word compromise tags as a verb, adjective or adverb ("leave", "prolonged"). */
 export function isVerbish(lower: string): boolean {
-  return verbish.has(lower);
+  return lexicon().verbish.has(lower);
 }
 
-export const FIRST_NAMES: ReadonlySet<string> = firstNames;
-export const LAST_NAMES: ReadonlySet<string> = lastNames;
+export const FIRST_NAMES: WordSet = lazySet((l) => l.firstNames);
+export const LAST_NAMES: WordSet = lazySet((l) => l.lastNames);
 
 /** A frequent ordinary English word ("small", "heart", "will"): weak evidence of a name on its own. */
 export function isCommonWord(lower: string): boolean {
-  return commonWords.has(lower) || isClinicalWord(lower) || FUNCTION_WORDS.has(lower);
+  return lexicon().common.has(lower) || isClinicalWord(lower) || FUNCTION_WORDS.has(lower);
 }
 
 /** Ward names built on "cu"/"icu" ("pcu", "vicu", "sicu") and the clinical word list. */
@@ -54,60 +80,51 @@ export function isClinicalWord(lower: string): boolean {
 
 /** In the name lists (any locale). */
 export function isKnownName(lower: string): boolean {
-  return firstNames.has(lower) || lastNames.has(lower);
+  const l = lexicon();
+  return l.firstNames.has(lower) || l.lastNames.has(lower);
 }
 
 export function isFirstName(lower: string): boolean {
-  return firstNames.has(lower);
+  return lexicon().firstNames.has(lower);
 }
 
 export function isLastName(lower: string): boolean {
-  return lastNames.has(lower);
+  return lexicon().lastNames.has(lower);
 }
 
 /** A first name of at least 3 letters that is no ordinary word: evidence without capitals. */
 export function isCoreFirstName(lower: string): boolean {
-  return lower.length >= 3 && firstNames.has(lower) && !isCommonWord(lower);
+  return lower.length >= 3 && lexicon().firstNames.has(lower) && !isCommonWord(lower);
 }
 
 /** Only ever written capitalised in SCOWL: a name, place or brand. */
 export function isProperNoun(lower: string): boolean {
-  return properNouns.has(lower);
+  return lexicon().proper.has(lower);
 }
 
-const cities = new Set<string>();
-const multiWordCities: string[][] = [];
-for (const c of loadSet('cities')) {
-  const parts = c.split(/\s+/);
-  if (parts.length === 1) cities.add(parts[0] ?? '');
-  else multiWordCities.push(parts);
-}
-export const CITIES: ReadonlySet<string> = cities;
+/** One-word city names (an entry that `split(/\s+/)` leaves whole). */
+export const CITIES: WordSet = {
+  has: (word) => !/\s/.test(word) && lexicon().cities.has(word),
+};
 /** Multi-word city names by their first lowercase token ("san" → [["san","francisco"], …]). */
-export const MULTI_WORD_CITIES = new Map<string, (readonly string[])[]>();
-for (const parts of multiWordCities) {
-  const first = parts[0];
-  if (first === undefined) continue;
-  const list = MULTI_WORD_CITIES.get(first) ?? [];
-  list.push(parts);
-  MULTI_WORD_CITIES.set(first, list);
-}
+export const MULTI_WORD_CITIES = {
+  get: (first: string): readonly (readonly string[])[] | undefined =>
+    lexicon().multiWordCities.get(first),
+};
 
-const allStates = loadSet('usStates');
-const usStates = new Set([...allStates].filter((s) => !s.includes(' ')));
 /** A US state name word or abbreviation: states are above the Safe Harbor threshold. */
 export function isUsState(lower: string): boolean {
-  return usStates.has(lower);
+  return lexicon().usStates.has(lower);
 }
 
-// Only one-word country names: splitting "Holy See" would make "holy" and "see" countries.
-const allCountries = loadSet('countries');
-const countries = new Set([...allCountries].filter((c) => !/\s/.test(c)));
 /**
  * Multi-word states and countries by their first word ("new" → [["new","mexico"], …]): above
  * Safe Harbor's threshold, like their one-word peers.
  */
-export const REGION_PHRASES = new Map<string, (readonly string[])[]>();
+export const REGION_PHRASES = {
+  get: (first: string): readonly (readonly string[])[] | undefined =>
+    lexicon().regionPhrases.get(first),
+};
 /** Continents and world regions: far above Safe Harbor's threshold. */
 const WORLD_REGIONS =
   `africa asia europe america americas antarctica oceania australasia scandinavia
@@ -118,20 +135,14 @@ const WORLD_REGIONS =
   west coast|gulf coast|new england|pacific northwest|deep south|mid-atlantic|middle atlantic`
     .split('|')
     .flatMap((s) => (s.includes(' ') ? [s.trim()] : s.trim().split(/\s+/)));
-for (const r of WORLD_REGIONS) if (!r.includes(' ')) countries.add(r);
-for (const phrase of [...allStates, ...allCountries, ...WORLD_REGIONS]) {
-  const parts = phrase.split(/\s+/);
-  if (parts.length < 2 || parts[0] === undefined) continue;
-  const list = REGION_PHRASES.get(parts[0]) ?? [];
-  list.push(parts);
-  REGION_PHRASES.set(parts[0], list);
-}
+
 /** Countries are above state level: Safe Harbor allows them, so the detector never redacts them. */
 export function isCountry(lower: string): boolean {
-  return countries.has(lower);
+  return lexicon().countries.has(lower);
 }
 
-const streetSuffixes = new Set<string>([
+/** Street suffixes written out here; the list's one-word entries join them (buildLists). */
+const BASE_STREET_SUFFIXES: readonly string[] = [
   'st',
   'str',
   'ave',
@@ -152,9 +163,8 @@ const streetSuffixes = new Set<string>([
   'fwy',
   'trl',
   'plz',
-]);
-for (const w of loadSet('streetSuffixes')) if (!w.includes(' ')) streetSuffixes.add(w);
-export const STREET_SUFFIXES: ReadonlySet<string> = streetSuffixes;
+];
+export const STREET_SUFFIXES: WordSet = lazySet((l) => l.streetSuffixes);
 
 /** Street words of other languages, matched as a word ending ("Koskikatu", "Brixtonlaan"). */
 export const FOREIGN_STREET_ENDINGS = [
@@ -364,3 +374,51 @@ export const FACILITY_SUFFIXES = new Set(
   `hospital hospitals hosp medical clinic clinics memorial rehab rehabilitation campus infirmary
   hospice center centre ew er ed health healthcare sanitarium sanatorium institute`.split(/\s+/),
 );
+
+function buildLists(): Lists {
+  const cities = loadPacked('cities');
+  const multiWordCities = new Map<string, (readonly string[])[]>();
+  for (const c of cities) {
+    const parts = c.split(/\s+/);
+    const first = parts[0];
+    if (parts.length === 1 || first === undefined) continue;
+    const list = multiWordCities.get(first) ?? [];
+    list.push(parts);
+    multiWordCities.set(first, list);
+  }
+
+  const allStates = loadSet('usStates');
+  const usStates = new Set([...allStates].filter((s) => !s.includes(' ')));
+  // Only one-word country names: splitting "Holy See" would make "holy" and "see" countries.
+  const allCountries = loadSet('countries');
+  const countries = new Set([...allCountries].filter((c) => !/\s/.test(c)));
+  for (const r of WORLD_REGIONS) if (!r.includes(' ')) countries.add(r);
+  const regionPhrases = new Map<string, (readonly string[])[]>();
+  for (const phrase of [...allStates, ...allCountries, ...WORLD_REGIONS]) {
+    const parts = phrase.split(/\s+/);
+    if (parts.length < 2 || parts[0] === undefined) continue;
+    const list = regionPhrases.get(parts[0]) ?? [];
+    list.push(parts);
+    regionPhrases.set(parts[0], list);
+  }
+
+  const streetSuffixes = new Set(BASE_STREET_SUFFIXES);
+  for (const w of loadSet('streetSuffixes')) if (!w.includes(' ')) streetSuffixes.add(w);
+
+  return {
+    firstNames: loadPacked('firstNames'),
+    lastNames: loadPacked('lastNames'),
+    common: loadPacked('common'),
+    english: loadPacked('english'),
+    medical: loadPacked('medical'),
+    proper: loadPacked('proper'),
+    verbish: loadPacked('verbish'),
+    cities,
+    multiWordCities,
+    demonyms: loadSet('demonyms'),
+    usStates,
+    countries,
+    regionPhrases,
+    streetSuffixes,
+  };
+}

@@ -28,6 +28,12 @@ export function readVersion(): string {
 export interface Engine {
   readonly version: string;
   readonly rpc: RpcServer;
+  /**
+   * Starts what the engine loads in the background (profile, embedding model, speech). Called by
+   * the entry once the transport is up and "ready" announced: loading them competes for the CPU
+   * with everything before it, and nothing before it needs them.
+   */
+  warm(): void;
   stop(): Promise<void>;
 }
 
@@ -45,7 +51,6 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     capabilities: { modelsDir: env.VOICEASSIST_MODELS_DIR },
     warn: (msg) => log.warn(msg),
   });
-  speech.local.warm();
   const identity = new IdentityService({
     env,
     profiles,
@@ -60,9 +65,6 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     identity.mode === 'sign-in' ? identity.bearer : undefined,
     speech,
   );
-  // At start, not at the first voice call: the server's providers are asked now, so the Talk
-  // control says the right path before anyone presses it.
-  void voice.get();
   const knowledge = new KnowledgeRpc(profiles, log, (name, payload) =>
     rpc.broadcast(name, payload),
   );
@@ -105,6 +107,13 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
   return {
     version,
     rpc,
+    warm: () => {
+      // At start, not at the first voice call: the server's providers are asked now (which opens
+      // the profile: store and embedding model), so the Talk control says the right path before
+      // anyone presses it; and the on-device recogniser and voice load.
+      void voice.get();
+      speech.local.warm();
+    },
     stop: async () => {
       health.stop();
       privacy.close();

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       return;
     }
     serveParentPort(parentPort, engine.rpc, log, engine.version);
+    engine.warm();
   } else {
     // With a profile, `voiceassist open` can ask this engine for another launch link.
     const dir = process.env.VOICEASSIST_PROFILE_DIR;
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
       await web.close();
     };
     process.stdout.write(`${readyLine(web.launchUrl)}\n`);
+    engine.warm();
   }
   log.info({ mode: args.mode, version: engine.version }, 'engine started');
 }
