@@ -1,6 +1,4 @@
-import { useEffect, useState } from 'react';
-import type { EgressAuditSummaryDto } from '../../shared/privacy.js';
-import { useVoice } from '../ask/voice-context.js';
+import { useAfterTurns } from './use-after-turns.js';
 import { Problem } from '../Problem.js';
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
@@ -28,28 +26,7 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
  * run. Counts only; the audit log holds no text.
  */
 export function EgressAudit() {
-  const voice = useVoice();
-  const [summary, setSummary] = useState<EgressAuditSummaryDto | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!voice) return;
-    let live = true;
-    const load = (): void => {
-      void voice.client.call('privacy.audit', {}).then((r) => {
-        if (!live) return;
-        if (r.ok) {
-          setSummary(r.value);
-          setError(null);
-        } else setError(r.error.message);
-      });
-    };
-    load();
-    const off = voice.client.on('voice.turnDone', load);
-    return () => {
-      live = false;
-      off();
-    };
-  }, [voice]);
+  const { value: summary, error } = useAfterTurns('privacy.audit', {});
   const kinds = Object.entries(summary?.pseudonymized ?? {}).sort((a, b) => b[1] - a[1]);
   const replaced = kinds.reduce((n, [, c]) => n + c, 0);
   return (

@@ -1,5 +1,4 @@
 import '../ask/voice.css';
-import { useEffect, useState } from 'react';
 import type { TurnRecordDto } from '../../shared/voice-turn.js';
 import type { CaptureSettings } from '../audio/capture.js';
 import { useVoice, useVoiceSnapshot } from '../ask/voice-context.js';
@@ -8,6 +7,7 @@ import { SpeechPaths } from './SpeechPaths.js';
 import { Problem } from '../Problem.js';
 import { formatMs, STAGES } from '../conversation/stages.js';
 import { LatencyHistogram } from './LatencyHistogram.js';
+import { useAfterTurns } from './use-after-turns.js';
 
 /** How many recent turns the histogram covers. */
 export const RECENT_TURNS = 200;
@@ -17,27 +17,7 @@ export function VoiceDiagnostics() {
   const voice = useVoice();
   const snapshot = useVoiceSnapshot(voice);
   const speech = useSpeechCapabilities(voice?.client);
-  const [turns, setTurns] = useState<readonly TurnRecordDto[] | undefined>(undefined);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!voice) return;
-    let live = true;
-    const load = (): void => {
-      void voice.client.call('conversations.turns', { limit: RECENT_TURNS }).then((r) => {
-        if (!live) return;
-        if (r.ok) {
-          setTurns(r.value);
-          setError(null);
-        } else setError(r.error.message);
-      });
-    };
-    load();
-    const off = voice.client.on('voice.turnDone', load);
-    return () => {
-      live = false;
-      off();
-    };
-  }, [voice]);
+  const { value: turns, error } = useAfterTurns('conversations.turns', { limit: RECENT_TURNS });
 
   return (
     <>
