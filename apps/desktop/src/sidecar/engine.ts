@@ -74,13 +74,12 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
     components: () => profiles.components(),
   });
   const settings = new SettingsStore(env.VOICEASSIST_PROFILE_DIR ?? undefined);
-  // Retention at start (the profile opens with the voice service above) and daily.
+  // Retention once the engine warms up (it opens the profile) and daily.
   const privacy = new PrivacyService(
     () => profiles.get(),
     () => settings.get().retentionDays,
     { info: (f, m) => log.info(f, m), warn: (f, m) => log.warn(f, m) },
   );
-  privacy.start();
   const rpc: RpcServer = new RpcServer(
     createHandlers({
       health,
@@ -113,6 +112,7 @@ export function createEngine(log: Logger, env: NodeJS.ProcessEnv = process.env):
       // anyone presses it; and the on-device recogniser and voice load.
       void voice.get();
       speech.local.warm();
+      privacy.start();
     },
     stop: async () => {
       health.stop();
